@@ -1,0 +1,129 @@
+package io.ringcache.shard.adapter.ratis;
+
+import java.io.File;
+import java.time.Duration;
+import java.util.List;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * Every Ratis setting ringcache uses, in one typed place. Defaults are sized for dozens of
+ * groups per process on a small machine: Ratis gives each hosted group (division) several
+ * threads and a direct write buffer, so buffers are small, shared pools are capped, and
+ * election timeouts are long enough (1-2 s) that busy shared cores do not churn leaders.
+ *
+ * @param storageDir            where every group keeps its log and snapshots (one folder per group)
+ * @param port                  the Raft transport's port (0 = any free port)
+ * @param electionTimeoutMin    lower bound of the randomized election timeout
+ * @param electionTimeoutMax    upper bound of the randomized election timeout
+ * @param writeBufferBytes      the per-division log write buffer (direct memory)
+ * @param appenderBufferBytes   the most bytes of entries in one AppendEntries call
+ * @param segmentSizeBytes      log segment size; closed segments are purged after snapshots
+ * @param preallocatedBytes     bytes preallocated per log segment file
+ * @param snapshotThreshold     take a snapshot after this many applied entries (0 = never automatically)
+ * @param purgeUpToSnapshot     purge the log up to the snapshot even when a follower lags
+ *                              (it then catches up by snapshot install)
+ * @param leaderLease           serve linearizable reads on the leader within its lease, without a
+ *                              heartbeat round; assumes clock drift below the lease margin
+ * @param serverThreads         the fixed size of each division's server executor
+ * @param clientThreads         the fixed size of each division's client-request executor
+ * @param proxyThreads          the fixed size of the server-wide proxy executor
+ * @param asyncFlush            flush the log asynchronously (fsync still happens, off the append path)
+ */
+public record RatisTuning(
+        File storageDir,
+        int port,
+        Duration electionTimeoutMin,
+        Duration electionTimeoutMax,
+        long writeBufferBytes,
+        long appenderBufferBytes,
+        long segmentSizeBytes,
+        long preallocatedBytes,
+        long snapshotThreshold,
+        boolean purgeUpToSnapshot,
+        boolean leaderLease,
+        int serverThreads,
+        int clientThreads,
+        int proxyThreads,
+        boolean asyncFlush) {
+
+    /** Defaults for {@code storageDir} on any free port. */
+    public static RatisTuning defaults(File storageDir) {
+        return new RatisTuning(storageDir, 0, Duration.ofMillis(1000), Duration.ofMillis(2000),
+                1L << 20, (1L << 20) - 64 * 1024, 8L << 20, 1L << 20,
+                100_000, true, false, 2, 2, 4, false);
+    }
+
+    public RatisTuning withPort(int newPort) {
+        return new RatisTuning(storageDir, newPort, electionTimeoutMin, electionTimeoutMax, writeBufferBytes,
+                appenderBufferBytes, segmentSizeBytes, preallocatedBytes, snapshotThreshold, purgeUpToSnapshot,
+                leaderLease, serverThreads, clientThreads, proxyThreads, asyncFlush);
+    }
+
+    public RatisTuning withSnapshots(long threshold, long segmentBytes) {
+        return new RatisTuning(storageDir, port, electionTimeoutMin, electionTimeoutMax, writeBufferBytes,
+                appenderBufferBytes, segmentBytes, Math.min(preallocatedBytes, segmentBytes), threshold,
+                purgeUpToSnapshot, leaderLease, serverThreads, clientThreads, proxyThreads, asyncFlush);
+    }
+
+    public RatisTuning withLeaderLease(boolean enabled) {
+        return new RatisTuning(storageDir, port, electionTimeoutMin, electionTimeoutMax, writeBufferBytes,
+                appenderBufferBytes, segmentSizeBytes, preallocatedBytes, snapshotThreshold, purgeUpToSnapshot,
+                enabled, serverThreads, clientThreads, proxyThreads, asyncFlush);
+    }
+
+    /** The Ratis properties these settings stand for. */
+    public RaftProperties toProperties() {
+        if (writeBufferBytes < appenderBufferBytes + 8) {
+            throw new IllegalArgumentException("write buffer (" + writeBufferBytes
+                    + ") must exceed the appender buffer (" + appenderBufferBytes + ") by 8 bytes");
+        }
+        RaftProperties p = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+        GrpcConfigKeys.Server.setPort(p, port);
+        RaftServerConfigKeys.setStorageDir(p, List.of(storageDir));
+
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, millis(electionTimeoutMin));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, millis(electionTimeoutMax));
+        RaftServerConfigKeys.Rpc.setRequestTimeout(p, millis(electionTimeoutMax.multipliedBy(2)));
+        RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(p, millis(electionTimeoutMax.multipliedBy(3)));
+        // A GC pause or a starved core on a shared machine must not make every leader step down.
+        RaftServerConfigKeys.setSleepDeviationThreshold(p, millis(electionTimeoutMin));
+
+        RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(writeBufferBytes));
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(appenderBufferBytes));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(segmentSizeBytes));
+        RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(preallocatedBytes));
+        RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
+        RaftServerConfigKeys.Log.setAsyncFlushEnabled(p, asyncFlush);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, purgeUpToSnapshot);
+        RaftServerConfigKeys.Log.setPurgeGap(p, 1);
+
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, snapshotThreshold > 0);
+        if (snapshotThreshold > 0) {
+            RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, snapshotThreshold);
+        }
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+
+        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, leaderLease);
+
+        // Fixed pools: 'cached' with a size would run a single thread.
+        RaftServerConfigKeys.ThreadPool.setServerCached(p, false);
+        RaftServerConfigKeys.ThreadPool.setServerSize(p, serverThreads);
+        RaftServerConfigKeys.ThreadPool.setClientCached(p, false);
+        RaftServerConfigKeys.ThreadPool.setClientSize(p, clientThreads);
+        RaftServerConfigKeys.ThreadPool.setProxyCached(p, false);
+        RaftServerConfigKeys.ThreadPool.setProxySize(p, proxyThreads);
+        return p;
+    }
+
+    private static TimeDuration millis(Duration d) {
+        return TimeDuration.valueOf(d.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+}

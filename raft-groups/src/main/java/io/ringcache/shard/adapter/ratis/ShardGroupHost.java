@@ -1,0 +1,386 @@
+package io.ringcache.shard.adapter.ratis;
+
+import io.ringcache.shard.core.Command;
+import io.ringcache.shard.core.CommandBatch;
+import io.ringcache.shard.core.CommandCodec;
+import io.ringcache.shard.core.CommandResult;
+import io.ringcache.shard.core.ResultCodec;
+import io.ringcache.shard.core.ShardEngine;
+import io.ringcache.shard.core.ShardLimits;
+import io.ringcache.shard.core.ShardStore;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupManagementRequest;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SnapshotManagementRequest;
+import org.apache.ratis.protocol.TransferLeadershipRequest;
+import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One process's Raft server hosting many shard groups (one Ratis division per shard replica).
+ *
+ * <p>Owns the {@link RaftServer}, the per-group state machines it creates through its registry,
+ * and one scheduler thread shared by all groups for TTL reclamation. Requests are submitted to
+ * the local divisions in-process, without a RaftClient hop. Groups are added and removed at run
+ * time; adding is idempotent, and an add that fails removes the group folder it left behind, so a
+ * retry starts clean. On restart the server recovers every group folder under the storage dir.
+ */
+public final class ShardGroupHost implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShardGroupHost.class);
+
+    /** Keys reclaimed per shard per expiry tick at most (ticks are 100 ms): 100k keys/s/shard. */
+    static final int EXPIRE_KEYS_PER_TICK = 10_000;
+    static final int EXPIRE_KEYS_PER_ENTRY = 1_000;
+    /** Followers forget index entries older than this; the leader reclaims those keys. */
+    static final long FOLLOWER_EXPIRY_GRACE_MILLIS = 30_000;
+
+    /** A replica of a group: the store's peer id and Raft address (host:port). */
+    public record Replica(String peerId, String raftAddress) {
+    }
+
+    /** This host's role in a shard group. */
+    public enum Role { LEADER, FOLLOWER, CANDIDATE, LISTENER, NOT_HOSTED }
+
+    private final RaftPeerId peerId;
+    private final RatisTuning tuning;
+    private final IntFunction<ShardStore> stores;
+    private final ShardLimits limits;
+    private final LongSupplier clockMillis;
+    private final ClientId clientId = ClientId.randomId();
+    private final AtomicLong callIds = new AtomicLong();
+    private final ScheduledExecutorService expiry;
+    private RaftServer server;
+
+    /**
+     * @param peerId      this store's id in every group it hosts
+     * @param tuning      Ratis settings (storage dir, port, timeouts, buffers)
+     * @param stores      makes the store of a shard replica (off-heap in production)
+     * @param limits      per-shard key/value limits and memory budget
+     * @param clockMillis the wall clock in milliseconds (injected for tests)
+     */
+    public ShardGroupHost(String peerId, RatisTuning tuning, IntFunction<ShardStore> stores,
+                          ShardLimits limits, LongSupplier clockMillis) {
+        this.peerId = RaftPeerId.valueOf(peerId);
+        this.tuning = tuning;
+        this.stores = stores;
+        this.limits = limits;
+        this.clockMillis = clockMillis;
+        this.expiry = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ringcache-expiry-" + peerId);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts the Raft server; every group found under the storage dir is recovered. */
+    public ShardGroupHost start() throws IOException {
+        Files.createDirectories(tuning.storageDir().toPath());
+        server = RaftServer.newBuilder()
+                .setServerId(peerId)
+                .setProperties(tuning.toProperties())
+                .setStateMachineRegistry(this::newStateMachine)
+                .setOption(RaftStorage.StartupOption.RECOVER)
+                .build();
+        server.start();
+        expiry.scheduleWithFixedDelay(this::expireTick, 100, 100, TimeUnit.MILLISECONDS);
+        LOG.info("store {} serving Raft on {} with {} recovered groups", peerId, raftAddress(), hostedShards().size());
+        return this;
+    }
+
+    private ShardStateMachine newStateMachine(RaftGroupId groupId) {
+        int shardId = ShardGroups.shardId(groupId);
+        return new ShardStateMachine(new ShardEngine(shardId, stores.apply(shardId), limits), clockMillis);
+    }
+
+    public String peerId() {
+        return peerId.toString();
+    }
+
+    /** The Raft transport's address as bound (host:port). */
+    public String raftAddress() {
+        var address = server.getServerRpc().getInetSocketAddress();
+        return address.getHostString() + ":" + address.getPort();
+    }
+
+    public int raftPort() {
+        return server.getServerRpc().getInetSocketAddress().getPort();
+    }
+
+    /**
+     * Hosts a replica of {@code shardId} in a group of {@code replicas} (this store among them).
+     * Does nothing when the shard is already hosted.
+     */
+    public void addShard(int shardId, List<Replica> replicas) throws IOException {
+        RaftGroupId groupId = ShardGroups.groupId(shardId);
+        if (hosts(groupId)) {
+            return;
+        }
+        if (replicas.stream().noneMatch(r -> r.peerId().equals(peerId.toString()))) {
+            throw new IllegalArgumentException("store " + peerId + " is not a replica of shard " + shardId);
+        }
+        List<RaftPeer> peers = new ArrayList<>();
+        for (Replica r : replicas) {
+            peers.add(RaftPeer.newBuilder().setId(r.peerId()).setAddress(r.raftAddress()).build());
+        }
+        RaftGroup group = RaftGroup.valueOf(groupId, peers);
+        try {
+            RaftClientReply reply = server.groupManagement(
+                    GroupManagementRequest.newAdd(clientId, peerId, callIds.incrementAndGet(), group, true));
+            if (!reply.isSuccess()) {
+                throw reply.getException() != null ? reply.getException() : new IOException("add refused");
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!hosts(groupId)) {
+                deleteGroupFolder(groupId);
+            }
+            throw new IOException("adding shard " + shardId + " on " + peerId + " failed: " + e.getMessage(), e);
+        }
+        LOG.info("store {} now hosts shard {} with replicas {}", peerId, shardId, replicas);
+    }
+
+    /** Stops hosting {@code shardId} and deletes its data. Does nothing when it is not hosted. */
+    public void removeShard(int shardId) throws IOException {
+        RaftGroupId groupId = ShardGroups.groupId(shardId);
+        if (!hosts(groupId)) {
+            return;
+        }
+        RaftClientReply reply = server.groupManagement(GroupManagementRequest.newRemove(
+                clientId, peerId, callIds.incrementAndGet(), groupId, true, false));
+        if (!reply.isSuccess()) {
+            throw new IOException("removing shard " + shardId + " failed: " + reply.getException());
+        }
+        LOG.info("store {} no longer hosts shard {}", peerId, shardId);
+    }
+
+    /** The shards this host has a replica of. */
+    public SortedSet<Integer> hostedShards() {
+        SortedSet<Integer> out = new TreeSet<>();
+        for (RaftGroupId g : server.getGroupIds()) {
+            out.add(ShardGroups.shardId(g));
+        }
+        return out;
+    }
+
+    public Role role(int shardId) {
+        return division(shardId).map(d -> {
+            DivisionInfo info = d.getInfo();
+            switch (info.getCurrentRole()) {
+                case LEADER: return Role.LEADER;
+                case FOLLOWER: return Role.FOLLOWER;
+                case CANDIDATE: return Role.CANDIDATE;
+                default: return Role.LISTENER;
+            }
+        }).orElse(Role.NOT_HOSTED);
+    }
+
+    /** True when this host leads the shard and has committed an entry of its term (it can serve). */
+    public boolean isReadyLeader(int shardId) {
+        return division(shardId).map(d -> d.getInfo().isLeader() && d.getInfo().isLeaderReady()).orElse(false);
+    }
+
+    /** The peer id of the shard's leader as this replica knows it. */
+    public Optional<String> leader(int shardId) {
+        return division(shardId).map(d -> d.getInfo().getLeaderId()).map(RaftPeerId::toString);
+    }
+
+    /** The shard's engine on this host (for reads of local state, metrics and tests). */
+    public Optional<ShardEngine> engine(int shardId) {
+        return division(shardId).map(d -> ((ShardStateMachine) d.getStateMachine()).engine());
+    }
+
+    public long appliedIndex(int shardId) {
+        return division(shardId).map(d -> d.getInfo().getLastAppliedIndex()).orElse(-1L);
+    }
+
+    /** Submits commands as one log entry; completes with one result per command. */
+    public CompletableFuture<List<CommandResult>> submit(int shardId, List<Command> commands) {
+        return submit(shardId, CommandCodec.encode(new CommandBatch(0, commands)));
+    }
+
+    /** Submits an encoded entry (see {@link CommandCodec}); completes with one result per command. */
+    public CompletableFuture<List<CommandResult>> submit(int shardId, byte[] entry) {
+        return call(shardId, entry, RaftClientRequest.writeRequestType())
+                .thenApply(content -> ResultCodec.decodeResults(content.toByteArray()));
+    }
+
+    /**
+     * Reads through this replica. {@code stale = false}: linearizable (ReadIndex, on a leader or,
+     * on a follower, through the leader's commit index). {@code stale = true}: this replica's
+     * state as applied, with no round trip.
+     */
+    public CompletableFuture<ResultCodec.Answer> query(int shardId, byte[] query, boolean stale) {
+        RaftClientRequest.Type type = stale ? RaftClientRequest.staleReadRequestType(0)
+                : RaftClientRequest.readRequestType();
+        return call(shardId, query, type).thenApply(content -> ResultCodec.decodeAnswer(content.toByteArray()));
+    }
+
+    private CompletableFuture<ByteString> call(int shardId, byte[] payload, RaftClientRequest.Type type) {
+        RaftClientRequest request = RaftClientRequest.newBuilder()
+                .setClientId(clientId)
+                .setServerId(peerId)
+                .setGroupId(ShardGroups.groupId(shardId))
+                .setCallId(callIds.incrementAndGet())
+                .setMessage(Message.valueOf(UnsafeByteOperations.unsafeWrap(payload)))
+                .setType(type)
+                .build();
+        CompletableFuture<RaftClientReply> reply;
+        try {
+            reply = server.submitClientRequestAsync(request);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(unavailable(shardId, e));
+        }
+        return reply.handle((r, error) -> {
+            if (error != null) {
+                throw new CompletionException(unavailable(shardId, error));
+            }
+            if (r.isSuccess()) {
+                return r.getMessage().getContent();
+            }
+            throw new CompletionException(failure(shardId, r));
+        });
+    }
+
+    private static ShardCallException failure(int shardId, RaftClientReply reply) {
+        NotLeaderException notLeader = reply.getNotLeaderException();
+        if (notLeader != null) {
+            RaftPeer hint = notLeader.getSuggestedLeader();
+            return new ShardCallException(shardId, ShardCallException.Reason.NOT_LEADER,
+                    hint == null ? null : hint.getId().toString(), "not the leader");
+        }
+        StateMachineException refused = reply.getStateMachineException();
+        if (refused != null) {
+            return new ShardCallException(shardId, ShardCallException.Reason.INVALID_ARGUMENT, null,
+                    refused.getMessage());
+        }
+        return unavailable(shardId, reply.getException());
+    }
+
+    private static ShardCallException unavailable(int shardId, Throwable cause) {
+        Throwable root = cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
+        return new ShardCallException(shardId, ShardCallException.Reason.UNAVAILABLE, null,
+                root == null ? "no reply" : root.getClass().getSimpleName() + ": " + root.getMessage());
+    }
+
+    /** Asks this host's replica (which must lead) to hand leadership to {@code newLeader}. */
+    public void transferLeadership(int shardId, String newLeader, long timeoutMillis) throws IOException {
+        RaftClientReply reply = server.transferLeadership(new TransferLeadershipRequest(clientId, peerId,
+                ShardGroups.groupId(shardId), callIds.incrementAndGet(), RaftPeerId.valueOf(newLeader), timeoutMillis));
+        if (!reply.isSuccess()) {
+            throw new IOException("leader transfer of shard " + shardId + " failed: " + reply.getException());
+        }
+    }
+
+    /** Takes a snapshot of this host's replica of {@code shardId} now; returns its log index. */
+    public long takeSnapshot(int shardId, long timeoutMillis) throws IOException {
+        RaftClientReply reply = server.snapshotManagement(SnapshotManagementRequest.newCreate(clientId, peerId,
+                ShardGroups.groupId(shardId), callIds.incrementAndGet(), timeoutMillis));
+        if (!reply.isSuccess()) {
+            throw new IOException("snapshot of shard " + shardId + " failed: " + reply.getException());
+        }
+        return reply.getLogIndex();
+    }
+
+    /** One expiry round over every hosted shard; runs on the expiry thread every 100 ms. */
+    private void expireTick() {
+        try {
+            long now = clockMillis.getAsLong();
+            for (RaftGroupId g : server.getGroupIds()) {
+                int shardId = ShardGroups.shardId(g);
+                Optional<RaftServer.Division> d = division(shardId);
+                if (d.isEmpty()) {
+                    continue;
+                }
+                ShardStateMachine sm = (ShardStateMachine) d.get().getStateMachine();
+                ShardEngine engine = sm.engine();
+                if (!d.get().getInfo().isLeader() || !d.get().getInfo().isLeaderReady()) {
+                    engine.pruneExpiryIndex(now - FOLLOWER_EXPIRY_GRACE_MILLIS);
+                    continue;
+                }
+                if (sm.takeExpiryRebuild()) {
+                    engine.rebuildExpiryIndex();
+                }
+                for (Command.Expire expire : engine.planExpiry(now, EXPIRE_KEYS_PER_ENTRY, EXPIRE_KEYS_PER_TICK)) {
+                    submit(shardId, List.of(expire)).whenComplete((results, error) -> {
+                        if (error != null) {
+                            // The drained keys are no longer indexed: rebuild if this host leads again.
+                            sm.requestExpiryRebuild();
+                        }
+                    });
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("expiry round failed on {}", peerId, e);
+        }
+    }
+
+    private boolean hosts(RaftGroupId groupId) {
+        for (RaftGroupId g : server.getGroupIds()) {
+            if (g.equals(groupId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Optional<RaftServer.Division> division(int shardId) {
+        try {
+            return Optional.of(server.getDivision(ShardGroups.groupId(shardId)));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void deleteGroupFolder(RaftGroupId groupId) {
+        Path folder = tuning.storageDir().toPath().resolve(groupId.getUuid().toString());
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(folder)) {
+            paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clean up half-made group folder " + folder, e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        expiry.shutdownNow();
+        if (server != null) {
+            server.close();
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package io.ringcache.shard.adapter.ratis;
+
+import io.ringcache.shard.core.CommandBatch;
+import io.ringcache.shard.core.CommandCodec;
+import io.ringcache.shard.core.CommandResult;
+import io.ringcache.shard.core.MalformedMessageException;
+import io.ringcache.shard.core.Query;
+import io.ringcache.shard.core.ResultCodec;
+import io.ringcache.shard.core.ShardEngine;
+import io.ringcache.shard.core.ShardError;
+import io.ringcache.shard.core.ShardSnapshot;
+import java.io.File;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.apache.ratis.io.MD5Hash;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.SnapshotRetentionPolicy;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.LifeCycle;
+import org.apache.ratis.util.MD5FileUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Ratis state machine of one shard replica: the adapter between a Ratis division and the
+ * pure {@link ShardEngine}.
+ *
+ * <ul>
+ *   <li>Leader, {@link #startTransaction}: validates the proposal (a malformed one is refused and
+ *       never reaches the log) and stamps it with the leader's clock, so every replica computes
+ *       the same expiry times.</li>
+ *   <li>{@link #applyTransaction}: decodes and applies on the division's apply thread. Errors of
+ *       the application (CAS mismatch, shard full, oversize) are results in the reply; nothing
+ *       thrown out of apply, which Ratis would treat as fatal.</li>
+ *   <li>{@link #query}: runs after Ratis' ReadIndex (the server is configured LINEARIZABLE), so
+ *       it reflects every write acknowledged before the read began.</li>
+ *   <li>Snapshots: {@link ShardSnapshot} streamed to {@code snapshot.TERM_INDEX} with an MD5 file;
+ *       Ratis ships them to lagging followers, which {@link #reinitialize} from them.</li>
+ * </ul>
+ */
+public final class ShardStateMachine extends BaseStateMachine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShardStateMachine.class);
+
+    private final ShardEngine engine;
+    private final LongSupplier clockMillis;
+    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    /** Set when this replica becomes leader: the expiry task rebuilds the index before planning. */
+    private final AtomicBoolean expiryRebuildPending = new AtomicBoolean();
+
+    public ShardStateMachine(ShardEngine engine, LongSupplier clockMillis) {
+        this.engine = engine;
+        this.clockMillis = clockMillis;
+    }
+
+    public ShardEngine engine() {
+        return engine;
+    }
+
+    @Override
+    public StateMachineStorage getStateMachineStorage() {
+        return storage;
+    }
+
+    @Override
+    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+        getLifeCycle().startAndTransition(() -> {
+            super.initialize(server, groupId, raftStorage);
+            storage.init(raftStorage);
+            load(storage.loadLatestSnapshot());
+        });
+    }
+
+    @Override
+    public void pause() {
+        // Ratis requires PAUSED before it replaces the state machine directory on snapshot install.
+        getLifeCycle().transition(LifeCycle.State.PAUSING);
+        getLifeCycle().transition(LifeCycle.State.PAUSED);
+    }
+
+    @Override
+    public void reinitialize() throws IOException {
+        // loadLatestSnapshot rescans the folder: the cached one may be a file the install deleted.
+        load(storage.loadLatestSnapshot());
+        if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+            getLifeCycle().transition(LifeCycle.State.STARTING);
+            getLifeCycle().transition(LifeCycle.State.RUNNING);
+        }
+    }
+
+    private void load(SingleFileSnapshotInfo snapshot) throws IOException {
+        if (snapshot == null) {
+            engine.store().clear();
+            return;
+        }
+        File file = snapshot.getFile().getPath().toFile();
+        MD5Hash expected = snapshot.getFile().getFileDigest();
+        if (expected != null) {
+            MD5FileUtil.verifySavedMD5(file, expected);
+        }
+        try (FileChannel in = FileChannel.open(file.toPath(), StandardOpenOption.READ)) {
+            ShardSnapshot.restore(engine, in);
+        }
+        setLastAppliedTermIndex(snapshot.getTermIndex());
+        LOG.info("shard {} loaded snapshot {} ({} entries)", engine.shardId(), snapshot.getTermIndex(),
+                engine.store().size());
+    }
+
+    @Override
+    public long takeSnapshot() throws IOException {
+        TermIndex last = getLastAppliedTermIndex();
+        if (last == null || last.getIndex() < 0) {
+            return -1;
+        }
+        File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
+        File tmp = new File(file.getParentFile(), file.getName() + ".tmp");
+        try (FileChannel out = FileChannel.open(tmp.toPath(), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            ShardSnapshot.write(engine, out);
+            out.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp.toPath());
+            throw e;
+        }
+        Files.move(tmp.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
+        storage.cleanupOldSnapshots(RETAIN_TWO);
+        LOG.info("shard {} took snapshot {} ({} entries, {} bytes)", engine.shardId(), last,
+                engine.store().size(), file.length());
+        return last.getIndex();
+    }
+
+    private static final SnapshotRetentionPolicy RETAIN_TWO = new SnapshotRetentionPolicy() {
+        @Override
+        public int getNumSnapshotsRetained() {
+            return 2;
+        }
+    };
+
+    @Override
+    public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+        ByteString content = request.getMessage().getContent();
+        TransactionContext.Builder builder = TransactionContext.newBuilder()
+                .setStateMachine(this)
+                .setClientRequest(request);
+        try {
+            long now = Math.max(clockMillis.getAsLong(), engine.logTime());
+            byte[] stamped = CommandCodec.stamp(wrap(content), 0, content.size(), now);
+            return builder.setLogData(UnsafeByteOperations.unsafeWrap(stamped)).build();
+        } catch (MalformedMessageException e) {
+            TransactionContext refused = builder.build();
+            refused.setException(new StateMachineException(
+                    ShardError.INVALID_ARGUMENT + ": malformed command: " + e.getMessage()));
+            return refused;
+        }
+    }
+
+    @Override
+    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        LogEntryProto entry = trx.getLogEntry();
+        ByteString data = entry.getStateMachineLogEntry().getLogData();
+        List<CommandResult> results;
+        try {
+            CommandBatch batch = CommandCodec.decodeEntry(wrap(data), 0, data.size());
+            results = engine.apply(entry.getIndex(), batch);
+        } catch (MalformedMessageException e) {
+            // Only a leader of another format version could append this; every replica answers alike.
+            results = List.of(new CommandResult.Rejected(ShardError.INVALID_ARGUMENT,
+                    "malformed log entry " + entry.getIndex() + ": " + e.getMessage()));
+        }
+        updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+        return CompletableFuture.completedFuture(
+                Message.valueOf(UnsafeByteOperations.unsafeWrap(ResultCodec.encodeResults(results))));
+    }
+
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        ByteString content = request.getContent();
+        try {
+            Query query = CommandCodec.decodeQuery(wrap(content), 0, content.size());
+            ResultCodec.Answer answer = engine.query(query, clockMillis.getAsLong());
+            return CompletableFuture.completedFuture(
+                    Message.valueOf(UnsafeByteOperations.unsafeWrap(ResultCodec.encodeAnswer(answer))));
+        } catch (MalformedMessageException e) {
+            return CompletableFuture.failedFuture(new StateMachineException(
+                    ShardError.INVALID_ARGUMENT + ": malformed query: " + e.getMessage()));
+        }
+    }
+
+    @Override
+    public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId newLeader) {
+        LOG.info("shard {} on {}: leader is now {}", engine.shardId(), member.getPeerId(), newLeader);
+        if (member.getPeerId().equals(newLeader)) {
+            expiryRebuildPending.set(true);
+        }
+    }
+
+    /** True once after this replica became leader: the caller rebuilds the expiry index. */
+    boolean takeExpiryRebuild() {
+        return expiryRebuildPending.getAndSet(false);
+    }
+
+    void requestExpiryRebuild() {
+        expiryRebuildPending.set(true);
+    }
+
+    @Override
+    public void close() throws IOException {
+        super.close();
+        engine.store().close();
+    }
+
+    /** A zero-copy view of a Ratis ByteString (copies only if the string is not flat). */
+    private static UnsafeBuffer wrap(ByteString bytes) {
+        return new UnsafeBuffer(bytes.asReadOnlyByteBuffer());
+    }
+}

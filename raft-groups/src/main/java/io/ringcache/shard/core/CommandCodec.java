@@ -1,0 +1,254 @@
+package io.ringcache.shard.core;
+
+import io.ringcache.shard.core.Command.BatchDelete;
+import io.ringcache.shard.core.Command.BatchPut;
+import io.ringcache.shard.core.Command.CompareAndSet;
+import io.ringcache.shard.core.Command.Delete;
+import io.ringcache.shard.core.Command.Expectation;
+import io.ringcache.shard.core.Command.Expire;
+import io.ringcache.shard.core.Command.ExpiredKey;
+import io.ringcache.shard.core.Command.Put;
+import io.ringcache.shard.core.Command.Touch;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The binary encoding of shard log entries ({@link CommandBatch}) and of queries ({@link Query}).
+ * All integers are little-endian; {@code bytes} is an int32 length followed by that many bytes.
+ *
+ * <pre>
+ * Log entry (a proposal before the leader stamps it has time = 0):
+ *   0      1      2        4                  12
+ *   +------+------+--------+------------------+----------------------+
+ *   | v=1  | 0x01 | count  | time ms (int64)  | count x command      |
+ *   +------+------+--------+------------------+----------------------+
+ *          kind    uint16
+ * Command = opcode (1 byte) + fields:
+ *   0x01 PUT          key:bytes value:bytes ttl:int64
+ *   0x02 DELETE       key:bytes
+ *   0x03 CAS          key:bytes mode:byte [0: version:int64 | 1: value:bytes | 2: -] new:bytes ttl:int64
+ *   0x04 TOUCH        key:bytes ttl:int64
+ *   0x05 BATCH_PUT    n:int32 then n x (key:bytes value:bytes ttl:int64)
+ *   0x06 BATCH_DELETE n:int32 then n x key:bytes
+ *   0x07 EXPIRE       n:int32 then n x (key:bytes version:int64)
+ *
+ * Query:
+ *   +------+------+--------+-----------------+
+ *   | v=1  | 0x02 | opcode | fields          |
+ *   +------+------+--------+-----------------+
+ *   0x10 GET key:bytes   0x11 BATCH_GET n:int32 then n x key:bytes   0x12 DIGEST
+ * </pre>
+ *
+ * The version byte lets the format evolve: a decoder refuses versions it does not know with
+ * {@link MalformedMessageException} instead of guessing.
+ */
+public final class CommandCodec {
+
+    public static final byte FORMAT_VERSION = 1;
+    static final byte KIND_ENTRY = 1;
+    static final byte KIND_QUERY = 2;
+    /** Offset of the leader's timestamp in an encoded entry. */
+    public static final int TIME_OFFSET = 4;
+    static final int HEADER_BYTES = 12;
+
+    private static final byte PUT = 1;
+    private static final byte DELETE = 2;
+    private static final byte CAS = 3;
+    private static final byte TOUCH = 4;
+    private static final byte BATCH_PUT = 5;
+    private static final byte BATCH_DELETE = 6;
+    private static final byte EXPIRE = 7;
+    private static final byte GET = 0x10;
+    private static final byte BATCH_GET = 0x11;
+    private static final byte DIGEST = 0x12;
+
+    private CommandCodec() {
+    }
+
+    public static byte[] encode(CommandBatch batch) {
+        List<Command> commands = batch.commands();
+        if (commands.isEmpty() || commands.size() > 0xFFFF) {
+            throw new IllegalArgumentException("an entry holds 1 to 65535 commands, not " + commands.size());
+        }
+        WireWriter w = new WireWriter(HEADER_BYTES + 64 * commands.size());
+        w.writeByte(FORMAT_VERSION).writeByte(KIND_ENTRY).writeShort(commands.size()).writeLong(batch.timeMillis());
+        for (Command c : commands) {
+            writeCommand(w, c);
+        }
+        return w.toByteArray();
+    }
+
+    /** One command in an unstamped entry of its own: what a client proposes. */
+    public static byte[] encode(Command command) {
+        return encode(new CommandBatch(0, List.of(command)));
+    }
+
+    public static CommandBatch decodeEntry(byte[] bytes) {
+        return decodeEntry(new UnsafeBuffer(bytes), 0, bytes.length);
+    }
+
+    public static CommandBatch decodeEntry(DirectBuffer buffer, int offset, int length) {
+        WireReader r = new WireReader(buffer, offset, length);
+        expectHeader(r, KIND_ENTRY);
+        int count = r.readUnsignedShort();
+        if (count == 0) {
+            throw new MalformedMessageException("entry with no commands");
+        }
+        long time = r.readLong();
+        List<Command> commands = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            commands.add(readCommand(r));
+        }
+        r.expectEnd();
+        return new CommandBatch(time, commands);
+    }
+
+    /**
+     * Checks that {@code bytes} is a well-formed entry and returns a copy stamped with
+     * {@code timeMillis}: the leader's rewrite of a proposal before it is appended to the log.
+     */
+    public static byte[] stamp(DirectBuffer proposal, int offset, int length, long timeMillis) {
+        decodeEntry(proposal, offset, length);
+        byte[] out = new byte[length];
+        proposal.getBytes(offset, out);
+        new UnsafeBuffer(out).putLong(TIME_OFFSET, timeMillis, ByteOrder.LITTLE_ENDIAN);
+        return out;
+    }
+
+    public static byte[] encode(Query query) {
+        WireWriter w = new WireWriter(64);
+        w.writeByte(FORMAT_VERSION).writeByte(KIND_QUERY);
+        if (query instanceof Query.Get g) {
+            w.writeByte(GET).writeBytes(g.key());
+        } else if (query instanceof Query.BatchGet b) {
+            w.writeByte(BATCH_GET).writeInt(b.keys().size());
+            for (byte[] k : b.keys()) {
+                w.writeBytes(k);
+            }
+        } else {
+            w.writeByte(DIGEST);
+        }
+        return w.toByteArray();
+    }
+
+    public static Query decodeQuery(DirectBuffer buffer, int offset, int length) {
+        WireReader r = new WireReader(buffer, offset, length);
+        expectHeader(r, KIND_QUERY);
+        byte op = r.readByte();
+        Query q = switch (op) {
+            case GET -> new Query.Get(r.readBytes());
+            case BATCH_GET -> {
+                int n = r.readCount(4);
+                List<byte[]> keys = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    keys.add(r.readBytes());
+                }
+                yield new Query.BatchGet(keys);
+            }
+            case DIGEST -> new Query.Digest();
+            default -> throw new MalformedMessageException("unknown query opcode " + op);
+        };
+        r.expectEnd();
+        return q;
+    }
+
+    public static Query decodeQuery(byte[] bytes) {
+        return decodeQuery(new UnsafeBuffer(bytes), 0, bytes.length);
+    }
+
+    private static void expectHeader(WireReader r, byte kind) {
+        byte version = r.readByte();
+        if (version != FORMAT_VERSION) {
+            throw new MalformedMessageException("unknown format version " + version + " (this node reads " + FORMAT_VERSION + ")");
+        }
+        byte k = r.readByte();
+        if (k != kind) {
+            throw new MalformedMessageException("expected message kind " + kind + ", got " + k);
+        }
+    }
+
+    private static void writeCommand(WireWriter w, Command c) {
+        if (c instanceof Put p) {
+            w.writeByte(PUT).writeBytes(p.key()).writeBytes(p.value()).writeLong(p.ttlMillis());
+        } else if (c instanceof Delete d) {
+            w.writeByte(DELETE).writeBytes(d.key());
+        } else if (c instanceof CompareAndSet cas) {
+            w.writeByte(CAS).writeBytes(cas.key());
+            if (cas.expected() instanceof Expectation.Version v) {
+                w.writeByte(0).writeLong(v.version());
+            } else if (cas.expected() instanceof Expectation.Value v) {
+                w.writeByte(1).writeBytes(v.value());
+            } else {
+                w.writeByte(2);
+            }
+            w.writeBytes(cas.newValue()).writeLong(cas.ttlMillis());
+        } else if (c instanceof Touch t) {
+            w.writeByte(TOUCH).writeBytes(t.key()).writeLong(t.ttlMillis());
+        } else if (c instanceof BatchPut b) {
+            w.writeByte(BATCH_PUT).writeInt(b.puts().size());
+            for (Put p : b.puts()) {
+                w.writeBytes(p.key()).writeBytes(p.value()).writeLong(p.ttlMillis());
+            }
+        } else if (c instanceof BatchDelete b) {
+            w.writeByte(BATCH_DELETE).writeInt(b.keys().size());
+            for (byte[] k : b.keys()) {
+                w.writeBytes(k);
+            }
+        } else if (c instanceof Expire e) {
+            w.writeByte(EXPIRE).writeInt(e.keys().size());
+            for (ExpiredKey k : e.keys()) {
+                w.writeBytes(k.key()).writeLong(k.version());
+            }
+        } else {
+            throw new IllegalArgumentException("unknown command " + c);
+        }
+    }
+
+    private static Command readCommand(WireReader r) {
+        byte op = r.readByte();
+        return switch (op) {
+            case PUT -> new Put(r.readBytes(), r.readBytes(), r.readLong());
+            case DELETE -> new Delete(r.readBytes());
+            case CAS -> {
+                byte[] key = r.readBytes();
+                byte mode = r.readByte();
+                Expectation expected = switch (mode) {
+                    case 0 -> new Expectation.Version(r.readLong());
+                    case 1 -> new Expectation.Value(r.readBytes());
+                    case 2 -> new Expectation.Absent();
+                    default -> throw new MalformedMessageException("unknown compare-and-set mode " + mode);
+                };
+                yield new CompareAndSet(key, expected, r.readBytes(), r.readLong());
+            }
+            case TOUCH -> new Touch(r.readBytes(), r.readLong());
+            case BATCH_PUT -> {
+                int n = r.readCount(16);
+                List<Put> puts = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    puts.add(new Put(r.readBytes(), r.readBytes(), r.readLong()));
+                }
+                yield new BatchPut(puts);
+            }
+            case BATCH_DELETE -> {
+                int n = r.readCount(4);
+                List<byte[]> keys = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    keys.add(r.readBytes());
+                }
+                yield new BatchDelete(keys);
+            }
+            case EXPIRE -> {
+                int n = r.readCount(12);
+                List<ExpiredKey> keys = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    keys.add(new ExpiredKey(r.readBytes(), r.readLong()));
+                }
+                yield new Expire(keys);
+            }
+            default -> throw new MalformedMessageException("unknown command opcode " + op);
+        };
+    }
+}

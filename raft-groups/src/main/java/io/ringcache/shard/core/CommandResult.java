@@ -1,0 +1,38 @@
+package io.ringcache.shard.core;
+
+import java.util.List;
+
+/** The outcome of applying one {@link Command}, returned to the proposer. */
+public sealed interface CommandResult {
+
+    /** A put (or a successful write inside a batch) wrote {@code version}, replacing {@code previousVersion} (0: absent). */
+    record Written(long version, long previousVersion) implements CommandResult {
+    }
+
+    /** A delete removed the key ({@code deleted}) whose version was {@code previousVersion}. */
+    record Deleted(boolean deleted, long previousVersion) implements CommandResult {
+    }
+
+    /**
+     * A compare-and-set: on success {@code version} is the version written; on failure
+     * {@code current} is the key's live value, or null when it is absent.
+     */
+    record CasOutcome(boolean succeeded, long version, StoredValue current) implements CommandResult {
+    }
+
+    /** A touch found the key ({@code found}) and reset its expiry. */
+    record Touched(boolean found) implements CommandResult {
+    }
+
+    /** One result per element of a batch, in order. */
+    record Batch(List<CommandResult> results) implements CommandResult {
+    }
+
+    /** An expire removed {@code removed} keys. */
+    record Expired(int removed) implements CommandResult {
+    }
+
+    /** The command was refused; nothing it named was changed. */
+    record Rejected(ShardError error, String message) implements CommandResult {
+    }
+}

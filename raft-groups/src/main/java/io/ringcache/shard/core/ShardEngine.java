@@ -1,0 +1,401 @@
+package io.ringcache.shard.core;
+
+import io.ringcache.shard.core.Command.BatchDelete;
+import io.ringcache.shard.core.Command.BatchPut;
+import io.ringcache.shard.core.Command.CompareAndSet;
+import io.ringcache.shard.core.Command.Delete;
+import io.ringcache.shard.core.Command.Expectation;
+import io.ringcache.shard.core.Command.Expire;
+import io.ringcache.shard.core.Command.ExpiredKey;
+import io.ringcache.shard.core.Command.Put;
+import io.ringcache.shard.core.Command.Touch;
+import io.ringcache.shard.core.CommandResult.Rejected;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One shard replica's deterministic state machine: applies committed log entries to a
+ * {@link ShardStore} and answers reads. Pure domain logic: it never reads a clock or starts a
+ * thread, so every replica that applies the same entries in the same order ends with the same
+ * content, and tests drive it with any time they like.
+ *
+ * <h2>Time</h2>
+ * Each entry carries the leader's clock at proposal. The engine applies it at
+ * {@code max(entry time, time of the previous entry)}, so log time never runs backwards even
+ * when a new leader's clock is behind the old one's. TTLs become absolute expiry times from that
+ * log time; a key whose expiry is at or before the log time is absent for every command. Reads
+ * use {@code max(reader's clock, log time)}, so nothing the log considers expired is returned.
+ * The assumption: replica clocks are within the TTL granularity the application cares about.
+ *
+ * <h2>Versions</h2>
+ * A write's version is {@code (log index << 16) | ordinal}, the ordinal counting the keys the
+ * entry writes before it. Versions therefore grow strictly within a shard, even when group
+ * commit puts several writes to one key into one entry, and a version names one write exactly.
+ *
+ * <h2>Errors</h2>
+ * A command that cannot apply (too large, over budget, invalid) yields a {@link Rejected}
+ * result and changes nothing; no input makes {@link #apply} throw.
+ *
+ * <h2>Threading</h2>
+ * {@link #apply} runs on one thread (the shard's apply thread). Reads may run concurrently on
+ * other threads; see {@link ShardStore} for what they observe.
+ */
+public final class ShardEngine {
+
+    public static final int ORDINAL_BITS = 16;
+
+    private final int shardId;
+    private final ShardStore store;
+    private final ShardLimits limits;
+    private final ExpiryIndex expiryIndex;
+    private final ExpiryLag expiryLag = new ExpiryLag();
+    private final ShardStore.Meta meta = new ShardStore.Meta();
+
+    /** The latest entry time applied (or restored); volatile for readers on other threads. */
+    private volatile long logTime;
+
+    public ShardEngine(int shardId, ShardStore store, ShardLimits limits) {
+        this.shardId = shardId;
+        this.store = store;
+        this.limits = limits;
+        this.expiryIndex = new ExpiryIndex();
+    }
+
+    /** The version of the {@code ordinal}-th write of entry {@code index}. */
+    public static long version(long index, int ordinal) {
+        return (index << ORDINAL_BITS) | ordinal;
+    }
+
+    /** The log index that wrote {@code version}. */
+    public static long indexOf(long version) {
+        return version >>> ORDINAL_BITS;
+    }
+
+    /**
+     * Applies a committed entry at log index {@code index}.
+     *
+     * @return one result per command, in order
+     */
+    public List<CommandResult> apply(long index, CommandBatch batch) {
+        long now = Math.max(batch.timeMillis(), logTime);
+        logTime = now;
+        List<CommandResult> results = new ArrayList<>(batch.commands().size());
+        int ordinal = 0;
+        for (Command command : batch.commands()) {
+            int writes = command.writes();
+            if (ordinal + writes > CommandBatch.MAX_WRITES) {
+                results.add(new Rejected(ShardError.INVALID_ARGUMENT,
+                        "an entry may write at most " + CommandBatch.MAX_WRITES + " keys"));
+                continue;
+            }
+            results.add(applyOne(command, index, ordinal, now));
+            ordinal += writes;
+        }
+        return results;
+    }
+
+    private CommandResult applyOne(Command command, long index, int ordinal, long now) {
+        if (command instanceof Put p) {
+            Rejected bad = checkWrite(p.key(), p.value(), p.ttlMillis());
+            return bad != null ? bad : put(p, version(index, ordinal), now);
+        }
+        if (command instanceof Delete d) {
+            Rejected bad = checkKey(d.key());
+            return bad != null ? bad : delete(d.key(), now);
+        }
+        if (command instanceof CompareAndSet c) {
+            return compareAndSet(c, version(index, ordinal), now);
+        }
+        if (command instanceof Touch t) {
+            Rejected bad = checkKey(t.key());
+            if (bad == null) {
+                bad = checkTtl(t.ttlMillis());
+            }
+            return bad != null ? bad : touch(t, now);
+        }
+        if (command instanceof BatchPut b) {
+            return batchPut(b, index, ordinal, now);
+        }
+        if (command instanceof BatchDelete b) {
+            return batchDelete(b, now);
+        }
+        return expire((Expire) command, now);
+    }
+
+    private CommandResult put(Put p, long version, long now) {
+        long previous = liveVersion(p.key(), now);
+        if (!fits(p.key(), p.value().length)) {
+            return full(p.key().length + p.value().length);
+        }
+        long expiresAt = expiryFor(p.ttlMillis(), now);
+        store.put(p.key(), p.value(), version, expiresAt);
+        trackExpiry(p.key(), version, expiresAt);
+        return new CommandResult.Written(version, previous);
+    }
+
+    private CommandResult delete(byte[] key, long now) {
+        long live = liveVersion(key, now);
+        store.remove(key);
+        return new CommandResult.Deleted(live != 0, live);
+    }
+
+    private CommandResult compareAndSet(CompareAndSet c, long version, long now) {
+        Rejected bad = checkWrite(c.key(), c.newValue(), c.ttlMillis());
+        if (bad == null && c.expected() instanceof Expectation.Value v && v.value().length > limits.maxValueBytes()) {
+            bad = tooLargeValue(v.value().length);
+        }
+        if (bad != null) {
+            return bad;
+        }
+        boolean live = liveVersion(c.key(), now) != 0;
+        boolean matches;
+        if (c.expected() instanceof Expectation.Version v) {
+            matches = live && meta.version == v.version();
+        } else if (c.expected() instanceof Expectation.Value v) {
+            matches = live && store.valueEquals(c.key(), v.value());
+        } else {
+            matches = !live;
+        }
+        if (!matches) {
+            return new CommandResult.CasOutcome(false, 0, live ? store.get(c.key()) : null);
+        }
+        if (!fits(c.key(), c.newValue().length)) {
+            return full(c.key().length + c.newValue().length);
+        }
+        long expiresAt = expiryFor(c.ttlMillis(), now);
+        store.put(c.key(), c.newValue(), version, expiresAt);
+        trackExpiry(c.key(), version, expiresAt);
+        return new CommandResult.CasOutcome(true, version, null);
+    }
+
+    private CommandResult touch(Touch t, long now) {
+        if (liveVersion(t.key(), now) == 0) {
+            return new CommandResult.Touched(false);
+        }
+        long expiresAt = expiryFor(t.ttlMillis(), now);
+        store.setExpiry(t.key(), expiresAt);
+        trackExpiry(t.key(), meta.version, expiresAt);
+        return new CommandResult.Touched(true);
+    }
+
+    /** All or nothing: every put is checked (size, then budget for the whole batch) before any applies. */
+    private CommandResult batchPut(BatchPut b, long index, int ordinal, long now) {
+        long growth = 0;
+        for (Put p : b.puts()) {
+            Rejected bad = checkWrite(p.key(), p.value(), p.ttlMillis());
+            if (bad != null) {
+                return bad;
+            }
+            growth += ShardStore.chargeOf(p.key().length, p.value().length)
+                    - (store.readMeta(p.key(), meta) ? ShardStore.chargeOf(p.key().length, meta.valueLength) : 0);
+        }
+        if (growth > 0 && store.bytesUsed() + growth > limits.memoryBudgetBytes()) {
+            return full(growth);
+        }
+        List<CommandResult> results = new ArrayList<>(b.puts().size());
+        for (Put p : b.puts()) {
+            long version = version(index, ordinal++);
+            long previous = liveVersion(p.key(), now);
+            long expiresAt = expiryFor(p.ttlMillis(), now);
+            store.put(p.key(), p.value(), version, expiresAt);
+            trackExpiry(p.key(), version, expiresAt);
+            results.add(new CommandResult.Written(version, previous));
+        }
+        return new CommandResult.Batch(results);
+    }
+
+    private CommandResult batchDelete(BatchDelete b, long now) {
+        for (byte[] key : b.keys()) {
+            Rejected bad = checkKey(key);
+            if (bad != null) {
+                return bad;
+            }
+        }
+        List<CommandResult> results = new ArrayList<>(b.keys().size());
+        for (byte[] key : b.keys()) {
+            results.add(delete(key, now));
+        }
+        return new CommandResult.Batch(results);
+    }
+
+    private CommandResult expire(Expire e, long now) {
+        int removed = 0;
+        for (ExpiredKey k : e.keys()) {
+            if (store.readMeta(k.key(), meta) && meta.version == k.version()
+                    && meta.expiresAt != 0 && meta.expiresAt <= now
+                    && store.removeIfVersion(k.key(), k.version())) {
+                expiryLag.record(now - meta.expiresAt);
+                removed++;
+            }
+        }
+        return new CommandResult.Expired(removed);
+    }
+
+    /** The live version of {@code key} at {@code now} (0 when absent or expired); fills {@link #meta}. */
+    private long liveVersion(byte[] key, long now) {
+        if (!store.readMeta(key, meta)) {
+            return 0;
+        }
+        return meta.expiresAt != 0 && meta.expiresAt <= now ? 0 : meta.version;
+    }
+
+    private boolean fits(byte[] key, int valueLength) {
+        long charge = ShardStore.chargeOf(key.length, valueLength);
+        long freed = store.readMeta(key, meta) ? ShardStore.chargeOf(key.length, meta.valueLength) : 0;
+        return charge <= freed || store.bytesUsed() - freed + charge <= limits.memoryBudgetBytes();
+    }
+
+    private Rejected full(long wanted) {
+        return new Rejected(ShardError.RESOURCE_EXHAUSTED, "shard " + shardId + " is full: "
+                + store.bytesUsed() + " of its " + limits.memoryBudgetBytes()
+                + " byte budget used, the write needs " + wanted + " more");
+    }
+
+    private Rejected checkWrite(byte[] key, byte[] value, long ttlMillis) {
+        Rejected bad = checkKey(key);
+        if (bad == null && value.length > limits.maxValueBytes()) {
+            bad = tooLargeValue(value.length);
+        }
+        return bad != null ? bad : checkTtl(ttlMillis);
+    }
+
+    private Rejected checkKey(byte[] key) {
+        if (key.length == 0) {
+            return new Rejected(ShardError.INVALID_ARGUMENT, "key must not be empty");
+        }
+        if (key.length > limits.maxKeyBytes()) {
+            return new Rejected(ShardError.KEY_TOO_LARGE,
+                    "key of " + key.length + " bytes exceeds the " + limits.maxKeyBytes() + " byte limit");
+        }
+        return null;
+    }
+
+    private Rejected tooLargeValue(int length) {
+        return new Rejected(ShardError.VALUE_TOO_LARGE,
+                "value of " + length + " bytes exceeds the " + limits.maxValueBytes() + " byte limit");
+    }
+
+    private static Rejected checkTtl(long ttlMillis) {
+        return ttlMillis < 0 ? new Rejected(ShardError.INVALID_ARGUMENT, "ttl must not be negative: " + ttlMillis) : null;
+    }
+
+    private static long expiryFor(long ttlMillis, long now) {
+        if (ttlMillis == 0) {
+            return 0;
+        }
+        long at = now + ttlMillis;
+        return at < now ? Long.MAX_VALUE : at; // a TTL so long it overflows never expires in practice
+    }
+
+    private void trackExpiry(byte[] key, long version, long expiresAt) {
+        if (expiresAt != 0) {
+            expiryIndex.add(key, version, expiresAt);
+        }
+    }
+
+    // ---- reads ----
+
+    /** The live value of {@code key} at {@code max(now, log time)}, or null. */
+    public StoredValue get(byte[] key, long now) {
+        StoredValue v = store.get(key);
+        return v == null || v.expiredAt(Math.max(now, logTime)) ? null : v;
+    }
+
+    /** Answers a query at {@code max(now, log time)}. */
+    public ResultCodec.Answer query(Query query, long now) {
+        if (query instanceof Query.Get g) {
+            return new ResultCodec.Answer.Value(get(g.key(), now));
+        }
+        if (query instanceof Query.BatchGet b) {
+            List<StoredValue> values = new ArrayList<>(b.keys().size());
+            for (byte[] key : b.keys()) {
+                values.add(get(key, now));
+            }
+            return new ResultCodec.Answer.Values(values);
+        }
+        return new ResultCodec.Answer.Digest(ShardDigest.of(store), store.bytesUsed());
+    }
+
+    // ---- expiry ----
+
+    /**
+     * Plans the reclamation of keys expired at {@code now}: drains due entries of the expiry
+     * index, keeps those still present with the same version and expired, and groups them into
+     * {@link Expire} commands of at most {@code maxKeysPerCommand} keys, {@code maxKeys} in all.
+     * Keys beyond {@code maxKeys} stay in the index for the next call. Called on the leader.
+     */
+    public List<Expire> planExpiry(long now, int maxKeysPerCommand, int maxKeys) {
+        long at = Math.max(now, logTime);
+        List<Expire> out = new ArrayList<>();
+        List<ExpiredKey> current = new ArrayList<>();
+        int[] planned = {0};
+        ShardStore.Meta m = new ShardStore.Meta();
+        expiryIndex.drainDue(at, maxKeys, (key, version, expiresAt) -> {
+            if (store.readMeta(key, m) && m.version == version && m.expiresAt == expiresAt) {
+                current.add(new ExpiredKey(key, version));
+                planned[0]++;
+                if (current.size() == maxKeysPerCommand) {
+                    out.add(new Expire(List.copyOf(current)));
+                    current.clear();
+                }
+            }
+        });
+        if (!current.isEmpty()) {
+            out.add(new Expire(List.copyOf(current)));
+        }
+        return out;
+    }
+
+    /**
+     * Rebuilds the expiry index from the store: after a snapshot restore, and when this replica
+     * becomes leader (a follower's index may lack what an old leader drained but never reclaimed).
+     */
+    public void rebuildExpiryIndex() {
+        expiryIndex.clear();
+        byte[][] scratch = new byte[1][];
+        store.forEach((key, value, version, expiresAt) -> {
+            if (expiresAt != 0) {
+                scratch[0] = new byte[key.capacity()];
+                key.getBytes(0, scratch[0]);
+                expiryIndex.add(scratch[0], version, expiresAt);
+            }
+        });
+    }
+
+    /** Drops index entries due before {@code before}: followers call it, the leader reclaims those keys. */
+    public void pruneExpiryIndex(long before) {
+        expiryIndex.drainDue(before - 1, Integer.MAX_VALUE, (key, version, expiresAt) -> { });
+    }
+
+    // ---- state ----
+
+    /** Replaces the log time after a snapshot restore. */
+    public void restoreLogTime(long time) {
+        logTime = time;
+    }
+
+    public long logTime() {
+        return logTime;
+    }
+
+    public int shardId() {
+        return shardId;
+    }
+
+    public ShardStore store() {
+        return store;
+    }
+
+    public ShardLimits limits() {
+        return limits;
+    }
+
+    public ExpiryLag expiryLag() {
+        return expiryLag;
+    }
+
+    /** Keys tracked for expiry (including stale entries not yet drained). */
+    public long expiryBacklog() {
+        return expiryIndex.size();
+    }
+}

@@ -1,0 +1,217 @@
+package io.ringcache.shard.core;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The snapshot format of one shard, streamed through a direct buffer so that an off-heap store
+ * is copied off-heap to the channel without passing its content through the Java heap.
+ *
+ * <pre>
+ * header   magic "RCSNAP01" (8 bytes) | shardId:int32 | logTime:int64
+ * entries  keyLength:int32 | valueLength:int32 | version:int64 | expiresAt:int64 | key | value
+ * trailer  -1:int32 | entries:int64 | digest sum:int64 | digest xor:int64
+ * </pre>
+ * All integers little-endian. The trailer's {@link ShardDigest} is checked on restore, so a
+ * truncated or corrupted file is refused instead of half-loaded.
+ */
+public final class ShardSnapshot {
+
+    private static final byte[] MAGIC = {'R', 'C', 'S', 'N', 'A', 'P', '0', '1'};
+    private static final int ENTRY_HEADER = 24;
+    private static final int BUFFER_BYTES = 1 << 20;
+
+    private ShardSnapshot() {
+    }
+
+    /** Writes the engine's state; the caller keeps the engine from applying meanwhile. */
+    public static ShardDigest write(ShardEngine engine, WritableByteChannel out) throws IOException {
+        Writer w = new Writer(out);
+        for (byte b : MAGIC) {
+            w.reserve(1).putByte(w.at(1), b);
+        }
+        w.reserve(12);
+        w.buffer.putInt(w.at(4), engine.shardId(), ByteOrder.LITTLE_ENDIAN);
+        w.buffer.putLong(w.at(8), engine.logTime(), ByteOrder.LITTLE_ENDIAN);
+        long[] digest = new long[3];
+        ShardDigest content = ShardDigest.of(engine.store());
+        try {
+            engine.store().forEach((key, value, version, expiresAt) -> {
+                try {
+                    w.reserve(ENTRY_HEADER);
+                    w.buffer.putInt(w.at(4), key.capacity(), ByteOrder.LITTLE_ENDIAN);
+                    w.buffer.putInt(w.at(4), value.capacity(), ByteOrder.LITTLE_ENDIAN);
+                    w.buffer.putLong(w.at(8), version, ByteOrder.LITTLE_ENDIAN);
+                    w.buffer.putLong(w.at(8), expiresAt, ByteOrder.LITTLE_ENDIAN);
+                    w.copy(key);
+                    w.copy(value);
+                    digest[0]++;
+                } catch (IOException e) {
+                    throw new SnapshotIoException(e);
+                }
+            });
+        } catch (SnapshotIoException e) {
+            throw e.io;
+        }
+        if (digest[0] != content.entries()) {
+            throw new IOException("store changed while the snapshot was written");
+        }
+        w.reserve(28);
+        w.buffer.putInt(w.at(4), -1, ByteOrder.LITTLE_ENDIAN);
+        w.buffer.putLong(w.at(8), content.entries(), ByteOrder.LITTLE_ENDIAN);
+        w.buffer.putLong(w.at(8), content.sum(), ByteOrder.LITTLE_ENDIAN);
+        w.buffer.putLong(w.at(8), content.xor(), ByteOrder.LITTLE_ENDIAN);
+        w.flush();
+        return content;
+    }
+
+    /**
+     * Replaces the engine's store content and log time with the snapshot's, and rebuilds its
+     * expiry index.
+     *
+     * @throws IOException when the file is not a snapshot, is of another shard, or fails its digest
+     */
+    public static ShardDigest restore(ShardEngine engine, ReadableByteChannel in) throws IOException {
+        Reader r = new Reader(in);
+        for (byte b : MAGIC) {
+            if (r.buffer(1).get() != b) {
+                throw new IOException("not a ringcache shard snapshot");
+            }
+        }
+        ByteBuffer header = r.buffer(12);
+        int shardId = header.getInt();
+        long logTime = header.getLong();
+        if (shardId != engine.shardId()) {
+            throw new IOException("snapshot of shard " + shardId + " offered to shard " + engine.shardId());
+        }
+        ShardStore store = engine.store();
+        store.clear();
+        while (true) {
+            int keyLength = r.buffer(4).getInt();
+            if (keyLength == -1) {
+                break;
+            }
+            ByteBuffer h = r.buffer(20);
+            int valueLength = h.getInt();
+            long version = h.getLong();
+            long expiresAt = h.getLong();
+            if (keyLength < 0 || valueLength < 0) {
+                throw new IOException("corrupt snapshot entry lengths " + keyLength + "/" + valueLength);
+            }
+            byte[] key = r.bytes(keyLength);
+            byte[] value = r.bytes(valueLength);
+            store.put(key, value, version, expiresAt);
+        }
+        ByteBuffer t = r.buffer(24);
+        ShardDigest expected = new ShardDigest(t.getLong(), t.getLong(), t.getLong());
+        ShardDigest actual = ShardDigest.of(store);
+        if (!expected.equals(actual)) {
+            store.clear();
+            throw new IOException("snapshot digest mismatch: file says " + expected + ", content is " + actual);
+        }
+        engine.restoreLogTime(logTime);
+        engine.rebuildExpiryIndex();
+        return actual;
+    }
+
+    /** Appends into a direct buffer and flushes it to the channel when full. */
+    private static final class Writer {
+        private final WritableByteChannel out;
+        private final ByteBuffer direct = ByteBuffer.allocateDirect(BUFFER_BYTES);
+        final UnsafeBuffer buffer = new UnsafeBuffer(direct);
+        private int position;
+
+        Writer(WritableByteChannel out) {
+            this.out = out;
+        }
+
+        /** Makes room for {@code n} contiguous bytes (n at most the buffer size). */
+        UnsafeBuffer reserve(int n) throws IOException {
+            if (position + n > BUFFER_BYTES) {
+                flush();
+            }
+            return buffer;
+        }
+
+        /** The offset of the next {@code n} reserved bytes, advancing past them. */
+        int at(int n) {
+            int at = position;
+            position += n;
+            return at;
+        }
+
+        /** Copies {@code src} in pieces as the buffer fills. */
+        void copy(DirectBuffer src) throws IOException {
+            int done = 0;
+            int length = src.capacity();
+            while (done < length) {
+                if (position == BUFFER_BYTES) {
+                    flush();
+                }
+                int n = Math.min(length - done, BUFFER_BYTES - position);
+                buffer.putBytes(position, src, done, n);
+                position += n;
+                done += n;
+            }
+        }
+
+        void flush() throws IOException {
+            direct.clear().limit(position);
+            while (direct.hasRemaining()) {
+                out.write(direct);
+            }
+            position = 0;
+        }
+    }
+
+    /** Reads through a direct buffer, refilling from the channel. */
+    private static final class Reader {
+        private final ReadableByteChannel in;
+        private final ByteBuffer direct = ByteBuffer.allocateDirect(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+
+        Reader(ReadableByteChannel in) {
+            this.in = in;
+            direct.limit(0);
+        }
+
+        /** The buffer positioned at {@code n} readable bytes (n at most the buffer size). */
+        ByteBuffer buffer(int n) throws IOException {
+            if (direct.remaining() < n) {
+                direct.compact();
+                while (direct.position() < n) {
+                    if (in.read(direct) < 0) {
+                        throw new IOException("snapshot truncated");
+                    }
+                }
+                direct.flip();
+            }
+            return direct;
+        }
+
+        byte[] bytes(int n) throws IOException {
+            byte[] out = new byte[n];
+            int done = 0;
+            while (done < n) {
+                int chunk = Math.min(n - done, BUFFER_BYTES);
+                buffer(chunk).get(out, done, chunk);
+                done += chunk;
+            }
+            return out;
+        }
+    }
+
+    private static final class SnapshotIoException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient IOException io;
+
+        SnapshotIoException(IOException io) {
+            super(io);
+            this.io = io;
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package io.ringcache.shard.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ringcache.shard.adapter.heap.HeapShardStore;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Combinators;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link ShardStore} adapter passes. A subclass names the adapter; the
+ * properties drive it with random operation sequences and compare every answer with
+ * {@link HeapShardStore}, the reference model.
+ */
+public abstract class ShardStoreContract {
+
+    /** A fresh, empty store; the test closes it. */
+    protected abstract ShardStore newStore();
+
+    @Test
+    void putGetRemove() {
+        try (ShardStore store = newStore()) {
+            assertNull(store.get(bytes("k")));
+            assertEquals(0, store.put(bytes("k"), bytes("v1"), 7, 0));
+            StoredValue v = store.get(bytes("k"));
+            assertArrayEquals(bytes("v1"), v.value());
+            assertEquals(7, v.version());
+            assertEquals(7, store.put(bytes("k"), bytes("v2"), 9, 1234));
+            assertEquals(new StoredValue(bytes("v2"), 9, 1234), store.get(bytes("k")));
+            assertEquals(1, store.size());
+            assertEquals(9, store.remove(bytes("k")));
+            assertEquals(0, store.remove(bytes("k")));
+            assertEquals(0, store.size());
+            assertEquals(0, store.bytesUsed());
+        }
+    }
+
+    @Test
+    void emptyKeysAndValuesAreValues() {
+        try (ShardStore store = newStore()) {
+            store.put(new byte[0], new byte[0], 1, 0);
+            assertEquals(new StoredValue(new byte[0], 1, 0), store.get(new byte[0]));
+            assertTrue(store.valueEquals(new byte[0], new byte[0]));
+        }
+    }
+
+    @Test
+    void largeValuesRoundTrip() {
+        try (ShardStore store = newStore()) {
+            byte[] big = new byte[256 * 1024];
+            for (int i = 0; i < big.length; i++) {
+                big[i] = (byte) (i * 31);
+            }
+            byte[] key = new byte[4096];
+            key[4095] = 1;
+            store.put(key, big, 3, 0);
+            assertArrayEquals(big, store.get(key).value());
+            assertEquals(ShardStore.chargeOf(key.length, big.length), store.bytesUsed());
+        }
+    }
+
+    @Test
+    void metaAndExpiryWithoutTouchingTheValue() {
+        try (ShardStore store = newStore()) {
+            store.put(bytes("k"), bytes("value"), 5, 100);
+            ShardStore.Meta meta = new ShardStore.Meta();
+            assertTrue(store.readMeta(bytes("k"), meta));
+            assertEquals(5, meta.version);
+            assertEquals(100, meta.expiresAt);
+            assertEquals(5, meta.valueLength);
+            assertTrue(store.setExpiry(bytes("k"), 0));
+            assertEquals(new StoredValue(bytes("value"), 5, 0), store.get(bytes("k")));
+            assertFalse(store.setExpiry(bytes("absent"), 1));
+            assertFalse(store.readMeta(bytes("absent"), meta));
+        }
+    }
+
+    @Test
+    void removeIfVersionSparesARewrittenKey() {
+        try (ShardStore store = newStore()) {
+            store.put(bytes("k"), bytes("a"), 1, 10);
+            store.put(bytes("k"), bytes("b"), 2, 0);
+            assertFalse(store.removeIfVersion(bytes("k"), 1));
+            assertTrue(store.removeIfVersion(bytes("k"), 2));
+            assertNull(store.get(bytes("k")));
+        }
+    }
+
+    @Test
+    void forEachSeesEveryEntryOnce() {
+        try (ShardStore store = newStore()) {
+            for (int i = 0; i < 1000; i++) {
+                store.put(bytes("key-" + i), bytes("value-" + i), i + 1, i);
+            }
+            Map<String, StoredValue> seen = new HashMap<>();
+            store.forEach((k, v, version, expiresAt) -> {
+                byte[] kb = new byte[k.capacity()];
+                k.getBytes(0, kb);
+                byte[] vb = new byte[v.capacity()];
+                v.getBytes(0, vb);
+                assertNull(seen.put(new String(kb), new StoredValue(vb, version, expiresAt)));
+            });
+            assertEquals(1000, seen.size());
+            assertEquals(new StoredValue(bytes("value-7"), 8, 7), seen.get("key-7"));
+            store.clear();
+            assertEquals(0, store.size());
+            assertEquals(0, store.bytesUsed());
+        }
+    }
+
+    /** Random operation sequences give the same answers and the same final content as the model. */
+    @Property(tries = 200)
+    void behavesLikeTheReferenceModel(@ForAll("operations") List<Op> ops) {
+        try (ShardStore store = newStore(); ShardStore model = new HeapShardStore()) {
+            ShardStore.Meta a = new ShardStore.Meta();
+            ShardStore.Meta b = new ShardStore.Meta();
+            long version = 0;
+            for (Op op : ops) {
+                byte[] key = op.key();
+                switch (op.kind()) {
+                    case PUT -> {
+                        version++;
+                        assertEquals(model.put(key, op.value(), version, op.expiry()),
+                                store.put(key, op.value(), version, op.expiry()));
+                    }
+                    case GET -> assertEquals(model.get(key), store.get(key));
+                    case META -> {
+                        assertEquals(model.readMeta(key, a), store.readMeta(key, b));
+                        assertEquals(a.version + "/" + a.expiresAt + "/" + a.valueLength,
+                                b.version + "/" + b.expiresAt + "/" + b.valueLength);
+                    }
+                    case EQUALS -> assertEquals(model.valueEquals(key, op.value()), store.valueEquals(key, op.value()));
+                    case REMOVE -> assertEquals(model.remove(key), store.remove(key));
+                    case REMOVE_IF -> assertEquals(model.removeIfVersion(key, op.expiry()),
+                            store.removeIfVersion(key, op.expiry()));
+                    case EXPIRY -> assertEquals(model.setExpiry(key, op.expiry()), store.setExpiry(key, op.expiry()));
+                }
+                assertEquals(model.size(), store.size());
+                assertEquals(model.bytesUsed(), store.bytesUsed());
+            }
+            assertEquals(ShardDigest.of(model), ShardDigest.of(store));
+        }
+    }
+
+    enum Kind { PUT, GET, META, EQUALS, REMOVE, REMOVE_IF, EXPIRY }
+
+    record Op(Kind kind, byte[] key, byte[] value, long expiry) {
+    }
+
+    @Provide
+    Arbitrary<List<Op>> operations() {
+        Arbitrary<byte[]> keys = Arbitraries.of("a", "b", "c", "d", "", "long-key-" + "x".repeat(300))
+                .map(ShardStoreContract::bytes);
+        Arbitrary<byte[]> values = Arbitraries.bytes().array(byte[].class).ofMaxSize(600);
+        Arbitrary<Long> expiries = Arbitraries.longs().between(0, 12);
+        return Combinators.combine(Arbitraries.of(Kind.class), keys, values, expiries)
+                .as(Op::new).list().ofMaxSize(60).map(ArrayList::new);
+    }
+
+    protected static byte[] bytes(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+}
