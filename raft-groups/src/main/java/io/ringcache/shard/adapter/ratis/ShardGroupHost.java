@@ -222,6 +222,11 @@ public final class ShardGroupHost implements AutoCloseable {
         return division(shardId).map(d -> ((ShardStateMachine) d.getStateMachine()).engine());
     }
 
+    /** Snapshots the replica of {@code shardId} here installed from its leader since start. */
+    public long installedSnapshots(int shardId) {
+        return division(shardId).map(d -> ((ShardStateMachine) d.getStateMachine()).installedSnapshots()).orElse(0L);
+    }
+
     public long appliedIndex(int shardId) {
         return division(shardId).map(d -> d.getInfo().getLastAppliedIndex()).orElse(-1L);
     }

@@ -18,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.apache.ratis.io.MD5Hash;
@@ -71,6 +72,8 @@ public final class ShardStateMachine extends BaseStateMachine {
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     /** Set when this replica becomes leader: the expiry task rebuilds the index before planning. */
     private final AtomicBoolean expiryRebuildPending = new AtomicBoolean();
+    /** Snapshots installed from a leader (not counting the one loaded at start). */
+    private final AtomicLong installedSnapshots = new AtomicLong();
 
     public ShardStateMachine(ShardEngine engine, LongSupplier clockMillis) {
         this.engine = engine;
@@ -79,6 +82,11 @@ public final class ShardStateMachine extends BaseStateMachine {
 
     public ShardEngine engine() {
         return engine;
+    }
+
+    /** How many snapshots this replica installed from its leader since it started. */
+    public long installedSnapshots() {
+        return installedSnapshots.get();
     }
 
     @Override
@@ -107,6 +115,7 @@ public final class ShardStateMachine extends BaseStateMachine {
         // loadLatestSnapshot rescans the folder: the cached one may be a file the install deleted.
         load(storage.loadLatestSnapshot());
         if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+            installedSnapshots.incrementAndGet();
             getLifeCycle().transition(LifeCycle.State.STARTING);
             getLifeCycle().transition(LifeCycle.State.RUNNING);
         }
