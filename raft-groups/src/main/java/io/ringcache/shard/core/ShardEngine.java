@@ -88,7 +88,12 @@ public final class ShardEngine {
                         "an entry may write at most " + CommandBatch.MAX_WRITES + " keys"));
                 continue;
             }
-            results.add(applyOne(command, index, ordinal, now));
+            try {
+                results.add(applyOne(command, index, ordinal, now));
+            } catch (StoreFullException e) {
+                // The adapter left the store unchanged; a partly applied batch keeps what it wrote.
+                results.add(new Rejected(ShardError.RESOURCE_EXHAUSTED, "shard " + shardId + ": " + e.getMessage()));
+            }
             ordinal += writes;
         }
         return results;

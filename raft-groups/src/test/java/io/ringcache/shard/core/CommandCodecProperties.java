@@ -1,0 +1,127 @@
+package io.ringcache.shard.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Arrays;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+
+class CommandCodecProperties {
+
+    @Property
+    void entriesRoundTrip(@ForAll("commands") List<Command> commands, @ForAll long time) {
+        CommandBatch batch = new CommandBatch(time, commands);
+        byte[] bytes = CommandCodec.encode(batch);
+        // Records hold arrays: compare through a second encoding.
+        assertArrayEquals(bytes, CommandCodec.encode(CommandCodec.decodeEntry(bytes)));
+        assertEquals(time, CommandCodec.decodeEntry(bytes).timeMillis());
+    }
+
+    @Property
+    void stampingChangesOnlyTheTime(@ForAll("commands") List<Command> commands, @ForAll long time) {
+        byte[] proposal = CommandCodec.encode(new CommandBatch(0, commands));
+        byte[] stamped = CommandCodec.stamp(new org.agrona.concurrent.UnsafeBuffer(proposal), 0, proposal.length, time);
+        assertArrayEquals(CommandCodec.encode(new CommandBatch(time, commands)), stamped);
+    }
+
+    /** Arbitrary bytes decode or fail with MalformedMessageException: never another exception. */
+    @Property(tries = 2000)
+    void garbageIsRefusedCleanly(@ForAll @Size(max = 64) byte[] bytes) {
+        try {
+            CommandCodec.decodeEntry(bytes);
+        } catch (MalformedMessageException expected) {
+            // refused
+        }
+        try {
+            CommandCodec.decodeQuery(bytes);
+        } catch (MalformedMessageException expected) {
+            // refused
+        }
+        try {
+            ResultCodec.decodeResults(bytes);
+        } catch (MalformedMessageException expected) {
+            // refused
+        }
+    }
+
+    /** Every truncation of a valid entry is refused. */
+    @Property(tries = 200)
+    void truncationsAreRefused(@ForAll("commands") List<Command> commands) {
+        byte[] bytes = CommandCodec.encode(new CommandBatch(5, commands));
+        for (int n = 0; n < bytes.length; n++) {
+            byte[] cut = Arrays.copyOf(bytes, n);
+            assertThrows(MalformedMessageException.class, () -> CommandCodec.decodeEntry(cut));
+        }
+    }
+
+    @Test
+    void unknownVersionsAndOpcodesAreRefused() {
+        byte[] bytes = CommandCodec.encode(new Command.Delete(new byte[] {1}));
+        bytes[0] = 2;
+        MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> CommandCodec.decodeEntry(bytes));
+        assertEquals("unknown format version 2 (this node reads 1)", e.getMessage());
+        byte[] op = CommandCodec.encode(new Command.Delete(new byte[] {1}));
+        op[CommandCodec.HEADER_BYTES] = 99;
+        assertThrows(MalformedMessageException.class, () -> CommandCodec.decodeEntry(op));
+        byte[] hugeLength = CommandCodec.encode(new Command.Delete(new byte[] {1}));
+        hugeLength[CommandCodec.HEADER_BYTES + 4] = 0x7f; // key length's high byte: 2 GB claimed, 1 byte present
+        assertThrows(MalformedMessageException.class, () -> CommandCodec.decodeEntry(hugeLength));
+    }
+
+    @Property
+    void resultsAndAnswersRoundTrip(@ForAll("values") StoredValue value, @ForAll long a, @ForAll boolean flag) {
+        List<CommandResult> results = List.of(
+                new CommandResult.Written(a, 3),
+                new CommandResult.Deleted(flag, a),
+                new CommandResult.CasOutcome(flag, a, value),
+                new CommandResult.CasOutcome(false, 0, null),
+                new CommandResult.Touched(flag),
+                new CommandResult.Batch(List.of(new CommandResult.Written(1, 0), new CommandResult.Touched(true))),
+                new CommandResult.Expired(7),
+                new CommandResult.Rejected(ShardError.RESOURCE_EXHAUSTED, "shard 3 is full: ü"));
+        assertEquals(results, ResultCodec.decodeResults(ResultCodec.encodeResults(results)));
+        for (ResultCodec.Answer answer : List.of(
+                new ResultCodec.Answer.Value(value),
+                new ResultCodec.Answer.Value(null),
+                new ResultCodec.Answer.Values(Arrays.asList(value, null, value)),
+                new ResultCodec.Answer.Digest(new ShardDigest(1, a, -a), 99))) {
+            assertEquals(answer, ResultCodec.decodeAnswer(ResultCodec.encodeAnswer(answer)));
+        }
+    }
+
+    @Provide
+    Arbitrary<StoredValue> values() {
+        return Combinators.combine(Arbitraries.bytes().array(byte[].class).ofMaxSize(40),
+                Arbitraries.longs(), Arbitraries.longs()).as(StoredValue::new);
+    }
+
+    @Provide
+    Arbitrary<List<Command>> commands() {
+        Arbitrary<byte[]> bytes = Arbitraries.bytes().array(byte[].class).ofMaxSize(40);
+        Arbitrary<Long> ttl = Arbitraries.longs().between(0, 1L << 40);
+        Arbitrary<Command.Put> puts = Combinators.combine(bytes, bytes, ttl).as(Command.Put::new);
+        Arbitrary<Command.Expectation> expectations = Arbitraries.oneOf(
+                Arbitraries.longs().map(Command.Expectation.Version::new),
+                bytes.map(Command.Expectation.Value::new),
+                Arbitraries.just(new Command.Expectation.Absent()));
+        Arbitrary<Command> any = Arbitraries.oneOf(
+                puts.map(p -> (Command) p),
+                bytes.map(Command.Delete::new),
+                Combinators.combine(bytes, expectations, bytes, ttl).as(Command.CompareAndSet::new),
+                Combinators.combine(bytes, ttl).as(Command.Touch::new),
+                puts.list().ofMaxSize(5).map(Command.BatchPut::new),
+                bytes.list().ofMaxSize(5).map(Command.BatchDelete::new),
+                Combinators.combine(bytes, Arbitraries.longs()).as(Command.ExpiredKey::new).list().ofMaxSize(5)
+                        .map(Command.Expire::new));
+        return any.list().ofMinSize(1).ofMaxSize(6);
+    }
+}

@@ -1,0 +1,289 @@
+package io.ringcache.shard.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ringcache.shard.core.Command.CompareAndSet;
+import io.ringcache.shard.core.Command.Expectation;
+import io.ringcache.shard.core.CommandResult.CasOutcome;
+import io.ringcache.shard.core.CommandResult.Rejected;
+import io.ringcache.shard.core.CommandResult.Written;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shard engine's semantics, checked against a deliberately simple reference model with an
+ * injected clock: random sequences of put/get/delete/CAS/touch/clock-advance, each applied as a
+ * log entry through the encoding, then compared result by result. A subclass names the store.
+ */
+public abstract class ShardEngineContract {
+
+    protected abstract ShardStore newStore();
+
+    /** The reference: a map of live entries and the rules of TTL and versions, written plainly. */
+    static final class Model {
+        record Entry(byte[] value, long version, long expiresAt) {
+        }
+
+        final Map<String, Entry> entries = new HashMap<>();
+
+        Entry live(String key, long now) {
+            Entry e = entries.get(key);
+            return e == null || (e.expiresAt != 0 && e.expiresAt <= now) ? null : e;
+        }
+
+        CommandResult apply(Command c, long version, long now) {
+            if (c instanceof Command.Put p) {
+                Entry prev = live(k(p.key()), now);
+                entries.put(k(p.key()), new Entry(p.value(), version, p.ttlMillis() == 0 ? 0 : now + p.ttlMillis()));
+                return new Written(version, prev == null ? 0 : prev.version);
+            }
+            if (c instanceof Command.Delete d) {
+                Entry prev = live(k(d.key()), now);
+                entries.remove(k(d.key()));
+                return new CommandResult.Deleted(prev != null, prev == null ? 0 : prev.version);
+            }
+            if (c instanceof Command.Touch t) {
+                Entry e = live(k(t.key()), now);
+                if (e != null) {
+                    entries.put(k(t.key()), new Entry(e.value, e.version, t.ttlMillis() == 0 ? 0 : now + t.ttlMillis()));
+                }
+                return new CommandResult.Touched(e != null);
+            }
+            CompareAndSet cas = (CompareAndSet) c;
+            Entry e = live(k(cas.key()), now);
+            boolean ok;
+            if (cas.expected() instanceof Expectation.Version v) {
+                ok = e != null && e.version == v.version();
+            } else if (cas.expected() instanceof Expectation.Value v) {
+                ok = e != null && Arrays.equals(e.value, v.value());
+            } else {
+                ok = e == null;
+            }
+            if (!ok) {
+                return new CasOutcome(false, 0, e == null ? null : new StoredValue(e.value, e.version, e.expiresAt));
+            }
+            entries.put(k(cas.key()), new Entry(cas.newValue(), version, cas.ttlMillis() == 0 ? 0 : now + cas.ttlMillis()));
+            return new CasOutcome(true, version, null);
+        }
+    }
+
+    sealed interface Step {
+        record Write(Command command) implements Step {
+        }
+
+        record Read(byte[] key) implements Step {
+        }
+
+        record Advance(long millis) implements Step {
+        }
+    }
+
+    @Property(tries = 300)
+    void agreesWithTheReferenceModel(@ForAll("steps") List<Step> steps) {
+        try (ShardStore store = newStore()) {
+            ShardEngine engine = new ShardEngine(1, store, ShardLimits.withBudget(1L << 30));
+            Model model = new Model();
+            long now = 1_000;
+            long index = 0;
+            for (Step step : steps) {
+                if (step instanceof Step.Advance a) {
+                    now += a.millis();
+                } else if (step instanceof Step.Read r) {
+                    Model.Entry e = model.live(k(r.key()), now);
+                    StoredValue v = engine.get(r.key(), now);
+                    if (e == null) {
+                        assertNull(v);
+                    } else {
+                        assertEquals(new StoredValue(e.value(), e.version(), e.expiresAt()), v);
+                    }
+                } else {
+                    Command c = ((Step.Write) step).command();
+                    index++;
+                    // Through the wire format, as the log carries it.
+                    CommandBatch entry = CommandCodec.decodeEntry(CommandCodec.encode(new CommandBatch(now, List.of(c))));
+                    List<CommandResult> got = engine.apply(index, entry);
+                    assertEquals(List.of(model.apply(c, ShardEngine.version(index, 0), now)), got, "at " + c);
+                }
+            }
+        }
+    }
+
+    @Provide
+    Arbitrary<List<Step>> steps() {
+        Arbitrary<byte[]> keys = Arbitraries.of("a", "b", "c").map(ShardEngineContract::b);
+        Arbitrary<byte[]> values = Arbitraries.of("x", "y", "zz").map(ShardEngineContract::b);
+        Arbitrary<Long> ttls = Arbitraries.of(0L, 0L, 5L, 50L);
+        Arbitrary<Long> versions = Arbitraries.longs().between(1, 8).map(i -> ShardEngine.version(i, 0));
+        Arbitrary<Expectation> expectations = Arbitraries.oneOf(
+                versions.map(Expectation.Version::new),
+                values.map(Expectation.Value::new),
+                Arbitraries.just(new Expectation.Absent()));
+        Arbitrary<Step> writes = Arbitraries.oneOf(
+                Combinators.combine(keys, values, ttls).as(Command.Put::new),
+                keys.map(Command.Delete::new),
+                Combinators.combine(keys, ttls).as(Command.Touch::new),
+                Combinators.combine(keys, expectations, values, ttls).as(CompareAndSet::new))
+                .map(Step.Write::new);
+        Arbitrary<Step> reads = keys.map(Step.Read::new);
+        Arbitrary<Step> advances = Arbitraries.longs().between(1, 30).map(Step.Advance::new);
+        return Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(5, writes), net.jqwik.api.Tuple.of(3, reads), net.jqwik.api.Tuple.of(2, advances))
+                .list().ofMaxSize(80);
+    }
+
+    @Test
+    void versionsGrowWithinAnEntryEvenForOneKey() {
+        try (ShardStore store = newStore()) {
+            ShardEngine engine = new ShardEngine(1, store, ShardLimits.withBudget(1 << 20));
+            List<CommandResult> r = engine.apply(7, new CommandBatch(1, List.of(
+                    new Command.Put(b("k"), b("1"), 0),
+                    new Command.Put(b("k"), b("2"), 0),
+                    new Command.BatchPut(List.of(new Command.Put(b("k"), b("3"), 0), new Command.Put(b("j"), b("4"), 0))))));
+            Written first = (Written) r.get(0);
+            Written second = (Written) r.get(1);
+            assertEquals(ShardEngine.version(7, 0), first.version());
+            assertEquals(first.version(), second.previousVersion());
+            assertTrue(second.version() > first.version());
+            CommandResult.Batch batch = (CommandResult.Batch) r.get(2);
+            assertEquals(second.version(), ((Written) batch.results().get(0)).previousVersion());
+            assertEquals(7, ShardEngine.indexOf(((Written) batch.results().get(1)).version()));
+        }
+    }
+
+    @Test
+    void logTimeNeverRunsBackwards() {
+        try (ShardStore store = newStore()) {
+            ShardEngine engine = new ShardEngine(1, store, ShardLimits.withBudget(1 << 20));
+            engine.apply(1, new CommandBatch(10_000, List.of(new Command.Put(b("k"), b("v"), 100))));
+            // A new leader whose clock is behind stamps an earlier time: the key still expires at 10,100.
+            engine.apply(2, new CommandBatch(5_000, List.of(new Command.Put(b("other"), b("v"), 0))));
+            assertEquals(10_000, engine.logTime());
+            assertTrue(engine.get(b("k"), 0) != null, "live at log time 10,000");
+            assertNull(engine.get(b("k"), 10_100), "expired at 10,100 by the reader's clock");
+            List<CommandResult> r = engine.apply(3, new CommandBatch(10_100, List.of(
+                    new CompareAndSet(b("k"), new Expectation.Absent(), b("new"), 0))));
+            assertTrue(((CasOutcome) r.get(0)).succeeded(), "expired at 10,100: absent for put-if-absent");
+            engine.apply(4, new CommandBatch(20_000, List.of(new Command.Put(b("late"), b("v"), 0))));
+            engine.apply(5, new CommandBatch(19_000, List.of(new Command.Put(b("short"), b("v"), 500))));
+            assertEquals(20_500, engine.get(b("short"), 0).expiresAt(), "TTL counts from the log's time, not the stale stamp");
+        }
+    }
+
+    @Test
+    void fullShardRefusesGrowthButKeepsDataAndAllowsShrinking() {
+        try (ShardStore store = newStore()) {
+            long budget = 10 * ShardStore.chargeOf(4, 100);
+            ShardEngine engine = new ShardEngine(9, store, ShardLimits.withBudget(budget));
+            long index = 0;
+            for (int i = 0; i < 10; i++) {
+                assertInstanceOf(Written.class, engine.apply(++index, put(String.format("k%03d", i), 100)).get(0));
+            }
+            Rejected full = assertInstanceOf(Rejected.class, engine.apply(++index, put("k999", 100)).get(0));
+            assertEquals(ShardError.RESOURCE_EXHAUSTED, full.error());
+            assertTrue(full.message().contains("shard 9") && full.message().contains(Long.toString(budget)), full.message());
+            assertEquals(10, store.size());
+            assertInstanceOf(Written.class, engine.apply(++index, put("k001", 50)).get(0), "shrinking fits");
+            assertInstanceOf(Rejected.class, engine.apply(++index, new CommandBatch(1, List.of(new Command.BatchPut(List.of(
+                    new Command.Put(b("n001"), new byte[10], 0), new Command.Put(b("n002"), new byte[10], 0)))))).get(0));
+            assertNull(engine.get(b("n001"), 0), "a refused batch writes nothing");
+            assertInstanceOf(CommandResult.Deleted.class, engine.apply(++index, new CommandBatch(1,
+                    List.of(new Command.Delete(b("k000"))))).get(0));
+            assertInstanceOf(Written.class, engine.apply(++index, put("k999", 100)).get(0), "room again after a delete");
+        }
+    }
+
+    @Test
+    void badInputIsATypedRejection() {
+        try (ShardStore store = newStore()) {
+            ShardEngine engine = new ShardEngine(1, store, new ShardLimits(8, 16, 1 << 20));
+            List<CommandResult> r = engine.apply(1, new CommandBatch(1, List.of(
+                    new Command.Put(new byte[9], b("v"), 0),
+                    new Command.Put(b("k"), new byte[17], 0),
+                    new Command.Put(new byte[0], b("v"), 0),
+                    new Command.Put(b("k"), b("v"), -1),
+                    new Command.Touch(b("k"), -5),
+                    new CompareAndSet(b("k"), new Expectation.Value(new byte[17]), b("v"), 0))));
+            assertEquals(List.of(ShardError.KEY_TOO_LARGE, ShardError.VALUE_TOO_LARGE, ShardError.INVALID_ARGUMENT,
+                            ShardError.INVALID_ARGUMENT, ShardError.INVALID_ARGUMENT, ShardError.VALUE_TOO_LARGE),
+                    r.stream().map(x -> ((Rejected) x).error()).toList());
+            assertEquals(0, store.size());
+        }
+    }
+
+    @Test
+    void expiryPlansOnlyKeysStillExpiredWithTheirVersionAndRecordsTheLag() {
+        try (ShardStore store = newStore()) {
+            ShardEngine engine = new ShardEngine(1, store, ShardLimits.withBudget(1 << 20));
+            engine.apply(1, new CommandBatch(1_000, List.of(
+                    new Command.Put(b("gone"), b("v"), 100),
+                    new Command.Put(b("rewritten"), b("v"), 100),
+                    new Command.Put(b("touched"), b("v"), 100),
+                    new Command.Put(b("later"), b("v"), 10_000))));
+            engine.apply(2, new CommandBatch(1_050, List.of(
+                    new Command.Put(b("rewritten"), b("v2"), 0),
+                    new Command.Touch(b("touched"), 5_000))));
+            assertTrue(engine.planExpiry(1_099, 10, 100).isEmpty(), "nothing due before 1,100");
+            List<Command.Expire> plan = engine.planExpiry(1_250, 10, 100);
+            assertEquals(1, plan.size());
+            assertEquals(List.of("gone"), plan.get(0).keys().stream().map(k -> new String(k.key(), StandardCharsets.UTF_8)).toList());
+            List<CommandResult> r = engine.apply(3, new CommandBatch(1_300, List.copyOf(plan)));
+            assertEquals(new CommandResult.Expired(1), r.get(0));
+            assertEquals(200, engine.expiryLag().maxMillis(), "expired at 1,100, reclaimed at 1,300");
+            assertEquals(3, store.size());
+            assertArrayEquals(b("v2"), engine.get(b("rewritten"), 2_000).value());
+            // A stale expire (the key was rewritten after planning) removes nothing.
+            engine.apply(4, new CommandBatch(1_400, List.of(new Command.Put(b("later"), b("new"), 0))));
+            assertEquals(new CommandResult.Expired(0), engine.apply(5, new CommandBatch(20_000, List.of(
+                    new Command.Expire(List.of(new Command.ExpiredKey(b("later"), ShardEngine.version(1, 3))))))).get(0));
+            assertEquals(3, store.size());
+        }
+    }
+
+    @Test
+    void expiryIsRateLimitedAndResumes() {
+        try (ShardStore store = newStore()) {
+            ShardEngine engine = new ShardEngine(1, store, ShardLimits.withBudget(1 << 24));
+            long index = 0;
+            for (int i = 0; i < 250; i++) {
+                engine.apply(++index, new CommandBatch(1_000, List.of(new Command.Put(b("k" + i), b("v"), 10))));
+            }
+            int reclaimed = 0;
+            for (int round = 0; round < 3; round++) {
+                List<Command.Expire> plan = engine.planExpiry(2_000, 40, 100);
+                assertTrue(plan.stream().mapToInt(e -> e.keys().size()).sum() <= 100);
+                assertTrue(plan.stream().allMatch(e -> e.keys().size() <= 40));
+                for (Command.Expire e : plan) {
+                    reclaimed += ((CommandResult.Expired) engine.apply(++index, new CommandBatch(2_000, List.of(e))).get(0)).removed();
+                }
+            }
+            assertEquals(250, reclaimed);
+            assertEquals(0, store.size());
+        }
+    }
+
+    private static CommandBatch put(String key, int valueBytes) {
+        return new CommandBatch(1, List.of(new Command.Put(b(key), new byte[valueBytes], 0)));
+    }
+
+    static String k(byte[] key) {
+        return new String(key, StandardCharsets.ISO_8859_1);
+    }
+
+    static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
