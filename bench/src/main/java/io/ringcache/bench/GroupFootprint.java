@@ -1,0 +1,117 @@
+package io.ringcache.bench;
+
+import io.ringcache.shard.adapter.heap.HeapShardStore;
+import io.ringcache.shard.adapter.ratis.RatisTuning;
+import io.ringcache.shard.adapter.ratis.ShardGroupHost;
+import io.ringcache.shard.core.ShardLimits;
+import java.io.IOException;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * What hosting Raft groups costs: three {@link ShardGroupHost}s in this JVM (as three stores on
+ * one machine), grown to each requested group count; at each count it prints live threads, direct
+ * memory, and the process CPU used over an idle interval (as % of one core), plus leader changes
+ * seen while idle (churn). Usage: GroupFootprint [IDLE_SECONDS] [COUNTS...], e.g. 10 16 64 128.
+ */
+public final class GroupFootprint {
+
+    public static void main(String[] args) throws Exception {
+        int idleSeconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        List<Integer> counts = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            counts.add(Integer.parseInt(args[i]));
+        }
+        if (counts.isEmpty()) {
+            counts = List.of(16, 64);
+        }
+        Path root = Files.createTempDirectory("footprint");
+        List<ShardGroupHost> hosts = new ArrayList<>();
+        try {
+            List<ShardGroupHost.Replica> replicas = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                ShardGroupHost h = new ShardGroupHost("s" + i, RatisTuning.defaults(root.resolve("s" + i).toFile()),
+                        shard -> new HeapShardStore(), ShardLimits.withBudget(64L << 20), System::currentTimeMillis).start();
+                hosts.add(h);
+                replicas.add(new ShardGroupHost.Replica(h.peerId(), "127.0.0.1:" + h.raftPort()));
+            }
+            report("0 groups (3 servers)", 0, hosts, idleSeconds);
+            int hosted = 0;
+            for (int target : counts) {
+                for (; hosted < target; hosted++) {
+                    for (ShardGroupHost h : hosts) {
+                        h.addShard(hosted, replicas);
+                    }
+                }
+                awaitLeaders(hosts, hosted);
+                report(hosted + " groups x 3 replicas", hosted, hosts, idleSeconds);
+            }
+        } finally {
+            for (ShardGroupHost h : hosts) {
+                h.close();
+            }
+            try (Stream<Path> paths = Files.walk(root)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static void awaitLeaders(List<ShardGroupHost> hosts, int groups) throws InterruptedException {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            int led = 0;
+            for (int g = 0; g < groups; g++) {
+                for (ShardGroupHost h : hosts) {
+                    if (h.isReadyLeader(g)) {
+                        led++;
+                        break;
+                    }
+                }
+            }
+            if (led == groups) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("not every group elected a leader in 120 s");
+    }
+
+    private static void report(String label, int groups, List<ShardGroupHost> hosts, int idleSeconds)
+            throws InterruptedException, IOException {
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        String[] leadersBefore = leaders(hosts, groups);
+        long cpuBefore = os.getProcessCpuTime();
+        long wallBefore = System.nanoTime();
+        Thread.sleep(idleSeconds * 1000L);
+        double cpu = 100.0 * (os.getProcessCpuTime() - cpuBefore) / (System.nanoTime() - wallBefore);
+        String[] leadersAfter = leaders(hosts, groups);
+        int changes = 0;
+        for (int g = 0; g < groups; g++) {
+            if (!leadersBefore[g].equals(leadersAfter[g])) {
+                changes++;
+            }
+        }
+        long direct = 0;
+        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+            if (pool.getName().equals("direct")) {
+                direct = pool.getMemoryUsed();
+            }
+        }
+        System.out.printf("%-24s threads %5d  direct %7.1f MiB  idle CPU %5.1f%% of one core  leader changes while idle %d%n",
+                label, ManagementFactory.getThreadMXBean().getThreadCount(), direct / 1048576.0, cpu, changes);
+    }
+
+    private static String[] leaders(List<ShardGroupHost> hosts, int groups) {
+        String[] out = new String[groups];
+        for (int g = 0; g < groups; g++) {
+            out[g] = hosts.get(0).leader(g).orElse("?");
+        }
+        return out;
+    }
+}
