@@ -1,5 +1,7 @@
 package io.ringcache.bench;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
 import io.ringcache.shard.adapter.heap.HeapShardStore;
 import io.ringcache.shard.adapter.ratis.RatisTuning;
 import io.ringcache.shard.adapter.ratis.ShardCallException;
@@ -28,6 +30,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * End-to-end replicated write throughput and latency, not JMH: three {@link ShardGroupHost}s in
@@ -39,13 +43,14 @@ import org.HdrHistogram.Recorder;
  * completes when its entry is committed on a majority and applied on the leader. Keys are 16
  * bytes, values 100 bytes, cycling over a fixed key set so memory stays bounded.
  *
- * <p>Each variant runs {@code warmup} seconds (default 5) then {@code seconds} (default 20)
+ * <p>Each variant runs {@code warmup} seconds (default 15: on 2 cores C2 is still compiling Ratis
+ * and gRPC code 10 s after start) then {@code seconds} (default 20)
  * measured; it reports writes/s (Puts/s, so for {@code batch=16}, 16 Puts per log entry, that is
  * 16 x entries/s) and the p50/p99/max latency of one submitted entry (HdrHistogram). It also
  * prints the JVM's thread count and direct memory with the groups hosted, idle and after load.
  * The hosts are always closed and the temporary dir deleted.
  *
- * <p>Arguments ({@code key=value}): {@code groups=16 inflight=256 warmup=5 seconds=20
+ * <p>Arguments ({@code key=value}): {@code groups=16 inflight=256 warmup=15 seconds=20
  * batch=1,16 keys=262144}. Run with the flags of {@code jvm.properties}:
  * {@code java $(java -cp bench/target/benchmarks.jar io.ringcache.bench.JvmFlags) -Xmx1g
  * -cp bench/target/benchmarks.jar io.ringcache.bench.RatisWriteBench}.
@@ -71,7 +76,7 @@ public final class RatisWriteBench {
     RatisWriteBench(Map<String, String> args) {
         this.groups = Integer.parseInt(args.getOrDefault("groups", "16"));
         this.inflight = Integer.parseInt(args.getOrDefault("inflight", "256"));
-        this.warmupSeconds = Integer.parseInt(args.getOrDefault("warmup", "5"));
+        this.warmupSeconds = Integer.parseInt(args.getOrDefault("warmup", "15"));
         this.seconds = Integer.parseInt(args.getOrDefault("seconds", "20"));
         this.batchSizes = Stream.of(args.getOrDefault("batch", "1,16").split(","))
                 .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
@@ -232,7 +237,7 @@ public final class RatisWriteBench {
             printf("# warning: %d writes still in flight 60 s after the window%n", inflight - permits.availablePermits());
         }
         double secs = (measureEnd - measureStart) / 1e9;
-        printf(Locale.ROOT, "RESULT batch=%d: %.0f writes/s (%.0f entries/s) over %.1f s; entry latency p50 %.2f ms,"
+        printf("RESULT batch=%d: %.0f writes/s (%.0f entries/s) over %.1f s; entry latency p50 %.2f ms,"
                 + " p99 %.2f ms, p99.9 %.2f ms, max %.2f ms; %d entries, %d errors%n",
                 batch, entries * batch / secs, entries / secs, secs,
                 h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
@@ -311,6 +316,7 @@ public final class RatisWriteBench {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        silenceLogging();
         for (int i = 0; i < REPLICAS; i++) {
             if (hosts[i] != null) {
                 try {
@@ -331,13 +337,18 @@ public final class RatisWriteBench {
         }
     }
 
-    private static void printf(String format, Object... args) {
-        System.out.printf(Locale.ROOT, format, args);
-        System.out.flush();
+    /**
+     * Shutting down three hosts that replicate to each other logs hundreds of expected
+     * errors (peers already closed, connections refused); they say nothing about the figures.
+     */
+    private static void silenceLogging() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.OFF);
+        }
     }
 
-    private static void printf(Locale locale, String format, Object... args) {
-        System.out.printf(locale, format, args);
+    private static void printf(String format, Object... args) {
+        System.out.printf(Locale.ROOT, format, args);
         System.out.flush();
     }
 

@@ -111,7 +111,7 @@ public final class CommandCodec {
      * {@code timeMillis}: the leader's rewrite of a proposal before it is appended to the log.
      */
     public static byte[] stamp(DirectBuffer proposal, int offset, int length, long timeMillis) {
-        decodeEntry(proposal, offset, length);
+        validateEntry(proposal, offset, length);
         byte[] out = new byte[length];
         proposal.getBytes(offset, out);
         new UnsafeBuffer(out).putLong(TIME_OFFSET, timeMillis, ByteOrder.LITTLE_ENDIAN);
@@ -132,6 +132,76 @@ public final class CommandCodec {
             w.writeByte(DIGEST);
         }
         return w.toByteArray();
+    }
+
+    /**
+     * Checks that the bytes are a well-formed entry, as {@link #decodeEntry} would, without
+     * materializing any command: the leader's check on the proposal path.
+     *
+     * @throws MalformedMessageException when they are not
+     */
+    public static void validateEntry(DirectBuffer buffer, int offset, int length) {
+        WireReader r = new WireReader(buffer, offset, length);
+        expectHeader(r, KIND_ENTRY);
+        int count = r.readUnsignedShort();
+        if (count == 0) {
+            throw new MalformedMessageException("entry with no commands");
+        }
+        r.readLong();
+        for (int i = 0; i < count; i++) {
+            skipCommand(r);
+        }
+        r.expectEnd();
+    }
+
+    private static void skipCommand(WireReader r) {
+        byte op = r.readByte();
+        switch (op) {
+            case PUT -> {
+                r.skipBytes();
+                r.skipBytes();
+                r.readLong();
+            }
+            case DELETE -> r.skipBytes();
+            case CAS -> {
+                r.skipBytes();
+                byte mode = r.readByte();
+                switch (mode) {
+                    case 0 -> r.readLong();
+                    case 1 -> r.skipBytes();
+                    case 2 -> { }
+                    default -> throw new MalformedMessageException("unknown compare-and-set mode " + mode);
+                }
+                r.skipBytes();
+                r.readLong();
+            }
+            case TOUCH -> {
+                r.skipBytes();
+                r.readLong();
+            }
+            case BATCH_PUT -> {
+                int n = r.readCount(16);
+                for (int i = 0; i < n; i++) {
+                    r.skipBytes();
+                    r.skipBytes();
+                    r.readLong();
+                }
+            }
+            case BATCH_DELETE -> {
+                int n = r.readCount(4);
+                for (int i = 0; i < n; i++) {
+                    r.skipBytes();
+                }
+            }
+            case EXPIRE -> {
+                int n = r.readCount(12);
+                for (int i = 0; i < n; i++) {
+                    r.skipBytes();
+                    r.readLong();
+                }
+            }
+            default -> throw new MalformedMessageException("unknown command opcode " + op);
+        }
     }
 
     public static Query decodeQuery(DirectBuffer buffer, int offset, int length) {

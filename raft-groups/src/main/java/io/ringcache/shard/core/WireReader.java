@@ -76,6 +76,15 @@ final class WireReader {
         return out;
     }
 
+    /** Skips a length-prefixed byte string, with the same checks as {@link #readBytes}. */
+    void skipBytes() {
+        int n = readInt();
+        if (n < 0 || n > remaining()) {
+            throw new MalformedMessageException("bad length " + n + " with " + remaining() + " bytes left");
+        }
+        position += n;
+    }
+
     int remaining() {
         return end - position;
     }

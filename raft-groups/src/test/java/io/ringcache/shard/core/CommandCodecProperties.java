@@ -24,6 +24,7 @@ class CommandCodecProperties {
         // Records hold arrays: compare through a second encoding.
         assertArrayEquals(bytes, CommandCodec.encode(CommandCodec.decodeEntry(bytes)));
         assertEquals(time, CommandCodec.decodeEntry(bytes).timeMillis());
+        CommandCodec.validateEntry(new org.agrona.concurrent.UnsafeBuffer(bytes), 0, bytes.length);
     }
 
     @Property
@@ -36,11 +37,21 @@ class CommandCodecProperties {
     /** Arbitrary bytes decode or fail with MalformedMessageException: never another exception. */
     @Property(tries = 2000)
     void garbageIsRefusedCleanly(@ForAll @Size(max = 64) byte[] bytes) {
+        boolean decodes;
         try {
             CommandCodec.decodeEntry(bytes);
+            decodes = true;
         } catch (MalformedMessageException expected) {
-            // refused
+            decodes = false;
         }
+        boolean valid;
+        try {
+            CommandCodec.validateEntry(new org.agrona.concurrent.UnsafeBuffer(bytes), 0, bytes.length);
+            valid = true;
+        } catch (MalformedMessageException expected) {
+            valid = false;
+        }
+        assertEquals(decodes, valid, "validation and decoding must agree");
         try {
             CommandCodec.decodeQuery(bytes);
         } catch (MalformedMessageException expected) {
@@ -60,6 +71,8 @@ class CommandCodecProperties {
         for (int n = 0; n < bytes.length; n++) {
             byte[] cut = Arrays.copyOf(bytes, n);
             assertThrows(MalformedMessageException.class, () -> CommandCodec.decodeEntry(cut));
+            assertThrows(MalformedMessageException.class,
+                    () -> CommandCodec.validateEntry(new org.agrona.concurrent.UnsafeBuffer(cut), 0, cut.length));
         }
     }
 
