@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * completes when its entry is committed on a majority and applied on the leader. Keys are 16
  * bytes, values 100 bytes, cycling over a fixed key set so memory stays bounded.
  *
- * <p>Each variant runs {@code warmup} seconds (default 15: on 2 cores C2 is still compiling Ratis
- * and gRPC code 10 s after start) then {@code seconds} (default 20)
+ * <p>Each variant runs {@code warmup} seconds (default 15: on 2 cores C2 was still busy compiling
+ * Ratis and gRPC code 14-19 s after start) then {@code seconds} (default 20)
  * measured; it reports writes/s (Puts/s, so for {@code batch=16}, 16 Puts per log entry, that is
  * 16 x entries/s) and the p50/p99/max latency of one submitted entry (HdrHistogram). It also
  * prints the JVM's thread count and direct memory with the groups hosted, idle and after load.

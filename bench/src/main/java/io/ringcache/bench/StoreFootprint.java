@@ -19,7 +19,9 @@ import java.util.Locale;
  *   <li>heap: the heap in use after full GCs, before and after the fill (object headers,
  *   the map's nodes and table, the StoredValue record and the key wrapper are all overhead);
  *   <li>chronicle: any memory figures the adapter exposes (public no-argument long methods
- *   whose names mention memory or off-heap, found reflectively), and the process's resident
+ *   whose names mention memory or off-heap, found reflectively, e.g. {@code offHeapMemoryUsed()},
+ *   which counts reserved, not necessarily resident, bytes), its {@code sizing()} if it has
+ *   one, and the process's resident
  *   set (VmRSS) delta, which counts the off-heap pages the map touched, plus some noise.
  * </ul>
  * Usage: {@code java <jvm.properties flags> -Xmx1g -cp benchmarks.jar io.ringcache.bench.StoreFootprint
@@ -49,7 +51,8 @@ public final class StoreFootprint {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long heap0 = usedHeapAfterGc(memory);
         long rss0 = rssBytes();
-        ShardStore store = Stores.create(kind, entries, Keys.KEY_BYTES, Keys.VALUE_BYTES);
+        // Budget = exactly the entries' logical bytes: the off-heap store is sized for its content.
+        ShardStore store = Stores.create(kind, entries, Keys.KEY_BYTES, Keys.VALUE_BYTES, 1);
         try {
             byte[] key = new byte[Keys.KEY_BYTES];
             byte[] value = Keys.value(1);
@@ -81,6 +84,14 @@ public final class StoreFootprint {
 
     /** Memory figures an adapter exposes beyond the port, e.g. an off-heap usage getter. */
     private static void reportExposedFigures(String kind, ShardStore store, int entries, int payload) {
+        try {
+            Method sizing = store.getClass().getMethod("sizing");
+            System.out.printf("%s: sizing() = %s%n", kind, sizing.invoke(store));
+        } catch (NoSuchMethodException e) {
+            // the adapter does not describe its geometry
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            System.out.printf("%s: sizing() failed: %s%n", kind, e);
+        }
         for (Method m : store.getClass().getMethods()) {
             String name = m.getName().toLowerCase(Locale.ROOT);
             boolean looksLikeMemory = name.contains("offheap") || name.contains("memory") || name.contains("footprint");

@@ -40,11 +40,17 @@ final class Stores {
      * limits a benchmark.
      */
     static ShardStore create(String kind, long entries, int keyBytes, int valueBytes) {
+        return create(kind, entries, keyBytes, valueBytes, 2);
+    }
+
+    /** As above, with a budget of {@code budgetFactor} times the entries' logical bytes. */
+    static ShardStore create(String kind, long entries, int keyBytes, int valueBytes, int budgetFactor) {
         switch (kind) {
             case HEAP:
                 return new HeapShardStore();
             case CHRONICLE:
-                return chronicle(2 * entries * ShardStore.chargeOf(keyBytes, valueBytes), keyBytes, valueBytes);
+                return chronicle(budgetFactor * entries * ShardStore.chargeOf(keyBytes, valueBytes),
+                        keyBytes, valueBytes);
             default:
                 throw new IllegalArgumentException("unknown store '" + kind + "' (heap or chronicle)");
         }

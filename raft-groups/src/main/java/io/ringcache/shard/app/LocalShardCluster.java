@@ -34,6 +34,8 @@ import java.util.function.IntFunction;
  */
 public final class LocalShardCluster implements AutoCloseable {
 
+    static final long BUDGET_PER_SHARD = 64L << 20;
+
     private final Path dataDir;
     private final int shards;
     private final IntFunction<ShardStore> stores;
@@ -71,7 +73,7 @@ public final class LocalShardCluster implements AutoCloseable {
     private void startStore(int i) throws IOException {
         RatisTuning tuning = RatisTuning.defaults(dataDir.resolve("store" + (i + 1)).toFile()).withPort(ports[i]);
         hosts[i] = new ShardGroupHost("store" + (i + 1), tuning, stores,
-                ShardLimits.withBudget(64L << 20), System::currentTimeMillis).start();
+                ShardLimits.withBudget(BUDGET_PER_SHARD), System::currentTimeMillis).start();
     }
 
     String execute(String line) throws IOException {
@@ -233,7 +235,7 @@ public final class LocalShardCluster implements AutoCloseable {
         int shards = args.length > 1 ? Integer.parseInt(args[1]) : 16;
         int basePort = args.length > 2 ? Integer.parseInt(args[2]) : 11001;
         PrintStream out = System.out;
-        try (LocalShardCluster cluster = new LocalShardCluster(dir, shards, basePort, StoreChoice.defaultStores())) {
+        try (LocalShardCluster cluster = new LocalShardCluster(dir, shards, basePort, StoreChoice.stores(BUDGET_PER_SHARD))) {
             cluster.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {

@@ -37,6 +37,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.SnapshotManagementRequest;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
@@ -298,6 +299,38 @@ public final class ShardGroupHost implements AutoCloseable {
         Throwable root = cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
         return new ShardCallException(shardId, ShardCallException.Reason.UNAVAILABLE, null,
                 root == null ? "no reply" : root.getClass().getSimpleName() + ": " + root.getMessage());
+    }
+
+    /** The shard's voting replicas as this host's replica knows them (empty when not hosted). */
+    public List<Replica> replicas(int shardId) {
+        return division(shardId).map(d -> {
+            List<Replica> out = new ArrayList<>();
+            for (RaftPeer p : d.getRaftConf().getCurrentPeers()) {
+                out.add(new Replica(p.getId().toString(), p.getAddress()));
+            }
+            out.sort(Comparator.comparing(Replica::peerId));
+            return out;
+        }).orElse(List.of());
+    }
+
+    /**
+     * Changes the shard's voting membership to exactly {@code replicas}; this host must lead the
+     * shard. A replica being added must already host the group ({@link #addShard} with the new
+     * membership on its store). Ratis first lets new members catch up (by log or snapshot) as
+     * non-voting staging peers, then commits the new configuration; returns when it is committed.
+     */
+    public void changeReplicas(int shardId, List<Replica> replicas) throws IOException {
+        List<RaftPeer> peers = new ArrayList<>();
+        for (Replica r : replicas) {
+            peers.add(RaftPeer.newBuilder().setId(r.peerId()).setAddress(r.raftAddress()).build());
+        }
+        RaftClientReply reply = server.setConfiguration(new SetConfigurationRequest(clientId, peerId,
+                ShardGroups.groupId(shardId), callIds.incrementAndGet(), peers));
+        if (!reply.isSuccess()) {
+            throw new IOException("membership change of shard " + shardId + " to " + replicas + " failed: "
+                    + reply.getException());
+        }
+        LOG.info("shard {} replicas are now {}", shardId, replicas);
     }
 
     /** Asks this host's replica (which must lead) to hand leadership to {@code newLeader}. */
