@@ -1,0 +1,23 @@
+package io.ringcache.node.core;
+
+import io.ringcache.placement.core.PartitionMap;
+import java.util.Optional;
+
+/** The newest partition map this store has seen; only ever moves forward in epoch. */
+public final class CurrentMap {
+
+    private volatile PartitionMap map;
+
+    public Optional<PartitionMap> get() {
+        return Optional.ofNullable(map);
+    }
+
+    /** Adopts {@code next} if it is newer; returns true when it did. */
+    public synchronized boolean offer(PartitionMap next) {
+        if (map == null || next.epoch() > map.epoch()) {
+            map = next;
+            return true;
+        }
+        return false;
+    }
+}
