@@ -24,6 +24,8 @@ import java.util.function.Consumer;
 /** The placement driver's gRPC API over {@link Placement}: registration, heartbeats, the map and its watch. */
 public final class PlacementDriverService extends PlacementDriverGrpc.PlacementDriverImplBase {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PlacementDriverService.class);
+
     private final Placement placement;
     private final PlacementScheduler scheduler;
 
@@ -41,6 +43,8 @@ public final class PlacementDriverService extends PlacementDriverGrpc.PlacementD
                 throw new IllegalArgumentException("store " + store.id() + " needs a gRPC address");
             }
             placement.register(store);
+            LOG.info("store {} registered (raft {}, grpc {}, http {})", store.id(), store.raftAddress(),
+                    store.grpcAddress(), store.httpAddress());
         } catch (IllegalArgumentException e) {
             out.onNext(RegisterStoreResponse.newBuilder().setError(invalid(e.getMessage())).build());
             out.onCompleted();

@@ -1,0 +1,353 @@
+package io.ringcache.node.adapter.grpc;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.ringcache.node.adapter.raft.GroupCommitWriter;
+import io.ringcache.node.core.CurrentMap;
+import io.ringcache.node.core.LocalShards;
+import io.ringcache.node.core.Route;
+import io.ringcache.node.core.Router;
+import io.ringcache.placement.adapter.grpc.StoreChannels;
+import io.ringcache.placement.core.PartitionMap;
+import io.ringcache.proto.v1.CompareAndSetRequest;
+import io.ringcache.proto.v1.CompareAndSetResponse;
+import io.ringcache.proto.v1.DeleteRequest;
+import io.ringcache.proto.v1.DeleteResponse;
+import io.ringcache.proto.v1.Error;
+import io.ringcache.proto.v1.GetRequest;
+import io.ringcache.proto.v1.GetResponse;
+import io.ringcache.proto.v1.KvGrpc;
+import io.ringcache.proto.v1.PutRequest;
+import io.ringcache.proto.v1.PutResponse;
+import io.ringcache.proto.v1.ReadConsistency;
+import io.ringcache.proto.v1.RequestHeader;
+import io.ringcache.proto.v1.ResponseHeader;
+import io.ringcache.proto.v1.TouchRequest;
+import io.ringcache.proto.v1.TouchResponse;
+import io.ringcache.proto.v1.VersionedValue;
+import io.ringcache.shard.adapter.ratis.ShardGroupHost;
+import io.ringcache.shard.core.Command;
+import io.ringcache.shard.core.CommandCodec;
+import io.ringcache.shard.core.CommandResult;
+import io.ringcache.shard.core.Query;
+import io.ringcache.shard.core.ResultCodec;
+import io.ringcache.shard.core.ShardLimits;
+import io.ringcache.shard.core.StoredValue;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+
+/**
+ * The KV gRPC service of a store. Each request is routed by the partition map ({@link Router}):
+ * served here when this store leads the key's shard (or holds any replica, for follower and
+ * stale reads), proxied to the leader when the caller set {@code forward}, and otherwise answered
+ * with a typed NotLeader or StaleEpoch error so a smart client corrects its route. Writes go
+ * through group commit. Batch calls are in {@link KvBatchOperations}.
+ *
+ * <p>Bad input (empty key, negative TTL, a missing expectation) is a gRPC INVALID_ARGUMENT;
+ * oversized keys and values, a full shard and routing failures are typed errors in the reply.
+ */
+public final class KvService extends KvGrpc.KvImplBase {
+
+    static final long FORWARD_DEADLINE_SECONDS = 10;
+
+    private final ShardGroupHost host;
+    private final GroupCommitWriter writer;
+    private final CurrentMap currentMap;
+    private final StoreChannels channels;
+    private final ShardLimits limits;
+    private final LocalShards local;
+    private final KvBatchOperations batches;
+
+    public KvService(ShardGroupHost host, GroupCommitWriter writer, CurrentMap currentMap,
+                     StoreChannels channels, ShardLimits limits) {
+        this.host = host;
+        this.writer = writer;
+        this.currentMap = currentMap;
+        this.channels = channels;
+        this.limits = limits;
+        this.local = new LocalShards() {
+            @Override
+            public boolean leads(int shardId) {
+                return host.isReadyLeader(shardId);
+            }
+
+            @Override
+            public boolean hosts(int shardId) {
+                return host.role(shardId) != ShardGroupHost.Role.NOT_HOSTED;
+            }
+
+            @Override
+            public Optional<String> leaderOf(int shardId) {
+                return host.leader(shardId);
+            }
+        };
+        this.batches = new KvBatchOperations(this);
+    }
+
+    // ---- single-key operations ----
+
+    @Override
+    public void get(GetRequest r, StreamObserver<GetResponse> out) {
+        if (!validKey(r.getKey(), out)) {
+            return;
+        }
+        boolean anyReplica = r.getHeader().getConsistency() != ReadConsistency.READ_CONSISTENCY_LINEARIZABLE;
+        serve(r.getHeader(), r.getKey(), anyReplica, out,
+                e -> GetResponse.newBuilder().setError(e).build(),
+                shard -> read(shard, r.getHeader(), new Query.Get(r.getKey().toByteArray())).thenApply(answer -> {
+                    StoredValue v = ((ResultCodec.Answer.Value) answer).value();
+                    GetResponse.Builder b = GetResponse.newBuilder().setHeader(header(shard)).setFound(v != null);
+                    if (v != null) {
+                        b.setValue(versioned(v));
+                    }
+                    return b.build();
+                }),
+                (stub, h) -> stub.get(r.toBuilder().setHeader(h).build()));
+    }
+
+    @Override
+    public void put(PutRequest r, StreamObserver<PutResponse> out) {
+        if (!validKey(r.getKey(), out)) {
+            return;
+        }
+        if (r.getValue().size() > limits.maxValueBytes()) {
+            reply(out, PutResponse.newBuilder().setError(KvErrors.valueTooLarge(r.getValue().size(), limits.maxValueBytes())).build());
+            return;
+        }
+        if (!validTtl(r.getTtlMs(), out)) {
+            return;
+        }
+        Command c = new Command.Put(r.getKey().toByteArray(), r.getValue().toByteArray(), r.getTtlMs());
+        serve(r.getHeader(), r.getKey(), false, out,
+                e -> PutResponse.newBuilder().setError(e).build(),
+                shard -> write(shard, c, r.getSerializedSize()).thenApply(result -> {
+                    PutResponse.Builder b = PutResponse.newBuilder().setHeader(header(shard));
+                    if (result instanceof CommandResult.Written w) {
+                        b.setVersion(w.version()).setPreviousVersion(w.previousVersion());
+                    } else {
+                        b.setError(rejected(shard, result));
+                    }
+                    return b.build();
+                }),
+                (stub, h) -> stub.put(r.toBuilder().setHeader(h).build()));
+    }
+
+    @Override
+    public void delete(DeleteRequest r, StreamObserver<DeleteResponse> out) {
+        if (!validKey(r.getKey(), out)) {
+            return;
+        }
+        Command c = new Command.Delete(r.getKey().toByteArray());
+        serve(r.getHeader(), r.getKey(), false, out,
+                e -> DeleteResponse.newBuilder().setError(e).build(),
+                shard -> write(shard, c, r.getSerializedSize()).thenApply(result -> {
+                    DeleteResponse.Builder b = DeleteResponse.newBuilder().setHeader(header(shard));
+                    if (result instanceof CommandResult.Deleted d) {
+                        b.setDeleted(d.deleted()).setPreviousVersion(d.previousVersion());
+                    } else {
+                        b.setError(rejected(shard, result));
+                    }
+                    return b.build();
+                }),
+                (stub, h) -> stub.delete(r.toBuilder().setHeader(h).build()));
+    }
+
+    @Override
+    public void compareAndSet(CompareAndSetRequest r, StreamObserver<CompareAndSetResponse> out) {
+        if (!validKey(r.getKey(), out) || !validTtl(r.getTtlMs(), out)) {
+            return;
+        }
+        Command.Expectation expected;
+        switch (r.getExpectedCase()) {
+            case EXPECTED_VERSION:
+                expected = new Command.Expectation.Version(r.getExpectedVersion());
+                break;
+            case EXPECTED_VALUE:
+                expected = new Command.Expectation.Value(r.getExpectedValue().toByteArray());
+                break;
+            case EXPECT_ABSENT:
+                expected = new Command.Expectation.Absent();
+                break;
+            default:
+                out.onError(Status.INVALID_ARGUMENT
+                        .withDescription("compare-and-set needs expected_version, expected_value or expect_absent")
+                        .asException());
+                return;
+        }
+        if (r.getNewValue().size() > limits.maxValueBytes()) {
+            reply(out, CompareAndSetResponse.newBuilder()
+                    .setError(KvErrors.valueTooLarge(r.getNewValue().size(), limits.maxValueBytes())).build());
+            return;
+        }
+        Command c = new Command.CompareAndSet(r.getKey().toByteArray(), expected, r.getNewValue().toByteArray(), r.getTtlMs());
+        serve(r.getHeader(), r.getKey(), false, out,
+                e -> CompareAndSetResponse.newBuilder().setError(e).build(),
+                shard -> write(shard, c, r.getSerializedSize()).thenApply(result -> {
+                    CompareAndSetResponse.Builder b = CompareAndSetResponse.newBuilder().setHeader(header(shard));
+                    if (result instanceof CommandResult.CasOutcome o) {
+                        b.setSucceeded(o.succeeded()).setVersion(o.version()).setFound(o.current() != null);
+                        if (o.current() != null) {
+                            b.setCurrent(versioned(o.current()));
+                        }
+                    } else {
+                        b.setError(rejected(shard, result));
+                    }
+                    return b.build();
+                }),
+                (stub, h) -> stub.compareAndSet(r.toBuilder().setHeader(h).build()));
+    }
+
+    @Override
+    public void touch(TouchRequest r, StreamObserver<TouchResponse> out) {
+        if (!validKey(r.getKey(), out) || !validTtl(r.getTtlMs(), out)) {
+            return;
+        }
+        Command c = new Command.Touch(r.getKey().toByteArray(), r.getTtlMs());
+        serve(r.getHeader(), r.getKey(), false, out,
+                e -> TouchResponse.newBuilder().setError(e).build(),
+                shard -> write(shard, c, r.getSerializedSize()).thenApply(result -> {
+                    TouchResponse.Builder b = TouchResponse.newBuilder().setHeader(header(shard));
+                    if (result instanceof CommandResult.Touched t) {
+                        b.setFound(t.found());
+                    } else {
+                        b.setError(rejected(shard, result));
+                    }
+                    return b.build();
+                }),
+                (stub, h) -> stub.touch(r.toBuilder().setHeader(h).build()));
+    }
+
+    @Override
+    public void batchGet(io.ringcache.proto.v1.BatchGetRequest r, StreamObserver<io.ringcache.proto.v1.BatchGetResponse> out) {
+        batches.batchGet(r, out);
+    }
+
+    @Override
+    public void batchPut(io.ringcache.proto.v1.BatchPutRequest r, StreamObserver<io.ringcache.proto.v1.BatchPutResponse> out) {
+        batches.batchPut(r, out);
+    }
+
+    // ---- shared machinery (package-private for KvBatchOperations) ----
+
+    /**
+     * Routes one shard's request: local, forwarded, or answered with a routing error.
+     *
+     * @param failed  builds the reply carrying a typed error
+     * @param served  serves the request on this store for the given shard
+     * @param forward sends the request (with the given header) to the leader's store
+     */
+    <R> void serve(RequestHeader header, ByteString key, boolean anyReplica, StreamObserver<R> out,
+                   Function<Error, R> failed, IntFunction<CompletableFuture<R>> served,
+                   BiFunction<KvGrpc.KvFutureStub, RequestHeader, ListenableFuture<R>> forward) {
+        if (key.size() > limits.maxKeyBytes()) {
+            reply(out, failed.apply(KvErrors.keyTooLarge(key.size(), limits.maxKeyBytes())));
+            return;
+        }
+        Optional<PartitionMap> map = currentMap.get();
+        if (map.isEmpty()) {
+            reply(out, failed.apply(KvErrors.unavailable(0, "this store has no partition map yet")));
+            return;
+        }
+        int shard = map.get().ring().shardForKey(key.toByteArray());
+        dispatch(map.get(), shard, header, anyReplica, failed, served, forward).whenComplete((response, error) -> {
+            if (error != null) {
+                reply(out, failed.apply(KvErrors.of(shard, error, "")));
+            } else {
+                reply(out, response);
+            }
+        });
+    }
+
+    <R> CompletableFuture<R> dispatch(PartitionMap map, int shard, RequestHeader header, boolean anyReplica,
+                                      Function<Error, R> failed, IntFunction<CompletableFuture<R>> served,
+                                      BiFunction<KvGrpc.KvFutureStub, RequestHeader, ListenableFuture<R>> forward) {
+        Route route = Router.route(map, shard, header.getEpoch(), header.getForward(), anyReplica, local);
+        if (route instanceof Route.Local) {
+            return served.apply(shard).exceptionally(error -> failed.apply(KvErrors.of(shard, error, "")));
+        }
+        if (route instanceof Route.Forward f) {
+            KvGrpc.KvFutureStub stub = KvGrpc.newFutureStub(channels.to(f.grpcAddress()))
+                    .withDeadlineAfter(FORWARD_DEADLINE_SECONDS, TimeUnit.SECONDS);
+            CompletableFuture<R> result = new CompletableFuture<>();
+            Futures.addCallback(forward.apply(stub, header.toBuilder().setForward(false).build()), new FutureCallback<R>() {
+                @Override
+                public void onSuccess(R r) {
+                    result.complete(r);
+                }
+
+                @Override
+                public void onFailure(Throwable t) {
+                    result.complete(failed.apply(KvErrors.unavailable(shard,
+                            "forwarding to " + f.storeId() + " failed: " + Status.fromThrowable(t))));
+                }
+            }, MoreExecutors.directExecutor());
+            return result;
+        }
+        return CompletableFuture.completedFuture(failed.apply(KvErrors.of(route)));
+    }
+
+    CompletableFuture<CommandResult> write(int shard, Command command, int bytes) {
+        return writer.write(shard, command, bytes);
+    }
+
+    CompletableFuture<ResultCodec.Answer> read(int shard, RequestHeader header, Query query) {
+        boolean stale = header.getConsistency() == ReadConsistency.READ_CONSISTENCY_STALE;
+        return host.query(shard, CommandCodec.encode(query), stale);
+    }
+
+    ResponseHeader header(int shard) {
+        return ResponseHeader.newBuilder().setShardId(shard).setAppliedIndex(host.appliedIndex(shard))
+                .setEpoch(currentMap.get().map(PartitionMap::epoch).orElse(0L)).build();
+    }
+
+    Error rejected(int shard, CommandResult result) {
+        if (result instanceof CommandResult.Rejected x) {
+            return KvErrors.of(shard, x, limits.memoryBudgetBytes());
+        }
+        return KvErrors.invalid("unexpected result " + result.getClass().getSimpleName());
+    }
+
+    static VersionedValue versioned(StoredValue v) {
+        return VersionedValue.newBuilder().setValue(UnsafeByteOperations.unsafeWrap(v.value()))
+                .setVersion(v.version()).setExpiresAtUnixMs(v.expiresAt()).build();
+    }
+
+    ShardLimits limits() {
+        return limits;
+    }
+
+    Optional<PartitionMap> map() {
+        return currentMap.get();
+    }
+
+    boolean validKey(ByteString key, StreamObserver<?> out) {
+        if (key.isEmpty()) {
+            out.onError(Status.INVALID_ARGUMENT.withDescription("key must not be empty").asException());
+            return false;
+        }
+        return true;
+    }
+
+    static boolean validTtl(long ttlMs, StreamObserver<?> out) {
+        if (ttlMs < 0) {
+            out.onError(Status.INVALID_ARGUMENT.withDescription("ttl_ms must not be negative").asException());
+            return false;
+        }
+        return true;
+    }
+
+    static <R> void reply(StreamObserver<R> out, R response) {
+        out.onNext(response);
+        out.onCompleted();
+    }
+}

@@ -1,0 +1,111 @@
+package io.ringcache.node.adapter.metrics;
+
+import io.grpc.ForwardingServerCall;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.ringcache.shard.adapter.ratis.ShardGroupHost;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The node's metrics in Prometheus form: gRPC request rate and latency per method with errors by
+ * status, per-shard role, applied index, entries, bytes and expiry lag, and JVM memory, GC and
+ * threads.
+ */
+public final class NodeMetrics implements AutoCloseable {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ShardGroupHost host;
+    private final Set<Integer> shardGauges = ConcurrentHashMap.newKeySet();
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    public NodeMetrics(ShardGroupHost host) {
+        this.host = host;
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+    }
+
+    /** The Prometheus text exposition, refreshing per-shard gauges first. */
+    public String scrape() {
+        for (int shard : host.hostedShards()) {
+            if (shardGauges.add(shard)) {
+                registerShard(shard);
+            }
+        }
+        return registry.scrape();
+    }
+
+    private void registerShard(int shard) {
+        Tags tags = Tags.of("shard", Integer.toString(shard));
+        Gauge.builder("ringcache_shard_leader", host, h -> h.role(shard) == ShardGroupHost.Role.LEADER ? 1 : 0)
+                .tags(tags).description("1 when this store leads the shard").register(registry);
+        Gauge.builder("ringcache_shard_applied_index", host, h -> h.appliedIndex(shard)).tags(tags)
+                .description("last log index applied by this replica").register(registry);
+        Gauge.builder("ringcache_shard_entries", host, h -> h.engine(shard).map(e -> (double) e.store().size()).orElse(0.0))
+                .tags(tags).description("keys held by this replica").register(registry);
+        Gauge.builder("ringcache_shard_bytes", host, h -> h.engine(shard).map(e -> (double) e.store().bytesUsed()).orElse(0.0))
+                .tags(tags).description("logical bytes held (key + value + 48 per entry)").register(registry);
+        Gauge.builder("ringcache_shard_expiry_lag_max_ms", host,
+                        h -> h.engine(shard).map(e -> (double) e.expiryLag().maxMillis()).orElse(0.0))
+                .tags(tags).description("largest delay from a key's expiry to its reclamation").register(registry);
+        Gauge.builder("ringcache_shard_expiry_lag_mean_ms", host,
+                        h -> h.engine(shard).map(e -> e.expiryLag().meanMillis()).orElse(0.0))
+                .tags(tags).description("mean delay from a key's expiry to its reclamation").register(registry);
+        Gauge.builder("ringcache_shard_expired_keys", host,
+                        h -> h.engine(shard).map(e -> (double) e.expiryLag().count()).orElse(0.0))
+                .tags(tags).description("keys reclaimed after expiry").register(registry);
+    }
+
+    /** Times every gRPC call by method and counts failures by status. */
+    public ServerInterceptor grpcInterceptor() {
+        return new ServerInterceptor() {
+            @Override
+            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                                                              ServerCallHandler<Q, R> next) {
+                String method = call.getMethodDescriptor().getBareMethodName();
+                long start = System.nanoTime();
+                return next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+                    @Override
+                    public void close(Status status, Metadata trailers) {
+                        Timer.builder("ringcache_grpc_request").tag("method", String.valueOf(method))
+                                .publishPercentileHistogram().register(registry)
+                                .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+                        if (!status.isOk()) {
+                            Counter.builder("ringcache_grpc_errors").tag("method", String.valueOf(method))
+                                    .tag("status", status.getCode().name()).register(registry).increment();
+                        }
+                        super.close(status, trailers);
+                    }
+                }, headers);
+            }
+        };
+    }
+
+    /** Counts a typed error returned in a reply body (routing and capacity errors). */
+    public void typedError(String kind) {
+        Counter.builder("ringcache_typed_errors").tag("kind", kind).register(registry).increment();
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}

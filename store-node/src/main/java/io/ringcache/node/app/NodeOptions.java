@@ -1,0 +1,99 @@
+package io.ringcache.node.app;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The store node's command line. The Go prototype's flags are accepted verbatim (single dash,
+ * snake case), with GNU-style aliases; every flag can also come from an environment variable
+ * {@code RINGCACHE_<NAME>} (command-line flags win).
+ */
+@Command(name = "ringcache-store", mixinStandardHelpOptions = true, sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {"Runs a ringcache store node: many shard Raft groups in one process, served over gRPC and HTTP.",
+                "Start a cluster with -bootstrap; add nodes with -join HTTP_ADDR_OF_ANY_MEMBER."},
+        footer = {"", "Example (the seed's three-node walk-through):",
+                "  ringcache-store -node_id node1 -http_addr :8081 -raft_addr :11001 -raft_dir raft_node1 -bootstrap",
+                "  ringcache-store -node_id node2 -http_addr :8082 -raft_addr :11002 -raft_dir raft_node2 -join localhost:8081"})
+public final class NodeOptions {
+
+    @Option(names = {"-node_id", "--node-id"}, defaultValue = "${env:RINGCACHE_NODE_ID:-node1}",
+            description = "Unique, stable id of this store (default: ${DEFAULT-VALUE}; env RINGCACHE_NODE_ID).")
+    String nodeId;
+
+    @Option(names = {"-http_addr", "--http-addr"}, defaultValue = "${env:RINGCACHE_HTTP_ADDR:-:8080}",
+            description = "Address of the HTTP API, metrics and profiling (default: ${DEFAULT-VALUE}; env RINGCACHE_HTTP_ADDR).")
+    String httpAddr;
+
+    @Option(names = {"-raft_addr", "--raft-addr"}, defaultValue = "${env:RINGCACHE_RAFT_ADDR:-:11000}",
+            description = "Address of the Raft transport (default: ${DEFAULT-VALUE}; env RINGCACHE_RAFT_ADDR).")
+    String raftAddr;
+
+    @Option(names = {"-raft_advertise", "--raft-advertise"}, defaultValue = "${env:RINGCACHE_RAFT_ADVERTISE:-}",
+            description = "Host (or host:port) other nodes use to reach this one; defaults to the -raft_addr host, "
+                    + "or 127.0.0.1 when that binds every interface (env RINGCACHE_RAFT_ADVERTISE).")
+    String raftAdvertise;
+
+    @Option(names = {"-raft_dir", "--raft-dir"}, defaultValue = "${env:RINGCACHE_RAFT_DIR:-raft_data}",
+            description = "Directory for Raft logs, snapshots and placement state (default: ${DEFAULT-VALUE}; env RINGCACHE_RAFT_DIR).")
+    Path raftDir;
+
+    @Option(names = {"-bootstrap", "--bootstrap"}, arity = "0..1", fallbackValue = "true",
+            defaultValue = "${env:RINGCACHE_BOOTSTRAP:-false}",
+            description = "Start a new cluster: run the placement driver here and create the shards (env RINGCACHE_BOOTSTRAP).")
+    boolean bootstrap;
+
+    @Option(names = {"-join", "--join"}, defaultValue = "${env:RINGCACHE_JOIN:-}",
+            description = "HTTP address (host:port) of any member to join through (env RINGCACHE_JOIN).")
+    String join;
+
+    @Option(names = {"-grpc_addr", "--grpc-addr"}, defaultValue = "${env:RINGCACHE_GRPC_ADDR:-:0}",
+            description = "Address of the gRPC KV service; port 0 picks a free port, advertised through placement "
+                    + "(default: ${DEFAULT-VALUE}; env RINGCACHE_GRPC_ADDR).")
+    String grpcAddr;
+
+    @Option(names = {"-pd", "--pd"}, defaultValue = "${env:RINGCACHE_PD:-}",
+            description = "gRPC address of the placement driver, instead of -join (env RINGCACHE_PD).")
+    String pd;
+
+    @Option(names = {"-shards", "--shards"}, defaultValue = "${env:RINGCACHE_SHARDS:-16}",
+            description = "Shards a -bootstrap node creates (default: ${DEFAULT-VALUE}; env RINGCACHE_SHARDS).")
+    int shards;
+
+    @Option(names = {"-shard_memory_mb", "--shard-memory-mb"}, defaultValue = "${env:RINGCACHE_SHARD_MEMORY_MB:-64}",
+            description = "Memory budget per shard replica in MiB (default: ${DEFAULT-VALUE}; env RINGCACHE_SHARD_MEMORY_MB).")
+    long shardMemoryMb;
+
+    @Option(names = {"-max_value_bytes", "--max-value-bytes"}, defaultValue = "${env:RINGCACHE_MAX_VALUE_BYTES:-1048576}",
+            description = "Largest value accepted (default: ${DEFAULT-VALUE}; env RINGCACHE_MAX_VALUE_BYTES).")
+    int maxValueBytes;
+
+    /** Cross-flag checks picocli cannot express; IllegalArgumentException names the problem. */
+    void validate() {
+        if (nodeId == null || !nodeId.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")) {
+            throw new IllegalArgumentException("-node_id must be 1-63 letters, digits, '.', '_' or '-', not '" + nodeId + "'");
+        }
+        if (bootstrap && !join.isEmpty()) {
+            throw new IllegalArgumentException("-bootstrap starts a new cluster and -join joins one: give only one");
+        }
+        if (shards < 1 || shards > 4096) {
+            throw new IllegalArgumentException("-shards must be between 1 and 4096");
+        }
+        if (shardMemoryMb < 1) {
+            throw new IllegalArgumentException("-shard_memory_mb must be at least 1");
+        }
+        if (maxValueBytes < 1 || maxValueBytes > (1 << 20)) {
+            throw new IllegalArgumentException("-max_value_bytes must be between 1 and 1048576");
+        }
+        io.ringcache.node.core.HostPort.parse(httpAddr);
+        io.ringcache.node.core.HostPort.parse(raftAddr);
+        io.ringcache.node.core.HostPort.parse(grpcAddr);
+        if (!join.isEmpty()) {
+            io.ringcache.node.core.HostPort.parse(join);
+        }
+        if (!pd.isEmpty()) {
+            io.ringcache.node.core.HostPort.parse(pd);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.ringcache.node.app;
+
+import io.grpc.ManagedChannel;
+import io.ringcache.node.adapter.http.HttpApi;
+import io.ringcache.node.adapter.http.HttpSettings;
+import io.ringcache.placement.adapter.grpc.StoreChannels;
+import io.ringcache.placement.adapter.proto.PartitionMapProtos;
+import io.ringcache.placement.core.StoreInfo;
+import io.ringcache.placement.core.StoreState;
+import io.ringcache.proto.v1.KvGrpc;
+import io.ringcache.proto.v1.PlacementDriverGrpc;
+import io.ringcache.proto.v1.RegisterStoreRequest;
+import io.ringcache.proto.v1.RegisterStoreResponse;
+import io.ringcache.shard.core.ShardLimits;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Wires the HTTP adapter to this node, and joins a cluster through a member's HTTP API. */
+final class StoreHttp implements AutoCloseable {
+
+    private static final Pattern PD_FIELD = Pattern.compile("\"placement_driver\"\\s*:\\s*\"([^\"]*)\"");
+
+    private final HttpApi api;
+
+    StoreHttp(StoreNode node, ManagedChannel loopback, ShardLimits limits) {
+        this.api = new HttpApi(KvGrpc.newBlockingStub(loopback), new HttpSettings(limits.maxKeyBytes(), limits.maxValueBytes()),
+                node::clusterJson,
+                (nodeId, raftAddr, params) -> {
+                    String grpc = params.getOrDefault("grpc_addr", "");
+                    String http = params.getOrDefault("http_addr", "");
+                    if (grpc.isEmpty()) {
+                        throw new IllegalArgumentException("grpc_addr is required: a store joins by starting it with -join, "
+                                + "which registers its gRPC and HTTP addresses");
+                    }
+                    node.join(new StoreInfo(nodeId, grpc, http, raftAddr, Map.of(), StoreState.UP));
+                    return "joined";
+                },
+                node::ready, node::metrics);
+    }
+
+    int start(InetSocketAddress address) throws IOException {
+        return api.start(address);
+    }
+
+    @Override
+    public void close() {
+        api.close();
+    }
+
+    /**
+     * Joins through the member at {@code memberHttp} (the seed's {@code -join}): registers this
+     * store with its {@code /join}, then reads where placement runs from its {@code /v1/cluster}.
+     *
+     * @return the placement driver's gRPC address
+     */
+    static String joinThrough(String memberHttp, StoreInfo self) throws IOException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        String base = "http://" + (memberHttp.startsWith(":") ? "127.0.0.1" + memberHttp : memberHttp);
+        String query = "node_id=" + enc(self.id()) + "&addr=" + enc(self.raftAddress())
+                + "&grpc_addr=" + enc(self.grpcAddress()) + "&http_addr=" + enc(self.httpAddress());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        IOException last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> joined = client.send(HttpRequest.newBuilder(URI.create(base + "/join?" + query))
+                        .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (joined.statusCode() != 200) {
+                    throw new IOException("joining through " + memberHttp + " failed: HTTP " + joined.statusCode()
+                            + " " + joined.body().trim());
+                }
+                HttpResponse<String> cluster = client.send(HttpRequest.newBuilder(URI.create(base + "/v1/cluster"))
+                        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                Matcher m = PD_FIELD.matcher(cluster.body());
+                if (cluster.statusCode() == 200 && m.find() && !m.group(1).isEmpty()) {
+                    return m.group(1);
+                }
+                throw new IOException(memberHttp + " does not know the placement driver yet");
+            } catch (IOException e) {
+                last = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while joining", e);
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while joining", e);
+            }
+        }
+        throw last != null ? last : new IOException("could not join through " + memberHttp);
+    }
+
+    /** Registers {@code store} with the placement driver at {@code pd}. */
+    static void register(StoreChannels channels, String pd, StoreInfo store) {
+        RegisterStoreResponse r = PlacementDriverGrpc.newBlockingStub(channels.to(pd)).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .registerStore(RegisterStoreRequest.newBuilder().setStore(PartitionMapProtos.toProto(store)).build());
+        if (r.hasError()) {
+            throw new IllegalArgumentException("placement refused store " + store.id() + ": "
+                    + r.getError().getInvalidArgument().getMessage());
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

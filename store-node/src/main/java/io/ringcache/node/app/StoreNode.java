@@ -1,0 +1,299 @@
+package io.ringcache.node.app;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.ringcache.node.adapter.grpc.KvService;
+import io.ringcache.node.adapter.grpc.PlacementClient;
+import io.ringcache.node.adapter.grpc.StoreAdminService;
+import io.ringcache.node.adapter.metrics.NodeMetrics;
+import io.ringcache.node.adapter.raft.GroupCommitWriter;
+import io.ringcache.node.core.CurrentMap;
+import io.ringcache.node.core.HostPort;
+import io.ringcache.placement.adapter.file.FilePartitionMapRepository;
+import io.ringcache.placement.adapter.grpc.GrpcReplicaMover;
+import io.ringcache.placement.adapter.grpc.PlacementDriverService;
+import io.ringcache.placement.adapter.grpc.PlacementScheduler;
+import io.ringcache.placement.adapter.grpc.StoreChannels;
+import io.ringcache.placement.core.PartitionMap;
+import io.ringcache.placement.core.Placement;
+import io.ringcache.placement.core.ShardInfo;
+import io.ringcache.placement.core.StoreInfo;
+import io.ringcache.placement.core.StoreState;
+import io.ringcache.shard.adapter.chronicle.ChronicleShardStore;
+import io.ringcache.shard.adapter.ratis.RatisTuning;
+import io.ringcache.shard.adapter.ratis.ShardGroupHost;
+import io.ringcache.shard.core.ShardLimits;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One store process: the Raft host with its shard replicas, the gRPC services (KV, store admin,
+ * and the placement driver when this node bootstrapped the cluster), the HTTP API, and the link
+ * to placement. The composition root: everything is wired here and nowhere else.
+ */
+public final class StoreNode implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StoreNode.class);
+    private static final long LEADER_HANDOFF_MILLIS = 10_000;
+
+    private final NodeOptions options;
+    private final CurrentMap currentMap = new CurrentMap();
+    private final StoreChannels channels = new StoreChannels();
+    private ShardGroupHost host;
+    private Server grpc;
+    private NodeMetrics metrics;
+    private Placement placement;
+    private PlacementScheduler scheduler;
+    private PlacementClient placementClient;
+    private StoreHttp http;
+    private StoreInfo self;
+    private ManagedChannel loopback;
+
+    StoreNode(NodeOptions options) {
+        this.options = options;
+    }
+
+    StoreNode start() throws IOException {
+        HostPort raftAddr = HostPort.parse(options.raftAddr);
+        HostPort grpcAddr = HostPort.parse(options.grpcAddr);
+        HostPort httpAddr = HostPort.parse(options.httpAddr);
+        String advertiseHost = advertiseHost(raftAddr);
+        Path dir = options.raftDir.toAbsolutePath();
+        Files.createDirectories(dir);
+
+        long budget = options.shardMemoryMb << 20;
+        ShardLimits limits = new ShardLimits(ShardLimits.DEFAULT_MAX_KEY_BYTES, options.maxValueBytes, budget);
+        RatisTuning tuning = RatisTuning.defaults(dir.resolve("groups").toFile()).withPort(raftAddr.port());
+        host = new ShardGroupHost(options.nodeId, tuning, shard -> ChronicleShardStore.forBudget(budget), limits,
+                System::currentTimeMillis).start();
+        metrics = new NodeMetrics(host);
+
+        KvService kv = new KvService(host, new GroupCommitWriter(host), currentMap, channels, limits);
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(bindAddress(grpcAddr))
+                .maxInboundMessageSize(options.maxValueBytes + (8 << 20))
+                .addService(ServerInterceptors.intercept(kv, metrics.grpcInterceptor()))
+                .addService(ServerInterceptors.intercept(new StoreAdminService(host), metrics.grpcInterceptor()));
+
+        String raftAdvertised = advertised(options.raftAdvertise, advertiseHost, raftAddr, host.raftPort());
+        // With -bootstrap the placement driver runs in this process, on this node's gRPC port; it is
+        // created once the node's own addresses are known, so the service is bound through a holder.
+        PlacementDriverServiceHolder pdHolder = new PlacementDriverServiceHolder();
+        if (options.bootstrap) {
+            builder.addService(pdHolder);
+        }
+        grpc = builder.build().start();
+        loopback = ManagedChannelBuilder.forAddress("127.0.0.1", grpc.getPort()).usePlaintext().build();
+
+        http = new StoreHttp(this, loopback, limits);
+        int httpPort = http.start(bindAddress(httpAddr));
+
+        self = new StoreInfo(options.nodeId, httpAdvertised(advertiseHost, grpcAddr, grpc.getPort()),
+                httpAdvertised(advertiseHost, httpAddr, httpPort), raftAdvertised, Map.of(), StoreState.UP);
+
+        String pdAddress;
+        if (options.bootstrap) {
+            placement = Placement.bootstrap(new FilePartitionMapRepository(dir.resolve("placement").resolve("partition-map.pb")),
+                    self, options.shards);
+            scheduler = new PlacementScheduler(placement, new GrpcReplicaMover(channels)).start();
+            pdHolder.delegate = new PlacementDriverService(placement, scheduler);
+            hostBootstrapShards(placement.map());
+            pdAddress = self.grpcAddress();
+        } else if (!options.join.isEmpty()) {
+            pdAddress = StoreHttp.joinThrough(options.join, self);
+        } else if (!options.pd.isEmpty()) {
+            pdAddress = options.pd;
+        } else {
+            throw new IllegalArgumentException("a node needs -bootstrap, -join HTTP_ADDR or -pd GRPC_ADDR");
+        }
+        placementClient = new PlacementClient(pdAddress, channels, self, host, currentMap).start(60_000);
+        LOG.info("store {} up: http {}, grpc {}, raft {}, placement {}", self.id(), self.httpAddress(),
+                self.grpcAddress(), self.raftAddress(), pdAddress);
+        return this;
+    }
+
+    /** Creates the groups of shards whose only replica is this store (a new cluster); restarts recover theirs. */
+    private void hostBootstrapShards(PartitionMap map) throws IOException {
+        for (ShardInfo s : map.shardsOn(self.id())) {
+            if (s.replicas().equals(List.of(self.id())) && host.role(s.id()) == ShardGroupHost.Role.NOT_HOSTED) {
+                host.addShard(s.id(), List.of(new ShardGroupHost.Replica(self.id(), self.raftAddress())));
+            }
+        }
+    }
+
+    // ---- what the HTTP adapter needs ----
+
+    String clusterJson() {
+        return ClusterJson.render(currentMap.get(), options.nodeId,
+                placementClient == null ? "" : placementClient.pdAddress(), host);
+    }
+
+    boolean ready() {
+        if (placementClient == null || !placementClient.registered()) {
+            return false;
+        }
+        Optional<PartitionMap> map = currentMap.get();
+        if (map.isEmpty()) {
+            return false;
+        }
+        for (ShardInfo s : map.get().shardsOn(options.nodeId)) {
+            if (host.role(s.id()) == ShardGroupHost.Role.NOT_HOSTED) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    String metrics() {
+        return metrics.scrape();
+    }
+
+    /** Registers another store with placement on its behalf (the seed's /join). */
+    String join(StoreInfo store) {
+        String pd = placementClient != null ? placementClient.pdAddress() : (placement != null ? self.grpcAddress() : "");
+        if (pd.isEmpty()) {
+            throw new IllegalStateException("this node is not connected to placement yet");
+        }
+        StoreHttp.register(channels, pd, store);
+        return pd;
+    }
+
+    String pdAddress() {
+        return placementClient == null ? "" : placementClient.pdAddress();
+    }
+
+    StoreInfo self() {
+        return self;
+    }
+
+    /** Hands every leadership this store holds to another replica, within a bounded time. */
+    void handOffLeaders() {
+        long deadline = System.currentTimeMillis() + LEADER_HANDOFF_MILLIS;
+        for (int shard : host.hostedShards()) {
+            if (System.currentTimeMillis() > deadline) {
+                LOG.warn("leader hand-off ran out of time; remaining leaders step down on close");
+                return;
+            }
+            if (host.role(shard) != ShardGroupHost.Role.LEADER) {
+                continue;
+            }
+            for (ShardGroupHost.Replica r : host.replicas(shard)) {
+                if (!r.peerId().equals(options.nodeId)) {
+                    try {
+                        host.transferLeadership(shard, r.peerId(), Math.max(1, Math.min(3_000, deadline - System.currentTimeMillis())));
+                        LOG.info("shard {} leadership handed to {}", shard, r.peerId());
+                        break;
+                    } catch (IOException | RuntimeException e) {
+                        LOG.warn("handing shard {} to {} failed: {}", shard, r.peerId(), e.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (host != null) {
+            handOffLeaders();
+        }
+        closeQuietly(http);
+        closeQuietly(placementClient);
+        closeQuietly(scheduler);
+        if (grpc != null) {
+            grpc.shutdown();
+            try {
+                grpc.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            grpc.shutdownNow();
+        }
+        if (loopback != null) {
+            loopback.shutdownNow();
+        }
+        closeQuietly(channels);
+        closeQuietly(metrics);
+        closeQuietly(host);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("closing {} failed: {}", c.getClass().getSimpleName(), e.getMessage());
+        }
+    }
+
+    private static InetSocketAddress bindAddress(HostPort hp) {
+        return hp.anyHost() ? new InetSocketAddress(hp.port()) : new InetSocketAddress(hp.host(), hp.port());
+    }
+
+    private String advertiseHost(HostPort raftAddr) {
+        if (!options.raftAdvertise.isEmpty()) {
+            String a = options.raftAdvertise;
+            return a.contains(":") && !a.startsWith("[") && a.indexOf(':') == a.lastIndexOf(':') ? a.substring(0, a.indexOf(':')) : a;
+        }
+        return raftAddr.anyHost() ? "127.0.0.1" : raftAddr.host();
+    }
+
+    private static String advertised(String flag, String advertiseHost, HostPort bind, int boundPort) {
+        if (!flag.isEmpty() && flag.matches(".*:\\d+$")) {
+            return flag;
+        }
+        return new HostPort(advertiseHost, boundPort).toString();
+    }
+
+    private static String httpAdvertised(String advertiseHost, HostPort bind, int boundPort) {
+        return bind.advertised(advertiseHost, boundPort);
+    }
+
+    /** Lets the gRPC server start before placement (which needs this node's addresses) exists. */
+    private static final class PlacementDriverServiceHolder extends io.ringcache.proto.v1.PlacementDriverGrpc.PlacementDriverImplBase {
+        volatile PlacementDriverService delegate;
+
+        private PlacementDriverService d() {
+            PlacementDriverService d = delegate;
+            if (d == null) {
+                throw io.grpc.Status.UNAVAILABLE.withDescription("placement is starting").asRuntimeException();
+            }
+            return d;
+        }
+
+        @Override
+        public void registerStore(io.ringcache.proto.v1.RegisterStoreRequest r,
+                                  io.grpc.stub.StreamObserver<io.ringcache.proto.v1.RegisterStoreResponse> o) {
+            d().registerStore(r, o);
+        }
+
+        @Override
+        public void storeHeartbeat(io.ringcache.proto.v1.StoreHeartbeatRequest r,
+                                   io.grpc.stub.StreamObserver<io.ringcache.proto.v1.StoreHeartbeatResponse> o) {
+            d().storeHeartbeat(r, o);
+        }
+
+        @Override
+        public void getPartitionMap(io.ringcache.proto.v1.GetPartitionMapRequest r,
+                                    io.grpc.stub.StreamObserver<io.ringcache.proto.v1.GetPartitionMapResponse> o) {
+            d().getPartitionMap(r, o);
+        }
+
+        @Override
+        public void watchPartitionMap(io.ringcache.proto.v1.GetPartitionMapRequest r,
+                                      io.grpc.stub.StreamObserver<io.ringcache.proto.v1.GetPartitionMapResponse> o) {
+            d().watchPartitionMap(r, o);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.ringcache.node.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class NodeOptionsTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final int[] exit = {-1};
+
+    private NodeOptions parse(String... args) {
+        return StoreNodeMain.parse(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), exit);
+    }
+
+    @Test
+    void acceptsTheSeedsFlagsVerbatim() {
+        NodeOptions o = parse("-node_id", "node1", "-http_addr", ":8081", "-raft_addr", ":11001",
+                "-raft_dir", "raft_node1", "-bootstrap");
+        assertEquals("node1", o.nodeId);
+        assertEquals(":8081", o.httpAddr);
+        assertEquals(":11001", o.raftAddr);
+        assertEquals(Path.of("raft_node1"), o.raftDir);
+        assertTrue(o.bootstrap);
+        NodeOptions joiner = parse("-node_id", "node2", "-http_addr", ":8082", "-raft_addr", ":11002",
+                "-raft_dir", "raft_node2", "-join", "localhost:8081");
+        assertEquals("localhost:8081", joiner.join);
+        assertFalse(joiner.bootstrap);
+    }
+
+    @Test
+    void acceptsGnuAliasesAndGoStyleBooleans() {
+        NodeOptions o = parse("--node-id", "n7", "--http-addr", "127.0.0.1:9", "--raft-dir", "d", "-bootstrap=true",
+                "--raft-advertise", "store-7.ringcache:11000");
+        assertEquals("n7", o.nodeId);
+        assertEquals("127.0.0.1:9", o.httpAddr);
+        assertTrue(o.bootstrap);
+        assertEquals("store-7.ringcache:11000", o.raftAdvertise);
+    }
+
+    @Test
+    void defaultsMatchTheSeed() {
+        NodeOptions o = parse();
+        assertEquals("node1", o.nodeId);
+        assertEquals(":8080", o.httpAddr);
+        assertEquals(":11000", o.raftAddr);
+        assertEquals(Path.of("raft_data"), o.raftDir);
+        assertFalse(o.bootstrap);
+        assertEquals("", o.join);
+    }
+
+    @Test
+    void helpDocumentsEveryFlag() {
+        assertNull(parse("--help"));
+        assertEquals(0, exit[0]);
+        String help = out.toString(StandardCharsets.UTF_8);
+        for (String flag : new String[] {"-node_id", "-http_addr", "-raft_addr", "-raft_advertise", "-raft_dir",
+                "-bootstrap", "-join", "-grpc_addr", "-pd", "RINGCACHE_NODE_ID"}) {
+            assertTrue(help.contains(flag), flag + " missing from --help");
+        }
+    }
+
+    @Test
+    void badFlagsAreOneClearLineAndExitCodeTwo() {
+        assertNull(parse("-node_id", "has space"));
+        assertEquals(2, exit[0]);
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("ringcache-store: -node_id must be"));
+        err.reset();
+        assertNull(parse("-bootstrap", "-join", "x:1"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("only one"));
+        err.reset();
+        assertNull(parse("-http_addr", "8080"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("not host:port"));
+        err.reset();
+        assertNull(parse("--no-such-flag"));
+        assertEquals(2, exit[0]);
+    }
+}

@@ -1,0 +1,163 @@
+package io.ringcache.node.process;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+/**
+ * Real store-node processes started with {@code bin/ringcache-store}, each in a working folder
+ * under one temporary directory, on free loopback ports. Closing kills every process and deletes
+ * the folder.
+ */
+final class StoreProcesses implements AutoCloseable {
+
+    static final Duration DEADLINE = Duration.ofSeconds(90);
+
+    private final Path root;
+    private final Path launcher;
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final Map<String, List<String>> commands = new LinkedHashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    StoreProcesses() throws IOException {
+        root = Files.createTempDirectory("store-processes");
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("bin/ringcache-store"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("bin/ringcache-store not found above " + Path.of("").toAbsolutePath());
+        }
+        launcher = dir.resolve("bin/ringcache-store");
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+
+    /** Starts a node with the seed's flags; its working directory is its own folder under the root. */
+    void start(String name, String... flags) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(launcher.toString());
+        command.addAll(List.of(flags));
+        commands.put(name, command);
+        launch(name);
+    }
+
+    private void launch(String name) throws IOException {
+        Path cwd = Files.createDirectories(root.resolve(name));
+        ProcessBuilder pb = new ProcessBuilder(commands.get(name)).directory(cwd.toFile())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(cwd.resolve("out.log").toFile()));
+        pb.environment().put("JAVA_OPTS", "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        processes.put(name, pb.start());
+    }
+
+    void restart(String name) throws IOException {
+        launch(name);
+    }
+
+    /** kill -9. */
+    void kill(String name) throws InterruptedException {
+        Process p = processes.get(name);
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        p.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    Path folder(String name) {
+        return root.resolve(name);
+    }
+
+    String log(String name) {
+        try {
+            return Files.readString(root.resolve(name).resolve("out.log"));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    HttpResponse<String> get(int port, String pathAndQuery) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+                    .timeout(Duration.ofSeconds(15)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The response, or null when the node does not answer. */
+    HttpResponse<String> tryGet(int port, String pathAndQuery) {
+        try {
+            return get(port, pathAndQuery);
+        } catch (UncheckedIOException e) {
+            return null;
+        }
+    }
+
+    void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                StringBuilder logs = new StringBuilder();
+                for (String n : processes.keySet()) {
+                    String l = log(n);
+                    logs.append("\n--- ").append(n).append(" ---\n").append(l, Math.max(0, l.length() - 3000), l.length());
+                }
+                throw new AssertionError("timed out waiting for " + what + logs);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    void awaitReady(int httpPort) {
+        await("node on " + httpPort + " to be ready", () -> {
+            HttpResponse<String> r = tryGet(httpPort, "/ready");
+            return r != null && r.statusCode() == 200;
+        });
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (Process p : processes.values()) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        for (Process p : processes.values()) {
+            try {
+                p.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        }
+    }
+}
