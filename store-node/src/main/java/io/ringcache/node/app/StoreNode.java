@@ -138,6 +138,7 @@ public final class StoreNode implements AutoCloseable {
                 placementClient == null ? "" : placementClient.pdAddress(), host);
     }
 
+    /** Registered with placement, and every replica placed here is hosted and knows a ready leader. */
     boolean ready() {
         if (placementClient == null || !placementClient.registered()) {
             return false;
@@ -147,7 +148,9 @@ public final class StoreNode implements AutoCloseable {
             return false;
         }
         for (ShardInfo s : map.get().shardsOn(options.nodeId)) {
-            if (host.role(s.id()) == ShardGroupHost.Role.NOT_HOSTED) {
+            ShardGroupHost.Role role = host.role(s.id());
+            if (role == ShardGroupHost.Role.NOT_HOSTED || host.leader(s.id()).isEmpty()
+                    || (role == ShardGroupHost.Role.LEADER && !host.isReadyLeader(s.id()))) {
                 return false;
             }
         }

@@ -78,7 +78,9 @@ public final class KvService extends KvGrpc.KvImplBase {
         this.local = new LocalShards() {
             @Override
             public boolean leads(int shardId) {
-                return host.isReadyLeader(shardId);
+                // A leader still committing its first entry accepts writes (Ratis appends them after
+                // it) and answers reads with LeaderNotReady, which becomes a retryable Unavailable.
+                return host.role(shardId) == ShardGroupHost.Role.LEADER;
             }
 
             @Override
