@@ -59,6 +59,7 @@ public final class StoreNode implements AutoCloseable {
     private StoreHttp http;
     private StoreInfo self;
     private ManagedChannel loopback;
+    private GroupCommitWriter writer;
 
     StoreNode(NodeOptions options) {
         this.options = options;
@@ -79,7 +80,8 @@ public final class StoreNode implements AutoCloseable {
                 System::currentTimeMillis).start();
         metrics = new NodeMetrics(host);
 
-        KvService kv = new KvService(host, new GroupCommitWriter(host), currentMap, channels, limits);
+        writer = new GroupCommitWriter(host);
+        KvService kv = new KvService(host, writer, currentMap, channels, limits);
         NettyServerBuilder builder = NettyServerBuilder.forAddress(bindAddress(grpcAddr))
                 .maxInboundMessageSize(options.maxValueBytes + (8 << 20))
                 .addService(ServerInterceptors.intercept(kv, metrics.grpcInterceptor()))
@@ -225,6 +227,9 @@ public final class StoreNode implements AutoCloseable {
             loopback.shutdownNow();
         }
         closeQuietly(channels);
+        if (writer != null) {
+            writer.close();
+        }
         closeQuietly(metrics);
         closeQuietly(host);
     }

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Writes commands to local shard leaders with group commit: per shard, a {@link CommitQueue}
@@ -27,9 +29,19 @@ public final class GroupCommitWriter {
 
     private final ShardGroupHost host;
     private final Map<Integer, CommitQueue<Pending>> queues = new ConcurrentHashMap<>();
+    /**
+     * Completes callers and submits the next batch off Ratis' threads: the thread that completes an
+     * entry's future belongs to Ratis, and submitting from it would stall the division's pipeline.
+     */
+    private final ExecutorService completions;
 
     public GroupCommitWriter(ShardGroupHost host) {
         this.host = host;
+        this.completions = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "ringcache-commit");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Proposes {@code command} to the shard's local leader; completes with its result or a ShardCallException. */
@@ -49,7 +61,7 @@ public final class GroupCommitWriter {
         for (Pending p : batch) {
             commands.add(p.command());
         }
-        host.submit(shardId, commands).whenComplete((results, error) -> {
+        host.submit(shardId, commands).whenCompleteAsync((results, error) -> {
             for (int i = 0; i < batch.size(); i++) {
                 if (error != null) {
                     batch.get(i).result().completeExceptionally(error);
@@ -58,6 +70,11 @@ public final class GroupCommitWriter {
                 }
             }
             send(shardId, queue, queue.completed());
-        });
+        }, completions);
+    }
+
+    /** Stops the completion threads; writes still in flight complete on Ratis' threads. */
+    public void close() {
+        completions.shutdown();
     }
 }
