@@ -15,10 +15,11 @@ public record ShardDigest(long entries, long sum, long xor) {
     public static ShardDigest of(ShardStore store) {
         Accumulator acc = new Accumulator();
         store.forEach(acc::add);
-        return new ShardDigest(acc.count, acc.sum, acc.xor);
+        return acc.digest();
     }
 
-    private static final class Accumulator {
+    /** Builds a digest entry by entry, for callers that already visit every entry (snapshots). */
+    static final class Accumulator {
         long count;
         long sum;
         long xor;
@@ -46,6 +47,10 @@ public record ShardDigest(long entries, long sum, long xor) {
             count++;
             sum += h;
             xor ^= h;
+        }
+
+        ShardDigest digest() {
+            return new ShardDigest(count, sum, xor);
         }
     }
 }

@@ -38,8 +38,8 @@ public final class ShardSnapshot {
         w.reserve(12);
         w.buffer.putInt(w.at(4), engine.shardId(), ByteOrder.LITTLE_ENDIAN);
         w.buffer.putLong(w.at(8), engine.logTime(), ByteOrder.LITTLE_ENDIAN);
-        long[] digest = new long[3];
-        ShardDigest content = ShardDigest.of(engine.store());
+        // The digest is accumulated in the same pass that writes the entries.
+        ShardDigest.Accumulator digest = new ShardDigest.Accumulator();
         try {
             engine.store().forEach((key, value, version, expiresAt) -> {
                 try {
@@ -50,7 +50,7 @@ public final class ShardSnapshot {
                     w.buffer.putLong(w.at(8), expiresAt, ByteOrder.LITTLE_ENDIAN);
                     w.copy(key);
                     w.copy(value);
-                    digest[0]++;
+                    digest.add(key, value, version, expiresAt);
                 } catch (IOException e) {
                     throw new SnapshotIoException(e);
                 }
@@ -58,9 +58,7 @@ public final class ShardSnapshot {
         } catch (SnapshotIoException e) {
             throw e.io;
         }
-        if (digest[0] != content.entries()) {
-            throw new IOException("store changed while the snapshot was written");
-        }
+        ShardDigest content = digest.digest();
         w.reserve(28);
         w.buffer.putInt(w.at(4), -1, ByteOrder.LITTLE_ENDIAN);
         w.buffer.putLong(w.at(8), content.entries(), ByteOrder.LITTLE_ENDIAN);
@@ -91,6 +89,9 @@ public final class ShardSnapshot {
         }
         ShardStore store = engine.store();
         store.clear();
+        ShardDigest.Accumulator digest = new ShardDigest.Accumulator();
+        UnsafeBuffer keyView = new UnsafeBuffer(new byte[0]);
+        UnsafeBuffer valueView = new UnsafeBuffer(new byte[0]);
         while (true) {
             int keyLength = r.buffer(4).getInt();
             if (keyLength == -1) {
@@ -106,10 +107,13 @@ public final class ShardSnapshot {
             byte[] key = r.bytes(keyLength);
             byte[] value = r.bytes(valueLength);
             store.put(key, value, version, expiresAt);
+            keyView.wrap(key);
+            valueView.wrap(value);
+            digest.add(keyView, valueView, version, expiresAt);
         }
         ByteBuffer t = r.buffer(24);
         ShardDigest expected = new ShardDigest(t.getLong(), t.getLong(), t.getLong());
-        ShardDigest actual = ShardDigest.of(store);
+        ShardDigest actual = digest.digest();
         if (!expected.equals(actual)) {
             store.clear();
             throw new IOException("snapshot digest mismatch: file says " + expected + ", content is " + actual);

@@ -104,9 +104,10 @@ public final class KvService extends KvGrpc.KvImplBase {
             return;
         }
         boolean anyReplica = r.getHeader().getConsistency() != ReadConsistency.READ_CONSISTENCY_LINEARIZABLE;
-        serve(r.getHeader(), r.getKey(), anyReplica, out,
+        byte[] key = r.getKey().toByteArray();
+        serve(r.getHeader(), key, anyReplica, out,
                 e -> GetResponse.newBuilder().setError(e).build(),
-                shard -> read(shard, r.getHeader(), new Query.Get(r.getKey().toByteArray())).thenApply(answer -> {
+                shard -> read(shard, r.getHeader(), new Query.Get(key)).thenApply(answer -> {
                     StoredValue v = ((ResultCodec.Answer.Value) answer).value();
                     GetResponse.Builder b = GetResponse.newBuilder().setHeader(header(shard)).setFound(v != null);
                     if (v != null) {
@@ -129,8 +130,9 @@ public final class KvService extends KvGrpc.KvImplBase {
         if (!validTtl(r.getTtlMs(), out)) {
             return;
         }
-        Command c = new Command.Put(r.getKey().toByteArray(), r.getValue().toByteArray(), r.getTtlMs());
-        serve(r.getHeader(), r.getKey(), false, out,
+        byte[] key = r.getKey().toByteArray();
+        Command c = new Command.Put(key, r.getValue().toByteArray(), r.getTtlMs());
+        serve(r.getHeader(), key, false, out,
                 e -> PutResponse.newBuilder().setError(e).build(),
                 shard -> write(shard, c, r.getSerializedSize()).thenApply(result -> {
                     PutResponse.Builder b = PutResponse.newBuilder().setHeader(header(shard));
@@ -149,8 +151,9 @@ public final class KvService extends KvGrpc.KvImplBase {
         if (!validKey(r.getKey(), out)) {
             return;
         }
-        Command c = new Command.Delete(r.getKey().toByteArray());
-        serve(r.getHeader(), r.getKey(), false, out,
+        byte[] key = r.getKey().toByteArray();
+        Command c = new Command.Delete(key);
+        serve(r.getHeader(), key, false, out,
                 e -> DeleteResponse.newBuilder().setError(e).build(),
                 shard -> write(shard, c, r.getSerializedSize()).thenApply(result -> {
                     DeleteResponse.Builder b = DeleteResponse.newBuilder().setHeader(header(shard));
@@ -191,8 +194,9 @@ public final class KvService extends KvGrpc.KvImplBase {
                     .setError(KvErrors.valueTooLarge(r.getNewValue().size(), limits.maxValueBytes())).build());
             return;
         }
-        Command c = new Command.CompareAndSet(r.getKey().toByteArray(), expected, r.getNewValue().toByteArray(), r.getTtlMs());
-        serve(r.getHeader(), r.getKey(), false, out,
+        byte[] key = r.getKey().toByteArray();
+        Command c = new Command.CompareAndSet(key, expected, r.getNewValue().toByteArray(), r.getTtlMs());
+        serve(r.getHeader(), key, false, out,
                 e -> CompareAndSetResponse.newBuilder().setError(e).build(),
                 shard -> write(shard, c, r.getSerializedSize()).thenApply(result -> {
                     CompareAndSetResponse.Builder b = CompareAndSetResponse.newBuilder().setHeader(header(shard));
@@ -214,8 +218,9 @@ public final class KvService extends KvGrpc.KvImplBase {
         if (!validKey(r.getKey(), out) || !validTtl(r.getTtlMs(), out)) {
             return;
         }
-        Command c = new Command.Touch(r.getKey().toByteArray(), r.getTtlMs());
-        serve(r.getHeader(), r.getKey(), false, out,
+        byte[] key = r.getKey().toByteArray();
+        Command c = new Command.Touch(key, r.getTtlMs());
+        serve(r.getHeader(), key, false, out,
                 e -> TouchResponse.newBuilder().setError(e).build(),
                 shard -> write(shard, c, r.getSerializedSize()).thenApply(result -> {
                     TouchResponse.Builder b = TouchResponse.newBuilder().setHeader(header(shard));
@@ -248,11 +253,11 @@ public final class KvService extends KvGrpc.KvImplBase {
      * @param served  serves the request on this store for the given shard
      * @param forward sends the request (with the given header) to the leader's store
      */
-    <R> void serve(RequestHeader header, ByteString key, boolean anyReplica, StreamObserver<R> out,
+    <R> void serve(RequestHeader header, byte[] key, boolean anyReplica, StreamObserver<R> out,
                    Function<Error, R> failed, IntFunction<CompletableFuture<R>> served,
                    BiFunction<KvGrpc.KvFutureStub, RequestHeader, ListenableFuture<R>> forward) {
-        if (key.size() > limits.maxKeyBytes()) {
-            reply(out, failed.apply(KvErrors.keyTooLarge(key.size(), limits.maxKeyBytes())));
+        if (key.length > limits.maxKeyBytes()) {
+            reply(out, failed.apply(KvErrors.keyTooLarge(key.length, limits.maxKeyBytes())));
             return;
         }
         Optional<PartitionMap> map = currentMap.get();
@@ -260,7 +265,7 @@ public final class KvService extends KvGrpc.KvImplBase {
             reply(out, failed.apply(KvErrors.unavailable(0, "this store has no partition map yet")));
             return;
         }
-        int shard = map.get().ring().shardForKey(key.toByteArray());
+        int shard = map.get().ring().shardForKey(key);
         dispatch(map.get(), shard, header, anyReplica, failed, served, forward).whenComplete((response, error) -> {
             if (error != null) {
                 reply(out, failed.apply(KvErrors.of(shard, error, "")));
