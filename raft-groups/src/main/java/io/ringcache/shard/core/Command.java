@@ -44,6 +44,22 @@ public sealed interface Command {
     record ExpiredKey(byte[] key, long version) {
     }
 
+    /**
+     * A client's write, identified by the client's id and a sequence number unique per client, so
+     * a retry of it applies once: the shard answers a repeated (client, sequence) with the result
+     * of the first application ({@link ClientSessions}).
+     */
+    record Tagged(long clientId, long sequence, Command command) implements Command {
+        public Tagged {
+            if (clientId == 0) {
+                throw new IllegalArgumentException("client id 0 means untagged");
+            }
+            if (command instanceof Tagged || command instanceof Expire) {
+                throw new IllegalArgumentException("only client writes are tagged");
+            }
+        }
+    }
+
     /** What a compare-and-set expects of the key. */
     sealed interface Expectation {
         /** The key is present with this version. */
@@ -61,6 +77,9 @@ public sealed interface Command {
 
     /** The number of keys this command writes or removes (each gets its own version). */
     default int writes() {
+        if (this instanceof Tagged t) {
+            return t.command().writes();
+        }
         if (this instanceof BatchPut b) {
             return b.puts().size();
         }

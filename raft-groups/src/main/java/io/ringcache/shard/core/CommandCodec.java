@@ -34,6 +34,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   0x05 BATCH_PUT    n:int32 then n x (key:bytes value:bytes ttl:int64)
  *   0x06 BATCH_DELETE n:int32 then n x key:bytes
  *   0x07 EXPIRE       n:int32 then n x (key:bytes version:int64)
+ *   0x08 TAGGED       clientId:int64 sequence:int64 then one command (not TAGGED, not EXPIRE)
  *
  * Query:
  *   +------+------+--------+-----------------+
@@ -61,6 +62,7 @@ public final class CommandCodec {
     private static final byte BATCH_PUT = 5;
     private static final byte BATCH_DELETE = 6;
     private static final byte EXPIRE = 7;
+    private static final byte TAGGED = 8;
     private static final byte GET = 0x10;
     private static final byte BATCH_GET = 0x11;
     private static final byte DIGEST = 0x12;
@@ -156,6 +158,18 @@ public final class CommandCodec {
 
     private static void skipCommand(WireReader r) {
         byte op = r.readByte();
+        if (op == TAGGED) {
+            if (r.readLong() == 0) {
+                throw new MalformedMessageException("client id 0 means untagged");
+            }
+            r.readLong();
+            byte inner = r.peekByte();
+            if (inner == TAGGED || inner == EXPIRE) {
+                throw new MalformedMessageException("only client writes are tagged");
+            }
+            skipCommand(r);
+            return;
+        }
         switch (op) {
             case PUT -> {
                 r.skipBytes();
@@ -267,6 +281,9 @@ public final class CommandCodec {
             for (byte[] k : b.keys()) {
                 w.writeBytes(k);
             }
+        } else if (c instanceof Command.Tagged t) {
+            w.writeByte(TAGGED).writeLong(t.clientId()).writeLong(t.sequence());
+            writeCommand(w, t.command());
         } else if (c instanceof Expire e) {
             w.writeByte(EXPIRE).writeInt(e.keys().size());
             for (ExpiredKey k : e.keys()) {
@@ -279,6 +296,16 @@ public final class CommandCodec {
 
     private static Command readCommand(WireReader r) {
         byte op = r.readByte();
+        if (op == TAGGED) {
+            long client = r.readLong();
+            long sequence = r.readLong();
+            Command inner = readCommand(r);
+            try {
+                return new Command.Tagged(client, sequence, inner);
+            } catch (IllegalArgumentException e) {
+                throw new MalformedMessageException(e.getMessage());
+            }
+        }
         return switch (op) {
             case PUT -> new Put(r.readBytes(), r.readBytes(), r.readLong());
             case DELETE -> new Delete(r.readBytes());

@@ -50,6 +50,7 @@ public final class ShardEngine {
     private final ExpiryIndex expiryIndex;
     private final ExpiryLag expiryLag = new ExpiryLag();
     private final ShardStore.Meta meta = new ShardStore.Meta();
+    private final ClientSessions sessions = new ClientSessions();
 
     /** The latest entry time applied (or restored); volatile for readers on other threads. */
     private volatile long logTime;
@@ -100,6 +101,15 @@ public final class ShardEngine {
     }
 
     private CommandResult applyOne(Command command, long index, int ordinal, long now) {
+        if (command instanceof Command.Tagged t) {
+            CommandResult earlier = sessions.remembered(t.clientId(), t.sequence());
+            if (earlier != null) {
+                return earlier;
+            }
+            CommandResult result = applyOne(t.command(), index, ordinal, now);
+            sessions.remember(t.clientId(), t.sequence(), result);
+            return result;
+        }
         if (command instanceof Put p) {
             Rejected bad = checkWrite(p.key(), p.value(), p.ttlMillis());
             return bad != null ? bad : put(p, version(index, ordinal), now);
@@ -393,6 +403,11 @@ public final class ShardEngine {
 
     public ShardLimits limits() {
         return limits;
+    }
+
+    /** The retry table of tagged writes (for snapshots and metrics). */
+    public ClientSessions sessions() {
+        return sessions;
     }
 
     public ExpiryLag expiryLag() {

@@ -5,6 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -16,13 +19,18 @@ import org.agrona.concurrent.UnsafeBuffer;
  * header   magic "RCSNAP01" (8 bytes) | shardId:int32 | logTime:int64
  * entries  keyLength:int32 | valueLength:int32 | version:int64 | expiresAt:int64 | key | value
  * trailer  -1:int32 | entries:int64 | digest sum:int64 | digest xor:int64
+ * sessions clients:int32, then per client (least recently used first):
+ *          clientId:int64 | forgottenUpTo:int64 | n:int32 | n x (sequence:int64 | length:int32 | result)
+ *          and last crc32 of the sessions section:int64
  * </pre>
+ * A result is one {@link CommandResult} in {@link ResultCodec}'s encoding. The sessions make a
+ * replica restored from a snapshot answer retried writes exactly as the others do.
  * All integers little-endian. The trailer's {@link ShardDigest} is checked on restore, so a
  * truncated or corrupted file is refused instead of half-loaded.
  */
 public final class ShardSnapshot {
 
-    private static final byte[] MAGIC = {'R', 'C', 'S', 'N', 'A', 'P', '0', '1'};
+    private static final byte[] MAGIC = {'R', 'C', 'S', 'N', 'A', 'P', '0', '2'};
     private static final int ENTRY_HEADER = 24;
     private static final int BUFFER_BYTES = 1 << 20;
 
@@ -64,6 +72,7 @@ public final class ShardSnapshot {
         w.buffer.putLong(w.at(8), content.entries(), ByteOrder.LITTLE_ENDIAN);
         w.buffer.putLong(w.at(8), content.sum(), ByteOrder.LITTLE_ENDIAN);
         w.buffer.putLong(w.at(8), content.xor(), ByteOrder.LITTLE_ENDIAN);
+        writeSessions(engine.sessions(), w);
         w.flush();
         return content;
     }
@@ -118,9 +127,72 @@ public final class ShardSnapshot {
             store.clear();
             throw new IOException("snapshot digest mismatch: file says " + expected + ", content is " + actual);
         }
+        readSessions(engine.sessions(), r);
         engine.restoreLogTime(logTime);
         engine.rebuildExpiryIndex();
         return actual;
+    }
+
+    private static void writeSessions(ClientSessions sessions, Writer w) throws IOException {
+        CRC32 crc = new CRC32();
+        UnsafeBuffer scratch = new UnsafeBuffer(new byte[20]);
+        scratch.putInt(0, sessions.view().size(), ByteOrder.LITTLE_ENDIAN);
+        w.copy(scratch, 4, crc);
+        for (var e : sessions.view().entrySet()) {
+            ClientSessions.Session s = e.getValue();
+            scratch.putLong(0, e.getKey(), ByteOrder.LITTLE_ENDIAN);
+            scratch.putLong(8, s.forgottenUpTo, ByteOrder.LITTLE_ENDIAN);
+            scratch.putInt(16, s.results.size(), ByteOrder.LITTLE_ENDIAN);
+            w.copy(scratch, 20, crc);
+            for (var r : s.results.entrySet()) {
+                byte[] encoded = ResultCodec.encodeResults(List.of(r.getValue()));
+                scratch.putLong(0, r.getKey(), ByteOrder.LITTLE_ENDIAN);
+                scratch.putInt(8, encoded.length, ByteOrder.LITTLE_ENDIAN);
+                w.copy(scratch, 12, crc);
+                w.copy(new UnsafeBuffer(encoded), encoded.length, crc);
+            }
+        }
+        scratch.putLong(0, crc.getValue(), ByteOrder.LITTLE_ENDIAN);
+        w.copy(scratch, 8, null);
+    }
+
+    private static void readSessions(ClientSessions sessions, Reader r) throws IOException {
+        CRC32 crc = new CRC32();
+        sessions.clear();
+        int clients = r.intChecked(crc);
+        if (clients < 0) {
+            throw new IOException("corrupt snapshot: " + clients + " client sessions");
+        }
+        for (int c = 0; c < clients; c++) {
+            long clientId = r.longChecked(crc);
+            long forgotten = r.longChecked(crc);
+            int n = r.intChecked(crc);
+            if (n < 0 || n > ClientSessions.RESULTS_PER_CLIENT) {
+                throw new IOException("corrupt snapshot: " + n + " results in a client session");
+            }
+            List<Long> sequences = new ArrayList<>(n);
+            List<CommandResult> results = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                sequences.add(r.longChecked(crc));
+                int length = r.intChecked(crc);
+                if (length < 0 || length > (1 << 20)) {
+                    throw new IOException("corrupt snapshot: result of " + length + " bytes");
+                }
+                byte[] encoded = r.bytes(length);
+                crc.update(encoded);
+                try {
+                    results.add(ResultCodec.decodeResults(encoded).get(0));
+                } catch (MalformedMessageException | IndexOutOfBoundsException e) {
+                    throw new IOException("corrupt snapshot: bad session result: " + e.getMessage());
+                }
+            }
+            sessions.restore(clientId, forgotten, sequences, results);
+        }
+        long expected = r.buffer(8).getLong();
+        if (expected != crc.getValue()) {
+            sessions.clear();
+            throw new IOException("snapshot sessions fail their checksum");
+        }
     }
 
     /** Appends into a direct buffer and flushes it to the channel when full. */
@@ -149,10 +221,23 @@ public final class ShardSnapshot {
             return at;
         }
 
+        /** Copies the first {@code length} bytes of {@code src}, adding them to {@code crc} when given. */
+        void copy(DirectBuffer src, int length, CRC32 crc) throws IOException {
+            if (crc != null) {
+                byte[] bytes = new byte[length];
+                src.getBytes(0, bytes);
+                crc.update(bytes);
+            }
+            copyRange(src, length);
+        }
+
         /** Copies {@code src} in pieces as the buffer fills. */
         void copy(DirectBuffer src) throws IOException {
+            copyRange(src, src.capacity());
+        }
+
+        private void copyRange(DirectBuffer src, int length) throws IOException {
             int done = 0;
-            int length = src.capacity();
             while (done < length) {
                 if (position == BUFFER_BYTES) {
                     flush();
@@ -195,6 +280,22 @@ public final class ShardSnapshot {
                 direct.flip();
             }
             return direct;
+        }
+
+        int intChecked(CRC32 crc) throws IOException {
+            int v = buffer(4).getInt();
+            crc.update(new byte[] {(byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24)});
+            return v;
+        }
+
+        long longChecked(CRC32 crc) throws IOException {
+            long v = buffer(8).getLong();
+            byte[] b = new byte[8];
+            for (int i = 0; i < 8; i++) {
+                b[i] = (byte) (v >>> (8 * i));
+            }
+            crc.update(b);
+            return v;
         }
 
         byte[] bytes(int n) throws IOException {

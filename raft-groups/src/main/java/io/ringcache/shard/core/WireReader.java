@@ -27,6 +27,12 @@ final class WireReader {
         return buffer.getByte(position++);
     }
 
+    /** The next byte, without consuming it. */
+    byte peekByte() {
+        need(1);
+        return buffer.getByte(position);
+    }
+
     boolean readBoolean() {
         byte b = readByte();
         if (b != 0 && b != 1) {

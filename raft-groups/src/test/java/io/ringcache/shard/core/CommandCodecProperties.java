@@ -135,6 +135,9 @@ class CommandCodecProperties {
                 bytes.list().ofMaxSize(5).map(Command.BatchDelete::new),
                 Combinators.combine(bytes, Arbitraries.longs()).as(Command.ExpiredKey::new).list().ofMaxSize(5)
                         .map(Command.Expire::new));
-        return any.list().ofMinSize(1).ofMaxSize(6);
+        Arbitrary<Command> maybeTagged = Arbitraries.oneOf(any, Combinators.combine(
+                Arbitraries.longs().filter(c -> c != 0), Arbitraries.longs(), any.filter(c -> !(c instanceof Command.Expire)))
+                .as(Command.Tagged::new));
+        return maybeTagged.list().ofMinSize(1).ofMaxSize(6);
     }
 }

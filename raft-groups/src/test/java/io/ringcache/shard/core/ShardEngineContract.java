@@ -275,6 +275,47 @@ public abstract class ShardEngineContract {
         }
     }
 
+    @Test
+    void aRetriedTaggedWriteAppliesOnce() {
+        try (ShardStore store = newStore()) {
+            ShardEngine engine = new ShardEngine(1, store, ShardLimits.withBudget(1 << 20));
+            Command first = new Command.Tagged(42, 7, new Command.Put(b("k"), b("v1"), 0));
+            List<CommandResult> r1 = engine.apply(1, new CommandBatch(1, List.of(first)));
+            engine.apply(2, new CommandBatch(1, List.of(new Command.Put(b("k"), b("other"), 0))));
+            // The retry (same client, same sequence) answers as the first time and writes nothing.
+            List<CommandResult> r2 = engine.apply(3, new CommandBatch(1, List.of(first)));
+            assertEquals(r1, r2);
+            assertArrayEquals(b("other"), engine.get(b("k"), 0).value());
+            // A new sequence applies; another client's same sequence is a different write.
+            assertInstanceOf(Written.class, engine.apply(4, new CommandBatch(1,
+                    List.of(new Command.Tagged(42, 8, new Command.Put(b("k"), b("v2"), 0))))).get(0));
+            Written other = (Written) engine.apply(5, new CommandBatch(1,
+                    List.of(new Command.Tagged(43, 7, new Command.Put(b("k"), b("v3"), 0))))).get(0);
+            assertEquals(ShardEngine.version(5, 0), other.version());
+            // A CAS retried after it succeeded reports success again instead of failing on its own write.
+            Command cas = new Command.Tagged(42, 9, new CompareAndSet(b("k"), new Expectation.Version(other.version()), b("v4"), 0));
+            CasOutcome once = (CasOutcome) engine.apply(6, new CommandBatch(1, List.of(cas))).get(0);
+            assertTrue(once.succeeded());
+            assertEquals(once, engine.apply(7, new CommandBatch(1, List.of(cas))).get(0));
+            assertEquals(2, engine.sessions().clients());
+        }
+    }
+
+    @Test
+    void sequencesBelowTheKeptWindowAreRefusedNotReapplied() {
+        try (ShardStore store = newStore()) {
+            ShardEngine engine = new ShardEngine(1, store, ShardLimits.withBudget(1 << 24));
+            long index = 0;
+            for (int seq = 1; seq <= ClientSessions.RESULTS_PER_CLIENT + 5; seq++) {
+                engine.apply(++index, new CommandBatch(1, List.of(new Command.Tagged(9, seq, new Command.Put(b("k" + seq), b("v"), 0)))));
+            }
+            Rejected old = assertInstanceOf(Rejected.class, engine.apply(++index, new CommandBatch(1,
+                    List.of(new Command.Tagged(9, 3, new Command.Put(b("k3"), b("again"), 0))))).get(0));
+            assertEquals(ShardError.INVALID_ARGUMENT, old.error());
+            assertArrayEquals(b("v"), engine.get(b("k3"), 0).value());
+        }
+    }
+
     private static CommandBatch put(String key, int valueBytes) {
         return new CommandBatch(1, List.of(new Command.Put(b(key), new byte[valueBytes], 0)));
     }

@@ -26,8 +26,9 @@ class ShardSnapshotProperties {
         ShardEngine source = new ShardEngine(4, new HeapShardStore(), ShardLimits.withBudget(1L << 30));
         long index = 0;
         for (Map.Entry<String, byte[]> e : contents.entrySet()) {
+            Command put = new Command.Put(e.getKey().getBytes(), e.getValue(), e.getValue().length % 3 == 0 ? 0 : 1_000);
             source.apply(++index, new CommandBatch(time, List.of(
-                    new Command.Put(e.getKey().getBytes(), e.getValue(), e.getValue().length % 3 == 0 ? 0 : 1_000))));
+                    index % 2 == 0 ? new Command.Tagged(index % 5 + 1, index, put) : put)));
         }
         byte[] file = write(source);
 
@@ -39,6 +40,24 @@ class ShardSnapshotProperties {
         assertEquals(source.logTime(), target.logTime());
         assertEquals(source.store().bytesUsed(), target.store().bytesUsed());
         assertEquals(source.expiryBacklog(), target.expiryBacklog());
+        assertEquals(source.sessions().clients(), target.sessions().clients());
+    }
+
+    @Test
+    void retrySessionsSurviveASnapshot() throws IOException {
+        ShardEngine source = new ShardEngine(4, new HeapShardStore(), ShardLimits.withBudget(1L << 30));
+        Command tagged = new Command.Tagged(77, 1, new Command.Put("k".getBytes(), "v".getBytes(), 0));
+        List<CommandResult> first = source.apply(1, new CommandBatch(5, List.of(tagged)));
+        ShardEngine target = new ShardEngine(4, new HeapShardStore(), ShardLimits.withBudget(1L << 30));
+        ShardSnapshot.restore(target, channel(write(source)));
+        assertEquals(1, target.sessions().clients());
+        assertEquals(first, target.apply(2, new CommandBatch(6, List.of(tagged))), "the retry is answered, not applied");
+        assertEquals(1, target.store().size());
+
+        byte[] file = write(source);
+        file[file.length - 12] ^= 1; // inside the sessions section
+        ShardEngine damaged = new ShardEngine(4, new HeapShardStore(), ShardLimits.withBudget(1L << 30));
+        assertThrows(IOException.class, () -> ShardSnapshot.restore(damaged, channel(file)));
     }
 
     @Test

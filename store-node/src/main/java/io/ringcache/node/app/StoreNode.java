@@ -80,7 +80,7 @@ public final class StoreNode implements AutoCloseable {
                 System::currentTimeMillis).start();
         metrics = new NodeMetrics(host);
 
-        writer = new GroupCommitWriter(host);
+        writer = new GroupCommitWriter(host, metrics::commitBatch);
         KvService kv = new KvService(host, writer, currentMap, channels, limits);
         NettyServerBuilder builder = NettyServerBuilder.forAddress(bindAddress(grpcAddr))
                 .maxInboundMessageSize(options.maxValueBytes + (8 << 20))

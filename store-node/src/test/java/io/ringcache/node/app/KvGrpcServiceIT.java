@@ -116,6 +116,20 @@ class KvGrpcServiceIT {
     }
 
     @Test
+    void aRetriedWriteAppliesOnce() {
+        io.ringcache.proto.v1.RequestHeader tag = io.ringcache.proto.v1.RequestHeader.newBuilder()
+                .setClientId(5).setSequence(1).build();
+        PutRequest first = PutRequest.newBuilder().setHeader(tag).setKey(b("r")).setValue(b("mine")).build();
+        PutResponse applied = retry(() -> kv.put(first));
+        assertFalse(applied.hasError(), applied.toString());
+        kv.put(PutRequest.newBuilder().setKey(b("r")).setValue(b("theirs")).build());
+        PutResponse retried = kv.put(first);
+        assertEquals(applied.getVersion(), retried.getVersion(), "the retry gets the first answer");
+        assertEquals("theirs", kv.get(GetRequest.newBuilder().setKey(b("r")).build()).getValue().getValue().toStringUtf8(),
+                "and does not overwrite the later write");
+    }
+
+    @Test
     void badInputIsRefusedWithoutChangingState() {
         retry(() -> kv.put(PutRequest.newBuilder().setKey(b("keep")).setValue(b("v")).build()));
         assertStatus(Status.Code.INVALID_ARGUMENT, () -> kv.put(PutRequest.newBuilder().setValue(b("v")).build()));

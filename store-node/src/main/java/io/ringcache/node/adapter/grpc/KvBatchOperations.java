@@ -122,7 +122,7 @@ final class KvBatchOperations {
                         for (KeyValueWrite w : writes) {
                             puts.add(new Command.Put(w.getKey().toByteArray(), w.getValue().toByteArray(), w.getTtlMs()));
                         }
-                        return kv.write(s, new Command.BatchPut(puts), size).thenApply(result -> {
+                        return kv.write(s, KvService.tagged(r.getHeader(), new Command.BatchPut(puts)), size).thenApply(result -> {
                             BatchPutResponse.Builder b = BatchPutResponse.newBuilder().setHeader(kv.header(s));
                             if (result instanceof CommandResult.Batch batch) {
                                 for (CommandResult one : batch.results()) {

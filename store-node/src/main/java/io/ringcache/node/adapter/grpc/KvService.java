@@ -131,7 +131,7 @@ public final class KvService extends KvGrpc.KvImplBase {
             return;
         }
         byte[] key = r.getKey().toByteArray();
-        Command c = new Command.Put(key, r.getValue().toByteArray(), r.getTtlMs());
+        Command c = tagged(r.getHeader(), new Command.Put(key, r.getValue().toByteArray(), r.getTtlMs()));
         serve(r.getHeader(), key, false, out,
                 e -> PutResponse.newBuilder().setError(e).build(),
                 shard -> write(shard, c, r.getSerializedSize()).thenApply(result -> {
@@ -152,7 +152,7 @@ public final class KvService extends KvGrpc.KvImplBase {
             return;
         }
         byte[] key = r.getKey().toByteArray();
-        Command c = new Command.Delete(key);
+        Command c = tagged(r.getHeader(), new Command.Delete(key));
         serve(r.getHeader(), key, false, out,
                 e -> DeleteResponse.newBuilder().setError(e).build(),
                 shard -> write(shard, c, r.getSerializedSize()).thenApply(result -> {
@@ -195,7 +195,7 @@ public final class KvService extends KvGrpc.KvImplBase {
             return;
         }
         byte[] key = r.getKey().toByteArray();
-        Command c = new Command.CompareAndSet(key, expected, r.getNewValue().toByteArray(), r.getTtlMs());
+        Command c = tagged(r.getHeader(), new Command.CompareAndSet(key, expected, r.getNewValue().toByteArray(), r.getTtlMs()));
         serve(r.getHeader(), key, false, out,
                 e -> CompareAndSetResponse.newBuilder().setError(e).build(),
                 shard -> write(shard, c, r.getSerializedSize()).thenApply(result -> {
@@ -219,7 +219,7 @@ public final class KvService extends KvGrpc.KvImplBase {
             return;
         }
         byte[] key = r.getKey().toByteArray();
-        Command c = new Command.Touch(key, r.getTtlMs());
+        Command c = tagged(r.getHeader(), new Command.Touch(key, r.getTtlMs()));
         serve(r.getHeader(), key, false, out,
                 e -> TouchResponse.newBuilder().setError(e).build(),
                 shard -> write(shard, c, r.getSerializedSize()).thenApply(result -> {
@@ -301,6 +301,15 @@ public final class KvService extends KvGrpc.KvImplBase {
             return result;
         }
         return CompletableFuture.completedFuture(failed.apply(KvErrors.of(route)));
+    }
+
+    /**
+     * The command tagged with the caller's client id and sequence (when it gave one), so the
+     * shard applies a retried write once.
+     */
+    static Command tagged(RequestHeader header, Command command) {
+        return header.getClientId() == 0 ? command
+                : new Command.Tagged(header.getClientId(), header.getSequence(), command);
     }
 
     CompletableFuture<CommandResult> write(int shard, Command command, int bytes) {

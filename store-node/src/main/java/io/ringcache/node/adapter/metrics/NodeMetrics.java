@@ -7,6 +7,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -32,6 +33,7 @@ public final class NodeMetrics implements AutoCloseable {
     private final ShardGroupHost host;
     private final Set<Integer> shardGauges = ConcurrentHashMap.newKeySet();
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final DistributionSummary batchSummary;
 
     public NodeMetrics(ShardGroupHost host) {
         this.host = host;
@@ -40,6 +42,8 @@ public final class NodeMetrics implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
+        batchSummary = DistributionSummary.builder("ringcache_commit_batch_commands")
+                .description("commands carried by one Raft log entry (group commit)").register(registry);
     }
 
     /** The Prometheus text exposition, refreshing per-shard gauges first. */
@@ -96,6 +100,11 @@ public final class NodeMetrics implements AutoCloseable {
                 }, headers);
             }
         };
+    }
+
+    /** Records the commands carried by one log entry of group commit. */
+    public void commitBatch(int commands) {
+        batchSummary.record(commands);
     }
 
     /** Counts a typed error returned in a reply body (routing and capacity errors). */

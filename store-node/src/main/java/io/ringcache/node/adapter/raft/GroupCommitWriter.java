@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.IntConsumer;
 
 /**
  * Writes commands to local shard leaders with group commit: per shard, a {@link CommitQueue}
@@ -20,7 +21,7 @@ import java.util.concurrent.Executors;
  */
 public final class GroupCommitWriter {
 
-    static final int MAX_IN_FLIGHT = 2;
+    static final int MAX_IN_FLIGHT = 1;
     static final int MAX_COMMANDS = 1024;
     static final long MAX_BYTES = 512 * 1024;
 
@@ -34,9 +35,16 @@ public final class GroupCommitWriter {
      * entry's future belongs to Ratis, and submitting from it would stall the division's pipeline.
      */
     private final ExecutorService completions;
+    /** Told the number of commands of every entry sent (a metric). */
+    private final IntConsumer batchSizes;
 
     public GroupCommitWriter(ShardGroupHost host) {
+        this(host, n -> { });
+    }
+
+    public GroupCommitWriter(ShardGroupHost host, IntConsumer batchSizes) {
         this.host = host;
+        this.batchSizes = batchSizes;
         this.completions = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "ringcache-commit");
             t.setDaemon(true);
@@ -57,6 +65,7 @@ public final class GroupCommitWriter {
         if (batch.isEmpty()) {
             return;
         }
+        batchSizes.accept(batch.size());
         List<Command> commands = new ArrayList<>(batch.size());
         for (Pending p : batch) {
             commands.add(p.command());
