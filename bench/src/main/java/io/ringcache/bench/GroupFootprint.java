@@ -36,7 +36,10 @@ public final class GroupFootprint {
         try {
             List<ShardGroupHost.Replica> replicas = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                ShardGroupHost h = new ShardGroupHost("s" + i, RatisTuning.defaults(root.resolve("s" + i).toFile()),
+                RatisTuning tuning = RatisTuning.defaults(root.resolve("s" + i).toFile());
+                long minMs = Long.getLong("election.min.ms", tuning.electionTimeoutMin().toMillis());
+                tuning = tuning.withElectionTimeouts(java.time.Duration.ofMillis(minMs), java.time.Duration.ofMillis(2 * minMs));
+                ShardGroupHost h = new ShardGroupHost("s" + i, tuning,
                         shard -> new HeapShardStore(), ShardLimits.withBudget(64L << 20), System::currentTimeMillis).start();
                 hosts.add(h);
                 replicas.add(new ShardGroupHost.Replica(h.peerId(), "127.0.0.1:" + h.raftPort()));

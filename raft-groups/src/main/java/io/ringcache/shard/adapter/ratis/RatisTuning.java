@@ -15,7 +15,7 @@ import org.apache.ratis.util.TimeDuration;
  * Every Ratis setting ringcache uses, in one typed place. Defaults are sized for dozens of
  * groups per process on a small machine: Ratis gives each hosted group (division) several
  * threads and a direct write buffer, so buffers are small, shared pools are capped, and
- * election timeouts are long enough (1-2 s) that busy shared cores do not churn leaders.
+ * election timeouts are long enough (2-4 s) that busy shared cores do not churn leaders.
  *
  * @param storageDir            where every group keeps its log and snapshots (one folder per group)
  * @param port                  the Raft transport's port (0 = any free port)
@@ -54,13 +54,21 @@ public record RatisTuning(
 
     /** Defaults for {@code storageDir} on any free port. */
     public static RatisTuning defaults(File storageDir) {
-        return new RatisTuning(storageDir, 0, Duration.ofMillis(1000), Duration.ofMillis(2000),
+        // 2-4 s election timeouts: Ratis heartbeats every half minimum timeout, per group and follower,
+        // and with 64 groups per store 1-2 s cost 13% of a core idle against 8% (bench/RESULTS.md).
+        return new RatisTuning(storageDir, 0, Duration.ofMillis(2000), Duration.ofMillis(4000),
                 1L << 20, (1L << 20) - 64 * 1024, 8L << 20, 1L << 20,
                 100_000, true, false, 2, 2, 4, false);
     }
 
     public RatisTuning withPort(int newPort) {
         return new RatisTuning(storageDir, newPort, electionTimeoutMin, electionTimeoutMax, writeBufferBytes,
+                appenderBufferBytes, segmentSizeBytes, preallocatedBytes, snapshotThreshold, purgeUpToSnapshot,
+                leaderLease, serverThreads, clientThreads, proxyThreads, asyncFlush);
+    }
+
+    public RatisTuning withElectionTimeouts(Duration min, Duration max) {
+        return new RatisTuning(storageDir, port, min, max, writeBufferBytes,
                 appenderBufferBytes, segmentSizeBytes, preallocatedBytes, snapshotThreshold, purgeUpToSnapshot,
                 leaderLease, serverThreads, clientThreads, proxyThreads, asyncFlush);
     }
