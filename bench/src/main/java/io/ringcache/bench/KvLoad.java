@@ -39,15 +39,17 @@ import org.HdrHistogram.Histogram;
  * still lands), latencies in an HdrHistogram. Puts (16-byte keys, 100-byte values by default)
  * or linearizable gets over a prefilled key set.
  *
- * <p>Usage: {@code KvLoad http=127.0.0.1:8081 op=put|get inflight=256 seconds=20 warmup=5 keys=100000 value=100}
+ * <p>Usage: {@code KvLoad http=127.0.0.1:8081 op=put|get inflight=256 seconds=20 warmup=5 keys=100000 value=100 connections=4}
  */
 public final class KvLoad {
+
+    private static int connections = 4;
 
     private static final Pattern PD = Pattern.compile("\"placement_driver\"\\s*:\\s*\"([^\"]+)\"");
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new HashMap<>(Map.of("http", "127.0.0.1:8081", "op", "put", "inflight", "256",
-                "seconds", "20", "warmup", "5", "keys", "100000", "value", "100"));
+                "seconds", "20", "warmup", "5", "keys", "100000", "value", "100", "connections", "4"));
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             if (kv.length != 2 || !a.containsKey(kv[0])) {
@@ -71,6 +73,7 @@ public final class KvLoad {
         byte[] value = new byte[Integer.parseInt(a.get("value"))];
         int inflight = Integer.parseInt(a.get("inflight"));
         boolean put = a.get("op").equals("put");
+        connections = Integer.parseInt(a.get("connections"));
         RequestHeader header = RequestHeader.newBuilder().setEpoch(map.epoch()).setForward(true).build();
 
         if (!put) {
@@ -107,8 +110,9 @@ public final class KvLoad {
             int shard = map.ring().shardForKey(key);
             String leader = map.shard(shard).orElseThrow().leader();
             String address = map.store(leader.isEmpty() ? map.stores().firstKey() : leader).orElseThrow().grpcAddress();
-            KvGrpc.KvFutureStub stub = KvGrpc.newFutureStub(channels.computeIfAbsent(address,
-                    ad -> ManagedChannelBuilder.forTarget(ad).usePlaintext().build())).withDeadlineAfter(30, TimeUnit.SECONDS);
+            // Several connections per store: one HTTP/2 connection is served by one event-loop thread.
+            KvGrpc.KvFutureStub stub = KvGrpc.newFutureStub(channels.computeIfAbsent(address + "#" + (i % connections),
+                    ad -> ManagedChannelBuilder.forTarget(address).usePlaintext().build())).withDeadlineAfter(30, TimeUnit.SECONDS);
             long t0 = System.nanoTime();
             ListenableFuture<? extends com.google.protobuf.Message> f = put
                     ? stub.put(PutRequest.newBuilder().setHeader(header).setKey(ByteString.copyFrom(key))
