@@ -44,12 +44,14 @@ import org.HdrHistogram.Histogram;
 public final class KvLoad {
 
     private static int connections = 4;
+    /** Puts per request: above 1, keys of one shard go in one BatchPut (ops/s counts keys). */
+    private static int batch = 1;
 
     private static final Pattern PD = Pattern.compile("\"placement_driver\"\\s*:\\s*\"([^\"]+)\"");
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new HashMap<>(Map.of("http", "127.0.0.1:8081", "op", "put", "inflight", "256",
-                "seconds", "20", "warmup", "5", "keys", "100000", "value", "100", "connections", "4"));
+                "seconds", "20", "warmup", "5", "keys", "100000", "value", "100", "connections", "4", "batch", "1"));
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             if (kv.length != 2 || !a.containsKey(kv[0])) {
@@ -74,6 +76,7 @@ public final class KvLoad {
         int inflight = Integer.parseInt(a.get("inflight"));
         boolean put = a.get("op").equals("put");
         connections = Integer.parseInt(a.get("connections"));
+        batch = Integer.parseInt(a.get("batch"));
         RequestHeader header = RequestHeader.newBuilder().setEpoch(map.epoch()).setForward(true).build();
 
         if (!put) {
@@ -114,15 +117,32 @@ public final class KvLoad {
             KvGrpc.KvFutureStub stub = KvGrpc.newFutureStub(channels.computeIfAbsent(address + "#" + (i % connections),
                     ad -> ManagedChannelBuilder.forTarget(address).usePlaintext().build())).withDeadlineAfter(30, TimeUnit.SECONDS);
             long t0 = System.nanoTime();
-            ListenableFuture<? extends com.google.protobuf.Message> f = put
-                    ? stub.put(PutRequest.newBuilder().setHeader(header).setKey(ByteString.copyFrom(key))
-                            .setValue(ByteString.copyFrom(value)).build())
-                    : stub.get(GetRequest.newBuilder().setHeader(header).setKey(ByteString.copyFrom(key)).build());
+            ListenableFuture<? extends com.google.protobuf.Message> f;
+            if (batch > 1 && put) {
+                // batch keys of the same shard in one BatchPut: one request, one command
+                io.ringcache.proto.v1.BatchPutRequest.Builder b = io.ringcache.proto.v1.BatchPutRequest.newBuilder().setHeader(header);
+                for (int j = 0, n = 0; n < batch; j++) {
+                    byte[] other = String.format("key-%012d", (k + j * 7919L) % keys).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    if (map.ring().shardForKey(other) == shard) {
+                        b.addEntries(io.ringcache.proto.v1.KeyValueWrite.newBuilder().setKey(ByteString.copyFrom(other))
+                                .setValue(ByteString.copyFrom(value)));
+                        n++;
+                    }
+                }
+                f = stub.batchPut(b.build());
+            } else if (put) {
+                f = stub.put(PutRequest.newBuilder().setHeader(header).setKey(ByteString.copyFrom(key))
+                        .setValue(ByteString.copyFrom(value)).build());
+            } else {
+                f = stub.get(GetRequest.newBuilder().setHeader(header).setKey(ByteString.copyFrom(key)).build());
+            }
             Futures.addCallback(f, new FutureCallback<com.google.protobuf.Message>() {
                 @Override
                 public void onSuccess(com.google.protobuf.Message r) {
-                    boolean failed = r instanceof PutResponse p ? p.hasError() : ((GetResponse) r).hasError();
-                    (failed ? errors : ok).incrementAndGet();
+                    boolean failed = r instanceof PutResponse p ? p.hasError()
+                            : r instanceof GetResponse g ? g.hasError()
+                            : ((io.ringcache.proto.v1.BatchPutResponse) r).getResultsList().stream().anyMatch(PutResponse::hasError);
+                    (failed ? errors : ok).addAndGet(failed ? 1 : (batch > 1 && put ? batch : 1));
                     if (recorder != null && !failed) {
                         recorder.recordValue(System.nanoTime() - t0);
                     }
