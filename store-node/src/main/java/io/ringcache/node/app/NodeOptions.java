@@ -69,6 +69,12 @@ public final class NodeOptions {
             description = "Largest value accepted (default: ${DEFAULT-VALUE}; env RINGCACHE_MAX_VALUE_BYTES).")
     int maxValueBytes;
 
+    @Option(names = {"-leader_lease", "--leader-lease"}, arity = "0..1", fallbackValue = "true",
+            defaultValue = "${env:RINGCACHE_LEADER_LEASE:-false}",
+            description = "Serve linearizable reads on a shard leader within its lease, skipping the heartbeat round "
+                    + "(assumes clock drift between nodes stays below 10% of the election timeout; env RINGCACHE_LEADER_LEASE).")
+    boolean leaderLease;
+
     /** Cross-flag checks picocli cannot express; IllegalArgumentException names the problem. */
     void validate() {
         if (nodeId == null || !nodeId.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")) {

@@ -3,6 +3,7 @@ package io.ringcache.node.app;
 import io.grpc.ManagedChannel;
 import io.ringcache.node.adapter.http.HttpApi;
 import io.ringcache.node.adapter.http.HttpSettings;
+import io.ringcache.node.adapter.profiling.PprofEndpoints;
 import io.ringcache.placement.adapter.grpc.StoreChannels;
 import io.ringcache.placement.adapter.proto.PartitionMapProtos;
 import io.ringcache.placement.core.StoreInfo;
@@ -46,7 +47,8 @@ final class StoreHttp implements AutoCloseable {
                     node.join(new StoreInfo(nodeId, grpc, http, raftAddr, Map.of(), StoreState.UP));
                     return "joined";
                 },
-                node::ready, node::metrics);
+                node::ready, node::metrics,
+                Map.of(PprofEndpoints.PREFIX, new PprofEndpoints()));
     }
 
     int start(InetSocketAddress address) throws IOException {

@@ -75,7 +75,8 @@ public final class StoreNode implements AutoCloseable {
 
         long budget = options.shardMemoryMb << 20;
         ShardLimits limits = new ShardLimits(ShardLimits.DEFAULT_MAX_KEY_BYTES, options.maxValueBytes, budget);
-        RatisTuning tuning = RatisTuning.defaults(dir.resolve("groups").toFile()).withPort(raftAddr.port());
+        RatisTuning tuning = RatisTuning.defaults(dir.resolve("groups").toFile()).withPort(raftAddr.port())
+                .withLeaderLease(options.leaderLease);
         host = new ShardGroupHost(options.nodeId, tuning, shard -> ChronicleShardStore.forBudget(budget), limits,
                 System::currentTimeMillis).start();
         metrics = new NodeMetrics(host);

@@ -3,6 +3,7 @@ package io.ringcache.shard.adapter.ratis;
 import java.io.File;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
@@ -34,6 +35,9 @@ import org.apache.ratis.util.TimeDuration;
  * @param clientThreads         the fixed size of each division's client-request executor
  * @param proxyThreads          the fixed size of the server-wide proxy executor
  * @param asyncFlush            flush the log asynchronously (fsync still happens, off the append path)
+ * @param appenderWaitMillis    the least time a leader waits between AppendEntries to one follower,
+ *                              so entries arriving meanwhile travel together (and appender threads
+ *                              of many groups do not wake every millisecond)
  */
 public record RatisTuning(
         File storageDir,
@@ -50,7 +54,8 @@ public record RatisTuning(
         int serverThreads,
         int clientThreads,
         int proxyThreads,
-        boolean asyncFlush) {
+        boolean asyncFlush,
+        long appenderWaitMillis) {
 
     /** Defaults for {@code storageDir} on any free port. */
     public static RatisTuning defaults(File storageDir) {
@@ -58,31 +63,31 @@ public record RatisTuning(
         // and with 64 groups per store 1-2 s cost 13% of a core idle against 8% (bench/RESULTS.md).
         return new RatisTuning(storageDir, 0, Duration.ofMillis(2000), Duration.ofMillis(4000),
                 1L << 20, (1L << 20) - 64 * 1024, 8L << 20, 1L << 20,
-                100_000, true, false, 2, 2, 4, false);
+                100_000, true, false, 2, 2, 4, false, 1);
     }
 
     public RatisTuning withPort(int newPort) {
         return new RatisTuning(storageDir, newPort, electionTimeoutMin, electionTimeoutMax, writeBufferBytes,
                 appenderBufferBytes, segmentSizeBytes, preallocatedBytes, snapshotThreshold, purgeUpToSnapshot,
-                leaderLease, serverThreads, clientThreads, proxyThreads, asyncFlush);
+                leaderLease, serverThreads, clientThreads, proxyThreads, asyncFlush, appenderWaitMillis);
     }
 
     public RatisTuning withElectionTimeouts(Duration min, Duration max) {
         return new RatisTuning(storageDir, port, min, max, writeBufferBytes,
                 appenderBufferBytes, segmentSizeBytes, preallocatedBytes, snapshotThreshold, purgeUpToSnapshot,
-                leaderLease, serverThreads, clientThreads, proxyThreads, asyncFlush);
+                leaderLease, serverThreads, clientThreads, proxyThreads, asyncFlush, appenderWaitMillis);
     }
 
     public RatisTuning withSnapshots(long threshold, long segmentBytes) {
         return new RatisTuning(storageDir, port, electionTimeoutMin, electionTimeoutMax, writeBufferBytes,
                 appenderBufferBytes, segmentBytes, Math.min(preallocatedBytes, segmentBytes), threshold,
-                purgeUpToSnapshot, leaderLease, serverThreads, clientThreads, proxyThreads, asyncFlush);
+                purgeUpToSnapshot, leaderLease, serverThreads, clientThreads, proxyThreads, asyncFlush, appenderWaitMillis);
     }
 
     public RatisTuning withLeaderLease(boolean enabled) {
         return new RatisTuning(storageDir, port, electionTimeoutMin, electionTimeoutMax, writeBufferBytes,
                 appenderBufferBytes, segmentSizeBytes, preallocatedBytes, snapshotThreshold, purgeUpToSnapshot,
-                enabled, serverThreads, clientThreads, proxyThreads, asyncFlush);
+                enabled, serverThreads, clientThreads, proxyThreads, asyncFlush, appenderWaitMillis);
     }
 
     /** The Ratis properties these settings stand for. */
@@ -105,6 +110,7 @@ public record RatisTuning(
 
         RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(writeBufferBytes));
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(appenderBufferBytes));
+        RaftServerConfigKeys.Log.Appender.setWaitTimeMin(p, TimeDuration.valueOf(appenderWaitMillis, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(segmentSizeBytes));
         RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(preallocatedBytes));
         RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
@@ -132,6 +138,6 @@ public record RatisTuning(
     }
 
     private static TimeDuration millis(Duration d) {
-        return TimeDuration.valueOf(d.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return TimeDuration.valueOf(d.toMillis(), TimeUnit.MILLISECONDS);
     }
 }

@@ -1,12 +1,14 @@
 package io.ringcache.node.adapter.http;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.ringcache.proto.v1.KvGrpc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The store node's HTTP API on the JDK's {@link HttpServer}: the seed prototype's {@code /set},
  * {@code /get} and {@code /join}, the REST {@code /v1/kv/{key}} and {@code /v1/cluster}, and the
- * operational {@code /health}, {@code /ready} and {@code /metrics}.
+ * operational {@code /health}, {@code /ready} and {@code /metrics}; further handlers (the profiling
+ * endpoints under {@code /debug}) can be mounted on their own path prefixes.
  *
  * <p>Key-value requests go to the node's own KV gRPC service (a stub over an in-process channel),
  * asking it to forward, so any node serves any key. Errors are JSON under {@code /v1/} and plain
@@ -37,6 +40,7 @@ public final class HttpApi implements AutoCloseable {
     private final Supplier<String> clusterJson;
     private final Supplier<Boolean> ready;
     private final Supplier<String> metrics;
+    private final Map<String, HttpHandler> mounts;
 
     static {
         // The JDK server writes a reply's headers and body in separate segments; with Nagle on, each reply
@@ -51,6 +55,21 @@ public final class HttpApi implements AutoCloseable {
 
     public HttpApi(KvGrpc.KvBlockingStub kv, HttpSettings settings, Supplier<String> clusterJson, JoinHandler join,
                    Supplier<Boolean> ready, Supplier<String> metrics) {
+        this(kv, settings, clusterJson, join, ready, metrics, Map.of());
+    }
+
+    /**
+     * @param mounts handlers served on their own path prefixes (e.g. {@code "/debug"}), by the same
+     *               workers; each answers and closes its exchanges itself
+     */
+    public HttpApi(KvGrpc.KvBlockingStub kv, HttpSettings settings, Supplier<String> clusterJson, JoinHandler join,
+                   Supplier<Boolean> ready, Supplier<String> metrics, Map<String, HttpHandler> mounts) {
+        this.mounts = Map.copyOf(Objects.requireNonNull(mounts, "mounts"));
+        this.mounts.keySet().forEach(prefix -> {
+            if (!prefix.startsWith("/") || prefix.length() < 2) {
+                throw new IllegalArgumentException("a mount's prefix must be a path below /: " + prefix);
+            }
+        });
         this.settings = Objects.requireNonNull(settings, "settings");
         this.kv = new KvRoutes(new KvCalls(Objects.requireNonNull(kv, "kv"), settings.kvDeadline()), settings,
                 Objects.requireNonNull(join, "join"));
@@ -72,6 +91,7 @@ public final class HttpApi implements AutoCloseable {
         }
         ExecutorService pool = Executors.newFixedThreadPool(settings.threads(), threads());
         created.createContext("/", this::handle);
+        mounts.forEach(created::createContext);
         created.setExecutor(pool);
         created.start();
         server = created;
