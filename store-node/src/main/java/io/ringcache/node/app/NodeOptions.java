@@ -57,9 +57,15 @@ public final class NodeOptions {
             description = "gRPC address of the placement driver, instead of -join (env RINGCACHE_PD).")
     String pd;
 
-    @Option(names = {"-shards", "--shards"}, defaultValue = "${env:RINGCACHE_SHARDS:-16}",
-            description = "Shards a -bootstrap node creates (default: ${DEFAULT-VALUE}; env RINGCACHE_SHARDS).")
+    @Option(names = {"-shards", "--shards"}, defaultValue = "${env:RINGCACHE_SHARDS:-0}",
+            description = "Shards a -bootstrap node creates; 0 (the default) means two per core, at least 4: "
+                    + "every shard is a Raft group whose per-entry cost is paid on every store (env RINGCACHE_SHARDS).")
     int shards;
+
+    /** The shard count a bootstrap creates: the flag, or two per core (at least 4) when it is 0. */
+    int shardCount() {
+        return shards > 0 ? shards : Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    }
 
     @Option(names = {"-shard_memory_mb", "--shard-memory-mb"}, defaultValue = "${env:RINGCACHE_SHARD_MEMORY_MB:-64}",
             description = "Memory budget per shard replica in MiB (default: ${DEFAULT-VALUE}; env RINGCACHE_SHARD_MEMORY_MB).")
@@ -83,8 +89,8 @@ public final class NodeOptions {
         if (bootstrap && !join.isEmpty()) {
             throw new IllegalArgumentException("-bootstrap starts a new cluster and -join joins one: give only one");
         }
-        if (shards < 1 || shards > 4096) {
-            throw new IllegalArgumentException("-shards must be between 1 and 4096");
+        if (shards < 0 || shards > 4096) {
+            throw new IllegalArgumentException("-shards must be between 1 and 4096 (0 picks two per core)");
         }
         if (shardMemoryMb < 1) {
             throw new IllegalArgumentException("-shard_memory_mb must be at least 1");

@@ -107,7 +107,7 @@ public final class StoreNode implements AutoCloseable {
         String pdAddress;
         if (options.bootstrap) {
             placement = Placement.bootstrap(new FilePartitionMapRepository(dir.resolve("placement").resolve("partition-map.pb")),
-                    self, options.shards);
+                    self, options.shardCount());
             scheduler = new PlacementScheduler(placement, new GrpcReplicaMover(channels)).start();
             pdHolder.delegate = new PlacementDriverService(placement, scheduler);
             hostBootstrapShards(placement.map());
