@@ -32,12 +32,18 @@ public final class PartitionMap {
             }
         }
         for (ShardInfo s : this.shards.values()) {
-            for (String r : s.replicas()) {
+            for (String r : concat(s.replicas(), s.learners())) {
                 if (!this.stores.containsKey(r)) {
                     throw new IllegalArgumentException("shard " + s.id() + " names unknown store " + r);
                 }
             }
         }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     public long epoch() {
@@ -69,11 +75,11 @@ public final class PartitionMap {
         return shards.get(ring.shardForKey(key));
     }
 
-    /** The shards with a replica on {@code storeId}. */
+    /** The shards with a replica (voting or learning) on {@code storeId}. */
     public List<ShardInfo> shardsOn(String storeId) {
         List<ShardInfo> out = new ArrayList<>();
         for (ShardInfo s : shards.values()) {
-            if (s.replicas().contains(storeId)) {
+            if (s.hasMember(storeId)) {
                 out.add(s);
             }
         }

@@ -25,6 +25,11 @@ public record StoreInfo(String id, String grpcAddress, String httpAddress, Strin
         labels = Map.copyOf(labels);
     }
 
+    /** The {@code zone} label, or empty. */
+    public String zone() {
+        return labels.getOrDefault("zone", "");
+    }
+
     public StoreInfo withState(StoreState newState) {
         return new StoreInfo(id, grpcAddress, httpAddress, raftAddress, labels, newState);
     }

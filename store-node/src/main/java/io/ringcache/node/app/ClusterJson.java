@@ -36,6 +36,10 @@ final class ClusterJson {
             for (int i = 0; i < s.replicas().size(); i++) {
                 out.append(i == 0 ? "" : ",").append(q(s.replicas().get(i)));
             }
+            out.append("],\"learners\":[");
+            for (int i = 0; i < s.learners().size(); i++) {
+                out.append(i == 0 ? "" : ",").append(q(s.learners().get(i)));
+            }
             out.append("],\"conf_version\":").append(s.confVersion()).append('}');
             first = false;
         }

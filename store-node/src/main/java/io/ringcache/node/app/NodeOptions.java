@@ -54,7 +54,8 @@ public final class NodeOptions {
     String grpcAddr;
 
     @Option(names = {"-pd", "--pd"}, defaultValue = "${env:RINGCACHE_PD:-}",
-            description = "gRPC address of the placement driver, instead of -join (env RINGCACHE_PD).")
+            description = "gRPC address(es) of the placement driver members, comma-separated, instead of -join "
+                    + "(env RINGCACHE_PD).")
     String pd;
 
     @Option(names = {"-shards", "--shards"}, defaultValue = "${env:RINGCACHE_SHARDS:-0}",
@@ -81,6 +82,21 @@ public final class NodeOptions {
                     + "(assumes clock drift between nodes stays below 10% of the election timeout; env RINGCACHE_LEADER_LEASE).")
     boolean leaderLease;
 
+    /** The -pd list, each entry checked as HOST:PORT. */
+    static java.util.List<String> pdList(String flag) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String a : flag.split(",")) {
+            if (!a.isBlank()) {
+                io.ringcache.node.core.HostPort.parse(a.trim());
+                out.add(a.trim());
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("-pd names no address");
+        }
+        return out;
+    }
+
     /** Cross-flag checks picocli cannot express; IllegalArgumentException names the problem. */
     void validate() {
         if (nodeId == null || !nodeId.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")) {
@@ -105,7 +121,10 @@ public final class NodeOptions {
             io.ringcache.node.core.HostPort.parse(join);
         }
         if (!pd.isEmpty()) {
-            io.ringcache.node.core.HostPort.parse(pd);
+            if (bootstrap) {
+                throw new IllegalArgumentException("-bootstrap runs its own placement driver; -pd names an external one: give only one");
+            }
+            pdList(pd);
         }
     }
 }

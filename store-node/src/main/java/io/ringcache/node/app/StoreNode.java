@@ -12,13 +12,13 @@ import io.ringcache.node.adapter.metrics.NodeMetrics;
 import io.ringcache.node.adapter.raft.GroupCommitWriter;
 import io.ringcache.node.core.CurrentMap;
 import io.ringcache.node.core.HostPort;
-import io.ringcache.placement.adapter.file.FilePartitionMapRepository;
-import io.ringcache.placement.adapter.grpc.GrpcReplicaMover;
-import io.ringcache.placement.adapter.grpc.PlacementDriverService;
-import io.ringcache.placement.adapter.grpc.PlacementScheduler;
+import io.grpc.util.MutableHandlerRegistry;
+import io.ringcache.node.adapter.metrics.ShardOps;
 import io.ringcache.placement.adapter.grpc.StoreChannels;
+import io.ringcache.placement.core.PdMember;
+import io.ringcache.placement.app.PlacementDriverServer;
 import io.ringcache.placement.core.PartitionMap;
-import io.ringcache.placement.core.Placement;
+import io.ringcache.placement.core.SchedulingConfig;
 import io.ringcache.placement.core.ShardInfo;
 import io.ringcache.placement.core.StoreInfo;
 import io.ringcache.placement.core.StoreState;
@@ -53,8 +53,7 @@ public final class StoreNode implements AutoCloseable {
     private ShardGroupHost host;
     private Server grpc;
     private NodeMetrics metrics;
-    private Placement placement;
-    private PlacementScheduler scheduler;
+    private PlacementDriverServer pd;
     private PlacementClient placementClient;
     private StoreHttp http;
     private StoreInfo self;
@@ -82,7 +81,8 @@ public final class StoreNode implements AutoCloseable {
         metrics = new NodeMetrics(host);
 
         writer = new GroupCommitWriter(host, metrics::commitBatch);
-        KvService kv = new KvService(host, writer, currentMap, channels, limits);
+        ShardOps ops = new ShardOps();
+        KvService kv = new KvService(host, writer, currentMap, channels, limits, ops);
         NettyServerBuilder builder = NettyServerBuilder.forAddress(bindAddress(grpcAddr))
                 .maxInboundMessageSize(options.maxValueBytes + (8 << 20))
                 .addService(ServerInterceptors.intercept(kv, metrics.grpcInterceptor()))
@@ -90,11 +90,9 @@ public final class StoreNode implements AutoCloseable {
 
         String raftAdvertised = advertised(options.raftAdvertise, advertiseHost, raftAddr, host.raftPort());
         // With -bootstrap the placement driver runs in this process, on this node's gRPC port; it is
-        // created once the node's own addresses are known, so the service is bound through a holder.
-        PlacementDriverServiceHolder pdHolder = new PlacementDriverServiceHolder();
-        if (options.bootstrap) {
-            builder.addService(pdHolder);
-        }
+        // created once the node's own addresses are known, so it joins the server's registry later.
+        MutableHandlerRegistry late = new MutableHandlerRegistry();
+        builder.fallbackHandlerRegistry(late);
         grpc = builder.build().start();
         loopback = ManagedChannelBuilder.forAddress("127.0.0.1", grpc.getPort()).usePlaintext().build();
 
@@ -104,32 +102,40 @@ public final class StoreNode implements AutoCloseable {
         self = new StoreInfo(options.nodeId, httpAdvertised(advertiseHost, grpcAddr, grpc.getPort()),
                 httpAdvertised(advertiseHost, httpAddr, httpPort), raftAdvertised, Map.of(), StoreState.UP);
 
-        String pdAddress;
+        List<String> pdAddresses;
         if (options.bootstrap) {
-            placement = Placement.bootstrap(new FilePartitionMapRepository(dir.resolve("placement").resolve("partition-map.pb")),
-                    self, options.shardCount());
-            scheduler = new PlacementScheduler(placement, new GrpcReplicaMover(channels)).start();
-            pdHolder.delegate = new PlacementDriverService(placement, scheduler);
-            hostBootstrapShards(placement.map());
-            pdAddress = self.grpcAddress();
+            // The embedded placement driver: a one-member PD group (its Raft on a free port of its own).
+            PdMember member = new PdMember(options.nodeId, advertiseHost + ":0", self.grpcAddress());
+            pd = new PlacementDriverServer(member, List.of(member), dir.resolve("placement").toFile(),
+                    SchedulingConfig.defaults(options.shardCount()), 1_000).start();
+            late.addService(pd.service());
+            pdAddresses = List.of(self.grpcAddress());
         } else if (!options.join.isEmpty()) {
-            pdAddress = StoreHttp.joinThrough(options.join, self);
+            pdAddresses = List.of(StoreHttp.joinThrough(options.join, self));
         } else if (!options.pd.isEmpty()) {
-            pdAddress = options.pd;
+            pdAddresses = NodeOptions.pdList(options.pd);
         } else {
-            throw new IllegalArgumentException("a node needs -bootstrap, -join HTTP_ADDR or -pd GRPC_ADDR");
+            throw new IllegalArgumentException("a node needs -bootstrap, -join HTTP_ADDR or -pd GRPC_ADDR[,...]");
         }
-        placementClient = new PlacementClient(pdAddress, channels, self, host, currentMap).start(60_000);
+        placementClient = new PlacementClient(pdAddresses, channels, self, host, currentMap, ops, this::hostNewClusterShards)
+                .start(60_000);
         LOG.info("store {} up: http {}, grpc {}, raft {}, placement {}", self.id(), self.httpAddress(),
-                self.grpcAddress(), self.raftAddress(), pdAddress);
+                self.grpcAddress(), self.raftAddress(), pdAddresses);
         return this;
     }
 
-    /** Creates the groups of shards whose only replica is this store (a new cluster); restarts recover theirs. */
-    private void hostBootstrapShards(PartitionMap map) throws IOException {
+    /**
+     * Creates the groups of shards whose only replica is this store: the first store of a new
+     * cluster gets every shard. A restarted store recovers its groups from disk instead.
+     */
+    private void hostNewClusterShards(PartitionMap map) {
         for (ShardInfo s : map.shardsOn(self.id())) {
             if (s.replicas().equals(List.of(self.id())) && host.role(s.id()) == ShardGroupHost.Role.NOT_HOSTED) {
-                host.addShard(s.id(), List.of(new ShardGroupHost.Replica(self.id(), self.raftAddress())));
+                try {
+                    host.addShard(s.id(), List.of(new ShardGroupHost.Replica(self.id(), self.raftAddress())));
+                } catch (IOException e) {
+                    throw new IllegalStateException("cannot create shard " + s.id() + ": " + e.getMessage(), e);
+                }
             }
         }
     }
@@ -166,12 +172,12 @@ public final class StoreNode implements AutoCloseable {
 
     /** Registers another store with placement on its behalf (the seed's /join). */
     String join(StoreInfo store) {
-        String pd = placementClient != null ? placementClient.pdAddress() : (placement != null ? self.grpcAddress() : "");
-        if (pd.isEmpty()) {
+        String address = placementClient != null ? placementClient.pdAddress() : (pd != null ? self.grpcAddress() : "");
+        if (address.isEmpty()) {
             throw new IllegalStateException("this node is not connected to placement yet");
         }
-        StoreHttp.register(channels, pd, store);
-        return pd;
+        StoreHttp.register(channels, address, store);
+        return address;
     }
 
     String pdAddress() {
@@ -214,7 +220,7 @@ public final class StoreNode implements AutoCloseable {
         }
         closeQuietly(http);
         closeQuietly(placementClient);
-        closeQuietly(scheduler);
+        closeQuietly(pd);
         if (grpc != null) {
             grpc.shutdown();
             try {
@@ -267,42 +273,5 @@ public final class StoreNode implements AutoCloseable {
 
     private static String httpAdvertised(String advertiseHost, HostPort bind, int boundPort) {
         return bind.advertised(advertiseHost, boundPort);
-    }
-
-    /** Lets the gRPC server start before placement (which needs this node's addresses) exists. */
-    private static final class PlacementDriverServiceHolder extends io.ringcache.proto.v1.PlacementDriverGrpc.PlacementDriverImplBase {
-        volatile PlacementDriverService delegate;
-
-        private PlacementDriverService d() {
-            PlacementDriverService d = delegate;
-            if (d == null) {
-                throw io.grpc.Status.UNAVAILABLE.withDescription("placement is starting").asRuntimeException();
-            }
-            return d;
-        }
-
-        @Override
-        public void registerStore(io.ringcache.proto.v1.RegisterStoreRequest r,
-                                  io.grpc.stub.StreamObserver<io.ringcache.proto.v1.RegisterStoreResponse> o) {
-            d().registerStore(r, o);
-        }
-
-        @Override
-        public void storeHeartbeat(io.ringcache.proto.v1.StoreHeartbeatRequest r,
-                                   io.grpc.stub.StreamObserver<io.ringcache.proto.v1.StoreHeartbeatResponse> o) {
-            d().storeHeartbeat(r, o);
-        }
-
-        @Override
-        public void getPartitionMap(io.ringcache.proto.v1.GetPartitionMapRequest r,
-                                    io.grpc.stub.StreamObserver<io.ringcache.proto.v1.GetPartitionMapResponse> o) {
-            d().getPartitionMap(r, o);
-        }
-
-        @Override
-        public void watchPartitionMap(io.ringcache.proto.v1.GetPartitionMapRequest r,
-                                      io.grpc.stub.StreamObserver<io.ringcache.proto.v1.GetPartitionMapResponse> o) {
-            d().watchPartitionMap(r, o);
-        }
     }
 }

@@ -31,6 +31,7 @@ final class StoreProcesses implements AutoCloseable {
 
     private final Path root;
     private final Path launcher;
+    private final Path bin;
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, List<String>> commands = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -45,6 +46,7 @@ final class StoreProcesses implements AutoCloseable {
             throw new IllegalStateException("bin/ringcache-store not found above " + Path.of("").toAbsolutePath());
         }
         launcher = dir.resolve("bin/ringcache-store");
+        bin = dir.resolve("bin");
     }
 
     static int freePort() throws IOException {
@@ -61,6 +63,34 @@ final class StoreProcesses implements AutoCloseable {
         command.addAll(List.of(flags));
         commands.put(name, command);
         launch(name);
+    }
+
+    /** Starts another program from {@code bin/} (e.g. ringcache-pd) in its own folder. */
+    void startProgram(String name, String program, String... flags) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(bin.resolve(program).toString());
+        command.addAll(List.of(flags));
+        commands.put(name, command);
+        launch(name);
+    }
+
+    /** Runs {@code bin/program args} to completion (bounded); returns its exit code and output. */
+    Result run(String program, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(bin.resolve(program).toString());
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(root, program, ".out");
+        Path err = Files.createTempFile(root, program, ".err");
+        Process p = new ProcessBuilder(command).directory(root.toFile()).redirectOutput(out.toFile())
+                .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        if (!p.waitFor(DEADLINE.toSeconds() * 3, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(program + " " + args + " did not finish");
+        }
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    record Result(int exit, String out, String err) {
     }
 
     private void launch(String name) throws IOException {

@@ -4,81 +4,127 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.ringcache.placement.adapter.proto.PartitionMapProtos;
+import io.ringcache.placement.adapter.proto.PlacementStateProtos;
+import io.ringcache.placement.core.PlacementMembership;
+import io.ringcache.placement.core.PdMember;
+import io.ringcache.placement.core.NotPlacementLeaderException;
+import io.ringcache.placement.core.Operator;
 import io.ringcache.placement.core.PartitionMap;
-import io.ringcache.placement.core.Placement;
+import io.ringcache.placement.core.PlacementDriver;
+import io.ringcache.placement.core.PlacementLog;
+import io.ringcache.placement.core.PlacementState;
 import io.ringcache.placement.core.StoreInfo;
+import io.ringcache.placement.core.StoreReport;
+import io.ringcache.proto.v1.AdminReply;
+import io.ringcache.proto.v1.CancelOperatorRequest;
 import io.ringcache.proto.v1.Error;
+import io.ringcache.proto.v1.GetClusterStatusRequest;
+import io.ringcache.proto.v1.GetClusterStatusResponse;
 import io.ringcache.proto.v1.GetPartitionMapRequest;
 import io.ringcache.proto.v1.GetPartitionMapResponse;
 import io.ringcache.proto.v1.InvalidArgument;
+import io.ringcache.proto.v1.ListOperatorsRequest;
+import io.ringcache.proto.v1.ListOperatorsResponse;
+import io.ringcache.proto.v1.MoveReplicaRequest;
+import io.ringcache.proto.v1.NotPlacementLeader;
 import io.ringcache.proto.v1.PlacementDriverGrpc;
+import io.ringcache.proto.v1.RebalanceRequest;
+import io.ringcache.proto.v1.RebalanceResponse;
 import io.ringcache.proto.v1.RegisterStoreRequest;
 import io.ringcache.proto.v1.RegisterStoreResponse;
-import io.ringcache.proto.v1.ReplicaRole;
 import io.ringcache.proto.v1.ShardStats;
 import io.ringcache.proto.v1.StoreHeartbeatRequest;
 import io.ringcache.proto.v1.StoreHeartbeatResponse;
+import io.ringcache.proto.v1.StoreRequest;
+import io.ringcache.proto.v1.TransferLeaderRequest;
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The placement driver's gRPC API over {@link Placement}: registration, heartbeats, the map and its watch. */
+/**
+ * The placement driver's gRPC API. The map and its watch are served by every member from its
+ * applied state; registration, heartbeats and administration only by the ready leader, others
+ * answer with a {@link NotPlacementLeader} hint. Refusals of admin requests are gRPC statuses:
+ * INVALID_ARGUMENT (unknown shard, store or operator), FAILED_PRECONDITION (the cluster does not
+ * allow it now), UNAVAILABLE (the change could not be committed).
+ */
 public final class PlacementDriverService extends PlacementDriverGrpc.PlacementDriverImplBase {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PlacementDriverService.class);
+    private static final Logger LOG = LoggerFactory.getLogger(PlacementDriverService.class);
 
-    private final Placement placement;
-    private final PlacementScheduler scheduler;
+    private final PlacementDriver driver;
+    private final PlacementLog log;
+    private final PlacementMembership membership;
+    private final LongSupplier clock;
+    private final Runnable wake;
 
-    public PlacementDriverService(Placement placement, PlacementScheduler scheduler) {
-        this.placement = placement;
-        this.scheduler = scheduler;
+    /**
+     * @param wake asks the scheduling loop to run a round soon (after a registration or an admin change)
+     */
+    public PlacementDriverService(PlacementDriver driver, PlacementLog log, PlacementMembership membership,
+                                  LongSupplier clock, Runnable wake) {
+        this.driver = driver;
+        this.log = log;
+        this.membership = membership;
+        this.clock = clock;
+        this.wake = wake;
+    }
+
+    @FunctionalInterface
+    private interface Call<T> {
+        T run() throws IOException;
     }
 
     @Override
     public void registerStore(RegisterStoreRequest request, StreamObserver<RegisterStoreResponse> out) {
-        StoreInfo store;
-        try {
-            store = PartitionMapProtos.fromProto(request.getStore());
-            if (store.grpcAddress().isBlank()) {
-                throw new IllegalArgumentException("store " + store.id() + " needs a gRPC address");
+        leaderOnly(out, h -> RegisterStoreResponse.newBuilder().setNotLeader(h).build(), () -> {
+            StoreInfo store;
+            try {
+                store = PartitionMapProtos.fromProto(request.getStore());
+                if (store.grpcAddress().isBlank()) {
+                    throw new IllegalArgumentException("store " + store.id() + " needs a gRPC address");
+                }
+                PartitionMap map = driver.register(store, clock.getAsLong());
+                LOG.info("store {} registered (raft {}, grpc {}, http {})", store.id(), store.raftAddress(),
+                        store.grpcAddress(), store.httpAddress());
+                wake.run();
+                return RegisterStoreResponse.newBuilder().setMap(PartitionMapProtos.toProto(map)).build();
+            } catch (IllegalArgumentException e) {
+                return RegisterStoreResponse.newBuilder().setError(invalid(e.getMessage())).build();
             }
-            placement.register(store);
-            LOG.info("store {} registered (raft {}, grpc {}, http {})", store.id(), store.raftAddress(),
-                    store.grpcAddress(), store.httpAddress());
-        } catch (IllegalArgumentException e) {
-            out.onNext(RegisterStoreResponse.newBuilder().setError(invalid(e.getMessage())).build());
-            out.onCompleted();
-            return;
-        } catch (IOException e) {
-            out.onError(Status.UNAVAILABLE.withDescription("cannot persist the partition map: " + e.getMessage()).asException());
-            return;
-        }
-        scheduler.wake();
-        out.onNext(RegisterStoreResponse.newBuilder().setMap(PartitionMapProtos.toProto(placement.map())).build());
-        out.onCompleted();
+        });
     }
 
     @Override
     public void storeHeartbeat(StoreHeartbeatRequest request, StreamObserver<StoreHeartbeatResponse> out) {
-        try {
+        leaderOnly(out, h -> StoreHeartbeatResponse.newBuilder().setNotLeader(h).build(), () -> {
+            Map<Integer, StoreReport.Replica> replicas = new HashMap<>();
             for (ShardStats s : request.getShardsList()) {
-                if (s.getRole() == ReplicaRole.REPLICA_ROLE_LEADER) {
-                    placement.leaderReported(s.getShardId(), request.getStoreId());
-                }
+                replicas.put(s.getShardId(), new StoreReport.Replica(role(s), s.getAppliedIndex(), s.getOpsPerSecond(),
+                        s.getEntries(), s.getBytes()));
             }
-        } catch (IOException e) {
-            out.onError(Status.UNAVAILABLE.withDescription("cannot persist the partition map: " + e.getMessage()).asException());
-            return;
-        }
-        out.onNext(StoreHeartbeatResponse.newBuilder().setEpoch(placement.map().epoch()).build());
-        out.onCompleted();
+            try {
+                long epoch = driver.heartbeat(new StoreReport(request.getStoreId(), replicas), clock.getAsLong());
+                return StoreHeartbeatResponse.newBuilder().setEpoch(epoch).build();
+            } catch (IllegalArgumentException e) {
+                return StoreHeartbeatResponse.newBuilder().setError(invalid(e.getMessage())).build();
+            }
+        });
     }
 
     @Override
     public void getPartitionMap(GetPartitionMapRequest request, StreamObserver<GetPartitionMapResponse> out) {
-        PartitionMap map = placement.map();
-        GetPartitionMapResponse.Builder response = GetPartitionMapResponse.newBuilder();
-        if (map.epoch() > request.getAfterEpoch()) {
+        PartitionMap map = log.current().map();
+        GetPartitionMapResponse.Builder response = GetPartitionMapResponse.newBuilder()
+                .addAllMembers(ClusterStatusProtos.members(membership));
+        if (map != null && map.epoch() > request.getAfterEpoch()) {
             response.setMap(PartitionMapProtos.toProto(map));
         }
         out.onNext(response.build());
@@ -89,17 +135,134 @@ public final class PlacementDriverService extends PlacementDriverGrpc.PlacementD
     public void watchPartitionMap(GetPartitionMapRequest request, StreamObserver<GetPartitionMapResponse> out) {
         ServerCallStreamObserver<GetPartitionMapResponse> stream = (ServerCallStreamObserver<GetPartitionMapResponse>) out;
         long[] sent = {request.getAfterEpoch()};
-        Consumer<PartitionMap> push = map -> {
+        Consumer<PlacementState> push = state -> {
+            PartitionMap map = state.map();
             synchronized (sent) {
-                if (map.epoch() > sent[0] && !stream.isCancelled()) {
+                if (map != null && map.epoch() > sent[0] && !stream.isCancelled()) {
                     sent[0] = map.epoch();
-                    stream.onNext(GetPartitionMapResponse.newBuilder().setMap(PartitionMapProtos.toProto(map)).build());
+                    stream.onNext(GetPartitionMapResponse.newBuilder().setMap(PartitionMapProtos.toProto(map))
+                            .addAllMembers(ClusterStatusProtos.members(membership)).build());
                 }
             }
         };
-        placement.addListener(push);
-        stream.setOnCancelHandler(() -> placement.removeListener(push));
-        push.accept(placement.map());
+        log.addListener(push);
+        stream.setOnCancelHandler(() -> log.removeListener(push));
+        push.accept(log.current());
+    }
+
+    @Override
+    public void getClusterStatus(GetClusterStatusRequest request, StreamObserver<GetClusterStatusResponse> out) {
+        leaderOnly(out, h -> GetClusterStatusResponse.newBuilder().setNotLeader(h).build(),
+                () -> ClusterStatusProtos.toProto(driver.status(clock.getAsLong()), membership));
+    }
+
+    @Override
+    public void listOperators(ListOperatorsRequest request, StreamObserver<ListOperatorsResponse> out) {
+        leaderOnly(out, h -> ListOperatorsResponse.newBuilder().setNotLeader(h).build(), () -> {
+            ListOperatorsResponse.Builder r = ListOperatorsResponse.newBuilder();
+            for (Operator op : driver.status(clock.getAsLong()).operators()) {
+                if (request.getIncludeFinished() || !op.finished()) {
+                    r.addOperators(PlacementStateProtos.toProto(op));
+                }
+            }
+            return r.build();
+        });
+    }
+
+    @Override
+    public void cancelOperator(CancelOperatorRequest request, StreamObserver<AdminReply> out) {
+        admin(out, () -> List.of(driver.cancel(request.getId(), clock.getAsLong())));
+    }
+
+    @Override
+    public void moveReplica(MoveReplicaRequest request, StreamObserver<AdminReply> out) {
+        admin(out, () -> List.of(driver.moveReplica(request.getShardId(), request.getFromStore(), request.getToStore(),
+                clock.getAsLong())));
+    }
+
+    @Override
+    public void transferLeader(TransferLeaderRequest request, StreamObserver<AdminReply> out) {
+        admin(out, () -> List.of(driver.transferLeader(request.getShardId(), request.getToStore(), clock.getAsLong())));
+    }
+
+    @Override
+    public void drainStore(StoreRequest request, StreamObserver<AdminReply> out) {
+        admin(out, () -> {
+            driver.drain(request.getStoreId(), clock.getAsLong());
+            LOG.info("store {} is draining", request.getStoreId());
+            return List.of();
+        });
+    }
+
+    @Override
+    public void removeStore(StoreRequest request, StreamObserver<AdminReply> out) {
+        admin(out, () -> {
+            driver.removeStore(request.getStoreId(), clock.getAsLong());
+            LOG.info("store {} removed", request.getStoreId());
+            return List.of();
+        });
+    }
+
+    @Override
+    public void rebalance(RebalanceRequest request, StreamObserver<RebalanceResponse> out) {
+        leaderOnly(out, h -> RebalanceResponse.newBuilder().setNotLeader(h).build(), () -> {
+            List<Operator> plan = driver.rebalance(request.getMaxMoves(), request.getDryRun(), clock.getAsLong());
+            if (!request.getDryRun()) {
+                wake.run();
+            }
+            RebalanceResponse.Builder r = RebalanceResponse.newBuilder();
+            plan.forEach(op -> r.addPlan(PlacementStateProtos.toProto(op)));
+            return r.build();
+        });
+    }
+
+    private void admin(StreamObserver<AdminReply> out, Call<List<Operator>> call) {
+        leaderOnly(out, h -> AdminReply.newBuilder().setNotLeader(h).build(), () -> {
+            List<Operator> ops = call.run();
+            wake.run();
+            AdminReply.Builder r = AdminReply.newBuilder();
+            ops.forEach(op -> r.addOperators(PlacementStateProtos.toProto(op)));
+            return r.build();
+        });
+    }
+
+    private <T> void leaderOnly(StreamObserver<T> out, Function<NotPlacementLeader, T> notLeader, Call<T> call) {
+        if (!membership.isReadyLeader()) {
+            Optional<PdMember> leader = membership.leader();
+            out.onNext(notLeader.apply(NotPlacementLeader.newBuilder()
+                    .setLeaderId(leader.map(PdMember::id).orElse(""))
+                    .setLeaderAddress(leader.map(PdMember::grpcAddress).orElse("")).build()));
+            out.onCompleted();
+            return;
+        }
+        T reply;
+        try {
+            reply = call.run();
+        } catch (NotPlacementLeaderException e) {
+            reply = notLeader.apply(NotPlacementLeader.newBuilder().setLeaderId(e.leaderId())
+                    .setLeaderAddress(e.leaderAddress()).build());
+        } catch (IllegalArgumentException e) {
+            out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException());
+            return;
+        } catch (IllegalStateException e) {
+            out.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asException());
+            return;
+        } catch (IOException e) {
+            out.onError(Status.UNAVAILABLE.withDescription("placement state could not be committed: " + e.getMessage())
+                    .asException());
+            return;
+        }
+        out.onNext(reply);
+        out.onCompleted();
+    }
+
+    private static StoreReport.Role role(ShardStats s) {
+        switch (s.getRole()) {
+            case REPLICA_ROLE_LEADER: return StoreReport.Role.LEADER;
+            case REPLICA_ROLE_LEARNER: return StoreReport.Role.LEARNER;
+            case REPLICA_ROLE_CANDIDATE: return StoreReport.Role.CANDIDATE;
+            default: return StoreReport.Role.FOLLOWER;
+        }
     }
 
     private static Error invalid(String message) {

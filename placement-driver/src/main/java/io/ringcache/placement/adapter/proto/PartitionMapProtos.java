@@ -26,7 +26,7 @@ public final class PartitionMapProtos {
                 .setEpoch(map.epoch()).setRing(ring);
         for (ShardInfo s : map.shards().values()) {
             out.addShards(ShardPlacement.newBuilder().setShardId(s.id()).addAllReplicas(s.replicas())
-                    .setLeader(s.leader()).setConfVersion(s.confVersion()));
+                    .addAllLearners(s.learners()).setLeader(s.leader()).setConfVersion(s.confVersion()));
         }
         for (StoreInfo s : map.stores().values()) {
             out.addStores(toProto(s));
@@ -55,7 +55,8 @@ public final class PartitionMapProtos {
         }
         Map<Integer, ShardInfo> shards = new TreeMap<>();
         for (ShardPlacement s : p.getShardsList()) {
-            shards.put(s.getShardId(), new ShardInfo(s.getShardId(), s.getReplicasList(), s.getLeader(), s.getConfVersion()));
+            shards.put(s.getShardId(), new ShardInfo(s.getShardId(), s.getReplicasList(), s.getLearnersList(), s.getLeader(),
+                    s.getConfVersion()));
         }
         Map<String, StoreInfo> stores = new TreeMap<>();
         for (Store s : p.getStoresList()) {
@@ -67,6 +68,11 @@ public final class PartitionMapProtos {
     public static StoreInfo fromProto(Store s) {
         return new StoreInfo(s.getId(), s.getGrpcAddress(), s.getHttpAddress(), s.getRaftAddress(),
                 s.getLabelsMap(), fromProto(s.getState()));
+    }
+
+    public static ShardPlacement toProto(ShardInfo s) {
+        return ShardPlacement.newBuilder().setShardId(s.id()).addAllReplicas(s.replicas()).addAllLearners(s.learners())
+                .setLeader(s.leader()).setConfVersion(s.confVersion()).build();
     }
 
     private static io.ringcache.proto.v1.StoreState toProto(StoreState state) {

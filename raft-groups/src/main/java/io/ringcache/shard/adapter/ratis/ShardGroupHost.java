@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
+import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.Message;
@@ -146,17 +147,25 @@ public final class ShardGroupHost implements AutoCloseable {
      * Does nothing when the shard is already hosted.
      */
     public void addShard(int shardId, List<Replica> replicas) throws IOException {
+        addShard(shardId, replicas, List.of());
+    }
+
+    /**
+     * Hosts a replica of {@code shardId} in a group of voting {@code replicas} and non-voting
+     * {@code learners} (Raft listeners); this store is one of either. Does nothing when the shard
+     * is already hosted.
+     */
+    public void addShard(int shardId, List<Replica> replicas, List<Replica> learners) throws IOException {
         RaftGroupId groupId = ShardGroups.groupId(shardId);
         if (hosts(groupId)) {
             return;
         }
-        if (replicas.stream().noneMatch(r -> r.peerId().equals(peerId.toString()))) {
+        if (replicas.stream().noneMatch(r -> r.peerId().equals(peerId.toString()))
+                && learners.stream().noneMatch(r -> r.peerId().equals(peerId.toString()))) {
             throw new IllegalArgumentException("store " + peerId + " is not a replica of shard " + shardId);
         }
-        List<RaftPeer> peers = new ArrayList<>();
-        for (Replica r : replicas) {
-            peers.add(RaftPeer.newBuilder().setId(r.peerId()).setAddress(r.raftAddress()).build());
-        }
+        List<RaftPeer> peers = new ArrayList<>(peers(replicas, RaftProtos.RaftPeerRole.FOLLOWER));
+        peers.addAll(peers(learners, RaftProtos.RaftPeerRole.LISTENER));
         RaftGroup group = RaftGroup.valueOf(groupId, peers);
         try {
             RaftClientReply reply = server.groupManagement(
@@ -170,7 +179,16 @@ public final class ShardGroupHost implements AutoCloseable {
             }
             throw new IOException("adding shard " + shardId + " on " + peerId + " failed: " + e.getMessage(), e);
         }
-        LOG.info("store {} now hosts shard {} with replicas {}", peerId, shardId, replicas);
+        LOG.info("store {} now hosts shard {} with replicas {}{}", peerId, shardId, replicas,
+                learners.isEmpty() ? "" : " and learners " + learners);
+    }
+
+    private static List<RaftPeer> peers(List<Replica> replicas, RaftProtos.RaftPeerRole role) {
+        List<RaftPeer> out = new ArrayList<>();
+        for (Replica r : replicas) {
+            out.add(RaftPeer.newBuilder().setId(r.peerId()).setAddress(r.raftAddress()).setStartupRole(role).build());
+        }
+        return out;
     }
 
     /** Stops hosting {@code shardId} and deletes its data. Does nothing when it is not hosted. */
@@ -320,17 +338,39 @@ public final class ShardGroupHost implements AutoCloseable {
      * non-voting staging peers, then commits the new configuration; returns when it is committed.
      */
     public void changeReplicas(int shardId, List<Replica> replicas) throws IOException {
-        List<RaftPeer> peers = new ArrayList<>();
-        for (Replica r : replicas) {
-            peers.add(RaftPeer.newBuilder().setId(r.peerId()).setAddress(r.raftAddress()).build());
-        }
+        changeReplicas(shardId, replicas, List.of());
+    }
+
+    /**
+     * Changes the shard's membership to exactly these voters and learners (Raft listeners, which
+     * receive the log but neither vote nor count for commits); this host must lead the shard.
+     * Returns when the configuration is committed. Setting the current configuration again is a
+     * no-op success, so a repeated call is safe.
+     */
+    public void changeReplicas(int shardId, List<Replica> replicas, List<Replica> learners) throws IOException {
+        SetConfigurationRequest.Arguments args = SetConfigurationRequest.Arguments.newBuilder()
+                .setServersInNewConf(peers(replicas, RaftProtos.RaftPeerRole.FOLLOWER))
+                .setListenersInNewConf(peers(learners, RaftProtos.RaftPeerRole.LISTENER))
+                .build();
         RaftClientReply reply = server.setConfiguration(new SetConfigurationRequest(clientId, peerId,
-                ShardGroups.groupId(shardId), callIds.incrementAndGet(), peers));
+                ShardGroups.groupId(shardId), callIds.incrementAndGet(), args));
         if (!reply.isSuccess()) {
-            throw new IOException("membership change of shard " + shardId + " to " + replicas + " failed: "
-                    + reply.getException());
+            throw new IOException("membership change of shard " + shardId + " to " + replicas
+                    + (learners.isEmpty() ? "" : " + learners " + learners) + " failed: " + reply.getException());
         }
-        LOG.info("shard {} replicas are now {}", shardId, replicas);
+        LOG.info("shard {} members are now {}{}", shardId, replicas, learners.isEmpty() ? "" : " + learners " + learners);
+    }
+
+    /** The shard's learners (Raft listeners) as this host's replica knows them (empty when not hosted). */
+    public List<Replica> learners(int shardId) {
+        return division(shardId).map(d -> {
+            List<Replica> out = new ArrayList<>();
+            for (RaftPeer p : d.getRaftConf().getCurrentPeers(RaftProtos.RaftPeerRole.LISTENER)) {
+                out.add(new Replica(p.getId().toString(), p.getAddress()));
+            }
+            out.sort(Comparator.comparing(Replica::peerId));
+            return out;
+        }).orElse(List.of());
     }
 
     /** Asks this host's replica (which must lead) to hand leadership to {@code newLeader}. */

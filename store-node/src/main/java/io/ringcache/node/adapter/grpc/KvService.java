@@ -31,6 +31,7 @@ import io.ringcache.proto.v1.ResponseHeader;
 import io.ringcache.proto.v1.TouchRequest;
 import io.ringcache.proto.v1.TouchResponse;
 import io.ringcache.proto.v1.VersionedValue;
+import io.ringcache.node.adapter.metrics.ShardOps;
 import io.ringcache.shard.adapter.ratis.ShardGroupHost;
 import io.ringcache.shard.core.Command;
 import io.ringcache.shard.core.CommandCodec;
@@ -67,9 +68,11 @@ public final class KvService extends KvGrpc.KvImplBase {
     private final ShardLimits limits;
     private final LocalShards local;
     private final KvBatchOperations batches;
+    private final ShardOps ops;
 
     public KvService(ShardGroupHost host, GroupCommitWriter writer, CurrentMap currentMap,
-                     StoreChannels channels, ShardLimits limits) {
+                     StoreChannels channels, ShardLimits limits, ShardOps ops) {
+        this.ops = ops;
         this.host = host;
         this.writer = writer;
         this.currentMap = currentMap;
@@ -280,6 +283,7 @@ public final class KvService extends KvGrpc.KvImplBase {
                                       BiFunction<KvGrpc.KvFutureStub, RequestHeader, ListenableFuture<R>> forward) {
         Route route = Router.route(map, shard, header.getEpoch(), header.getForward(), anyReplica, local);
         if (route instanceof Route.Local) {
+            ops.record(shard);
             return served.apply(shard).exceptionally(error -> failed.apply(KvErrors.of(shard, error, "")));
         }
         if (route instanceof Route.Forward f) {

@@ -1,12 +1,16 @@
 package io.ringcache.node.adapter.grpc;
 
+import io.grpc.StatusRuntimeException;
+import io.ringcache.node.adapter.metrics.ShardOps;
 import io.ringcache.node.core.CurrentMap;
 import io.ringcache.placement.adapter.grpc.StoreChannels;
 import io.ringcache.placement.adapter.proto.PartitionMapProtos;
+import io.ringcache.placement.core.PartitionMap;
 import io.ringcache.placement.core.StoreInfo;
 import io.ringcache.proto.v1.GetPartitionMapRequest;
 import io.ringcache.proto.v1.GetPartitionMapResponse;
 import io.ringcache.proto.v1.PlacementDriverGrpc;
+import io.ringcache.proto.v1.PlacementMember;
 import io.ringcache.proto.v1.RegisterStoreRequest;
 import io.ringcache.proto.v1.RegisterStoreResponse;
 import io.ringcache.proto.v1.ReplicaRole;
@@ -14,56 +18,65 @@ import io.ringcache.proto.v1.ShardStats;
 import io.ringcache.proto.v1.StoreHeartbeatRequest;
 import io.ringcache.proto.v1.StoreHeartbeatResponse;
 import io.ringcache.shard.adapter.ratis.ShardGroupHost;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * This store's link to the placement driver: registers the store, heartbeats every second with
- * the role and size of each hosted replica, and fetches the partition map whenever the driver's
- * epoch moves past the one held here.
+ * each hosted replica's role, progress, size, membership and ops/s, and fetches the partition map
+ * whenever the driver's epoch moves past the one held here. Follows PD leader changes (a member
+ * that does not lead names the leader) and re-registers when the driver does not know the store.
  */
 public final class PlacementClient implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PlacementClient.class);
+    private static final int HOPS = 6;
 
-    private final String pdAddress;
+    private final PlacementEndpoints endpoints;
     private final StoreChannels channels;
     private final StoreInfo self;
     private final ShardGroupHost host;
     private final CurrentMap currentMap;
+    private final ShardOps ops;
+    private final Consumer<PartitionMap> onRegistered;
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "ringcache-heartbeat");
         t.setDaemon(true);
         return t;
     });
+    private final Map<Integer, Long> lastOps = new HashMap<>();
+    private long lastBeatNanos;
     private volatile boolean registered;
 
-    public PlacementClient(String pdAddress, StoreChannels channels, StoreInfo self, ShardGroupHost host, CurrentMap currentMap) {
-        this.pdAddress = pdAddress;
+    /**
+     * @param onRegistered called with the map each time registration succeeds (the node hosts the
+     *                     shards of a brand-new cluster placed on it)
+     */
+    public PlacementClient(List<String> pdAddresses, StoreChannels channels, StoreInfo self, ShardGroupHost host,
+                           CurrentMap currentMap, ShardOps ops, Consumer<PartitionMap> onRegistered) {
+        this.endpoints = new PlacementEndpoints(pdAddresses);
         this.channels = channels;
         this.self = self;
         this.host = host;
         this.currentMap = currentMap;
+        this.ops = ops;
+        this.onRegistered = onRegistered;
     }
 
     /** Registers, retrying until {@code timeoutMillis} passes; then heartbeats every second. */
     public PlacementClient start(long timeoutMillis) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         RuntimeException last = null;
-        while (System.nanoTime() < deadline) {
+        while (System.nanoTime() < deadline && !registered) {
             try {
-                RegisterStoreResponse r = pd(5).registerStore(RegisterStoreRequest.newBuilder()
-                        .setStore(PartitionMapProtos.toProto(self)).build());
-                if (r.hasError()) {
-                    throw new IllegalArgumentException("placement refused store " + self.id() + ": " + r.getError());
-                }
-                currentMap.offer(PartitionMapProtos.fromProto(r.getMap()));
-                registered = true;
-                LOG.info("store {} registered with placement at {} (map epoch {})", self.id(), pdAddress, r.getMap().getEpoch());
-                break;
+                register();
             } catch (IllegalArgumentException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -77,42 +90,110 @@ public final class PlacementClient implements AutoCloseable {
             }
         }
         if (!registered) {
-            throw new IllegalStateException("cannot reach the placement driver at " + pdAddress
+            throw new IllegalStateException("cannot reach the placement driver at " + endpoints.all()
                     + (last == null ? "" : ": " + last.getMessage()));
         }
         heartbeats.scheduleWithFixedDelay(this::heartbeat, 1, 1, TimeUnit.SECONDS);
         return this;
     }
 
+    private void register() {
+        for (int hop = 0; hop < HOPS; hop++) {
+            String address = endpoints.current();
+            RegisterStoreResponse r;
+            try {
+                r = pd(address).registerStore(RegisterStoreRequest.newBuilder().setStore(PartitionMapProtos.toProto(self)).build());
+            } catch (StatusRuntimeException e) {
+                endpoints.failed(address);
+                throw e;
+            }
+            if (r.hasNotLeader()) {
+                endpoints.redirect(r.getNotLeader().getLeaderAddress());
+                continue;
+            }
+            if (r.hasError()) {
+                throw new IllegalArgumentException("placement refused store " + self.id() + ": "
+                        + r.getError().getInvalidArgument().getMessage());
+            }
+            PartitionMap map = PartitionMapProtos.fromProto(r.getMap());
+            currentMap.offer(map);
+            onRegistered.accept(map);
+            registered = true;
+            LOG.info("store {} registered with placement at {} (map epoch {})", self.id(), address, map.epoch());
+            return;
+        }
+        throw new IllegalStateException("no placement driver leader found among " + endpoints.all());
+    }
+
     public boolean registered() {
         return registered;
     }
 
+    /** The placement driver member this store talks to now. */
     public String pdAddress() {
-        return pdAddress;
+        return endpoints.current();
     }
 
     private void heartbeat() {
+        String address = endpoints.current();
         try {
-            StoreHeartbeatRequest.Builder request = StoreHeartbeatRequest.newBuilder().setStoreId(self.id());
-            for (int shard : host.hostedShards()) {
-                ShardStats.Builder stats = ShardStats.newBuilder().setShardId(shard)
-                        .setRole(role(host.role(shard))).setAppliedIndex(host.appliedIndex(shard));
-                host.engine(shard).ifPresent(e -> stats.setEntries(e.store().size()).setBytes(e.store().bytesUsed()));
-                request.addShards(stats);
-            }
-            StoreHeartbeatResponse response = pd(5).storeHeartbeat(request.build());
-            long held = currentMap.get().map(m -> m.epoch()).orElse(0L);
-            if (response.getEpoch() > held) {
-                GetPartitionMapResponse map = pd(5).getPartitionMap(
-                        GetPartitionMapRequest.newBuilder().setAfterEpoch(held).build());
-                if (map.hasMap()) {
-                    currentMap.offer(PartitionMapProtos.fromProto(map.getMap()));
+            StoreHeartbeatRequest request = report();
+            for (int hop = 0; hop < HOPS; hop++) {
+                address = endpoints.current();
+                StoreHeartbeatResponse response = pd(address).storeHeartbeat(request);
+                if (response.hasNotLeader()) {
+                    endpoints.redirect(response.getNotLeader().getLeaderAddress());
+                    continue;
                 }
+                if (response.hasError()) {
+                    LOG.info("placement at {} does not know store {} ({}); registering again", address, self.id(),
+                            response.getError().getInvalidArgument().getMessage());
+                    register();
+                    return;
+                }
+                refreshMap(address, response.getEpoch());
+                return;
             }
+        } catch (StatusRuntimeException e) {
+            endpoints.failed(address);
+            LOG.debug("heartbeat to {} failed: {}", address, e.getMessage());
         } catch (RuntimeException e) {
-            LOG.debug("heartbeat to {} failed: {}", pdAddress, e.getMessage());
+            LOG.debug("heartbeat to {} failed: {}", address, e.toString());
         }
+    }
+
+    private void refreshMap(String address, long epoch) {
+        long held = currentMap.get().map(PartitionMap::epoch).orElse(0L);
+        if (epoch <= held) {
+            return;
+        }
+        GetPartitionMapResponse map = pd(address).getPartitionMap(GetPartitionMapRequest.newBuilder().setAfterEpoch(held).build());
+        for (PlacementMember m : map.getMembersList()) {
+            endpoints.learn(m.getGrpcAddress());
+        }
+        if (map.hasMap()) {
+            currentMap.offer(PartitionMapProtos.fromProto(map.getMap()));
+        }
+    }
+
+    private StoreHeartbeatRequest report() {
+        long now = System.nanoTime();
+        double seconds = lastBeatNanos == 0 ? 0 : (now - lastBeatNanos) / 1e9;
+        lastBeatNanos = now;
+        StoreHeartbeatRequest.Builder request = StoreHeartbeatRequest.newBuilder().setStoreId(self.id());
+        for (int shard : host.hostedShards()) {
+            long total = ops.total(shard);
+            Long before = lastOps.put(shard, total);
+            double rate = seconds > 0 && before != null ? (total - before) / seconds : 0;
+            ShardStats.Builder stats = ShardStats.newBuilder().setShardId(shard)
+                    .setRole(role(host.role(shard))).setAppliedIndex(host.appliedIndex(shard)).setOpsPerSecond(rate);
+            host.replicas(shard).forEach(r -> stats.addVoters(r.peerId()));
+            host.learners(shard).forEach(r -> stats.addLearners(r.peerId()));
+            host.engine(shard).ifPresent(e -> stats.setEntries(e.store().size()).setBytes(e.store().bytesUsed()));
+            request.addShards(stats);
+        }
+        lastOps.keySet().retainAll(host.hostedShards());
+        return request.build();
     }
 
     private static ReplicaRole role(ShardGroupHost.Role role) {
@@ -125,8 +206,8 @@ public final class PlacementClient implements AutoCloseable {
         }
     }
 
-    private PlacementDriverGrpc.PlacementDriverBlockingStub pd(long seconds) {
-        return PlacementDriverGrpc.newBlockingStub(channels.to(pdAddress)).withDeadlineAfter(seconds, TimeUnit.SECONDS);
+    private PlacementDriverGrpc.PlacementDriverBlockingStub pd(String address) {
+        return PlacementDriverGrpc.newBlockingStub(channels.to(address)).withDeadlineAfter(5, TimeUnit.SECONDS);
     }
 
     @Override

@@ -27,7 +27,8 @@ public final class StoreAdminService extends StoreAdminGrpc.StoreAdminImplBase {
 
     @Override
     public void addShardReplica(AddShardReplicaRequest request, StreamObserver<AdminResponse> out) {
-        run(out, () -> host.addShard(request.getShardId(), replicas(request.getReplicasList())));
+        run(out, () -> host.addShard(request.getShardId(), replicas(request.getReplicasList()),
+                replicas(request.getLearnersList())));
     }
 
     @Override
@@ -39,7 +40,7 @@ public final class StoreAdminService extends StoreAdminGrpc.StoreAdminImplBase {
             out.onCompleted();
             return;
         }
-        run(out, () -> host.changeReplicas(shard, replicas(request.getReplicasList())));
+        run(out, () -> host.changeReplicas(shard, replicas(request.getReplicasList()), replicas(request.getLearnersList())));
     }
 
     @Override

@@ -1,0 +1,61 @@
+package io.ringcache.placement.app;
+
+import io.grpc.BindableService;
+import io.ringcache.placement.adapter.grpc.GrpcStepExecutor;
+import io.ringcache.placement.adapter.grpc.PlacementDriverService;
+import io.ringcache.placement.adapter.grpc.StoreChannels;
+import io.ringcache.placement.core.PdMember;
+import io.ringcache.placement.adapter.ratis.RatisPlacementLog;
+import io.ringcache.placement.core.PlacementDriver;
+import io.ringcache.placement.core.SchedulingConfig;
+import java.io.File;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * One placement driver member, composed: its Raft-replicated state, the driver, the scheduling
+ * loop and the gRPC service. The standalone {@code ringcache-pd} process and the store node's
+ * embedded PD ({@code -bootstrap}) both run exactly this; the caller serves {@link #service()} on
+ * its gRPC server.
+ */
+public final class PlacementDriverServer implements AutoCloseable {
+
+    private final RatisPlacementLog log;
+    private final StoreChannels channels = new StoreChannels();
+    private final PlacementDriver driver;
+    private final PlacementLoop loop;
+    private final PlacementDriverService service;
+
+    public PlacementDriverServer(PdMember self, List<PdMember> members, File dir, SchedulingConfig config,
+                                 long electionMinMillis) {
+        this.log = new RatisPlacementLog(self, members, dir, electionMinMillis);
+        this.driver = new PlacementDriver(log, config);
+        this.loop = new PlacementLoop(driver, log, new GrpcStepExecutor(channels), System::currentTimeMillis, 500);
+        this.service = new PlacementDriverService(driver, log, log, System::currentTimeMillis, loop::wake);
+    }
+
+    public PlacementDriverServer start() throws IOException {
+        log.start();
+        loop.start();
+        return this;
+    }
+
+    public BindableService service() {
+        return service;
+    }
+
+    public RatisPlacementLog log() {
+        return log;
+    }
+
+    public PlacementDriver driver() {
+        return driver;
+    }
+
+    @Override
+    public void close() throws IOException {
+        loop.close();
+        channels.close();
+        log.close();
+    }
+}

@@ -1,0 +1,62 @@
+package io.ringcache.placement.core;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Evens out leaderships with leader transfers (never by stopping anything): a shard led by a store
+ * with at least two more leaderships than one of its live voters is handed to that voter. Each
+ * transfer lowers the sum of squared counts, so repeated plans converge; with every store holding
+ * a replica of every shard that means counts within one. Prefers the coldest shard, and never
+ * makes the receiver hot (see {@link HotShardScheduler}), so the two rules do not undo each other.
+ */
+public final class LeaderBalanceScheduler implements Scheduler {
+
+    @Override
+    public Optional<Proposal> next(ClusterView view) {
+        Map<String, Integer> counts = view.leaderCounts();
+        Map<String, Double> loads = view.leaderLoads();
+        double hotLine = HotShardScheduler.hotLine(view, loads);
+        Proposal best = null;
+        int bestGap = 1;
+        double bestLoad = Double.MAX_VALUE;
+        for (ShardInfo s : view.projectedShards().values()) {
+            Integer from = counts.get(s.leader());
+            if (from == null || view.busy(s.id())) {
+                continue;
+            }
+            double load = view.shardLoad(s.id());
+            for (String v : s.replicas()) {
+                Integer to = counts.get(v);
+                if (to == null || v.equals(s.leader()) || loads.get(v) + load > hotLine) {
+                    continue;
+                }
+                int gap = from - to;
+                if (gap > bestGap || (gap == bestGap && gap >= 2 && load < bestLoad)) {
+                    best = new Proposal(s.id(), OperatorKind.TRANSFER_LEADER, s.leader(), v, "leader-balance");
+                    bestGap = gap;
+                    bestLoad = load;
+                }
+            }
+        }
+        return Optional.ofNullable(bestGap >= 2 ? best : null);
+    }
+
+    /** Whether no shard's leader has two or more leaderships than one of its live voters. */
+    public static boolean balanced(ClusterView view) {
+        Map<String, Integer> counts = view.leaderCounts();
+        for (ShardInfo s : view.projectedShards().values()) {
+            Integer from = counts.get(s.leader());
+            if (from == null) {
+                continue;
+            }
+            for (String v : s.replicas()) {
+                Integer to = counts.get(v);
+                if (to != null && from - to >= 2) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}

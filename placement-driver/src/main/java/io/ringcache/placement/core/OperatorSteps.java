@@ -1,0 +1,336 @@
+package io.ringcache.placement.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The operator state machine, pure: what an operator needs now, and what its state becomes after
+ * a call succeeded or failed. Safety lives here: a membership step runs only while the live
+ * voters of both the old and the new configuration form majorities, so no step can leave a
+ * shard without a live majority; a move adds (learner, catch-up, promote) before it removes.
+ *
+ * <pre>
+ * MOVE_REPLICA:    ADD_LEARNER -> CATCH_UP -> PROMOTE -> [TRANSFER_AWAY -> REMOVE_SOURCE -> DROP_SOURCE] -> DONE
+ *                  (timeout, failure or cancel before PROMOTE) -> ROLLBACK -> FAILED | CANCELLED
+ * REMOVE_REPLICA:  TRANSFER_AWAY -> REMOVE_SOURCE -> DROP_SOURCE -> DONE
+ * TRANSFER_LEADER: TRANSFER -> DONE
+ * </pre>
+ */
+public final class OperatorSteps {
+
+    /** Drop attempts on the removed store before leaving it to stale-replica cleanup. */
+    static final int DROP_ATTEMPTS = 3;
+
+    private OperatorSteps() {
+    }
+
+    /** The first step of an admitted operator, or its failure when the cluster no longer allows it. */
+    public static Operator start(Operator op, ClusterView view) {
+        ShardInfo s = view.map().shards().get(op.shardId());
+        long now = view.now();
+        if (s == null) {
+            return op.ended(OperatorStatus.FAILED, "shard " + op.shardId() + " does not exist", now);
+        }
+        switch (op.kind()) {
+            case MOVE_REPLICA:
+                if (!op.source().isEmpty() && !s.replicas().contains(op.source())) {
+                    return op.ended(OperatorStatus.FAILED, "store " + op.source() + " no longer holds shard " + s.id(), now);
+                }
+                if (s.hasMember(op.target())) {
+                    return op.ended(OperatorStatus.FAILED, "store " + op.target() + " already holds shard " + s.id(), now);
+                }
+                if (!view.canReceive(op.target())) {
+                    return op.ended(OperatorStatus.FAILED, "store " + op.target() + " is not up", now);
+                }
+                return op.at(OperatorStep.ADD_LEARNER, now);
+            case REMOVE_REPLICA:
+                if (!s.hasMember(op.source())) {
+                    return op.ended(OperatorStatus.FAILED, "store " + op.source() + " no longer holds shard " + s.id(), now);
+                }
+                return op.at(OperatorStep.TRANSFER_AWAY, now);
+            default:
+                if (!s.replicas().contains(op.target())) {
+                    return op.ended(OperatorStatus.FAILED, "store " + op.target() + " is not a voter of shard " + s.id(), now);
+                }
+                return op.at(OperatorStep.TRANSFER, now);
+        }
+    }
+
+    /** What a running operator needs now. */
+    public static StepOutcome decide(Operator op, ClusterView view) {
+        PartitionMap map = view.map();
+        ShardInfo s = map.shards().get(op.shardId());
+        long now = view.now();
+        if (s == null) {
+            return new StepOutcome.Advance(op.ended(OperatorStatus.FAILED, "shard " + op.shardId() + " does not exist", now), map);
+        }
+        Optional<StepOutcome> timedOut = timeout(op, view);
+        if (timedOut.isPresent()) {
+            return timedOut.get();
+        }
+        String target = op.target();
+        String source = op.source();
+        switch (op.step()) {
+            case ADD_LEARNER: {
+                if (s.hasMember(target)) {
+                    return advance(op.at(OperatorStep.CATCH_UP, now).withMark(leaderApplied(s, view)), map);
+                }
+                if (!view.canReceive(target)) {
+                    return new StepOutcome.Wait("store " + target + " is not up");
+                }
+                Optional<String> noMajority = majorityMissing(s.replicas(), view);
+                if (noMajority.isPresent()) {
+                    return new StepOutcome.Wait(noMajority.get());
+                }
+                List<String> learners = plus(s.learners(), target);
+                return run(new StepAction.HostReplica(s.id(), target, s.replicas(), learners),
+                        new StepAction.ChangeMembership(s.id(), candidates(s, ""), s.replicas(), learners));
+            }
+            case CATCH_UP: {
+                if (s.replicas().contains(target)) {
+                    return advance(op.at(OperatorStep.PROMOTE, now), map);
+                }
+                if (!s.learners().contains(target)) {
+                    return advance(op.at(OperatorStep.ADD_LEARNER, now), map);
+                }
+                long leaderApplied = leaderApplied(s, view);
+                if (op.mark() == 0 && leaderApplied > 0) {
+                    return advance(op.withMark(leaderApplied), map);
+                }
+                long learnerApplied = view.report(target, s.id()).map(StoreReport.Replica::appliedIndex).orElse(0L);
+                if (op.mark() > 0 && learnerApplied >= op.mark()) {
+                    return advance(op.at(OperatorStep.PROMOTE, now), map);
+                }
+                return new StepOutcome.Wait("learner on " + target + " applied " + learnerApplied + " of "
+                        + (op.mark() > 0 ? op.mark() : "an unknown leader index"));
+            }
+            case PROMOTE: {
+                if (s.replicas().contains(target)) {
+                    return advance(afterPromote(op, now), map);
+                }
+                List<String> voters = plus(s.replicas(), target);
+                Optional<String> noMajority = majorityMissing(voters, view).or(() -> majorityMissing(s.replicas(), view));
+                if (noMajority.isPresent()) {
+                    return new StepOutcome.Wait(noMajority.get());
+                }
+                return run(new StepAction.ChangeMembership(s.id(), candidates(s, ""), voters, minus(s.learners(), target)));
+            }
+            case TRANSFER_AWAY: {
+                if (!s.leader().equals(source)) {
+                    return advance(op.at(OperatorStep.REMOVE_SOURCE, now), map);
+                }
+                Optional<String> heir = heir(s, op, view);
+                if (heir.isEmpty()) {
+                    return new StepOutcome.Wait("no live voter of shard " + s.id() + " can take over leadership from " + source);
+                }
+                return run(new StepAction.TransferLeader(s.id(), candidates(s, ""), heir.get()));
+            }
+            case REMOVE_SOURCE: {
+                if (!s.hasMember(source)) {
+                    return advance(op.at(OperatorStep.DROP_SOURCE, now), map);
+                }
+                List<String> rest = minus(s.replicas(), source);
+                if (rest.isEmpty()) {
+                    return advance(op.ended(OperatorStatus.FAILED, "removing " + source + " would leave shard " + s.id()
+                            + " without replicas", now), map);
+                }
+                Optional<String> noMajority = majorityMissing(rest, view).or(() -> majorityMissing(s.replicas(), view));
+                if (noMajority.isPresent()) {
+                    return new StepOutcome.Wait(noMajority.get());
+                }
+                return run(new StepAction.ChangeMembership(s.id(), candidates(s, source), rest, minus(s.learners(), source)));
+            }
+            case DROP_SOURCE: {
+                if (!view.alive(source)) {
+                    return advance(op.ended(OperatorStatus.DONE, "store " + source + " is down; its stale replica is "
+                            + "dropped when it reports again", now), map);
+                }
+                if (op.attempts() >= DROP_ATTEMPTS) {
+                    return advance(op.ended(OperatorStatus.DONE, "could not drop the replica on " + source + " ("
+                            + op.reason() + "); it is dropped when it reports again", now), map);
+                }
+                return run(new StepAction.DropReplica(s.id(), source));
+            }
+            case TRANSFER: {
+                if (s.leader().equals(target)) {
+                    return advance(op.ended(OperatorStatus.DONE, "", now), map);
+                }
+                if (!s.replicas().contains(target)) {
+                    return advance(op.ended(OperatorStatus.FAILED, "store " + target + " is no longer a voter of shard "
+                            + s.id(), now), map);
+                }
+                if (!view.alive(target)) {
+                    return new StepOutcome.Wait("store " + target + " is not up");
+                }
+                return run(new StepAction.TransferLeader(s.id(), candidates(s, ""), target));
+            }
+            case ROLLBACK: {
+                if (!s.learners().contains(target)) {
+                    return advance(rolledBack(op, now), map);
+                }
+                Optional<String> noMajority = majorityMissing(s.replicas(), view);
+                if (noMajority.isPresent()) {
+                    return new StepOutcome.Wait(noMajority.get());
+                }
+                StepAction change = new StepAction.ChangeMembership(s.id(), candidates(s, ""), s.replicas(),
+                        minus(s.learners(), target));
+                return view.alive(target) ? run(change, new StepAction.DropReplica(s.id(), target)) : run(change);
+            }
+            default:
+                throw new IllegalStateException("operator " + op.id() + " is running at step " + op.step());
+        }
+    }
+
+    /** The state after the step's calls all succeeded. */
+    public static StepOutcome.Advance succeeded(Operator op, ClusterView view) {
+        PartitionMap map = view.map();
+        ShardInfo s = map.shards().get(op.shardId());
+        long now = view.now();
+        switch (op.step()) {
+            case ADD_LEARNER:
+                return advance(op.at(OperatorStep.CATCH_UP, now).withMark(leaderApplied(s, view)),
+                        map.withShard(s.withLearner(op.target())));
+            case PROMOTE:
+                return advance(afterPromote(op, now), map.withShard(s.promoted(op.target())));
+            case TRANSFER_AWAY: {
+                Optional<String> heir = heir(s, op, view);
+                PartitionMap next = heir.isPresent() ? map.withShard(s.withLeader(heir.get())) : map;
+                return advance(op.at(OperatorStep.REMOVE_SOURCE, now), next);
+            }
+            case REMOVE_SOURCE:
+                return advance(op.at(OperatorStep.DROP_SOURCE, now), map.withShard(s.without(op.source())));
+            case DROP_SOURCE:
+                return advance(op.ended(OperatorStatus.DONE, "", now), map);
+            case TRANSFER:
+                return advance(op.ended(OperatorStatus.DONE, "", now), map.withShard(s.withLeader(op.target())));
+            case ROLLBACK:
+                return advance(rolledBack(op, now), s.learners().contains(op.target())
+                        ? map.withShard(s.without(op.target())) : map);
+            default:
+                return advance(op, map);
+        }
+    }
+
+    /** The state after a call of the step failed: the attempt is counted and the reason shown. */
+    public static StepOutcome.Advance failed(Operator op, String reason, ClusterView view) {
+        return advance(op.failedAttempt(reason), view.map());
+    }
+
+    /**
+     * Cancels an operator: a queued one at once, a move before promotion by rolling it back, a
+     * transfer or a removal that has not removed anything yet at once.
+     *
+     * @throws IllegalStateException when it has finished or is past the point where it can stop
+     */
+    public static Operator cancel(Operator op, long now) {
+        if (op.finished()) {
+            throw new IllegalStateException("operator " + op.id() + " already ended " + op.status().name().toLowerCase());
+        }
+        String why = "cancelled by an operator";
+        if (op.status() == OperatorStatus.PENDING || op.kind() == OperatorKind.TRANSFER_LEADER
+                || (op.kind() == OperatorKind.REMOVE_REPLICA && op.step() == OperatorStep.TRANSFER_AWAY)) {
+            return op.ended(OperatorStatus.CANCELLED, why, now);
+        }
+        if (op.kind() == OperatorKind.MOVE_REPLICA && op.step().undoable()) {
+            return rollback(op, why, now);
+        }
+        throw new IllegalStateException("operator " + op.id() + " is past " + op.step().label()
+                + " and can only finish; it will complete on its own");
+    }
+
+    private static Optional<StepOutcome> timeout(Operator op, ClusterView view) {
+        long limit = op.step() == OperatorStep.CATCH_UP ? view.config().catchUpTimeoutMillis()
+                : view.config().stepTimeoutMillis();
+        long now = view.now();
+        if (op.step() == OperatorStep.ROLLBACK || now - op.updated() <= limit) {
+            return Optional.empty();
+        }
+        String why = "timed out after " + (now - op.updated()) / 1000 + " s at " + op.step().label()
+                + (op.reason().isEmpty() ? "" : " (" + op.reason() + ")");
+        if (op.kind() == OperatorKind.MOVE_REPLICA && op.step().undoable()) {
+            return Optional.of(advance(rollback(op, why, now), view.map()));
+        }
+        if (op.kind() == OperatorKind.TRANSFER_LEADER
+                || (op.kind() == OperatorKind.REMOVE_REPLICA && op.step() == OperatorStep.TRANSFER_AWAY)) {
+            return Optional.of(advance(op.ended(OperatorStatus.FAILED, why, now), view.map()));
+        }
+        // Past promotion (or past a removal's first step) there is nothing to undo: keep retrying.
+        return Optional.empty();
+    }
+
+    private static Operator rollback(Operator op, String why, long now) {
+        Operator r = op.at(OperatorStep.ROLLBACK, now);
+        return new Operator(r.id(), r.shardId(), r.kind(), r.source(), r.target(), r.status(), r.step(), why, r.origin(),
+                r.mark(), r.created(), r.updated(), 0);
+    }
+
+    /** A rolled-back move ends cancelled if a person asked for it, failed otherwise. */
+    private static Operator rolledBack(Operator op, long now) {
+        OperatorStatus end = op.reason().startsWith("cancelled") ? OperatorStatus.CANCELLED : OperatorStatus.FAILED;
+        return op.ended(end, op.reason(), now);
+    }
+
+    private static Operator afterPromote(Operator op, long now) {
+        return op.source().isEmpty() ? op.ended(OperatorStatus.DONE, "", now) : op.at(OperatorStep.TRANSFER_AWAY, now);
+    }
+
+    private static Optional<String> heir(ShardInfo s, Operator op, ClusterView view) {
+        if (s.replicas().contains(op.target()) && !op.target().equals(op.source()) && view.alive(op.target())) {
+            return Optional.of(op.target());
+        }
+        return s.replicas().stream().filter(v -> !v.equals(op.source()) && view.alive(v)).sorted().findFirst();
+    }
+
+    /** Empty when the live voters form a majority; otherwise what is missing. */
+    private static Optional<String> majorityMissing(List<String> voters, ClusterView view) {
+        int alive = view.aliveVoters(voters);
+        int need = ClusterView.majority(voters.size());
+        return alive >= need ? Optional.empty()
+                : Optional.of("only " + alive + " of " + voters + " are up; " + need + " needed for a majority");
+    }
+
+    private static long leaderApplied(ShardInfo s, ClusterView view) {
+        return s.leader().isEmpty() ? 0
+                : view.report(s.leader(), s.id()).map(StoreReport.Replica::appliedIndex).orElse(0L);
+    }
+
+    /** The reported leader first, then the other voters, never {@code excluded} first. */
+    static List<String> candidates(ShardInfo s, String excluded) {
+        List<String> out = new ArrayList<>();
+        if (!s.leader().isEmpty() && s.replicas().contains(s.leader()) && !s.leader().equals(excluded)) {
+            out.add(s.leader());
+        }
+        for (String v : s.replicas().stream().sorted().toList()) {
+            if (!out.contains(v) && !v.equals(excluded)) {
+                out.add(v);
+            }
+        }
+        if (!excluded.isEmpty() && s.replicas().contains(excluded)) {
+            out.add(excluded);
+        }
+        return out;
+    }
+
+    private static List<String> plus(List<String> list, String id) {
+        List<String> out = new ArrayList<>(list);
+        if (!out.contains(id)) {
+            out.add(id);
+        }
+        return out;
+    }
+
+    private static List<String> minus(List<String> list, String id) {
+        List<String> out = new ArrayList<>(list);
+        out.remove(id);
+        return out;
+    }
+
+    private static StepOutcome.Advance advance(Operator op, PartitionMap map) {
+        return new StepOutcome.Advance(op, map);
+    }
+
+    private static StepOutcome run(StepAction... actions) {
+        return new StepOutcome.Run(List.of(actions));
+    }
+}

@@ -1,0 +1,537 @@
+package io.ringcache.placement.core;
+
+import io.ringcache.routing.HashRing;
+import io.ringcache.routing.TokenPlanner;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The placement driver's brain, on the PD leader: registers stores, takes heartbeats, marks silent
+ * stores down, runs the schedulers, admits operators under the concurrency limits, and hands out
+ * the calls operators need ({@link #tick}). Every state change is committed through the
+ * {@link PlacementLog} before it is visible. Liveness and load reports are soft state, rebuilt by
+ * a new leader from heartbeats ({@link #takeOver}). Thread-safe (one monitor); no clock, no
+ * threads: the caller passes the time and makes the calls.
+ */
+public final class PlacementDriver {
+
+    /** Scheduler proposals per tick; the rest wait for the next tick. */
+    private static final int PROPOSALS_PER_TICK = 16;
+    /** A stale replica is asked to go at most this often. */
+    private static final long STALE_RETRY_MILLIS = 10_000;
+
+    private final PlacementLog log;
+    private final SchedulingConfig config;
+    private final Map<String, Long> lastHeard = new HashMap<>();
+    private final Map<String, StoreReport> reports = new HashMap<>();
+    private final Set<String> executing = new HashSet<>();
+    private final Map<String, Long> retryAt = new HashMap<>();
+    private final Scheduler repair = new RepairScheduler();
+    private final List<Scheduler> balancers = List.of(new HotShardScheduler(), new LeaderBalanceScheduler(),
+            new ReplicaBalanceScheduler());
+
+    public PlacementDriver(PlacementLog log, SchedulingConfig config) {
+        this.log = log;
+        this.config = config;
+    }
+
+    public SchedulingConfig config() {
+        return config;
+    }
+
+    public PlacementState state() {
+        return log.current();
+    }
+
+    /**
+     * This member just became leader: forget the previous term's soft state and give every store
+     * a full down time to heartbeat before it counts as down.
+     */
+    public synchronized void takeOver(long now) {
+        lastHeard.clear();
+        reports.clear();
+        executing.clear();
+        retryAt.clear();
+        PartitionMap map = log.current().map();
+        if (map != null) {
+            for (StoreInfo s : map.stores().values()) {
+                if (s.state() != StoreState.REMOVED) {
+                    lastHeard.put(s.id(), now);
+                }
+            }
+        }
+    }
+
+    /**
+     * Registers a store (new, restarted, or with new addresses). The first store of a new cluster
+     * gets every initial shard.
+     *
+     * @throws IllegalArgumentException for a removed store (ids are never reused)
+     */
+    public synchronized PartitionMap register(StoreInfo store, long now) throws IOException {
+        PlacementState base = log.current();
+        PartitionMap map = base.map();
+        lastHeard.put(store.id(), now);
+        if (map == null) {
+            int[] ids = new int[config.initialShards()];
+            Map<Integer, ShardInfo> shards = new TreeMap<>();
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = i;
+                shards.put(i, new ShardInfo(i, List.of(store.id()), store.id(), 1));
+            }
+            HashRing ring = TokenPlanner.initial(ids);
+            PartitionMap first = new PartitionMap(1, ring, shards, Map.of(store.id(), store.withState(StoreState.UP)));
+            return commit(base, base.withMap(first)).map();
+        }
+        StoreInfo known = map.stores().get(store.id());
+        if (known != null && known.state() == StoreState.REMOVED) {
+            throw new IllegalArgumentException("store " + store.id() + " was removed; store ids are never reused");
+        }
+        StoreState state = known != null && known.state() == StoreState.DRAINING ? StoreState.DRAINING : StoreState.UP;
+        StoreInfo next = store.withState(state);
+        if (next.equals(known)) {
+            return map;
+        }
+        return commit(base, base.withMap(map.withStore(next))).map();
+    }
+
+    /**
+     * Takes a heartbeat: the store is alive (a DOWN store comes back UP), its leaderships are
+     * recorded, its report kept for the schedulers.
+     *
+     * @return the current map epoch (the store refreshes its map when it is behind)
+     * @throws IllegalArgumentException for an unknown or removed store (it must register)
+     */
+    public synchronized long heartbeat(StoreReport report, long now) throws IOException {
+        PlacementState base = log.current();
+        PartitionMap map = base.map();
+        StoreInfo store = map == null ? null : map.stores().get(report.storeId());
+        if (store == null || store.state() == StoreState.REMOVED) {
+            throw new IllegalArgumentException("store " + report.storeId() + " is not registered");
+        }
+        lastHeard.put(report.storeId(), now);
+        reports.put(report.storeId(), report);
+        PartitionMap next = map;
+        if (store.state() == StoreState.DOWN) {
+            next = next.withStore(store.withState(StoreState.UP));
+        }
+        for (var e : report.replicas().entrySet()) {
+            ShardInfo s = next.shards().get(e.getKey());
+            if (e.getValue().role() == StoreReport.Role.LEADER && s != null && s.replicas().contains(report.storeId())
+                    && !s.leader().equals(report.storeId())) {
+                next = next.withShard(s.withLeader(report.storeId()));
+            }
+        }
+        if (next != map) {
+            next = new PartitionMap(map.epoch() + 1, next.ring(), next.shards(), next.stores());
+            return commit(base, base.withMap(next)).map().epoch();
+        }
+        return map.epoch();
+    }
+
+    /**
+     * One scheduling round: marks silent stores down, advances operators, admits queued ones,
+     * runs the schedulers, and returns the calls to make now.
+     */
+    public synchronized List<StepTask> tick(long now) throws IOException {
+        if (log.current().map() == null) {
+            return List.of();
+        }
+        markDown(now);
+        List<StepTask> tasks = new ArrayList<>();
+        advanceRunning(now, tasks);
+        admitPending(now);
+        schedule(now);
+        advanceRunning(now, tasks);
+        collectStale(now, tasks);
+        return tasks;
+    }
+
+    public synchronized void taskSucceeded(StepTask task, long now) throws IOException {
+        executing.remove(task.key());
+        retryAt.remove(task.key());
+        Optional<Operator> op = current(task);
+        if (op.isPresent()) {
+            StepOutcome.Advance a = OperatorSteps.succeeded(op.get(), view(now));
+            commitAdvance(a);
+        }
+    }
+
+    public synchronized void taskFailed(StepTask task, String reason, long now) throws IOException {
+        executing.remove(task.key());
+        Optional<Operator> op = current(task);
+        int attempts = op.map(Operator::attempts).orElse(0);
+        retryAt.put(task.key(), now + Math.min(10_000, 500L << Math.min(attempts, 5)));
+        if (op.isPresent()) {
+            commitAdvance(OperatorSteps.failed(op.get(), reason, view(now)));
+        }
+    }
+
+    // ---- administration ----
+
+    public synchronized Operator moveReplica(int shardId, String from, String to, long now) throws IOException {
+        ShardInfo s = shard(shardId);
+        store(from);
+        store(to);
+        if (!s.replicas().contains(from)) {
+            throw new IllegalArgumentException("store " + from + " holds no voting replica of shard " + shardId);
+        }
+        if (s.hasMember(to)) {
+            throw new IllegalStateException("store " + to + " already holds shard " + shardId);
+        }
+        ClusterView view = view(now);
+        if (!view.canReceive(to)) {
+            throw new IllegalStateException("store " + to + " is not up");
+        }
+        return create(new Proposal(shardId, OperatorKind.MOVE_REPLICA, from, to, "admin"), now);
+    }
+
+    public synchronized Operator transferLeader(int shardId, String to, long now) throws IOException {
+        ShardInfo s = shard(shardId);
+        store(to);
+        if (!s.replicas().contains(to)) {
+            throw new IllegalArgumentException("store " + to + " holds no voting replica of shard " + shardId);
+        }
+        if (s.leader().equals(to)) {
+            throw new IllegalStateException("store " + to + " already leads shard " + shardId);
+        }
+        if (!view(now).alive(to)) {
+            throw new IllegalStateException("store " + to + " is not up");
+        }
+        return create(new Proposal(shardId, OperatorKind.TRANSFER_LEADER, s.leader(), to, "admin"), now);
+    }
+
+    /** Marks a store draining: repair moves its replicas (and so its leaderships) to the others. */
+    public synchronized void drain(String storeId, long now) throws IOException {
+        StoreInfo s = store(storeId);
+        if (s.state() == StoreState.DRAINING) {
+            return;
+        }
+        if (s.state() == StoreState.REMOVED) {
+            throw new IllegalStateException("store " + storeId + " was removed");
+        }
+        ClusterView view = view(now);
+        long others = view.receivers().stream().filter(r -> !r.equals(storeId)).count();
+        int needed = Math.min(config.replicas(), maxVoters(view.map()));
+        if (!view.map().shardsOn(storeId).isEmpty() && others < needed) {
+            throw new IllegalStateException("draining " + storeId + " leaves " + others + " live stores for " + needed
+                    + " replicas per shard; add a store first");
+        }
+        PlacementState base = log.current();
+        commit(base, base.withMap(base.map().withStore(s.withState(StoreState.DRAINING))));
+    }
+
+    /** Removes an empty store for good. */
+    public synchronized void removeStore(String storeId, long now) throws IOException {
+        StoreInfo s = store(storeId);
+        if (s.state() == StoreState.REMOVED) {
+            return;
+        }
+        List<ShardInfo> held = log.current().map().shardsOn(storeId);
+        if (!held.isEmpty()) {
+            throw new IllegalStateException("store " + storeId + " still holds " + held.size()
+                    + " replicas; drain it first (ringctl drain " + storeId + ")");
+        }
+        PlacementState base = log.current();
+        commit(base, base.withMap(base.map().withStore(s.withState(StoreState.REMOVED))));
+        lastHeard.remove(storeId);
+        reports.remove(storeId);
+    }
+
+    public synchronized Operator cancel(String operatorId, long now) throws IOException {
+        PlacementState base = log.current();
+        Operator op = base.operators().get(operatorId);
+        if (op == null) {
+            throw new IllegalArgumentException("no operator " + operatorId);
+        }
+        Operator next = OperatorSteps.cancel(op, now);
+        commit(base, base.withOperator(next));
+        return next;
+    }
+
+    /**
+     * Plans replica moves until replica counts are balanced, then leader transfers on the shards
+     * that do not move, at most {@code maxMoves} in all (0: no limit); unless {@code dryRun},
+     * queues them as operators (they run within the concurrency limits).
+     */
+    public synchronized List<Operator> rebalance(int maxMoves, boolean dryRun, long now) throws IOException {
+        requireMap();
+        List<Proposal> plan = plan(view(now), maxMoves);
+        List<Operator> out = new ArrayList<>();
+        for (Proposal p : plan) {
+            out.add(dryRun ? p.draft(now) : create(p, now));
+        }
+        return out;
+    }
+
+    /** Whether replica and leader counts are balanced and no rebalance or balance operator is unfinished. */
+    public synchronized boolean balanced(long now) {
+        if (log.current().map() == null) {
+            return true;
+        }
+        ClusterView view = view(now);
+        return ReplicaBalanceScheduler.balanced(view) && LeaderBalanceScheduler.balanced(view)
+                && log.current().active().isEmpty();
+    }
+
+    public synchronized ClusterStatus status(long now) {
+        PartitionMap map = requireMap();
+        ClusterView view = view(now);
+        Map<String, Integer> replicas = new TreeMap<>();
+        Map<String, Integer> leaders = new TreeMap<>();
+        Map<String, Double> ops = new TreeMap<>();
+        List<ClusterStatus.ShardStatus> shards = new ArrayList<>();
+        double[] shares = keyShares(map);
+        for (ShardInfo s : map.shards().values()) {
+            for (String m : ClusterView.members(s)) {
+                replicas.merge(m, 1, Integer::sum);
+            }
+            double load = view.shardLoad(s.id());
+            if (!s.leader().isEmpty()) {
+                leaders.merge(s.leader(), 1, Integer::sum);
+                ops.merge(s.leader(), load, Double::sum);
+            }
+            Optional<StoreReport.Replica> r = s.leader().isEmpty() ? Optional.empty() : view.report(s.leader(), s.id());
+            shards.add(new ClusterStatus.ShardStatus(s, load, r.map(StoreReport.Replica::entries).orElse(0L),
+                    r.map(StoreReport.Replica::bytes).orElse(0L), s.id() < shares.length ? shares[s.id()] : 0));
+        }
+        List<ClusterStatus.StoreStatus> stores = new ArrayList<>();
+        for (StoreInfo s : map.stores().values()) {
+            Long heard = lastHeard.get(s.id());
+            stores.add(new ClusterStatus.StoreStatus(s, heard == null ? -1 : now - heard,
+                    replicas.getOrDefault(s.id(), 0), leaders.getOrDefault(s.id(), 0), ops.getOrDefault(s.id(), 0.0)));
+        }
+        List<Operator> operators = new ArrayList<>(log.current().active());
+        List<Operator> finished = new ArrayList<>(log.current().operators().values().stream().filter(Operator::finished).toList());
+        finished.sort(Comparator.comparingLong(Operator::updated).reversed());
+        operators.addAll(finished);
+        return new ClusterStatus(map, stores, shards, operators, config.replicas());
+    }
+
+    /** Fraction of the hash space each shard owns, indexed by shard id. */
+    static double[] keyShares(PartitionMap map) {
+        HashRing ring = map.ring();
+        int maxId = map.shards().isEmpty() ? 0 : map.shards().lastKey();
+        double[] shares = new double[maxId + 1];
+        int n = ring.size();
+        for (int i = 0; i < n; i++) {
+            long prev = ring.token((i + n - 1) % n);
+            long gap = ring.token(i) - prev;
+            double width = n == 1 ? 1.0 : unsigned(gap) / 18446744073709551616.0;
+            int owner = ring.owner(i);
+            if (owner < shares.length) {
+                shares[owner] += width;
+            }
+        }
+        return shares;
+    }
+
+    private static double unsigned(long v) {
+        double d = (double) (v & Long.MAX_VALUE);
+        return v < 0 ? d + 9223372036854775808.0 : d;
+    }
+
+    // ---- the round's parts ----
+
+    private void markDown(long now) throws IOException {
+        PlacementState base = log.current();
+        PartitionMap map = base.map();
+        ClusterView view = view(now);
+        PartitionMap next = map;
+        for (StoreInfo s : map.stores().values()) {
+            if (s.state() == StoreState.UP && !view.alive(s.id())) {
+                next = next.withStore(s.withState(StoreState.DOWN));
+            }
+        }
+        if (next != map) {
+            commit(base, base.withMap(new PartitionMap(map.epoch() + 1, next.ring(), next.shards(), next.stores())));
+        }
+    }
+
+    private void advanceRunning(long now, List<StepTask> tasks) throws IOException {
+        for (Operator listed : log.current().active()) {
+            if (listed.status() != OperatorStatus.RUNNING || executing.contains(listed.id())
+                    || retryAt.getOrDefault(listed.id(), 0L) > now) {
+                continue;
+            }
+            // A few decisions in a row, so steps that need no call (already done, observed) pass in one round.
+            for (int i = 0; i < 4; i++) {
+                Operator op = log.current().operators().get(listed.id());
+                if (op == null || op.finished()) {
+                    break;
+                }
+                StepOutcome outcome = OperatorSteps.decide(op, view(now));
+                if (outcome instanceof StepOutcome.Run run) {
+                    executing.add(op.id());
+                    tasks.add(new StepTask(op.id(), op.id(), op.step(), run.actions()));
+                    break;
+                }
+                if (outcome instanceof StepOutcome.Wait wait) {
+                    Operator waiting = op.waiting(wait.reason());
+                    if (waiting != op) {
+                        PlacementState base = log.current();
+                        commit(base, base.withOperator(waiting));
+                    }
+                    break;
+                }
+                commitAdvance((StepOutcome.Advance) outcome);
+            }
+        }
+    }
+
+    private void admitPending(long now) throws IOException {
+        for (Operator op : log.current().active()) {
+            if (op.status() == OperatorStatus.PENDING && hasRoom(op.kind())) {
+                PlacementState base = log.current();
+                commit(base, base.withOperator(OperatorSteps.start(op, view(now))));
+            }
+        }
+    }
+
+    private void schedule(long now) throws IOException {
+        List<Scheduler> rules = new ArrayList<>();
+        rules.add(repair);
+        if (config.autoBalance()) {
+            rules.addAll(balancers);
+        }
+        int made = 0;
+        for (Scheduler rule : rules) {
+            while (made < PROPOSALS_PER_TICK) {
+                Optional<Proposal> p = rule.next(view(now));
+                if (p.isEmpty() || !hasRoom(p.get().kind())) {
+                    break;
+                }
+                PlacementState base = log.current();
+                Operator started = OperatorSteps.start(base.withNewOperator(p.get().draft(now))
+                        .operators().get("op-" + base.nextOperatorId()), view(now));
+                commit(base, base.withNewOperator(started));
+                made++;
+            }
+        }
+    }
+
+    private void collectStale(long now, List<StepTask> tasks) {
+        PartitionMap map = log.current().map();
+        ClusterView view = view(now);
+        for (String store : view.reportingStores()) {
+            if (!view.alive(store)) {
+                continue;
+            }
+            for (int shard : view.reportedShards(store)) {
+                ShardInfo s = map.shards().get(shard);
+                String key = "stale:" + store + ":" + shard;
+                if ((s == null || !s.hasMember(store)) && log.current().activeOn(shard).isEmpty()
+                        && !executing.contains(key) && retryAt.getOrDefault(key, 0L) <= now) {
+                    executing.add(key);
+                    retryAt.put(key, now + STALE_RETRY_MILLIS);
+                    tasks.add(new StepTask(key, "", OperatorStep.DROP_SOURCE,
+                            List.of(new StepAction.DropReplica(shard, store))));
+                }
+            }
+        }
+    }
+
+    /** Plans balance moves and transfers on a hypothetical view; pure. */
+    static List<Proposal> plan(ClusterView start, int maxMoves) {
+        int limit = maxMoves <= 0 ? 100_000 : maxMoves;
+        List<Proposal> plan = new ArrayList<>();
+        ClusterView view = start;
+        for (Scheduler rule : List.of(new ReplicaBalanceScheduler(), new LeaderBalanceScheduler())) {
+            while (plan.size() < limit) {
+                Optional<Proposal> p = rule.next(view);
+                if (p.isEmpty()) {
+                    break;
+                }
+                plan.add(p.get());
+                view = view.withPlanned(p.get());
+            }
+        }
+        List<Proposal> out = new ArrayList<>();
+        for (Proposal p : plan) {
+            out.add(new Proposal(p.shardId(), p.kind(), p.source(), p.target(), "rebalance"));
+        }
+        return out;
+    }
+
+    // ---- helpers ----
+
+    private boolean hasRoom(OperatorKind kind) {
+        int moves = 0;
+        int transfers = 0;
+        for (Operator op : log.current().active()) {
+            if (op.status() == OperatorStatus.RUNNING) {
+                if (op.kind() == OperatorKind.TRANSFER_LEADER) {
+                    transfers++;
+                } else {
+                    moves++;
+                }
+            }
+        }
+        return kind == OperatorKind.TRANSFER_LEADER ? transfers < config.maxConcurrentTransfers()
+                : moves < config.maxConcurrentMoves();
+    }
+
+    private Operator create(Proposal p, long now) throws IOException {
+        PlacementState base = log.current();
+        Optional<Operator> busy = base.activeOn(p.shardId());
+        if (busy.isPresent()) {
+            throw new IllegalStateException("shard " + p.shardId() + " already has operator " + busy.get().id()
+                    + " (" + busy.get().status().name().toLowerCase() + "); cancel it or wait");
+        }
+        PlacementState next = commit(base, base.withNewOperator(p.draft(now)));
+        return next.operators().get("op-" + base.nextOperatorId());
+    }
+
+    private Optional<Operator> current(StepTask task) {
+        if (task.operatorId().isEmpty()) {
+            return Optional.empty();
+        }
+        Operator op = log.current().operators().get(task.operatorId());
+        return op == null || op.finished() || op.step() != task.step() ? Optional.empty() : Optional.of(op);
+    }
+
+    private void commitAdvance(StepOutcome.Advance a) throws IOException {
+        PlacementState base = log.current();
+        commit(base, base.withMapAndOperator(a.map(), a.op()));
+    }
+
+    private PlacementState commit(PlacementState base, PlacementState next) throws IOException {
+        return log.commit(base, next);
+    }
+
+    private ClusterView view(long now) {
+        return new ClusterView(log.current(), lastHeard, reports, now, config);
+    }
+
+    private PartitionMap requireMap() {
+        PartitionMap map = log.current().map();
+        if (map == null) {
+            throw new IllegalStateException("the cluster has no stores yet");
+        }
+        return map;
+    }
+
+    private ShardInfo shard(int id) {
+        return requireMap().shard(id).orElseThrow(() -> new IllegalArgumentException("no shard " + id));
+    }
+
+    private StoreInfo store(String id) {
+        return requireMap().store(id).orElseThrow(() -> new IllegalArgumentException("no store " + id));
+    }
+
+    private static int maxVoters(PartitionMap map) {
+        int max = 0;
+        for (ShardInfo s : map.shards().values()) {
+            max = Math.max(max, s.replicas().size());
+        }
+        return max;
+    }
+}

@@ -1,0 +1,195 @@
+package io.ringcache.node.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.ringcache.proto.v1.GetClusterStatusRequest;
+import io.ringcache.proto.v1.GetClusterStatusResponse;
+import io.ringcache.proto.v1.PlacementDriverGrpc;
+import io.ringcache.proto.v1.PlacementMember;
+import io.ringcache.proto.v1.ShardPlacement;
+import io.ringcache.proto.v1.StoreState;
+import io.ringcache.proto.v1.StoreStatus;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The placement driver issue's process test: three PD processes and four store processes;
+ * a store is killed and its replicas are rebuilt on the survivors with no key lost; the PD leader
+ * is killed and a fifth store is balanced in by `ringctl rebalance` under the new leader.
+ */
+class PlacementProcessIT {
+
+    private static final int KEYS = 200;
+
+    @Test
+    void repairRebalanceAndPdFailover() throws Exception {
+        try (StoreProcesses cluster = new StoreProcesses()) {
+            int[] pdGrpc = new int[3];
+            StringBuilder peers = new StringBuilder();
+            int[] pdRaft = new int[3];
+            for (int i = 0; i < 3; i++) {
+                pdGrpc[i] = StoreProcesses.freePort();
+                pdRaft[i] = StoreProcesses.freePort();
+                peers.append(i == 0 ? "" : ",").append("pd").append(i + 1).append("=127.0.0.1:").append(pdRaft[i])
+                        .append("/127.0.0.1:").append(pdGrpc[i]);
+            }
+            String pdList = "127.0.0.1:" + pdGrpc[0] + ",127.0.0.1:" + pdGrpc[1] + ",127.0.0.1:" + pdGrpc[2];
+            for (int i = 0; i < 3; i++) {
+                cluster.startProgram("pd" + (i + 1), "ringcache-pd", "-id", "pd" + (i + 1),
+                        "-grpc_addr", "127.0.0.1:" + pdGrpc[i], "-raft_addr", "127.0.0.1:" + pdRaft[i],
+                        "-http_addr", "127.0.0.1:" + StoreProcesses.freePort(), "-data_dir", "data",
+                        "-peers", peers.toString(), "-shards", "8", "-down_after", "2s", "-repair_after", "6s",
+                        "-auto_balance=false", "-election_timeout", "1000ms");
+            }
+            Map<String, Integer> http = new HashMap<>();
+            for (int i = 1; i <= 4; i++) {
+                startStore(cluster, "s" + i, pdList, http);
+            }
+            try (Pd pd = new Pd(pdList)) {
+                cluster.await("every shard on 3 live stores", () -> fullyReplicated(pd.status(), List.of()));
+
+                for (int k = 0; k < KEYS; k++) {
+                    HttpResponse<String> r = cluster.get(http.get("s" + (1 + k % 4)), "/set?key=key" + k + "&value=value" + k);
+                    assertEquals(200, r.statusCode(), r.body());
+                }
+
+                // kill -9 the store holding the most replicas: repair rebuilds them on the survivors.
+                String victim = mostReplicas(pd.status());
+                cluster.kill(victim);
+                cluster.await("every shard back to 3 replicas without " + victim,
+                        () -> fullyReplicated(pd.status(), List.of(victim)));
+                String reader = http.keySet().stream().filter(s -> !s.equals(victim)).sorted().findFirst().orElseThrow();
+                assertAllKeys(cluster, http.get(reader));
+
+                // kill -9 the PD leader; the others elect a new one, which schedules the rest.
+                String pdLeader = pd.leaderId();
+                cluster.kill(pdLeader);
+                cluster.await("a new PD leader", () -> {
+                    String l = pd.leaderIdOrEmpty();
+                    return !l.isEmpty() && !l.equals(pdLeader);
+                });
+                startStore(cluster, "s5", pdList, http);
+                cluster.await("s5 registered and heard", () -> pd.status().getStoresList().stream()
+                        .anyMatch(s -> s.getStore().getId().equals("s5") && s.getStore().getState() == StoreState.STORE_STATE_UP));
+
+                StoreProcesses.Result rebalance = cluster.run("ringctl", "--pd", pdList, "rebalance", "--timeout", "3m");
+                assertEquals(0, rebalance.exit(), rebalance.out() + rebalance.err());
+                GetClusterStatusResponse after = pd.status();
+                List<Integer> counts = new ArrayList<>();
+                for (StoreStatus s : after.getStoresList()) {
+                    if (s.getStore().getState() == StoreState.STORE_STATE_UP) {
+                        counts.add(s.getReplicas());
+                    }
+                }
+                int max = counts.stream().mapToInt(Integer::intValue).max().orElseThrow();
+                int min = counts.stream().mapToInt(Integer::intValue).min().orElseThrow();
+                assertTrue(max - min <= 1, "replica counts after rebalance: " + counts + "\n" + rebalance.out());
+                assertTrue(fullyReplicated(after, List.of(victim)), after.toString());
+                assertAllKeys(cluster, http.get("s5"));
+
+                // The dead store holds nothing now: it can be removed for good.
+                StoreProcesses.Result remove = cluster.run("ringctl", "--pd", pdList, "remove-store", victim);
+                assertEquals(0, remove.exit(), remove.out() + remove.err());
+            }
+        }
+    }
+
+    private static void startStore(StoreProcesses cluster, String id, String pdList, Map<String, Integer> http)
+            throws Exception {
+        int port = StoreProcesses.freePort();
+        http.put(id, port);
+        cluster.start(id, "-node_id", id, "-http_addr", "127.0.0.1:" + port, "-raft_addr",
+                "127.0.0.1:" + StoreProcesses.freePort(), "-raft_dir", "data", "-pd", pdList, "-shard_memory_mb", "16");
+    }
+
+    private static void assertAllKeys(StoreProcesses cluster, int port) {
+        for (int k = 0; k < KEYS; k++) {
+            int key = k;
+            cluster.await("key" + k + " readable", () -> {
+                HttpResponse<String> r = cluster.tryGet(port, "/get?key=key" + key);
+                return r != null && r.statusCode() == 200 && r.body().equals("value" + key);
+            });
+        }
+    }
+
+    /** Every shard has 3 voters, no learners, all on UP stores, none of them excluded. */
+    private static boolean fullyReplicated(GetClusterStatusResponse status, List<String> excluded) {
+        if (status == null || !status.hasMap() || status.getMap().getShardsCount() == 0) {
+            return false;
+        }
+        Map<String, StoreState> states = new HashMap<>();
+        status.getMap().getStoresList().forEach(s -> states.put(s.getId(), s.getState()));
+        for (ShardPlacement s : status.getMap().getShardsList()) {
+            if (s.getReplicasCount() != 3 || s.getLearnersCount() != 0) {
+                return false;
+            }
+            for (String r : s.getReplicasList()) {
+                if (excluded.contains(r) || states.get(r) != StoreState.STORE_STATE_UP) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static String mostReplicas(GetClusterStatusResponse status) {
+        return status.getStoresList().stream().max((a, b) -> Integer.compare(a.getReplicas(), b.getReplicas()))
+                .orElseThrow().getStore().getId();
+    }
+
+    /** A tiny PD client for the test's checks: asks each member until the leader answers. */
+    private static final class Pd implements AutoCloseable {
+        private final List<ManagedChannel> channels = new ArrayList<>();
+
+        Pd(String list) {
+            for (String a : list.split(",")) {
+                channels.add(ManagedChannelBuilder.forTarget(a).usePlaintext().build());
+            }
+        }
+
+        GetClusterStatusResponse status() {
+            for (ManagedChannel c : channels) {
+                try {
+                    GetClusterStatusResponse r = PlacementDriverGrpc.newBlockingStub(c).withDeadlineAfter(5, TimeUnit.SECONDS)
+                            .getClusterStatus(GetClusterStatusRequest.getDefaultInstance());
+                    if (!r.hasNotLeader()) {
+                        return r;
+                    }
+                } catch (RuntimeException e) {
+                    // that member is down or not ready; ask the next
+                }
+            }
+            return null;
+        }
+
+        String leaderIdOrEmpty() {
+            GetClusterStatusResponse r = status();
+            if (r == null) {
+                return "";
+            }
+            return r.getMembersList().stream().filter(PlacementMember::getLeader).map(PlacementMember::getId)
+                    .findFirst().orElse("");
+        }
+
+        String leaderId() {
+            String id = leaderIdOrEmpty();
+            if (id.isEmpty()) {
+                throw new AssertionError("no PD leader");
+            }
+            return id;
+        }
+
+        @Override
+        public void close() {
+            channels.forEach(ManagedChannel::shutdownNow);
+        }
+    }
+}
