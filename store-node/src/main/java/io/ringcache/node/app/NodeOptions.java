@@ -58,6 +58,27 @@ public final class NodeOptions {
                     + "(env RINGCACHE_PD).")
     String pd;
 
+    @Option(names = {"-labels", "--labels"}, defaultValue = "${env:RINGCACHE_LABELS:-}",
+            description = "Topology labels as key=value pairs, comma-separated, e.g. zone=us-east-1a,host=rack7; "
+                    + "placement keeps a shard's replicas in different zones when it can (env RINGCACHE_LABELS).")
+    String labels;
+
+    /** The -labels flag as a map. */
+    java.util.Map<String, String> labelMap() {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        for (String pair : labels.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq < 1 || eq == pair.length() - 1) {
+                throw new IllegalArgumentException("-labels wants key=value pairs, not '" + pair.trim() + "'");
+            }
+            out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return out;
+    }
+
     @Option(names = {"-shards", "--shards"}, defaultValue = "${env:RINGCACHE_SHARDS:-0}",
             description = "Shards a -bootstrap node creates; 0 (the default) means two per core, at least 4: "
                     + "every shard is a Raft group whose per-entry cost is paid on every store (env RINGCACHE_SHARDS).")
@@ -114,6 +135,7 @@ public final class NodeOptions {
         if (maxValueBytes < 1 || maxValueBytes > (1 << 20)) {
             throw new IllegalArgumentException("-max_value_bytes must be between 1 and 1048576");
         }
+        labelMap();
         io.ringcache.node.core.HostPort.parse(httpAddr);
         io.ringcache.node.core.HostPort.parse(raftAddr);
         io.ringcache.node.core.HostPort.parse(grpcAddr);

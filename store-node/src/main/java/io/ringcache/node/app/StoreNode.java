@@ -100,7 +100,7 @@ public final class StoreNode implements AutoCloseable {
         int httpPort = http.start(bindAddress(httpAddr));
 
         self = new StoreInfo(options.nodeId, httpAdvertised(advertiseHost, grpcAddr, grpc.getPort()),
-                httpAdvertised(advertiseHost, httpAddr, httpPort), raftAdvertised, Map.of(), StoreState.UP);
+                httpAdvertised(advertiseHost, httpAddr, httpPort), raftAdvertised, options.labelMap(), StoreState.UP);
 
         List<String> pdAddresses;
         if (options.bootstrap) {

@@ -2,6 +2,7 @@ package io.ringcache.node.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,7 +65,7 @@ class NodeOptionsTest {
         assertEquals(0, exit[0]);
         String help = out.toString(StandardCharsets.UTF_8);
         for (String flag : new String[] {"-node_id", "-http_addr", "-raft_addr", "-raft_advertise", "-raft_dir",
-                "-bootstrap", "-join", "-grpc_addr", "-pd", "RINGCACHE_NODE_ID"}) {
+                "-bootstrap", "-join", "-grpc_addr", "-pd", "-labels", "RINGCACHE_NODE_ID"}) {
             assertTrue(help.contains(flag), flag + " missing from --help");
         }
     }
@@ -83,5 +84,22 @@ class NodeOptionsTest {
         err.reset();
         assertNull(parse("--no-such-flag"));
         assertEquals(2, exit[0]);
+        err.reset();
+        assertNull(parse("-labels", "zone"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("key=value"));
+        err.reset();
+        assertNull(parse("-pd", "a:1,nonsense"));
+        assertEquals(2, exit[0]);
+        err.reset();
+        assertNull(parse("-bootstrap", "-pd", "a:1"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("only one"));
+    }
+
+    @Test
+    void labelsAndSeveralPlacementDrivers() {
+        NodeOptions o = parse("-labels", "zone=z1, host=h7", "-pd", "10.0.0.1:9090,10.0.0.2:9090");
+        assertNotNull(o);
+        assertEquals(java.util.Map.of("zone", "z1", "host", "h7"), o.labelMap());
+        assertEquals(java.util.List.of("10.0.0.1:9090", "10.0.0.2:9090"), NodeOptions.pdList(o.pd));
     }
 }
