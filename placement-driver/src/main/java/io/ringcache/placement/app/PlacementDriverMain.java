@@ -49,6 +49,9 @@ public final class PlacementDriverMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "logback-pd.xml");
+        }
         int[] exit = {0};
         PdOptions o = parse(args, System.out, System.err, exit);
         if (o == null) {

@@ -46,15 +46,33 @@ public record Operator(String id, int shardId, OperatorKind kind, String source,
 
     /** The current step failed and will be retried; its start time stays, so its timeout still counts. */
     public Operator failedAttempt(String why) {
-        return new Operator(id, shardId, kind, source, target, status, step, why, origin, mark, created, updated,
-                attempts + 1);
+        return new Operator(id, shardId, kind, source, target, status, step, keepCause(why), origin, mark, created,
+                updated, attempts + 1);
     }
 
     /** Waiting on something outside its control (a majority, a catch-up), said in {@code why}. */
     public Operator waiting(String why) {
-        return reason.equals(why) ? this
-                : new Operator(id, shardId, kind, source, target, status, step, why, origin, mark, created, updated,
+        String next = keepCause(why);
+        return reason.equals(next) ? this
+                : new Operator(id, shardId, kind, source, target, status, step, next, origin, mark, created, updated,
                         attempts);
+    }
+
+    /**
+     * Why a rollback runs (a cancel or a timeout): the reason up to {@link #CAUSE_SEPARATOR}. A rollback
+     * ends CANCELLED or FAILED by this cause, so failures and waits during the rollback are appended
+     * after it rather than replacing it.
+     */
+    public String rollbackCause() {
+        int i = reason.indexOf(CAUSE_SEPARATOR);
+        return i < 0 ? reason : reason.substring(0, i);
+    }
+
+    /** Separates a rollback's cause from what the rollback itself waits on or failed with. */
+    static final String CAUSE_SEPARATOR = " | ";
+
+    private String keepCause(String why) {
+        return step == OperatorStep.ROLLBACK ? rollbackCause() + CAUSE_SEPARATOR + why : why;
     }
 
     public Operator ended(OperatorStatus end, String why, long now) {

@@ -21,6 +21,8 @@ public final class OperatorSteps {
 
     /** Drop attempts on the removed store before leaving it to stale-replica cleanup. */
     static final int DROP_ATTEMPTS = 3;
+    /** The reason of an operator a person cancelled; a rollback with this cause ends CANCELLED. */
+    static final String CANCELLED_BY_ADMIN = "cancelled by an operator";
 
     private OperatorSteps() {
     }
@@ -227,7 +229,7 @@ public final class OperatorSteps {
         if (op.finished()) {
             throw new IllegalStateException("operator " + op.id() + " already ended " + op.status().name().toLowerCase());
         }
-        String why = "cancelled by an operator";
+        String why = CANCELLED_BY_ADMIN;
         if (op.status() == OperatorStatus.PENDING || op.kind() == OperatorKind.TRANSFER_LEADER
                 || (op.kind() == OperatorKind.REMOVE_REPLICA && op.step() == OperatorStep.TRANSFER_AWAY)) {
             return op.ended(OperatorStatus.CANCELLED, why, now);
@@ -265,10 +267,14 @@ public final class OperatorSteps {
                 r.mark(), r.created(), r.updated(), 0);
     }
 
-    /** A rolled-back move ends cancelled if a person asked for it, failed otherwise. */
+    /**
+     * A rolled-back move ends cancelled if a person asked for it, failed otherwise. The cause is kept
+     * in front of the reason through the rollback's own failures and waits ({@link Operator#rollbackCause}).
+     */
     private static Operator rolledBack(Operator op, long now) {
-        OperatorStatus end = op.reason().startsWith("cancelled") ? OperatorStatus.CANCELLED : OperatorStatus.FAILED;
-        return op.ended(end, op.reason(), now);
+        String cause = op.rollbackCause();
+        OperatorStatus end = cause.startsWith(CANCELLED_BY_ADMIN) ? OperatorStatus.CANCELLED : OperatorStatus.FAILED;
+        return op.ended(end, cause, now);
     }
 
     private static Operator afterPromote(Operator op, long now) {

@@ -240,6 +240,14 @@ public final class PlacementDriver {
             throw new IllegalStateException("store " + storeId + " still holds " + held.size()
                     + " replicas; drain it first (ringctl drain " + storeId + ")");
         }
+        // A move to it may be about to add a replica the map does not show yet (before its
+        // add-learner step succeeds); removing the store then would strand that operator.
+        for (Operator op : log.current().active()) {
+            if (op.target().equals(storeId) || op.source().equals(storeId)) {
+                throw new IllegalStateException("store " + storeId + " is named by unfinished operator " + op.id()
+                        + "; cancel it or wait");
+            }
+        }
         PlacementState base = log.current();
         commit(base, base.withMap(base.map().withStore(s.withState(StoreState.REMOVED))));
         lastHeard.remove(storeId);
@@ -289,7 +297,7 @@ public final class PlacementDriver {
         Map<String, Integer> leaders = new TreeMap<>();
         Map<String, Double> ops = new TreeMap<>();
         List<ClusterStatus.ShardStatus> shards = new ArrayList<>();
-        double[] shares = keyShares(map);
+        Map<Integer, Double> shares = map.ring().shares();
         for (ShardInfo s : map.shards().values()) {
             for (String m : ClusterView.members(s)) {
                 replicas.merge(m, 1, Integer::sum);
@@ -301,7 +309,7 @@ public final class PlacementDriver {
             }
             Optional<StoreReport.Replica> r = s.leader().isEmpty() ? Optional.empty() : view.report(s.leader(), s.id());
             shards.add(new ClusterStatus.ShardStatus(s, load, r.map(StoreReport.Replica::entries).orElse(0L),
-                    r.map(StoreReport.Replica::bytes).orElse(0L), s.id() < shares.length ? shares[s.id()] : 0));
+                    r.map(StoreReport.Replica::bytes).orElse(0L), shares.getOrDefault(s.id(), 0.0)));
         }
         List<ClusterStatus.StoreStatus> stores = new ArrayList<>();
         for (StoreInfo s : map.stores().values()) {
@@ -314,29 +322,6 @@ public final class PlacementDriver {
         finished.sort(Comparator.comparingLong(Operator::updated).reversed());
         operators.addAll(finished);
         return new ClusterStatus(map, stores, shards, operators, config.replicas());
-    }
-
-    /** Fraction of the hash space each shard owns, indexed by shard id. */
-    static double[] keyShares(PartitionMap map) {
-        HashRing ring = map.ring();
-        int maxId = map.shards().isEmpty() ? 0 : map.shards().lastKey();
-        double[] shares = new double[maxId + 1];
-        int n = ring.size();
-        for (int i = 0; i < n; i++) {
-            long prev = ring.token((i + n - 1) % n);
-            long gap = ring.token(i) - prev;
-            double width = n == 1 ? 1.0 : unsigned(gap) / 18446744073709551616.0;
-            int owner = ring.owner(i);
-            if (owner < shares.length) {
-                shares[owner] += width;
-            }
-        }
-        return shares;
-    }
-
-    private static double unsigned(long v) {
-        double d = (double) (v & Long.MAX_VALUE);
-        return v < 0 ? d + 9223372036854775808.0 : d;
     }
 
     // ---- the round's parts ----

@@ -18,6 +18,11 @@ public final class ReplicaBalanceScheduler implements Scheduler {
 
     @Override
     public Optional<Proposal> next(ClusterView view) {
+        return find(view, true);
+    }
+
+    /** The move to make, skipping busy shards when {@code skipBusy}. */
+    private static Optional<Proposal> find(ClusterView view, boolean skipBusy) {
         Map<String, Integer> counts = view.replicaCounts();
         List<String> stores = new ArrayList<>(counts.keySet());
         List<String> fullest = new ArrayList<>(stores);
@@ -30,7 +35,7 @@ public final class ReplicaBalanceScheduler implements Scheduler {
                     break;
                 }
                 for (ShardInfo s : view.projectedShards().values()) {
-                    if (!view.busy(s.id()) && s.replicas().contains(from) && !s.hasMember(to)
+                    if (!(skipBusy && view.busy(s.id())) && s.replicas().contains(from) && !s.hasMember(to)
                             && zoneAllows(view, s, from, to)) {
                         return Optional.of(new Proposal(s.id(), OperatorKind.MOVE_REPLICA, from, to, "replica-balance"));
                     }
@@ -50,14 +55,14 @@ public final class ReplicaBalanceScheduler implements Scheduler {
         return !view.zoneClash(zones, to) || view.zoneClash(zones, from);
     }
 
-    /** Whether replica counts on receiving stores are within one of each other. */
+    /**
+     * Whether this rule has nothing left to do in the projected map: no store holds two or more
+     * replicas more than a store that could take one of them without doubling up a zone. Without
+     * zone labels that means counts within one of each other (a store with two more replicas than
+     * another always has a shard the other lacks); with zones it is as even as the zones allow
+     * (three zones of one, one and five stores keep the lone stores at one replica per shard).
+     */
     public static boolean balanced(ClusterView view) {
-        Map<String, Integer> counts = view.replicaCounts();
-        if (counts.isEmpty()) {
-            return true;
-        }
-        int max = counts.values().stream().mapToInt(Integer::intValue).max().orElse(0);
-        int min = counts.values().stream().mapToInt(Integer::intValue).min().orElse(0);
-        return max - min <= 1;
+        return find(view, false).isEmpty();
     }
 }
