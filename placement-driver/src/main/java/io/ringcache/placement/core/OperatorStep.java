@@ -27,9 +27,12 @@ public enum OperatorStep {
         return label;
     }
 
-    /** Before promotion a move can still be undone; after it, it can only finish. */
+    /**
+     * Until promotion has succeeded a move can still be undone (a promote whose reply was lost is
+     * undone by the rollback's membership change too); after it, it can only finish.
+     */
     public boolean undoable() {
-        return this == QUEUED || this == ADD_LEARNER || this == CATCH_UP;
+        return this == QUEUED || this == ADD_LEARNER || this == CATCH_UP || this == PROMOTE;
     }
 
     public static OperatorStep ofLabel(String label) {

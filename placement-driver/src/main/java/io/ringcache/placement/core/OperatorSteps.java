@@ -168,7 +168,9 @@ public final class OperatorSteps {
                 return run(new StepAction.TransferLeader(s.id(), candidates(s, ""), target));
             }
             case ROLLBACK: {
-                if (!s.learners().contains(target)) {
+                // Even when the map shows no learner, the add-learner call may have taken effect
+                // with its reply lost: the membership change (a no-op otherwise) clears it.
+                if (s.replicas().contains(target)) {
                     return advance(rolledBack(op, now), map);
                 }
                 Optional<String> noMajority = majorityMissing(s.replicas(), view);

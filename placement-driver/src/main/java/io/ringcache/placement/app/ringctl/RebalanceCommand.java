@@ -64,6 +64,7 @@ final class RebalanceCommand extends PdCommand {
             }
         }
         boolean limited = maxMoves > 0 && plan.size() >= maxMoves;
+        int rounds = 1;
         Waiter w = waiter(pd);
         Map<String, OperatorInfo> ops;
         Balance balance;
@@ -80,6 +81,24 @@ final class RebalanceCommand extends PdCommand {
                     if (balance.balanced() || limited) {
                         progress.update(plan.size(), plan.size(), balance.balanced() ? "balanced" : "plan done");
                         break;
+                    }
+                    // A moved shard's leadership moves with it, so leaders may need a second round.
+                    List<OperatorInfo> more = rounds < MAX_ROUNDS ? pd.rebalance(false, maxMoves).getPlanList() : List.of();
+                    if (!more.isEmpty()) {
+                        rounds++;
+                        plan = new ArrayList<>(plan);
+                        plan.addAll(more);
+                        for (OperatorInfo op : more) {
+                            if (!op.getId().isEmpty()) {
+                                ids.add(op.getId());
+                            }
+                        }
+                        continue;
+                    }
+                    boolean othersRunning = st.getOperatorsList().stream().anyMatch(o -> !Fmt.finished(o.getStatus()));
+                    if (!othersRunning) {
+                        throw new RingctlException(ExitCodes.REFUSED, "rebalance blocked: no move left that balances "
+                                + "further (" + balance.describe() + ")");
                     }
                     detail = "waiting for balance: " + balance.describe();
                 } else {
@@ -111,6 +130,9 @@ final class RebalanceCommand extends PdCommand {
         }
         return ExitCodes.OK;
     }
+
+    /** Plan rounds at most: each round's moves can leave leaders for the next. */
+    private static final int MAX_ROUNDS = 5;
 
     private static String moves(int n) {
         return n + (n == 1 ? " move" : " moves");

@@ -366,7 +366,14 @@ final class FakePd extends PlacementDriverGrpc.PlacementDriverImplBase {
         }
         requests.add(request);
         RebalanceResponse.Builder out = RebalanceResponse.newBuilder();
-        for (OperatorInfo d : plan) {
+        List<OperatorInfo> current = plan;
+        if (!request.getDryRun()) {
+            if (planned && thenPlan != null) {
+                current = thenPlan;
+            }
+            planned = true;
+        }
+        for (OperatorInfo d : current) {
             out.addPlan(request.getDryRun() ? d
                     : create(d.getKind(), d.getShardId(), d.getSourceStore(), d.getTargetStore(), "rebalance"));
         }
@@ -382,6 +389,10 @@ final class FakePd extends PlacementDriverGrpc.PlacementDriverImplBase {
         ops.add(op);
         return op;
     }
+
+    /** What every non-dry-run Rebalance after the first plans (null: the same plan again). */
+    volatile List<OperatorInfo> thenPlan;
+    private boolean planned;
 
     static boolean finished(OperatorInfo op) {
         return op.getStatus() == OperatorStatus.OPERATOR_STATUS_DONE || op.getStatus() == OperatorStatus.OPERATOR_STATUS_FAILED

@@ -116,12 +116,24 @@ class RingctlActionsTest {
     }
 
     @Test
-    void rebalanceTimesOutWhenThePlanDoesNotBalance() {
+    void rebalanceSaysWhatBlocksItWhenNoMoveBalancesFurther() {
         pd.plan = FakePd.movesOnly(); // leaves s1 leading three shards
-        RingctlTestSupport.Result r = ringctl("rebalance", "--timeout", "200ms");
-        assertEquals(ExitCodes.TIMED_OUT, r.code(), r.out());
-        assertEquals(List.of("ringctl: timed out after 200ms: the plan is done but the cluster is not balanced "
+        pd.thenPlan = List.of();
+        RingctlTestSupport.Result r = ringctl("rebalance", "--timeout", "5s");
+        assertEquals(ExitCodes.REFUSED, r.code(), r.out());
+        assertEquals(List.of("ringctl: rebalance blocked: no move left that balances further "
                 + "(replicas per UP store s1=3 s2=3 s3=3 s4=3; leaders s1=3 s2=1 s3=0 s4=0)"), r.errLines());
+    }
+
+    @Test
+    void rebalancePlansAnotherRoundForLeadersLeftBehind() {
+        pd.plan = FakePd.movesOnly();
+        pd.thenPlan = List.of(FakePd.draft(io.ringcache.proto.v1.OperatorKind.OPERATOR_KIND_TRANSFER_LEADER, 2, "s1", "s4"),
+                FakePd.draft(io.ringcache.proto.v1.OperatorKind.OPERATOR_KIND_TRANSFER_LEADER, 3, "s1", "s3"));
+        RingctlTestSupport.Result r = ringctl("rebalance");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(2, pd.received(RebalanceRequest.class).size());
+        assertTrue(r.out().contains("balanced"), r.out());
     }
 
     @Test
