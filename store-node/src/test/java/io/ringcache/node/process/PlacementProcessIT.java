@@ -63,24 +63,33 @@ class PlacementProcessIT {
 
                 // kill -9 the store holding the most replicas: repair rebuilds them on the survivors.
                 String victim = mostReplicas(pd.status());
+                long killed = System.nanoTime();
                 cluster.kill(victim);
                 cluster.await("every shard back to 3 replicas without " + victim,
                         () -> fullyReplicated(pd.status(), List.of(victim)));
+                System.out.printf("repair: every shard back to 3 replicas %.1f s after kill -9 of %s (repair_after 6 s)%n",
+                        (System.nanoTime() - killed) / 1e9, victim);
                 String reader = http.keySet().stream().filter(s -> !s.equals(victim)).sorted().findFirst().orElseThrow();
                 assertAllKeys(cluster, http.get(reader));
 
                 // kill -9 the PD leader; the others elect a new one, which schedules the rest.
                 String pdLeader = pd.leaderId();
+                long pdKilled = System.nanoTime();
                 cluster.kill(pdLeader);
                 cluster.await("a new PD leader", () -> {
                     String l = pd.leaderIdOrEmpty();
                     return !l.isEmpty() && !l.equals(pdLeader);
                 });
+                System.out.printf("PD failover: new leader serving %.1f s after kill -9 of %s%n",
+                        (System.nanoTime() - pdKilled) / 1e9, pdLeader);
                 startStore(cluster, "s5", pdList, http);
                 cluster.await("s5 registered and heard", () -> pd.status().getStoresList().stream()
                         .anyMatch(s -> s.getStore().getId().equals("s5") && s.getStore().getState() == StoreState.STORE_STATE_UP));
 
+                long rebalanceStart = System.nanoTime();
                 StoreProcesses.Result rebalance = cluster.run("ringctl", "--pd", pdList, "rebalance", "--timeout", "3m");
+                System.out.printf("ringctl rebalance: exit %d after %.1f s%n%s", rebalance.exit(),
+                        (System.nanoTime() - rebalanceStart) / 1e9, rebalance.out());
                 assertEquals(0, rebalance.exit(), rebalance.out() + rebalance.err());
                 GetClusterStatusResponse after = pd.status();
                 List<Integer> counts = new ArrayList<>();
