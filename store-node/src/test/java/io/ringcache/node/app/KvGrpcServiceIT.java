@@ -147,6 +147,14 @@ class KvGrpcServiceIT {
                 .addEntries(KeyValueWrite.newBuilder().setKey(b("ok")).setValue(b("v")))
                 .addEntries(KeyValueWrite.newBuilder().setValue(b("no key"))).build()));
         assertFalse(kv.get(GetRequest.newBuilder().setKey(b("ok")).build()).getFound(), "a refused batch writes nothing");
+        // One oversized value in a batch (a client may coalesce several callers' puts) fails only itself.
+        BatchPutResponse mixed = kv.batchPut(BatchPutRequest.newBuilder()
+                .addEntries(KeyValueWrite.newBuilder().setKey(b("fine")).setValue(b("v")))
+                .addEntries(KeyValueWrite.newBuilder().setKey(b("huge")).setValue(ByteString.copyFrom(new byte[65537]))).build());
+        assertFalse(mixed.getResults(0).hasError(), mixed.toString());
+        assertTrue(mixed.getResults(1).getError().hasValueTooLarge(), mixed.toString());
+        assertTrue(kv.get(GetRequest.newBuilder().setKey(b("fine")).build()).getFound());
+        assertFalse(kv.get(GetRequest.newBuilder().setKey(b("huge")).build()).getFound());
         assertEquals("v", kv.get(GetRequest.newBuilder().setKey(b("keep")).build()).getValue().getValue().toStringUtf8());
     }
 

@@ -107,12 +107,23 @@ final class KvBatchOperations {
         List<CompletableFuture<Void>> parts = new ArrayList<>();
         for (Map.Entry<Integer, List<Integer>> part : byShard(map, allKeys).entrySet()) {
             int shard = part.getKey();
-            List<Integer> positions = part.getValue();
+            List<Integer> positions = new ArrayList<>();
             List<KeyValueWrite> writes = new ArrayList<>();
             int bytes = 0;
-            for (int p : positions) {
+            for (int p : part.getValue()) {
+                int valueSize = r.getEntries(p).getValue().size();
+                if (valueSize > kv.limits().maxValueBytes()) {
+                    // Only this entry is refused: a coalesced batch carries other callers' writes too.
+                    results[p] = PutResponse.newBuilder()
+                            .setError(KvErrors.valueTooLarge(valueSize, kv.limits().maxValueBytes())).build();
+                    continue;
+                }
+                positions.add(p);
                 writes.add(r.getEntries(p));
                 bytes += r.getEntries(p).getSerializedSize();
+            }
+            if (writes.isEmpty()) {
+                continue;
             }
             int size = bytes;
             parts.add(kv.dispatch(map, shard, r.getHeader(), false,

@@ -1,4 +1,4 @@
-package io.ringcache.node.process;
+package io.ringcache.e2e;
 
 import java.io.File;
 import java.io.IOException;
@@ -21,11 +21,11 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
- * Real store-node processes started with {@code bin/ringcache-store}, each in a working folder
+ * Real ringcache processes (store nodes, placement drivers) started with the launchers in {@code bin/}, each in a working folder
  * under one temporary directory, on free loopback ports. Closing kills every process and deletes
  * the folder.
  */
-final class StoreProcesses implements AutoCloseable {
+final class ClusterProcesses implements AutoCloseable {
 
     static final Duration DEADLINE = Duration.ofSeconds(90);
 
@@ -36,7 +36,7 @@ final class StoreProcesses implements AutoCloseable {
     private final Map<String, List<String>> commands = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    StoreProcesses() throws IOException {
+    ClusterProcesses() throws IOException {
         root = Files.createTempDirectory("store-processes");
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !Files.exists(dir.resolve("bin/ringcache-store"))) {

@@ -1,4 +1,4 @@
-package io.ringcache.node.process;
+package io.ringcache.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,9 +23,9 @@ class SeedWalkthroughProcessIT {
 
     @Test
     void threeNodesFromTheSeedReadme() throws Exception {
-        try (StoreProcesses nodes = new StoreProcesses()) {
-            int[] http = {StoreProcesses.freePort(), StoreProcesses.freePort(), StoreProcesses.freePort()};
-            int[] raft = {StoreProcesses.freePort(), StoreProcesses.freePort(), StoreProcesses.freePort()};
+        try (ClusterProcesses nodes = new ClusterProcesses()) {
+            int[] http = {ClusterProcesses.freePort(), ClusterProcesses.freePort(), ClusterProcesses.freePort()};
+            int[] raft = {ClusterProcesses.freePort(), ClusterProcesses.freePort(), ClusterProcesses.freePort()};
             nodes.start("node1", "-node_id", "node1", "-http_addr", ":" + http[0], "-raft_addr", ":" + raft[0],
                     "-raft_dir", "raft_node1", "-bootstrap", "-shards", "8", "-shard_memory_mb", "16");
             nodes.awaitReady(http[0]);
@@ -118,7 +118,7 @@ class SeedWalkthroughProcessIT {
     private static final Pattern ENTRIES = Pattern.compile("(?m)^ringcache_shard_entries\\{[^}]*} ([0-9.E+]+)$");
 
     /** The keys a node holds over all its replicas, from its /metrics. */
-    private static double entries(StoreProcesses nodes, int httpPort) {
+    private static double entries(ClusterProcesses nodes, int httpPort) {
         HttpResponse<String> r = nodes.tryGet(httpPort, "/metrics");
         if (r == null || r.statusCode() != 200) {
             return -1;

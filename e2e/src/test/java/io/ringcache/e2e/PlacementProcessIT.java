@@ -1,14 +1,9 @@
-package io.ringcache.node.process;
+package io.ringcache.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import io.ringcache.proto.v1.GetClusterStatusRequest;
 import io.ringcache.proto.v1.GetClusterStatusResponse;
-import io.ringcache.proto.v1.PlacementDriverGrpc;
-import io.ringcache.proto.v1.PlacementMember;
 import io.ringcache.proto.v1.ShardPlacement;
 import io.ringcache.proto.v1.StoreState;
 import io.ringcache.proto.v1.StoreStatus;
@@ -17,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,13 +25,13 @@ class PlacementProcessIT {
 
     @Test
     void repairRebalanceAndPdFailover() throws Exception {
-        try (StoreProcesses cluster = new StoreProcesses()) {
+        try (ClusterProcesses cluster = new ClusterProcesses()) {
             int[] pdGrpc = new int[3];
             StringBuilder peers = new StringBuilder();
             int[] pdRaft = new int[3];
             for (int i = 0; i < 3; i++) {
-                pdGrpc[i] = StoreProcesses.freePort();
-                pdRaft[i] = StoreProcesses.freePort();
+                pdGrpc[i] = ClusterProcesses.freePort();
+                pdRaft[i] = ClusterProcesses.freePort();
                 peers.append(i == 0 ? "" : ",").append("pd").append(i + 1).append("=127.0.0.1:").append(pdRaft[i])
                         .append("/127.0.0.1:").append(pdGrpc[i]);
             }
@@ -45,7 +39,7 @@ class PlacementProcessIT {
             for (int i = 0; i < 3; i++) {
                 cluster.startProgram("pd" + (i + 1), "ringcache-pd", "-id", "pd" + (i + 1),
                         "-grpc_addr", "127.0.0.1:" + pdGrpc[i], "-raft_addr", "127.0.0.1:" + pdRaft[i],
-                        "-http_addr", "127.0.0.1:" + StoreProcesses.freePort(), "-data_dir", "data",
+                        "-http_addr", "127.0.0.1:" + ClusterProcesses.freePort(), "-data_dir", "data",
                         "-peers", peers.toString(), "-shards", "8", "-down_after", "2s", "-repair_after", "6s",
                         "-auto_balance=false", "-election_timeout", "1000ms");
             }
@@ -53,7 +47,7 @@ class PlacementProcessIT {
             for (int i = 1; i <= 4; i++) {
                 startStore(cluster, "s" + i, pdList, http);
             }
-            try (Pd pd = new Pd(pdList)) {
+            try (PdProbe pd = new PdProbe(pdList)) {
                 cluster.await("every shard on 3 live stores", () -> fullyReplicated(pd.status(), List.of()));
 
                 for (int k = 0; k < KEYS; k++) {
@@ -87,7 +81,7 @@ class PlacementProcessIT {
                         .anyMatch(s -> s.getStore().getId().equals("s5") && s.getStore().getState() == StoreState.STORE_STATE_UP));
 
                 long rebalanceStart = System.nanoTime();
-                StoreProcesses.Result rebalance = cluster.run("ringctl", "--pd", pdList, "rebalance", "--timeout", "3m");
+                ClusterProcesses.Result rebalance = cluster.run("ringctl", "--pd", pdList, "rebalance", "--timeout", "3m");
                 System.out.printf("ringctl rebalance: exit %d after %.1f s%n%s", rebalance.exit(),
                         (System.nanoTime() - rebalanceStart) / 1e9, rebalance.out());
                 assertEquals(0, rebalance.exit(), rebalance.out() + rebalance.err());
@@ -105,21 +99,21 @@ class PlacementProcessIT {
                 assertAllKeys(cluster, http.get("s5"));
 
                 // The dead store holds nothing now: it can be removed for good.
-                StoreProcesses.Result remove = cluster.run("ringctl", "--pd", pdList, "remove-store", victim);
+                ClusterProcesses.Result remove = cluster.run("ringctl", "--pd", pdList, "remove-store", victim);
                 assertEquals(0, remove.exit(), remove.out() + remove.err());
             }
         }
     }
 
-    private static void startStore(StoreProcesses cluster, String id, String pdList, Map<String, Integer> http)
+    private static void startStore(ClusterProcesses cluster, String id, String pdList, Map<String, Integer> http)
             throws Exception {
-        int port = StoreProcesses.freePort();
+        int port = ClusterProcesses.freePort();
         http.put(id, port);
         cluster.start(id, "-node_id", id, "-http_addr", "127.0.0.1:" + port, "-raft_addr",
-                "127.0.0.1:" + StoreProcesses.freePort(), "-raft_dir", "data", "-pd", pdList, "-shard_memory_mb", "16");
+                "127.0.0.1:" + ClusterProcesses.freePort(), "-raft_dir", "data", "-pd", pdList, "-shard_memory_mb", "16");
     }
 
-    private static void assertAllKeys(StoreProcesses cluster, int port) {
+    private static void assertAllKeys(ClusterProcesses cluster, int port) {
         for (int k = 0; k < KEYS; k++) {
             int key = k;
             cluster.await("key" + k + " readable", () -> {
@@ -152,53 +146,5 @@ class PlacementProcessIT {
     private static String mostReplicas(GetClusterStatusResponse status) {
         return status.getStoresList().stream().max((a, b) -> Integer.compare(a.getReplicas(), b.getReplicas()))
                 .orElseThrow().getStore().getId();
-    }
-
-    /** A tiny PD client for the test's checks: asks each member until the leader answers. */
-    private static final class Pd implements AutoCloseable {
-        private final List<ManagedChannel> channels = new ArrayList<>();
-
-        Pd(String list) {
-            for (String a : list.split(",")) {
-                channels.add(ManagedChannelBuilder.forTarget(a).usePlaintext().build());
-            }
-        }
-
-        GetClusterStatusResponse status() {
-            for (ManagedChannel c : channels) {
-                try {
-                    GetClusterStatusResponse r = PlacementDriverGrpc.newBlockingStub(c).withDeadlineAfter(5, TimeUnit.SECONDS)
-                            .getClusterStatus(GetClusterStatusRequest.getDefaultInstance());
-                    if (!r.hasNotLeader()) {
-                        return r;
-                    }
-                } catch (RuntimeException e) {
-                    // that member is down or not ready; ask the next
-                }
-            }
-            return null;
-        }
-
-        String leaderIdOrEmpty() {
-            GetClusterStatusResponse r = status();
-            if (r == null) {
-                return "";
-            }
-            return r.getMembersList().stream().filter(PlacementMember::getLeader).map(PlacementMember::getId)
-                    .findFirst().orElse("");
-        }
-
-        String leaderId() {
-            String id = leaderIdOrEmpty();
-            if (id.isEmpty()) {
-                throw new AssertionError("no PD leader");
-            }
-            return id;
-        }
-
-        @Override
-        public void close() {
-            channels.forEach(ManagedChannel::shutdownNow);
-        }
     }
 }

@@ -1,0 +1,87 @@
+package io.ringcache.e2e;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.ringcache.proto.v1.GetClusterStatusRequest;
+import io.ringcache.proto.v1.GetClusterStatusResponse;
+import io.ringcache.proto.v1.PlacementDriverGrpc;
+import io.ringcache.proto.v1.PlacementMember;
+import io.ringcache.proto.v1.ShardPlacement;
+import io.ringcache.proto.v1.StoreStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The tests' window on the placement driver: asks each member until the leader answers. */
+final class PdProbe implements AutoCloseable {
+
+    private final List<ManagedChannel> channels = new ArrayList<>();
+
+    PdProbe(String list) {
+        for (String a : list.split(",")) {
+            channels.add(ManagedChannelBuilder.forTarget(a).usePlaintext().build());
+        }
+    }
+
+    /** The leader's view, or null when no member answers as leader. */
+    GetClusterStatusResponse status() {
+        for (ManagedChannel c : channels) {
+            try {
+                GetClusterStatusResponse r = PlacementDriverGrpc.newBlockingStub(c).withDeadlineAfter(5, TimeUnit.SECONDS)
+                        .getClusterStatus(GetClusterStatusRequest.getDefaultInstance());
+                if (!r.hasNotLeader()) {
+                    return r;
+                }
+            } catch (RuntimeException e) {
+                // that member is down or not ready; ask the next
+            }
+        }
+        return null;
+    }
+
+    String leaderIdOrEmpty() {
+        GetClusterStatusResponse r = status();
+        if (r == null) {
+            return "";
+        }
+        return r.getMembersList().stream().filter(PlacementMember::getLeader).map(PlacementMember::getId)
+                .findFirst().orElse("");
+    }
+
+    String leaderId() {
+        String id = leaderIdOrEmpty();
+        if (id.isEmpty()) {
+            throw new AssertionError("no PD leader");
+        }
+        return id;
+    }
+
+    /** Every shard has {@code replicas} voters, no learner, and a known leader. */
+    boolean settled(int replicas) {
+        GetClusterStatusResponse r = status();
+        if (r == null || r.getMap().getShardsCount() == 0) {
+            return false;
+        }
+        for (ShardPlacement s : r.getMap().getShardsList()) {
+            if (s.getReplicasCount() != replicas || s.getLearnersCount() > 0 || s.getLeader().isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The UP store leading the most shards. */
+    String storeLeadingMostShards() {
+        return status().getStoresList().stream().max((a, b) -> Integer.compare(a.getLeaders(), b.getLeaders()))
+                .map(StoreStatus::getStore).orElseThrow().getId();
+    }
+
+    ShardPlacement shard(int id) {
+        return status().getMap().getShardsList().stream().filter(s -> s.getShardId() == id).findFirst().orElseThrow();
+    }
+
+    @Override
+    public void close() {
+        channels.forEach(ManagedChannel::shutdownNow);
+    }
+}

@@ -1,0 +1,285 @@
+package io.ringcache.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ringcache.client.CasResult;
+import io.ringcache.client.ReadOptions;
+import io.ringcache.client.RingcacheClient;
+import io.ringcache.client.RingcacheException;
+import io.ringcache.client.Versioned;
+import io.ringcache.client.adapter.grpc.GrpcRingcacheClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The SDK against a real cluster (one placement driver, three stores, started by the launchers):
+ * every operation, TTL expiry, CAS races between clients, routing through placement changes, and
+ * failover under load with every acknowledged write read back.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SdkProcessIT {
+
+    private ClusterProcesses cluster;
+    private String pd;
+    private final Map<String, Integer> http = new ConcurrentHashMap<>();
+    private RingcacheClient client;
+    private PdProbe probe;
+
+    @BeforeAll
+    void start() throws Exception {
+        cluster = new ClusterProcesses();
+        int pdPort = ClusterProcesses.freePort();
+        pd = "127.0.0.1:" + pdPort;
+        cluster.startProgram("pd1", "ringcache-pd", "-grpc_addr", pd, "-raft_addr", "127.0.0.1:" + ClusterProcesses.freePort(),
+                "-http_addr", "127.0.0.1:" + ClusterProcesses.freePort(), "-data_dir", "data", "-shards", "6",
+                "-down_after", "2s", "-repair_after", "8s", "-election_timeout", "1000ms");
+        for (int i = 1; i <= 3; i++) {
+            startStore("s" + i);
+        }
+        client = RingcacheClient.builder().placementDriver(pd).requestTimeout(Duration.ofSeconds(15)).build();
+        probe = new PdProbe(pd);
+        cluster.await("every shard with 3 replicas and a leader", () -> probe.settled(3));
+    }
+
+    private void startStore(String id) throws Exception {
+        int port = ClusterProcesses.freePort();
+        http.put(id, port);
+        cluster.start(id, "-node_id", id, "-http_addr", "127.0.0.1:" + port, "-raft_addr",
+                "127.0.0.1:" + ClusterProcesses.freePort(), "-raft_dir", "data", "-pd", pd, "-shard_memory_mb", "16");
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (client != null) {
+            client.close();
+        }
+        if (probe != null) {
+            probe.close();
+        }
+        cluster.close();
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    @Order(1)
+    void everyOperation() {
+        long v1 = client.put("user:1", "ada");
+        Versioned got = client.get("user:1").orElseThrow();
+        assertEquals("ada", got.asString());
+        assertEquals(v1, got.version());
+        long v2 = client.put("user:1", "grace");
+        assertTrue(v2 > v1, "versions grow");
+
+        CasResult stale = client.compareAndSet("user:1", v1, "linus");
+        assertFalse(stale.succeeded());
+        assertEquals("grace", stale.current().orElseThrow().asString());
+        CasResult won = client.compareAndSet("user:1", v2, "linus");
+        assertTrue(won.succeeded());
+        assertTrue(client.compareAndSetValue(b("user:1"), b("linus"), b("ken")).succeeded());
+        assertFalse(client.compareAndSetValue(b("user:1"), b("linus"), b("x")).succeeded());
+
+        assertTrue(client.putIfAbsent("user:2", "barbara", Duration.ZERO).succeeded());
+        CasResult again = client.putIfAbsent("user:2", "other", Duration.ZERO);
+        assertFalse(again.succeeded());
+        assertEquals("barbara", again.current().orElseThrow().asString());
+
+        assertTrue(client.delete("user:2"));
+        assertFalse(client.delete("user:2"));
+        assertTrue(client.get("user:2").isEmpty());
+        assertFalse(client.touch("user:2", Duration.ofSeconds(5)));
+
+        assertEquals("ken", client.get("user:1", ReadOptions.follower()).orElseThrow().asString());
+        assertEquals("ken", client.get("user:1", ReadOptions.stale(Duration.ofSeconds(5))).orElseThrow().asString());
+
+        Map<String, String> many = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 50; i++) {
+            many.put("bulk:" + i, "value " + i);
+        }
+        client.putAllStrings(many, Duration.ZERO);
+        List<String> keys = new ArrayList<>(many.keySet());
+        keys.add("bulk:absent");
+        Map<String, String> read = client.getAllStrings(keys);
+        assertEquals(many, read);
+    }
+
+    @Test
+    @Order(2)
+    void ttlExpiryAndTouch() {
+        client.put("session:a", "x", Duration.ofMillis(1500));
+        client.put("session:b", "y", Duration.ofMillis(1500));
+        assertTrue(client.touch("session:b", Duration.ZERO), "touch removes the expiry");
+        Versioned a = client.get("session:a").orElseThrow();
+        assertTrue(a.expiresAtMillis() > System.currentTimeMillis() - 60_000);
+        cluster.await("session:a to expire", () -> client.get("session:a").isEmpty());
+        assertEquals("y", client.get("session:b").orElseThrow().asString());
+    }
+
+    @Test
+    @Order(3)
+    void badInputIsATypedErrorAndChangesNothing() {
+        RingcacheException.Rejected empty = assertThrows(RingcacheException.Rejected.class, () -> client.put(new byte[0], b("v")));
+        assertEquals("INVALID_ARGUMENT", empty.reason());
+        RingcacheException.Rejected big = assertThrows(RingcacheException.Rejected.class,
+                () -> client.put(b("big"), new byte[2 << 20]));
+        assertEquals("VALUE_TOO_LARGE", big.reason());
+        assertTrue(big.shardId() >= 0);
+        assertThrows(RingcacheException.Rejected.class, () -> client.put(b("k"), b("v"), Duration.ofSeconds(-1)));
+        assertTrue(client.get("big").isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> RingcacheClient.builder().placementDriver("nonsense"));
+    }
+
+    @Test
+    @Order(4)
+    void casRacesBetweenClientsLoseNoIncrement() throws Exception {
+        int clients = 4;
+        int increments = 25;
+        client.put("counter", "0");
+        List<RingcacheClient> racers = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<java.util.concurrent.Future<Integer>> done = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                RingcacheClient racer = RingcacheClient.builder().placementDriver(pd).build();
+                racers.add(racer);
+                done.add(pool.submit(() -> {
+                    int conflicts = 0;
+                    for (int i = 0; i < increments; i++) {
+                        while (true) {
+                            Versioned cur = racer.get("counter").orElseThrow();
+                            int next = Integer.parseInt(cur.asString()) + 1;
+                            if (racer.compareAndSet("counter", cur.version(), Integer.toString(next)).succeeded()) {
+                                break;
+                            }
+                            conflicts++;
+                        }
+                    }
+                    return conflicts;
+                }));
+            }
+            int conflicts = 0;
+            for (var f : done) {
+                conflicts += f.get(120, TimeUnit.SECONDS);
+            }
+            assertEquals(Integer.toString(clients * increments), client.get("counter").orElseThrow().asString());
+            System.out.println("CAS race: " + clients + " clients x " + increments + " increments, " + conflicts + " conflicts, none lost");
+        } finally {
+            pool.shutdownNow();
+            racers.forEach(RingcacheClient::close);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void routingFollowsLeaderTransfersAndRebalance() throws Exception {
+        long epochBefore = ((GrpcRingcacheClient) client).mapEpoch();
+        // Move one leadership by hand, then add a fourth store and rebalance while the client keeps using the old routes.
+        var shard0 = probe.shard(0);
+        String to = shard0.getReplicasList().stream().filter(r -> !r.equals(shard0.getLeader())).findFirst().orElseThrow();
+        var moved = cluster.run("ringctl", "--pd", pd, "transfer-leader", "0", to, "--wait");
+        assertEquals(0, moved.exit(), moved.out() + moved.err());
+        for (int i = 0; i < 200; i++) {
+            client.put("route:" + i, "v" + i);
+        }
+        startStore("s4");
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong ops = new AtomicLong();
+        Thread load = new Thread(() -> {
+            int i = 0;
+            while (!stop.get()) {
+                String k = "route:" + (i++ % 200);
+                assertEquals(k.replace("route:", "v"), client.get(k).orElseThrow().asString());
+                ops.incrementAndGet();
+            }
+        });
+        load.start();
+        cluster.await("s4 registered", () -> probe.status().getStoresList().stream()
+                .anyMatch(st -> st.getStore().getId().equals("s4")));
+        var rebalance = cluster.run("ringctl", "--pd", pd, "rebalance", "--timeout", "3m");
+        stop.set(true);
+        load.join(30_000);
+        assertEquals(0, rebalance.exit(), rebalance.out() + rebalance.err());
+        assertTrue(((GrpcRingcacheClient) client).mapEpoch() > epochBefore, "the client followed the new epochs");
+        System.out.println("routing: " + ops.get() + " reads during the transfer and rebalance, all correct");
+        for (int i = 0; i < 200; i++) {
+            assertEquals("v" + i, client.get("route:" + i).orElseThrow().asString());
+        }
+    }
+
+    @Test
+    @Order(6)
+    void failoverUnderLoadLosesNoAcknowledgedWrite() throws Exception {
+        Map<String, String> acked = new ConcurrentHashMap<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong lastSuccess = new AtomicLong(System.nanoTime());
+        AtomicLong longestPause = new AtomicLong();
+        AtomicLong failures = new AtomicLong();
+        int writers = 8;
+        CountDownLatch started = new CountDownLatch(writers);
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        for (int w = 0; w < writers; w++) {
+            int id = w;
+            pool.submit(() -> {
+                started.countDown();
+                for (int i = 0; !stop.get(); i++) {
+                    String k = "fo:" + id + ":" + i;
+                    try {
+                        client.put(k, "v" + i);
+                        acked.put(k, "v" + i);
+                        long now = System.nanoTime();
+                        long prev = lastSuccess.getAndSet(now);
+                        longestPause.accumulateAndGet(now - prev, Math::max);
+                        Optional<Versioned> back = client.get(k);
+                        assertEquals("v" + i, back.orElseThrow().asString());
+                    } catch (RingcacheException e) {
+                        failures.incrementAndGet();
+                    }
+                }
+                return null;
+            });
+        }
+        started.await();
+        cluster.await("some writes before the kill", () -> acked.size() > 200);
+        String victim = probe.storeLeadingMostShards();
+        long killAt = System.nanoTime();
+        cluster.kill(victim);
+        long ackedAtKill = acked.size();
+        cluster.await("writes to continue after the kill", () -> acked.size() > ackedAtKill + 500);
+        stop.set(true);
+        pool.shutdown();
+        assertTrue(pool.awaitTermination(60, TimeUnit.SECONDS));
+        System.out.printf("failover: killed %s; longest gap between acknowledged writes %.2f s; %d acknowledged, "
+                        + "%d calls failed (typed, within the 15 s deadline); continued %.1f s after the kill%n",
+                victim, longestPause.get() / 1e9, acked.size(), failures.get(), (System.nanoTime() - killAt) / 1e9);
+        assertTrue(longestPause.get() < TimeUnit.SECONDS.toNanos(15), "the pause is bounded by the deadline");
+        for (var e : acked.entrySet()) {
+            assertArrayEquals(b(e.getValue()), client.get(e.getKey()).orElseThrow(
+                    () -> new AssertionError("acknowledged write " + e.getKey() + " lost")).value());
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.ringcache.client;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.ringcache.client.adapter.grpc.GrpcRingcacheClient;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Configures and connects a {@link RingcacheClient}. */
+public final class RingcacheClientBuilder {
+
+    private final List<String> placementDrivers = new ArrayList<>();
+    private Duration requestTimeout = Duration.ofSeconds(5);
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private MeterRegistry meters = new SimpleMeterRegistry();
+    private long clientId = new SecureRandom().nextLong() & Long.MAX_VALUE | 1;
+    private boolean coalescing = true;
+
+    RingcacheClientBuilder() {
+    }
+
+    /** Placement driver members' gRPC addresses (host:port); any one is enough, more survive its loss. */
+    public RingcacheClientBuilder placementDriver(String... addresses) {
+        for (String a : addresses) {
+            for (String part : a.split(",")) {
+                String p = part.trim();
+                if (!p.matches("[^:\\s]+:\\d{1,5}")) {
+                    throw new IllegalArgumentException("placement driver address must be host:port, not '" + p + "'");
+                }
+                placementDrivers.add(p);
+            }
+        }
+        return this;
+    }
+
+    /** The deadline of each call, retries included (default 5 s); a call never takes longer. */
+    public RingcacheClientBuilder requestTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("the request timeout must be positive");
+        }
+        this.requestTimeout = timeout;
+        return this;
+    }
+
+    /** How long {@link #build()} waits for the first partition map (default 10 s). */
+    public RingcacheClientBuilder connectTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("the connect timeout must be positive");
+        }
+        this.connectTimeout = timeout;
+        return this;
+    }
+
+    /** Where the client's meters go (default: a private in-memory registry). */
+    public RingcacheClientBuilder meterRegistry(MeterRegistry registry) {
+        this.meters = registry;
+        return this;
+    }
+
+    /**
+     * This client's id in the shards' retry tables (default: random). Two live clients must not
+     * share one; a restarted client should take a new one.
+     */
+    public RingcacheClientBuilder clientId(long id) {
+        if (id == 0) {
+            throw new IllegalArgumentException("client id 0 means 'no id'; pick another");
+        }
+        this.clientId = id;
+        return this;
+    }
+
+    /** Whether concurrent gets and puts to one store are coalesced into batch calls (default true). */
+    public RingcacheClientBuilder coalescing(boolean on) {
+        this.coalescing = on;
+        return this;
+    }
+
+    /**
+     * Connects: fetches the partition map from a placement driver member.
+     *
+     * @throws RingcacheException.Unavailable when no member answers within the connect timeout
+     */
+    public RingcacheClient build() {
+        if (placementDrivers.isEmpty()) {
+            throw new IllegalArgumentException("name at least one placement driver address");
+        }
+        return GrpcRingcacheClient.connect(List.copyOf(placementDrivers), requestTimeout, connectTimeout, meters,
+                clientId, coalescing);
+    }
+}

@@ -1,0 +1,432 @@
+package io.ringcache.client.adapter.grpc;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
+import com.google.protobuf.ByteString;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.ringcache.client.CasResult;
+import io.ringcache.client.ReadOptions;
+import io.ringcache.client.RingcacheClient;
+import io.ringcache.client.RingcacheException;
+import io.ringcache.client.Versioned;
+import io.ringcache.client.adapter.metrics.ClientMetrics;
+import io.ringcache.client.core.KeyGroups;
+import io.ringcache.client.core.RouteTable;
+import io.ringcache.proto.v1.BatchGetRequest;
+import io.ringcache.proto.v1.BatchPutRequest;
+import io.ringcache.proto.v1.CompareAndSetRequest;
+import io.ringcache.proto.v1.CompareAndSetResponse;
+import io.ringcache.proto.v1.DeleteRequest;
+import io.ringcache.proto.v1.Error;
+import io.ringcache.proto.v1.GetRequest;
+import io.ringcache.proto.v1.GetResponse;
+import io.ringcache.proto.v1.KeyValueWrite;
+import io.ringcache.proto.v1.KvGrpc;
+import io.ringcache.proto.v1.PutResponse;
+import io.ringcache.proto.v1.ReadConsistency;
+import io.ringcache.proto.v1.RequestHeader;
+import io.ringcache.proto.v1.TouchRequest;
+import io.ringcache.proto.v1.VersionedValue;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * The SDK over gRPC: one channel per store, requests routed by the partition map straight to
+ * the shard's leader (or any replica for follower and stale reads) through {@link ShardCalls},
+ * single gets and puts coalesced per store ({@link ReadLane}, {@link WriteLane}), writes tagged
+ * with this client's id and a sequence number that every retry of the write reuses.
+ */
+public final class GrpcRingcacheClient implements RingcacheClient {
+
+    private final ClientChannels channels = new ClientChannels();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ringcache-client-timer");
+        t.setDaemon(true);
+        return t;
+    });
+    private final long requestTimeoutNanos;
+    private final long clientId;
+    private final boolean coalescing;
+    private final AtomicLong sequences = new AtomicLong();
+    private final ClientMetrics metrics;
+    private final PlacementWatcher watcher;
+    private final ShardCalls calls;
+    private final Resender resender;
+    private final Map<String, ReadLane> readLanes = new ConcurrentHashMap<>();
+    private final Map<String, WriteLane> writeLanes = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private GrpcRingcacheClient(List<String> pds, Duration requestTimeout, MeterRegistry meters, long clientId,
+                                boolean coalescing) {
+        this.requestTimeoutNanos = requestTimeout.toNanos();
+        this.clientId = clientId;
+        this.coalescing = coalescing;
+        this.metrics = new ClientMetrics(meters);
+        this.watcher = new PlacementWatcher(pds, channels, timer, metrics::refresh);
+        this.calls = new ShardCalls(watcher, timer, metrics::retry);
+        this.resender = new Resender(watcher, this::stub, timer, metrics::retry);
+    }
+
+    public static GrpcRingcacheClient connect(List<String> pds, Duration requestTimeout, Duration connectTimeout,
+                                              MeterRegistry meters, long clientId, boolean coalescing) {
+        GrpcRingcacheClient c = new GrpcRingcacheClient(pds, requestTimeout, meters, clientId, coalescing);
+        try {
+            c.watcher.start(connectTimeout.toMillis());
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    /** The partition-map epoch this client routes with (for tests and diagnostics). */
+    public long mapEpoch() {
+        return watcher.table().epoch();
+    }
+
+    // ---- reads ----
+
+    @Override
+    public CompletableFuture<Optional<Versioned>> getAsync(byte[] key, ReadOptions options) {
+        return timed("get", () -> {
+            checkKey(key);
+            int shard = watcher.table().shardOf(key);
+            ShardCalls.Routing routing = options.consistency() == ReadOptions.Consistency.LINEARIZABLE
+                    ? ShardCalls.Routing.LEADER : ShardCalls.Routing.ANY_REPLICA;
+            ByteString k = ByteString.copyFrom(key);
+            return calls.run(shard, routing, deadline(), "get of shard " + shard, t -> {
+                RequestHeader h = readHeader(t, options);
+                GetRequest request = GetRequest.newBuilder().setHeader(h).setKey(k).build();
+                CompletableFuture<GetResponse> sent = coalescing
+                        ? readLane(t.address(), h).submit(request, t.deadlineNanos())
+                        : listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS).get(request));
+                return sent.thenApply(r -> r.hasError() ? ShardCalls.Outcome.failed(WireErrors.of(shard, r.getError()))
+                        : ShardCalls.Outcome.ok(value(r.getFound(), r.getValue())));
+            });
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<Optional<Versioned>>> getAllAsync(List<byte[]> keys, ReadOptions options) {
+        return timed("get_all", () -> {
+            keys.forEach(GrpcRingcacheClient::checkKey);
+            List<Optional<Versioned>> out = new ArrayList<>(java.util.Collections.nCopies(keys.size(), Optional.empty()));
+            List<CompletableFuture<Void>> parts = new ArrayList<>();
+            long deadline = deadline();
+            ShardCalls.Routing routing = options.consistency() == ReadOptions.Consistency.LINEARIZABLE
+                    ? ShardCalls.Routing.LEADER : ShardCalls.Routing.ANY_REPLICA;
+            for (var part : KeyGroups.byShard(watcher.table(), keys).entrySet()) {
+                int shard = part.getKey();
+                List<Integer> at = part.getValue();
+                parts.add(calls.run(shard, routing, deadline, "get of " + at.size() + " keys in shard " + shard, t -> {
+                    BatchGetRequest.Builder r = BatchGetRequest.newBuilder().setHeader(readHeader(t, options));
+                    at.forEach(i -> r.addKeys(ByteString.copyFrom(keys.get(i))));
+                    return listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS)
+                            .batchGet(r.build())).thenApply(resp -> {
+                                for (GetResponse g : resp.getResultsList()) {
+                                    if (g.hasError()) {
+                                        return ShardCalls.Outcome.<List<Optional<Versioned>>>failed(WireErrors.of(shard, g.getError()));
+                                    }
+                                }
+                                List<Optional<Versioned>> values = new ArrayList<>();
+                                resp.getResultsList().forEach(g -> values.add(value(g.getFound(), g.getValue())));
+                                return ShardCalls.Outcome.ok(values);
+                            });
+                }).thenAccept(values -> {
+                    for (int i = 0; i < at.size(); i++) {
+                        out.set(at.get(i), values.get(i));
+                    }
+                }));
+            }
+            return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> out);
+        });
+    }
+
+    // ---- writes ----
+
+    @Override
+    public CompletableFuture<Long> putAsync(byte[] key, byte[] value, Duration ttl) {
+        return timed("put", () -> {
+            checkKey(key);
+            checkValue(value);
+            KeyValueWrite write = KeyValueWrite.newBuilder().setKey(ByteString.copyFrom(key))
+                    .setValue(ByteString.copyFrom(value)).setTtlMs(ttlMillis(ttl)).build();
+            int shard = watcher.table().shardOf(key);
+            if (!coalescing) {
+                return putAll(List.of(write), shard, deadline()).thenApply(v -> v.get(0));
+            }
+            return calls.run(shard, ShardCalls.Routing.LEADER, deadline(), "put in shard " + shard, t ->
+                    writeLane(t.address(), t.forward()).submit(write, t.epoch(), t.deadlineNanos())
+                            .thenApply(r -> r.hasError() ? ShardCalls.Outcome.<Long>failed(WireErrors.of(shard, r.getError()))
+                                    : ShardCalls.Outcome.ok(r.getVersion())));
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<Long>> putAllAsync(List<Map.Entry<byte[], byte[]>> entries, Duration ttl) {
+        return timed("put_all", () -> {
+            List<byte[]> keys = new ArrayList<>();
+            for (Map.Entry<byte[], byte[]> e : entries) {
+                checkKey(e.getKey());
+                checkValue(e.getValue());
+                keys.add(e.getKey());
+            }
+            long ttlMs = ttlMillis(ttl);
+            long deadline = deadline();
+            List<Long> out = new ArrayList<>(java.util.Collections.nCopies(entries.size(), 0L));
+            List<CompletableFuture<Void>> parts = new ArrayList<>();
+            for (var part : KeyGroups.byShard(watcher.table(), keys).entrySet()) {
+                List<KeyValueWrite> writes = new ArrayList<>();
+                for (int i : part.getValue()) {
+                    writes.add(KeyValueWrite.newBuilder().setKey(ByteString.copyFrom(entries.get(i).getKey()))
+                            .setValue(ByteString.copyFrom(entries.get(i).getValue())).setTtlMs(ttlMs).build());
+                }
+                parts.add(putAll(writes, part.getKey(), deadline).thenAccept(versions -> {
+                    for (int i = 0; i < versions.size(); i++) {
+                        out.set(part.getValue().get(i), versions.get(i));
+                    }
+                }));
+            }
+            return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> out);
+        });
+    }
+
+    /** One shard's writes as one atomic BatchPut, with one sequence number for all its attempts. */
+    private CompletableFuture<List<Long>> putAll(List<KeyValueWrite> writes, int shard, long deadline) {
+        long seq = sequences.incrementAndGet();
+        return calls.run(shard, ShardCalls.Routing.LEADER, deadline, "put of " + writes.size() + " keys in shard " + shard, t -> {
+            BatchPutRequest request = BatchPutRequest.newBuilder().setHeader(writeHeader(t, seq)).addAllEntries(writes).build();
+            return resender.send(t.address(), stub(t.address()), request, t.deadlineNanos()).thenApply(resp -> {
+                List<Long> versions = new ArrayList<>();
+                for (PutResponse r : resp.getResultsList()) {
+                    if (r.hasError()) {
+                        return ShardCalls.Outcome.<List<Long>>failed(WireErrors.of(shard, r.getError()));
+                    }
+                    versions.add(r.getVersion());
+                }
+                return ShardCalls.Outcome.ok(versions);
+            });
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> deleteAsync(byte[] key) {
+        return timed("delete", () -> {
+            checkKey(key);
+            int shard = watcher.table().shardOf(key);
+            long seq = sequences.incrementAndGet();
+            ByteString k = ByteString.copyFrom(key);
+            return calls.run(shard, ShardCalls.Routing.LEADER, deadline(), "delete in shard " + shard, t ->
+                    listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS)
+                            .delete(DeleteRequest.newBuilder().setHeader(writeHeader(t, seq)).setKey(k).build()))
+                            .thenApply(r -> outcome(shard, r.hasError() ? r.getError() : null, r.getDeleted())));
+        });
+    }
+
+    @Override
+    public CompletableFuture<CasResult> compareAndSetAsync(byte[] key, long expectedVersion, byte[] newValue, Duration ttl) {
+        return cas("compare_and_set", key, newValue, ttl, b -> b.setExpectedVersion(expectedVersion));
+    }
+
+    @Override
+    public CompletableFuture<CasResult> compareAndSetValueAsync(byte[] key, byte[] expectedValue, byte[] newValue,
+                                                                Duration ttl) {
+        if (expectedValue == null) {
+            return CompletableFuture.failedFuture(invalid("the expected value must not be null"));
+        }
+        return cas("compare_and_set", key, newValue, ttl, b -> b.setExpectedValue(ByteString.copyFrom(expectedValue)));
+    }
+
+    @Override
+    public CompletableFuture<CasResult> putIfAbsentAsync(byte[] key, byte[] value, Duration ttl) {
+        return cas("put_if_absent", key, value, ttl, b -> b.setExpectAbsent(true));
+    }
+
+    private CompletableFuture<CasResult> cas(String op, byte[] key, byte[] newValue, Duration ttl,
+                                             Function<CompareAndSetRequest.Builder, CompareAndSetRequest.Builder> expect) {
+        return timed(op, () -> {
+            checkKey(key);
+            checkValue(newValue);
+            int shard = watcher.table().shardOf(key);
+            long seq = sequences.incrementAndGet();
+            CompareAndSetRequest.Builder base = expect.apply(CompareAndSetRequest.newBuilder()
+                    .setKey(ByteString.copyFrom(key)).setNewValue(ByteString.copyFrom(newValue)).setTtlMs(ttlMillis(ttl)));
+            return calls.run(shard, ShardCalls.Routing.LEADER, deadline(), op + " in shard " + shard, t ->
+                    listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS)
+                            .compareAndSet(base.clone().setHeader(writeHeader(t, seq)).build()))
+                            .thenApply(r -> outcome(shard, r.hasError() ? r.getError() : null, cas(r))));
+        });
+    }
+
+    private static CasResult cas(CompareAndSetResponse r) {
+        return r.getSucceeded() ? new CasResult(true, r.getVersion(), Optional.empty())
+                : new CasResult(false, 0, value(r.getFound(), r.getCurrent()));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> touchAsync(byte[] key, Duration ttl) {
+        return timed("touch", () -> {
+            checkKey(key);
+            int shard = watcher.table().shardOf(key);
+            long seq = sequences.incrementAndGet();
+            ByteString k = ByteString.copyFrom(key);
+            long ttlMs = ttlMillis(ttl);
+            return calls.run(shard, ShardCalls.Routing.LEADER, deadline(), "touch in shard " + shard, t ->
+                    listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS)
+                            .touch(TouchRequest.newBuilder().setHeader(writeHeader(t, seq)).setKey(k).setTtlMs(ttlMs).build()))
+                            .thenApply(r -> outcome(shard, r.hasError() ? r.getError() : null, r.getFound())));
+        });
+    }
+
+    // ---- plumbing ----
+
+    private interface Op<T> {
+        CompletableFuture<T> start();
+    }
+
+    /** Runs an operation, timing it and turning argument errors into failed futures. */
+    private <T> CompletableFuture<T> timed(String op, Op<T> body) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new RingcacheException.Closed());
+        }
+        long start = System.nanoTime();
+        CompletableFuture<T> f;
+        try {
+            f = body.start();
+        } catch (RingcacheException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        return f.whenComplete((v, e) -> metrics.record(op, e == null ? "ok" : kind(e), System.nanoTime() - start));
+    }
+
+    private static String kind(Throwable e) {
+        Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        return c instanceof RingcacheException ? c.getClass().getSimpleName().toLowerCase() : "error";
+    }
+
+    private static <T> ShardCalls.Outcome<T> outcome(int shard, Error error, T value) {
+        return error != null ? ShardCalls.Outcome.failed(WireErrors.of(shard, error)) : ShardCalls.Outcome.ok(value);
+    }
+
+    private static Optional<Versioned> value(boolean found, VersionedValue v) {
+        return found ? Optional.of(new Versioned(v.getValue().toByteArray(), v.getVersion(), v.getExpiresAtUnixMs()))
+                : Optional.empty();
+    }
+
+    private RequestHeader readHeader(ShardCalls.Target t, ReadOptions options) {
+        RequestHeader.Builder h = RequestHeader.newBuilder().setEpoch(t.epoch()).setForward(t.forward());
+        switch (options.consistency()) {
+            case FOLLOWER:
+                h.setConsistency(ReadConsistency.READ_CONSISTENCY_FOLLOWER);
+                break;
+            case STALE:
+                h.setConsistency(ReadConsistency.READ_CONSISTENCY_STALE)
+                        .setMaxStalenessMs((int) Math.min(Integer.MAX_VALUE, options.maxStaleness().toMillis()));
+                break;
+            default:
+                break;
+        }
+        return h.build();
+    }
+
+    private RequestHeader writeHeader(ShardCalls.Target t, long seq) {
+        return RequestHeader.newBuilder().setEpoch(t.epoch()).setForward(t.forward()).setClientId(clientId)
+                .setSequence(seq).build();
+    }
+
+    private ReadLane readLane(String address, RequestHeader h) {
+        String key = address + "|" + h.getConsistency().getNumber() + "|" + h.getMaxStalenessMs() + "|" + h.getForward();
+        RequestHeader shape = h.toBuilder().clearEpoch().build();
+        return readLanes.computeIfAbsent(key, k -> new ReadLane(stub(address), shape));
+    }
+
+    private WriteLane writeLane(String address, boolean forward) {
+        return writeLanes.computeIfAbsent(address + "|" + forward, k -> new WriteLane(address,
+                stub(address), clientId, sequences::incrementAndGet, forward ? this::forwarded : resender));
+    }
+
+    /** A lane for forwarded writes sets the flag on each batch before handing it to the resender. */
+    private CompletableFuture<io.ringcache.proto.v1.BatchPutResponse> forwarded(String address, KvGrpc.KvFutureStub stub,
+                                                                               BatchPutRequest r, long deadline) {
+        return resender.send(address, stub, r.toBuilder().setHeader(r.getHeader().toBuilder().setForward(true)).build(),
+                deadline);
+    }
+
+    private KvGrpc.KvFutureStub stub(String address) {
+        return KvGrpc.newFutureStub(channels.to(address));
+    }
+
+    private static <T> CompletableFuture<T> listen(ListenableFuture<T> f) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        Futures.addCallback(f, new FutureCallback<>() {
+            @Override
+            public void onSuccess(T v) {
+                out.complete(v);
+            }
+
+            @Override
+            public void onFailure(Throwable t) {
+                out.completeExceptionally(t);
+            }
+        }, MoreExecutors.directExecutor());
+        return out;
+    }
+
+    private long deadline() {
+        return System.nanoTime() + requestTimeoutNanos;
+    }
+
+    private static long ttlMillis(Duration ttl) {
+        if (ttl == null || ttl.isNegative()) {
+            throw invalid("the time to live must be zero (no expiry) or positive");
+        }
+        return ttl.toMillis();
+    }
+
+    private static void checkKey(byte[] key) {
+        if (key == null || key.length == 0) {
+            throw invalid("a key must not be null or empty");
+        }
+    }
+
+    private static void checkValue(byte[] value) {
+        if (value == null) {
+            throw invalid("a value must not be null");
+        }
+    }
+
+    private static RingcacheException invalid(String message) {
+        return new RingcacheException.Rejected(-1, "INVALID_ARGUMENT", message);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        watcher.close();
+        timer.shutdownNow();
+        channels.close();
+    }
+
+    @Override
+    public String toString() {
+        RouteTable t = watcher.table();
+        return "RingcacheClient{client " + Long.toHexString(clientId) + ", map epoch " + (t == null ? 0 : t.epoch())
+                + ", " + Arrays.toString(new int[] {readLanes.size(), writeLanes.size()}) + " lanes}";
+    }
+}

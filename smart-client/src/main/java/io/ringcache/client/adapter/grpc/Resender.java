@@ -1,0 +1,103 @@
+package io.ringcache.client.adapter.grpc;
+
+import io.ringcache.client.core.Backoff;
+import io.ringcache.client.core.RouteTable;
+import io.ringcache.proto.v1.BatchPutRequest;
+import io.ringcache.proto.v1.BatchPutResponse;
+import io.ringcache.proto.v1.KvGrpc;
+import io.ringcache.proto.v1.PutResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Re-sends an identical BatchPut (same client id and sequence) while its outcome is ambiguous:
+ * no reply, or a part the store could not serve or forward (Unavailable). Re-sends go, with
+ * {@code forward} set, to the first store again and then to other live stores, so any of them
+ * proxies each shard's part to its leader; a part that did apply is answered from that shard's
+ * session table, so nothing applies twice. Parts refused outright (NotLeader, StaleEpoch) are
+ * not ambiguous and come back as they are.
+ */
+final class Resender implements WriteLane.BatchResender {
+
+    private final PlacementWatcher watcher;
+    private final Function<String, KvGrpc.KvFutureStub> stubs;
+    private final ScheduledExecutorService timer;
+    private final Runnable onRetry;
+    private final Backoff backoff = new Backoff(20, 1_000, () -> ThreadLocalRandom.current().nextDouble());
+
+    Resender(PlacementWatcher watcher, Function<String, KvGrpc.KvFutureStub> stubs, ScheduledExecutorService timer,
+             Runnable onRetry) {
+        this.watcher = watcher;
+        this.stubs = stubs;
+        this.timer = timer;
+        this.onRetry = onRetry;
+    }
+
+    @Override
+    public CompletableFuture<BatchPutResponse> send(String address, KvGrpc.KvFutureStub stub, BatchPutRequest request,
+                                                     long deadlineNanos) {
+        CompletableFuture<BatchPutResponse> out = new CompletableFuture<>();
+        attempt(address, stub, request, deadlineNanos, 1, null, null, out);
+        return out;
+    }
+
+    private void attempt(String address, KvGrpc.KvFutureStub stub, BatchPutRequest request, long deadlineNanos,
+                         int n, BatchPutResponse lastReply, Throwable lastError, CompletableFuture<BatchPutResponse> out) {
+        if (System.nanoTime() >= deadlineNanos) {
+            if (lastReply != null) {
+                out.complete(lastReply);
+            } else {
+                out.completeExceptionally(lastError != null ? lastError : new IllegalStateException("deadline passed"));
+            }
+            return;
+        }
+        WriteLane.call(stub, request, deadlineNanos).whenComplete((reply, error) -> {
+            if (error == null && !ambiguous(reply)) {
+                out.complete(reply);
+                return;
+            }
+            onRetry.run();
+            watcher.refresh();
+            String next = nextStore(address, n);
+            BatchPutRequest forwarded = request.toBuilder().setHeader(request.getHeader().toBuilder().setForward(true)).build();
+            long remaining = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+            try {
+                timer.schedule(() -> attempt(next, stubs.apply(next), forwarded, deadlineNanos, n + 1, reply != null ? reply : lastReply,
+                        error != null ? error : lastError, out), backoff.delayMillis(n, Math.max(0, remaining)), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                out.completeExceptionally(e);
+            }
+        });
+    }
+
+    private static boolean ambiguous(BatchPutResponse reply) {
+        for (PutResponse r : reply.getResultsList()) {
+            if (r.hasError() && r.getError().hasUnavailable()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The same store once more, then the other live stores in turn. */
+    private String nextStore(String first, int n) {
+        RouteTable t = watcher.table();
+        List<String> others = new ArrayList<>();
+        for (RouteTable.StoreRoute s : t.stores().values()) {
+            if (s.up() && !s.grpcAddress().isEmpty() && !s.grpcAddress().equals(first)) {
+                others.add(s.grpcAddress());
+            }
+        }
+        others.sort(String::compareTo);
+        if (n == 1 || others.isEmpty()) {
+            return first;
+        }
+        return others.get((n - 2) % others.size());
+    }
+}

@@ -1,0 +1,45 @@
+package io.ringcache.client.core;
+
+/**
+ * Why one attempt failed, in the client's terms (the adapter converts wire errors into these),
+ * and what the retry loop does about it.
+ */
+public sealed interface Failure {
+
+    /** Whether retrying can help (the loop still stops at the deadline). */
+    boolean retryable();
+
+    /** The store does not lead the shard; it may name the leader. Retry at once at the leader. */
+    record NotLeader(int shardId, String leaderStoreId, String leaderAddress) implements Failure {
+        public boolean retryable() {
+            return true;
+        }
+    }
+
+    /** The client routed with an older map. Refresh the map, then retry. */
+    record StaleEpoch(long requestEpoch, long currentEpoch) implements Failure {
+        public boolean retryable() {
+            return true;
+        }
+    }
+
+    /**
+     * No answer or no leader (transport error, election, store down). Back off, then retry on
+     * another replica, asking it to forward to the leader; the write keeps its sequence number,
+     * so if the first attempt did apply, the retry is answered from the shard's session table.
+     */
+    record Unavailable(int shardId, String message) implements Failure {
+        public boolean retryable() {
+            return true;
+        }
+    }
+
+    /** The request itself is wrong (too large, bad argument, shard full). Never retried. */
+    record Rejected(Kind kind, int shardId, String message) implements Failure {
+        public boolean retryable() {
+            return false;
+        }
+    }
+
+    enum Kind { KEY_TOO_LARGE, VALUE_TOO_LARGE, SHARD_FULL, INVALID_ARGUMENT }
+}
