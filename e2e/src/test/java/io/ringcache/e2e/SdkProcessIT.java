@@ -130,6 +130,13 @@ class SdkProcessIT {
 
     @Test
     @Order(2)
+    void theReadmeExampleRuns() {
+        ReadmeExample.main(new String[] {pd});
+        assertEquals("hello again", client.get("greeting").orElseThrow().asString());
+    }
+
+    @Test
+    @Order(2)
     void ttlExpiryAndTouch() {
         client.put("session:a", "x", Duration.ofMillis(1500));
         client.put("session:b", "y", Duration.ofMillis(1500));
