@@ -55,6 +55,13 @@ public final class ShardEngine {
     /** The latest entry time applied (or restored); volatile for readers on other threads. */
     private volatile long logTime;
 
+    /**
+     * Where the entry being applied reports the keys it changes, or null (the common case: nobody
+     * listens, and no key is reported, so apply costs one null check per changed key). Set only
+     * for the duration of one {@link #apply} call, on the apply thread.
+     */
+    private ChangedKeys changes;
+
     public ShardEngine(int shardId, ShardStore store, ShardLimits limits) {
         this.shardId = shardId;
         this.store = store;
@@ -78,6 +85,28 @@ public final class ShardEngine {
      * @return one result per command, in order
      */
     public List<CommandResult> apply(long index, CommandBatch batch) {
+        return apply(index, batch, null);
+    }
+
+    /**
+     * Applies a committed entry and reports to {@code changes} (when not null) every key whose
+     * stored state the entry changed: written, deleted, compare-and-set that succeeded, touched
+     * (expiry changed), batch-put or batch-deleted, reclaimed by expiry. Rejected commands,
+     * failed compare-and-sets, deletes and touches of absent keys, and retries answered from
+     * {@link ClientSessions} report nothing. A key changed twice is reported twice.
+     *
+     * @return one result per command, in order
+     */
+    public List<CommandResult> apply(long index, CommandBatch batch, ChangedKeys changes) {
+        this.changes = changes;
+        try {
+            return applyBatch(index, batch);
+        } finally {
+            this.changes = null;
+        }
+    }
+
+    private List<CommandResult> applyBatch(long index, CommandBatch batch) {
         long now = Math.max(batch.timeMillis(), logTime);
         logTime = now;
         List<CommandResult> results = new ArrayList<>(batch.commands().size());
@@ -145,12 +174,18 @@ public final class ShardEngine {
         long expiresAt = expiryFor(p.ttlMillis(), now);
         store.put(p.key(), p.value(), version, expiresAt);
         trackExpiry(p.key(), version, expiresAt);
+        changed(p.key());
         return new CommandResult.Written(version, previous);
     }
 
     private CommandResult delete(byte[] key, long now) {
-        long live = liveVersion(key, now);
+        // Present but expired and not yet reclaimed also counts as a change: a reader may have cached it live.
+        boolean present = store.readMeta(key, meta);
+        long live = present && (meta.expiresAt == 0 || meta.expiresAt > now) ? meta.version : 0;
         store.remove(key);
+        if (present) {
+            changed(key);
+        }
         return new CommandResult.Deleted(live != 0, live);
     }
 
@@ -180,6 +215,7 @@ public final class ShardEngine {
         long expiresAt = expiryFor(c.ttlMillis(), now);
         store.put(c.key(), c.newValue(), version, expiresAt);
         trackExpiry(c.key(), version, expiresAt);
+        changed(c.key());
         return new CommandResult.CasOutcome(true, version, null);
     }
 
@@ -190,6 +226,7 @@ public final class ShardEngine {
         long expiresAt = expiryFor(t.ttlMillis(), now);
         store.setExpiry(t.key(), expiresAt);
         trackExpiry(t.key(), meta.version, expiresAt);
+        changed(t.key());
         return new CommandResult.Touched(true);
     }
 
@@ -214,6 +251,7 @@ public final class ShardEngine {
             long expiresAt = expiryFor(p.ttlMillis(), now);
             store.put(p.key(), p.value(), version, expiresAt);
             trackExpiry(p.key(), version, expiresAt);
+            changed(p.key());
             results.add(new CommandResult.Written(version, previous));
         }
         return new CommandResult.Batch(results);
@@ -240,10 +278,17 @@ public final class ShardEngine {
                     && meta.expiresAt != 0 && meta.expiresAt <= now
                     && store.removeIfVersion(k.key(), k.version())) {
                 expiryLag.record(now - meta.expiresAt);
+                changed(k.key());
                 removed++;
             }
         }
         return new CommandResult.Expired(removed);
+    }
+
+    private void changed(byte[] key) {
+        if (changes != null) {
+            changes.changed(key);
+        }
     }
 
     /** The live version of {@code key} at {@code now} (0 when absent or expired); fills {@link #meta}. */

@@ -241,6 +241,33 @@ public final class ShardGroupHost implements AutoCloseable {
         return division(shardId).map(d -> ((ShardStateMachine) d.getStateMachine()).engine());
     }
 
+    /**
+     * Starts telling {@code listener} what this host's replica of {@code shardId} applies: the keys
+     * of each entry, resets on snapshot loads, and {@link ShardApplyListener#stopped} when the
+     * replica stops (shard removed, or the host closes). Registering the same listener twice makes
+     * it hear everything twice.
+     *
+     * <p>Every entry whose applied index is above {@link #appliedIndex} read <em>after</em> this
+     * returns true is reported to the listener: read the index after registering to learn from
+     * where the reports are complete.
+     *
+     * @return false when the shard is not hosted here (nothing registered, nothing will be called)
+     */
+    public boolean addApplyListener(int shardId, ShardApplyListener listener) {
+        return division(shardId).map(d -> ((ShardStateMachine) d.getStateMachine()).addListener(listener))
+                .orElse(false);
+    }
+
+    /** Stops telling {@code listener} about {@code shardId}; does nothing when it is not registered. */
+    public void removeApplyListener(int shardId, ShardApplyListener listener) {
+        division(shardId).ifPresent(d -> ((ShardStateMachine) d.getStateMachine()).removeListener(listener));
+    }
+
+    /** Listeners registered on this host's replica of {@code shardId} (0 when not hosted; for tests and metrics). */
+    public int applyListenerCount(int shardId) {
+        return division(shardId).map(d -> ((ShardStateMachine) d.getStateMachine()).listenerCount()).orElse(0);
+    }
+
     /** Snapshots the replica of {@code shardId} here installed from its leader since start. */
     public long installedSnapshots(int shardId) {
         return division(shardId).map(d -> ((ShardStateMachine) d.getStateMachine()).installedSnapshots()).orElse(0L);
@@ -432,6 +459,11 @@ public final class ShardGroupHost implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /** This host's state machine of {@code shardId} (package tests). */
+    Optional<ShardStateMachine> stateMachine(int shardId) {
+        return division(shardId).map(d -> (ShardStateMachine) d.getStateMachine());
     }
 
     private Optional<RaftServer.Division> division(int shardId) {
