@@ -59,8 +59,9 @@ final class KvBatchOperations {
                         for (ByteString k : keys) {
                             raw.add(k.toByteArray());
                         }
+                        long servedFrom = kv.appliedIndex(s); // before the read: a lower bound of what it sees
                         return kv.read(s, r.getHeader(), new Query.BatchGet(raw)).thenApply(answer -> {
-                            BatchGetResponse.Builder b = BatchGetResponse.newBuilder().setHeader(kv.header(s));
+                            BatchGetResponse.Builder b = BatchGetResponse.newBuilder().setHeader(kv.header(s, servedFrom));
                             for (StoredValue v : ((ResultCodec.Answer.Values) answer).values()) {
                                 GetResponse.Builder g = GetResponse.newBuilder().setFound(v != null);
                                 if (v != null) {

@@ -7,6 +7,7 @@ import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.ringcache.node.adapter.raft.GroupCommitWriter;
 import io.ringcache.node.core.CurrentMap;
@@ -22,6 +23,7 @@ import io.ringcache.proto.v1.DeleteResponse;
 import io.ringcache.proto.v1.Error;
 import io.ringcache.proto.v1.GetRequest;
 import io.ringcache.proto.v1.GetResponse;
+import io.ringcache.proto.v1.Invalidation;
 import io.ringcache.proto.v1.KvGrpc;
 import io.ringcache.proto.v1.PutRequest;
 import io.ringcache.proto.v1.PutResponse;
@@ -31,6 +33,7 @@ import io.ringcache.proto.v1.ResponseHeader;
 import io.ringcache.proto.v1.TouchRequest;
 import io.ringcache.proto.v1.TouchResponse;
 import io.ringcache.proto.v1.VersionedValue;
+import io.ringcache.proto.v1.WatchInvalidationsRequest;
 import io.ringcache.node.adapter.metrics.ShardOps;
 import io.ringcache.shard.adapter.ratis.ShardGroupHost;
 import io.ringcache.shard.core.Command;
@@ -42,6 +45,9 @@ import io.ringcache.shard.core.ShardLimits;
 import io.ringcache.shard.core.StoredValue;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -60,6 +66,8 @@ import java.util.function.IntFunction;
 public final class KvService extends KvGrpc.KvImplBase {
 
     static final long FORWARD_DEADLINE_SECONDS = 10;
+    /** Unsent invalidation keys one stream may buffer before it fails with RESOURCE_EXHAUSTED. */
+    static final int MAX_BUFFERED_INVALIDATION_KEYS = 10_000;
 
     private final ShardGroupHost host;
     private final GroupCommitWriter writer;
@@ -69,10 +77,29 @@ public final class KvService extends KvGrpc.KvImplBase {
     private final LocalShards local;
     private final KvBatchOperations batches;
     private final ShardOps ops;
+    private final int maxBufferedInvalidationKeys;
+    /**
+     * Sends invalidations for every stream: one thread (sends never block, they only queue in
+     * the transport), started on demand and gone after a minute idle.
+     */
+    private final Executor invalidationSender;
 
     public KvService(ShardGroupHost host, GroupCommitWriter writer, CurrentMap currentMap,
                      StoreChannels channels, ShardLimits limits, ShardOps ops) {
+        this(host, writer, currentMap, channels, limits, ops, MAX_BUFFERED_INVALIDATION_KEYS);
+    }
+
+    public KvService(ShardGroupHost host, GroupCommitWriter writer, CurrentMap currentMap,
+                     StoreChannels channels, ShardLimits limits, ShardOps ops, int maxBufferedInvalidationKeys) {
         this.ops = ops;
+        this.maxBufferedInvalidationKeys = maxBufferedInvalidationKeys;
+        ThreadPoolExecutor sender = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "ringcache-invalidations");
+            t.setDaemon(true);
+            return t;
+        });
+        sender.allowCoreThreadTimeOut(true);
+        this.invalidationSender = sender;
         this.host = host;
         this.writer = writer;
         this.currentMap = currentMap;
@@ -110,14 +137,18 @@ public final class KvService extends KvGrpc.KvImplBase {
         byte[] key = r.getKey().toByteArray();
         serve(r.getHeader(), key, anyReplica, out,
                 e -> GetResponse.newBuilder().setError(e).build(),
-                shard -> read(shard, r.getHeader(), new Query.Get(key)).thenApply(answer -> {
-                    StoredValue v = ((ResultCodec.Answer.Value) answer).value();
-                    GetResponse.Builder b = GetResponse.newBuilder().setHeader(header(shard)).setFound(v != null);
-                    if (v != null) {
-                        b.setValue(versioned(v));
-                    }
-                    return b.build();
-                }),
+                shard -> {
+                    long servedFrom = host.appliedIndex(shard); // before the read: a lower bound of what it sees
+                    return read(shard, r.getHeader(), new Query.Get(key)).thenApply(answer -> {
+                        StoredValue v = ((ResultCodec.Answer.Value) answer).value();
+                        GetResponse.Builder b = GetResponse.newBuilder().setHeader(header(shard, servedFrom))
+                                .setFound(v != null);
+                        if (v != null) {
+                            b.setValue(versioned(v));
+                        }
+                        return b.build();
+                    });
+                },
                 (stub, h) -> stub.get(r.toBuilder().setHeader(h).build()));
     }
 
@@ -247,6 +278,30 @@ public final class KvService extends KvGrpc.KvImplBase {
         batches.batchPut(r, out);
     }
 
+    /**
+     * Streams, for each requested shard hosted here, the keys each applied write changes (see
+     * {@link InvalidationStream} for the guarantees). Fails with INVALID_ARGUMENT on an empty
+     * list, FAILED_PRECONDITION on a shard not hosted here or when one stops being hosted, and
+     * RESOURCE_EXHAUSTED when the client falls more than the buffer behind.
+     */
+    @Override
+    public void watchInvalidations(WatchInvalidationsRequest r, StreamObserver<Invalidation> out) {
+        if (r.getShardIdsCount() == 0) {
+            out.onError(Status.INVALID_ARGUMENT.withDescription("shard_ids must name at least one shard").asException());
+            return;
+        }
+        int[] shards = r.getShardIdsList().stream().mapToInt(Integer::intValue).distinct().toArray();
+        for (int shard : shards) {
+            if (shard < 0) {
+                out.onError(Status.FAILED_PRECONDITION
+                        .withDescription("shard " + Integer.toUnsignedString(shard) + " is not hosted on this store").asException());
+                return;
+            }
+        }
+        new InvalidationStream(host, (ServerCallStreamObserver<Invalidation>) out, invalidationSender,
+                maxBufferedInvalidationKeys, shards).start();
+    }
+
     // ---- shared machinery (package-private for KvBatchOperations) ----
 
     /**
@@ -326,8 +381,21 @@ public final class KvService extends KvGrpc.KvImplBase {
     }
 
     ResponseHeader header(int shard) {
-        return ResponseHeader.newBuilder().setShardId(shard).setAppliedIndex(host.appliedIndex(shard))
+        return header(shard, host.appliedIndex(shard));
+    }
+
+    /**
+     * Reads report the applied index taken <em>before</em> the read ran: the value reflects every
+     * write up to it (applied indexes only grow), which is what a near cache needs to refuse a
+     * value that an invalidation it already received is newer than ({@code NearCache.put}).
+     */
+    ResponseHeader header(int shard, long appliedIndex) {
+        return ResponseHeader.newBuilder().setShardId(shard).setAppliedIndex(Math.max(0, appliedIndex))
                 .setEpoch(currentMap.get().map(PartitionMap::epoch).orElse(0L)).build();
+    }
+
+    long appliedIndex(int shard) {
+        return host.appliedIndex(shard);
     }
 
     Error rejected(int shard, CommandResult result) {
