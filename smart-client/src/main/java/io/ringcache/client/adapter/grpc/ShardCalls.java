@@ -126,7 +126,11 @@ final class ShardCalls {
         }
 
         private void react(String address, Failure f) {
-            last = f;
+            // An attempt cut short by the call's own deadline says less than the failure before it.
+            boolean cutShort = f instanceof Failure.Unavailable u && u.message().startsWith("DEADLINE_EXCEEDED");
+            if (!(cutShort && last != null)) {
+                last = f;
+            }
             if (!f.retryable()) {
                 result.completeExceptionally(WireErrors.exception(shardId, f, false, what));
                 return;
