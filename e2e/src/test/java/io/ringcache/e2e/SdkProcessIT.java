@@ -136,7 +136,7 @@ class SdkProcessIT {
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void ttlExpiryAndTouch() {
         client.put("session:a", "x", Duration.ofMillis(1500));
         client.put("session:b", "y", Duration.ofMillis(1500));
@@ -148,7 +148,7 @@ class SdkProcessIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void badInputIsATypedErrorAndChangesNothing() {
         RingcacheException.Rejected empty = assertThrows(RingcacheException.Rejected.class, () -> client.put(new byte[0], b("v")));
         assertEquals("INVALID_ARGUMENT", empty.reason());
@@ -162,7 +162,7 @@ class SdkProcessIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void casRacesBetweenClientsLoseNoIncrement() throws Exception {
         int clients = 4;
         int increments = 25;
@@ -202,7 +202,7 @@ class SdkProcessIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void routingFollowsLeaderTransfersAndRebalance() throws Exception {
         long epochBefore = ((GrpcRingcacheClient) client).mapEpoch();
         // Move one leadership by hand, then add a fourth store and rebalance while the client keeps using the old routes.
@@ -239,7 +239,55 @@ class SdkProcessIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
+    void nearCacheStaysCoherentAcrossWritesAndLeaderChanges() throws Exception {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        try (RingcacheClient near = RingcacheClient.builder().placementDriver(pd).meterRegistry(meters)
+                .nearCache(10_000, 16 << 20, Duration.ofSeconds(30)).build()) {
+            ReadOptions cached = ReadOptions.stale(Duration.ofSeconds(30));
+            client.put("hot", "v1");
+            cluster.await("a near-cache hit", () -> {
+                near.get("hot", cached);
+                return meters.get("ringcache.client.near.cache").tag("result", "hit").counter().count() > 0;
+            });
+            assertEquals("v1", near.get("hot", cached).orElseThrow().asString());
+
+            // Another client writes: the store's invalidation stream evicts the entry (the bound is 30 s).
+            long written = System.nanoTime();
+            client.put("hot", "v2");
+            cluster.await("the near cache to see v2", () -> near.get("hot", cached).orElseThrow().asString().equals("v2"));
+            System.out.printf("near cache: another client's write visible %.1f ms after it was acknowledged%n",
+                    (System.nanoTime() - written) / 1e6);
+
+            // The shard's leader moves: the stream follows a replica's log, not the leader, and stays coherent.
+            var placement = probe.status().getMap();
+            long[] tokens = new long[placement.getRing().getTokensCount()];
+            int[] owners = new int[tokens.length];
+            for (int i = 0; i < tokens.length; i++) {
+                tokens[i] = placement.getRing().getTokens(i);
+                owners[i] = placement.getRing().getShardIds(i);
+            }
+            int shard = io.ringcache.routing.HashRing.of(tokens, owners).shardForKey(b("hot"));
+            int hotShard = shard;
+            // Balancing may still be moving this shard; transfer once it is free.
+            cluster.await("a leader transfer of shard " + shard, () -> {
+                var sp = probe.shard(hotShard);
+                String to = sp.getReplicasList().stream().filter(r -> !r.equals(sp.getLeader())).findFirst().orElseThrow();
+                try {
+                    return cluster.run("ringctl", "--pd", pd, "transfer-leader", Integer.toString(hotShard), to, "--wait").exit() == 0;
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            client.put("hot", "v3");
+            cluster.await("the near cache to see v3 after the leader change",
+                    () -> near.get("hot", cached).orElseThrow().asString().equals("v3"));
+            assertEquals("v3", near.get("hot").orElseThrow().asString(), "linearizable reads bypass the cache");
+        }
+    }
+
+    @Test
+    @Order(8)
     void failoverUnderLoadLosesNoAcknowledgedWrite() throws Exception {
         Map<String, String> acked = new ConcurrentHashMap<>();
         AtomicBoolean stop = new AtomicBoolean();

@@ -17,6 +17,9 @@ public final class RingcacheClientBuilder {
     private MeterRegistry meters = new SimpleMeterRegistry();
     private long clientId = new SecureRandom().nextLong() & Long.MAX_VALUE | 1;
     private boolean coalescing = true;
+    private int nearEntries;
+    private long nearBytes;
+    private Duration nearStaleness = Duration.ZERO;
 
     RingcacheClientBuilder() {
     }
@@ -78,6 +81,22 @@ public final class RingcacheClientBuilder {
     }
 
     /**
+     * Turns on the near cache: up to {@code maxEntries} hot keys and {@code maxBytes} bytes kept in
+     * this process, coherent through the stores' invalidation streams, served to reads made with
+     * {@link ReadOptions#stale(Duration)}. A hit is never older than {@code staleness} (nor than
+     * the read's own bound); linearizable and follower reads never use it.
+     */
+    public RingcacheClientBuilder nearCache(int maxEntries, long maxBytes, Duration staleness) {
+        if (maxEntries < 1 || maxBytes < 1 || staleness.isNegative() || staleness.isZero()) {
+            throw new IllegalArgumentException("the near cache needs positive entries, bytes and staleness bound");
+        }
+        this.nearEntries = maxEntries;
+        this.nearBytes = maxBytes;
+        this.nearStaleness = staleness;
+        return this;
+    }
+
+    /**
      * Connects: fetches the partition map from a placement driver member.
      *
      * @throws RingcacheException.Unavailable when no member answers within the connect timeout
@@ -87,6 +106,6 @@ public final class RingcacheClientBuilder {
             throw new IllegalArgumentException("name at least one placement driver address");
         }
         return GrpcRingcacheClient.connect(List.copyOf(placementDrivers), requestTimeout, connectTimeout, meters,
-                clientId, coalescing);
+                clientId, coalescing, nearEntries, nearBytes, nearStaleness);
     }
 }

@@ -13,6 +13,7 @@ import io.ringcache.client.RingcacheException;
 import io.ringcache.client.Versioned;
 import io.ringcache.client.adapter.metrics.ClientMetrics;
 import io.ringcache.client.core.KeyGroups;
+import io.ringcache.client.core.NearCache;
 import io.ringcache.client.core.RouteTable;
 import io.ringcache.proto.v1.BatchGetRequest;
 import io.ringcache.proto.v1.BatchPutRequest;
@@ -67,10 +68,12 @@ public final class GrpcRingcacheClient implements RingcacheClient {
     private final Resender resender;
     private final Map<String, ReadLane> readLanes = new ConcurrentHashMap<>();
     private final Map<String, WriteLane> writeLanes = new ConcurrentHashMap<>();
+    private final NearCache nearCache;
+    private final InvalidationSubscriber invalidations;
     private volatile boolean closed;
 
     private GrpcRingcacheClient(List<String> pds, Duration requestTimeout, MeterRegistry meters, long clientId,
-                                boolean coalescing) {
+                                boolean coalescing, int nearEntries, long nearBytes, Duration nearStaleness) {
         this.requestTimeoutNanos = requestTimeout.toNanos();
         this.clientId = clientId;
         this.coalescing = coalescing;
@@ -78,11 +81,21 @@ public final class GrpcRingcacheClient implements RingcacheClient {
         this.watcher = new PlacementWatcher(pds, channels, timer, metrics::refresh);
         this.calls = new ShardCalls(watcher, timer, metrics::retry);
         this.resender = new Resender(watcher, this::stub, timer, metrics::retry);
+        if (nearEntries > 0) {
+            this.nearCache = new NearCache(nearEntries, nearBytes, nearStaleness.toNanos());
+            this.invalidations = new InvalidationSubscriber(nearCache, shard -> watcher.table().replicaAddresses(shard),
+                    channels::to);
+        } else {
+            this.nearCache = null;
+            this.invalidations = null;
+        }
     }
 
     public static GrpcRingcacheClient connect(List<String> pds, Duration requestTimeout, Duration connectTimeout,
-                                              MeterRegistry meters, long clientId, boolean coalescing) {
-        GrpcRingcacheClient c = new GrpcRingcacheClient(pds, requestTimeout, meters, clientId, coalescing);
+                                              MeterRegistry meters, long clientId, boolean coalescing, int nearEntries,
+                                              long nearBytes, Duration nearStaleness) {
+        GrpcRingcacheClient c = new GrpcRingcacheClient(pds, requestTimeout, meters, clientId, coalescing, nearEntries,
+                nearBytes, nearStaleness);
         try {
             c.watcher.start(connectTimeout.toMillis());
         } catch (RuntimeException e) {
@@ -107,6 +120,9 @@ public final class GrpcRingcacheClient implements RingcacheClient {
             ShardCalls.Routing routing = options.consistency() == ReadOptions.Consistency.LINEARIZABLE
                     ? ShardCalls.Routing.LEADER : ShardCalls.Routing.ANY_REPLICA;
             ByteString k = ByteString.copyFrom(key);
+            if (nearCache != null && options.consistency() == ReadOptions.Consistency.STALE) {
+                return nearRead(key, k, shard, options);
+            }
             return calls.run(shard, routing, deadline(), "get of shard " + shard, t -> {
                 RequestHeader h = readHeader(t, options);
                 GetRequest request = GetRequest.newBuilder().setHeader(h).setKey(k).build();
@@ -117,6 +133,51 @@ public final class GrpcRingcacheClient implements RingcacheClient {
                         : ShardCalls.Outcome.ok(value(r.getFound(), r.getValue())));
             });
         });
+    }
+
+    /**
+     * A stale read through the near cache: a hit young enough for both the cache's bound and the
+     * read's; otherwise a single (uncoalesced) Get whose reply carries the replica's applied index
+     * from before the read, which the cache needs to decide whether the value may be kept.
+     */
+    private CompletableFuture<Optional<Versioned>> nearRead(byte[] key, ByteString k, int shard, ReadOptions options) {
+        long now = System.nanoTime();
+        NearCache.Entry hit = nearCache.get(key, now);
+        if (hit != null && now - hit.cachedAt() <= options.maxStaleness().toNanos()) {
+            metrics.nearCache(true);
+            return CompletableFuture.completedFuture(Optional.of(new Versioned(hit.value(), hit.version(), 0)));
+        }
+        metrics.nearCache(false);
+        invalidations.watch(shard);
+        return calls.run(shard, ShardCalls.Routing.ANY_REPLICA, deadline(), "get of shard " + shard, t -> {
+            long sentAt = System.nanoTime();
+            GetRequest request = GetRequest.newBuilder().setHeader(readHeader(t, options)).setKey(k).build();
+            return listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS).get(request))
+                    .thenApply(r -> {
+                        if (r.hasError()) {
+                            return ShardCalls.Outcome.<Optional<Versioned>>failed(WireErrors.of(shard, r.getError()));
+                        }
+                        if (r.getFound() && r.getValue().getExpiresAtUnixMs() == 0) {
+                            nearCache.put(shard, key, r.getValue().getValue().toByteArray(), r.getValue().getVersion(),
+                                    r.getHeader().getAppliedIndex(), sentAt, System.nanoTime());
+                        }
+                        return ShardCalls.Outcome.ok(value(r.getFound(), r.getValue()));
+                    });
+        });
+    }
+
+    /**
+     * This client's own write: evict the key at once rather than wait for the stream (read your
+     * writes). {@code version} is the write's version (its log index in the high bits), or 0 when
+     * unknown (delete, touch): then one past the shard's last seen index, which only makes reads
+     * that raced the write uncacheable.
+     */
+    private void wrote(byte[] key, long version) {
+        if (nearCache != null) {
+            int shard = watcher.table().shardOf(key);
+            long index = version != 0 ? version >>> 16 : nearCache.seenIndex(shard) + 1;
+            nearCache.invalidate(shard, List.of(key), index);
+        }
     }
 
     @Override
@@ -166,12 +227,14 @@ public final class GrpcRingcacheClient implements RingcacheClient {
                     .setValue(ByteString.copyFrom(value)).setTtlMs(ttlMillis(ttl)).build();
             int shard = watcher.table().shardOf(key);
             if (!coalescing) {
-                return putAll(List.of(write), shard, deadline()).thenApply(v -> v.get(0));
+                return putAll(List.of(write), shard, deadline()).thenApply(v -> v.get(0))
+                        .whenComplete((v, e) -> wrote(key, v == null ? 0 : v));
             }
             return calls.run(shard, ShardCalls.Routing.LEADER, deadline(), "put in shard " + shard, t ->
                     writeLane(t.address(), t.forward()).submit(write, t.epoch(), t.deadlineNanos())
                             .thenApply(r -> r.hasError() ? ShardCalls.Outcome.<Long>failed(WireErrors.of(shard, r.getError()))
-                                    : ShardCalls.Outcome.ok(r.getVersion())));
+                                    : ShardCalls.Outcome.ok(r.getVersion())))
+                    .whenComplete((v, e) -> wrote(key, v == null ? 0 : v));
         });
     }
 
@@ -197,6 +260,7 @@ public final class GrpcRingcacheClient implements RingcacheClient {
                 parts.add(putAll(writes, part.getKey(), deadline).thenAccept(versions -> {
                     for (int i = 0; i < versions.size(); i++) {
                         out.set(part.getValue().get(i), versions.get(i));
+                        wrote(entries.get(part.getValue().get(i)).getKey(), versions.get(i));
                     }
                 }));
             }
@@ -232,7 +296,8 @@ public final class GrpcRingcacheClient implements RingcacheClient {
             return calls.run(shard, ShardCalls.Routing.LEADER, deadline(), "delete in shard " + shard, t ->
                     listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS)
                             .delete(DeleteRequest.newBuilder().setHeader(writeHeader(t, seq)).setKey(k).build()))
-                            .thenApply(r -> outcome(shard, r.hasError() ? r.getError() : null, r.getDeleted())));
+                            .thenApply(r -> outcome(shard, r.hasError() ? r.getError() : null, r.getDeleted())))
+                    .whenComplete((v, e) -> wrote(key, 0));
         });
     }
 
@@ -267,7 +332,8 @@ public final class GrpcRingcacheClient implements RingcacheClient {
             return calls.run(shard, ShardCalls.Routing.LEADER, deadline(), op + " in shard " + shard, t ->
                     listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS)
                             .compareAndSet(base.clone().setHeader(writeHeader(t, seq)).build()))
-                            .thenApply(r -> outcome(shard, r.hasError() ? r.getError() : null, cas(r))));
+                            .thenApply(r -> outcome(shard, r.hasError() ? r.getError() : null, cas(r))))
+                    .whenComplete((v, e) -> wrote(key, v != null && v.succeeded() ? v.version() : 0));
         });
     }
 
@@ -287,7 +353,8 @@ public final class GrpcRingcacheClient implements RingcacheClient {
             return calls.run(shard, ShardCalls.Routing.LEADER, deadline(), "touch in shard " + shard, t ->
                     listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS)
                             .touch(TouchRequest.newBuilder().setHeader(writeHeader(t, seq)).setKey(k).setTtlMs(ttlMs).build()))
-                            .thenApply(r -> outcome(shard, r.hasError() ? r.getError() : null, r.getFound())));
+                            .thenApply(r -> outcome(shard, r.hasError() ? r.getError() : null, r.getFound())))
+                    .whenComplete((v, e) -> wrote(key, 0));
         });
     }
 
@@ -418,6 +485,9 @@ public final class GrpcRingcacheClient implements RingcacheClient {
             return;
         }
         closed = true;
+        if (invalidations != null) {
+            invalidations.close();
+        }
         watcher.close();
         timer.shutdownNow();
         channels.close();
