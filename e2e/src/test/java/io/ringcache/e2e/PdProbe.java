@@ -70,6 +70,30 @@ final class PdProbe implements AutoCloseable {
         return true;
     }
 
+    /** Every shard has {@code replicas} voters, all on stores placement sees UP, none on {@code gone}, no learner. */
+    boolean repairedWithout(int replicas, String gone) {
+        GetClusterStatusResponse r = status();
+        if (r == null || r.getMap().getShardsCount() == 0) {
+            return false;
+        }
+        java.util.Set<String> up = new java.util.HashSet<>();
+        r.getMap().getStoresList().stream().filter(st -> st.getState() == io.ringcache.proto.v1.StoreState.STORE_STATE_UP)
+                .forEach(st -> up.add(st.getId()));
+        for (ShardPlacement s : r.getMap().getShardsList()) {
+            if (s.getReplicasCount() != replicas || s.getLearnersCount() > 0 || s.getLeader().isEmpty()
+                    || s.getReplicasList().contains(gone) || !up.containsAll(s.getReplicasList())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The id of the store serving gRPC at {@code address}. */
+    String storeAt(String address) {
+        return status().getMap().getStoresList().stream().filter(st -> st.getGrpcAddress().equals(address))
+                .findFirst().orElseThrow(() -> new AssertionError("no store at " + address)).getId();
+    }
+
     /** The UP store leading the most shards. */
     String storeLeadingMostShards() {
         return status().getStoresList().stream().max((a, b) -> Integer.compare(a.getLeaders(), b.getLeaders()))

@@ -47,6 +47,8 @@ class SdkProcessIT {
     private final Map<String, Integer> http = new ConcurrentHashMap<>();
     private RingcacheClient client;
     private PdProbe probe;
+    private final io.micrometer.core.instrument.simple.SimpleMeterRegistry clientMeters =
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
     @BeforeAll
     void start() throws Exception {
@@ -59,7 +61,8 @@ class SdkProcessIT {
         for (int i = 1; i <= 3; i++) {
             startStore("s" + i);
         }
-        client = RingcacheClient.builder().placementDriver(pd).requestTimeout(Duration.ofSeconds(15)).build();
+        client = RingcacheClient.builder().placementDriver(pd).requestTimeout(Duration.ofSeconds(15))
+                .meterRegistry(clientMeters).build();
         probe = new PdProbe(pd);
         cluster.await("every shard with 3 replicas and a leader", () -> probe.settled(3));
     }
@@ -232,6 +235,9 @@ class SdkProcessIT {
         load.join(30_000);
         assertEquals(0, rebalance.exit(), rebalance.out() + rebalance.err());
         assertTrue(((GrpcRingcacheClient) client).mapEpoch() > epochBefore, "the client followed the new epochs");
+        double maxAttempts = clientMeters.get("ringcache.client.attempts").summary().max();
+        System.out.println("routing: at most " + (long) maxAttempts + " attempts per call during the transfer and rebalance");
+        assertTrue(maxAttempts <= 6, "redirects per request stay bounded: " + maxAttempts);
         System.out.println("routing: " + ops.get() + " reads during the transfer and rebalance, all correct");
         for (int i = 0; i < 200; i++) {
             assertEquals("v" + i, client.get("route:" + i).orElseThrow().asString());
@@ -283,6 +289,20 @@ class SdkProcessIT {
             cluster.await("the near cache to see v3 after the leader change",
                     () -> near.get("hot", cached).orElseThrow().asString().equals("v3"));
             assertEquals("v3", near.get("hot").orElseThrow().asString(), "linearizable reads bypass the cache");
+
+            // The store streaming the shard's invalidations dies: the near cache drops the shard rather
+            // than trust it, so a write it can no longer hear of still shows long before the 30 s bound.
+            String source = ((GrpcRingcacheClient) near).nearCacheSource(b("hot")).orElseThrow();
+            String victim = probe.storeAt(source);
+            cluster.kill(victim);
+            long killed = System.nanoTime();
+            client.put("hot", "v4");
+            cluster.await("v4 despite the lost stream", () -> near.get("hot", cached).orElseThrow().asString().equals("v4"));
+            long tookMs = (System.nanoTime() - killed) / 1_000_000;
+            System.out.printf("near cache: stream source %s killed; a new write visible %d ms later (bound 30 s)%n",
+                    victim, tookMs);
+            assertTrue(tookMs < 15_000, "took " + tookMs + " ms");
+            cluster.await("every shard repaired without " + victim, () -> probe.repairedWithout(3, victim));
         }
     }
 

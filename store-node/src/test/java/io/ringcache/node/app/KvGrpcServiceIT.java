@@ -54,10 +54,11 @@ class KvGrpcServiceIT {
         channel = ManagedChannelBuilder.forTarget(node.self().grpcAddress()).usePlaintext().build();
         kv = KvGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!node.ready() && System.nanoTime() < deadline) {
+        boolean ready;
+        while (!(ready = node.ready()) && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        assertTrue(node.ready());
+        assertTrue(ready, "the node did not become ready within 60 s");
     }
 
     @AfterEach

@@ -79,7 +79,7 @@ public final class GrpcRingcacheClient implements RingcacheClient {
         this.coalescing = coalescing;
         this.metrics = new ClientMetrics(meters);
         this.watcher = new PlacementWatcher(pds, channels, timer, metrics::refresh);
-        this.calls = new ShardCalls(watcher, timer, metrics::retry);
+        this.calls = new ShardCalls(watcher, timer, metrics::retry, metrics::attempts);
         this.resender = new Resender(watcher, this::stub, timer, metrics::retry);
         if (nearEntries > 0) {
             this.nearCache = new NearCache(nearEntries, nearBytes, nearStaleness.toNanos());
@@ -103,6 +103,11 @@ public final class GrpcRingcacheClient implements RingcacheClient {
             throw e;
         }
         return c;
+    }
+
+    /** The store address streaming near-cache invalidations for the shard owning {@code key}, if any. */
+    public Optional<String> nearCacheSource(byte[] key) {
+        return invalidations == null ? Optional.empty() : invalidations.sourceOf(watcher.table().shardOf(key));
     }
 
     /** The partition-map epoch this client routes with (for tests and diagnostics). */

@@ -56,17 +56,26 @@ final class ShardCalls {
     private final ScheduledExecutorService timer;
     private final Backoff backoff;
     private final Runnable onRetry;
+    private final java.util.function.IntConsumer onDone;
 
-    ShardCalls(PlacementWatcher watcher, ScheduledExecutorService timer, Runnable onRetry) {
+    /**
+     * @param onDone told, when a call ends either way, how many attempts it took (so redirect
+     *               loops show up as a growing attempts distribution)
+     */
+    ShardCalls(PlacementWatcher watcher, ScheduledExecutorService timer, Runnable onRetry,
+               java.util.function.IntConsumer onDone) {
         this.watcher = watcher;
         this.timer = timer;
         this.onRetry = onRetry;
+        this.onDone = onDone;
         this.backoff = new Backoff(20, 1_000, () -> ThreadLocalRandom.current().nextDouble());
     }
 
     <T> CompletableFuture<T> run(int shardId, Routing routing, long deadlineNanos, String what, Attempt<T> attempt) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        new Loop<>(shardId, routing, deadlineNanos, what, attempt, result).step();
+        Loop<T> loop = new Loop<>(shardId, routing, deadlineNanos, what, attempt, result);
+        result.whenComplete((v, e) -> onDone.accept(loop.attempts));
+        loop.step();
         return result;
     }
 

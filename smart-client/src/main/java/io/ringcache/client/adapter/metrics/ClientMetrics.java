@@ -19,6 +19,7 @@ public final class ClientMetrics {
     private final Counter refreshes;
     private final Counter nearHits;
     private final Counter nearMisses;
+    private final io.micrometer.core.instrument.DistributionSummary attempts;
 
     public ClientMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -28,6 +29,9 @@ public final class ClientMetrics {
                 .description("partition map fetches forced by routing errors").register(registry);
         this.nearHits = Counter.builder("ringcache.client.near.cache").tag("result", "hit").register(registry);
         this.nearMisses = Counter.builder("ringcache.client.near.cache").tag("result", "miss").register(registry);
+        this.attempts = io.micrometer.core.instrument.DistributionSummary.builder("ringcache.client.attempts")
+                .description("attempts per shard call (1 = no retry): redirects and retries show here")
+                .register(registry);
     }
 
     public void record(String op, String outcome, long nanos) {
@@ -35,6 +39,10 @@ public final class ClientMetrics {
                 .description("client operations, from call to answer, retries included")
                 .tag("op", op).tag("outcome", outcome).publishPercentileHistogram().register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void attempts(int n) {
+        attempts.record(n);
     }
 
     public void retry() {
