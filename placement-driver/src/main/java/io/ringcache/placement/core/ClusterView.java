@@ -129,11 +129,21 @@ public final class ClusterView {
         return heard == null ? false : now - heard > config.repairAfterMillis();
     }
 
-    /** May receive new replicas and leaderships: UP and heard from. */
+    /**
+     * May receive new replicas and leaderships: UP and heard from lately. "Lately" is stricter
+     * than {@link #alive}: a store killed a moment ago is alive until the down time passes, but
+     * it must not be given a leadership or a replica meanwhile (its heartbeats come every second,
+     * so missing {@link #FRESH_MILLIS} of them already says something).
+     */
     public boolean canReceive(String storeId) {
         StoreInfo s = map().stores().get(storeId);
-        return s != null && (s.state() == StoreState.UP || s.state() == StoreState.DOWN) && alive(storeId);
+        Long heard = lastHeard.get(storeId);
+        return s != null && (s.state() == StoreState.UP || s.state() == StoreState.DOWN) && alive(storeId)
+                && heard != null && now - heard <= Math.min(FRESH_MILLIS, config.downAfterMillis());
     }
+
+    /** Heard from within this long: fit to receive (see {@link #canReceive}). */
+    public static final long FRESH_MILLIS = 2_500;
 
     /** Stores that may receive replicas, by id. */
     public List<String> receivers() {

@@ -21,6 +21,9 @@ public final class OperatorSteps {
 
     /** Drop attempts on the removed store before leaving it to stale-replica cleanup. */
     static final int DROP_ATTEMPTS = 3;
+
+    /** Failed attempts of a leader transfer before it gives up (a scheduler may propose it again). */
+    static final int TRANSFER_ATTEMPTS = 3;
     /** The reason of an operator a person cancelled; a rollback with this cause ends CANCELLED. */
     static final String CANCELLED_BY_ADMIN = "cancelled by an operator";
 
@@ -79,7 +82,8 @@ public final class OperatorSteps {
                     return advance(op.at(OperatorStep.CATCH_UP, now).withMark(leaderApplied(s, view)), map);
                 }
                 if (!view.canReceive(target)) {
-                    return new StepOutcome.Wait("store " + target + " is not up");
+                    // A target that stopped answering will not catch up: undo now, not at the timeout.
+                    return advance(rollback(op, "store " + target + " stopped answering before it was added", now), map);
                 }
                 Optional<String> noMajority = majorityMissing(s.replicas(), view);
                 if (noMajority.isPresent()) {
@@ -95,6 +99,9 @@ public final class OperatorSteps {
                 }
                 if (!s.learners().contains(target)) {
                     return advance(op.at(OperatorStep.ADD_LEARNER, now), map);
+                }
+                if (!view.alive(target)) {
+                    return advance(rollback(op, "learner " + target + " went down while catching up", now), map);
                 }
                 long leaderApplied = leaderApplied(s, view);
                 if (op.mark() == 0 && leaderApplied > 0) {
@@ -162,8 +169,14 @@ public final class OperatorSteps {
                     return advance(op.ended(OperatorStatus.FAILED, "store " + target + " is no longer a voter of shard "
                             + s.id(), now), map);
                 }
-                if (!view.alive(target)) {
-                    return new StepOutcome.Wait("store " + target + " is not up");
+                if (!view.canReceive(target)) {
+                    // Handing leadership to a store that stopped answering would stall the shard's
+                    // leader (Ratis holds writes and reconfiguration while a transfer is pending).
+                    return advance(op.ended(OperatorStatus.FAILED, "store " + target + " stopped answering", now), map);
+                }
+                if (op.attempts() >= TRANSFER_ATTEMPTS) {
+                    return advance(op.ended(OperatorStatus.FAILED, "transfer failed " + op.attempts() + " times: "
+                            + op.reason(), now), map);
                 }
                 return run(new StepAction.TransferLeader(s.id(), candidates(s, ""), target));
             }
@@ -284,10 +297,10 @@ public final class OperatorSteps {
     }
 
     private static Optional<String> heir(ShardInfo s, Operator op, ClusterView view) {
-        if (s.replicas().contains(op.target()) && !op.target().equals(op.source()) && view.alive(op.target())) {
+        if (s.replicas().contains(op.target()) && !op.target().equals(op.source()) && view.canReceive(op.target())) {
             return Optional.of(op.target());
         }
-        return s.replicas().stream().filter(v -> !v.equals(op.source()) && view.alive(v)).sorted().findFirst();
+        return s.replicas().stream().filter(v -> !v.equals(op.source()) && view.canReceive(v)).sorted().findFirst();
     }
 
     /** Empty when the live voters form a majority; otherwise what is missing. */

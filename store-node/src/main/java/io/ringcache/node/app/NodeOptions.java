@@ -100,7 +100,7 @@ public final class NodeOptions {
     @Option(names = {"-leader_lease", "--leader-lease"}, arity = "0..1", fallbackValue = "true",
             defaultValue = "${env:RINGCACHE_LEADER_LEASE:-false}",
             description = "Serve linearizable reads on a shard leader within its lease, skipping the heartbeat round "
-                    + "(assumes clock drift between nodes stays below 10% of the election timeout; env RINGCACHE_LEADER_LEASE).")
+                    + "(assumes clock drift between nodes stays below 10%% of the election timeout; env RINGCACHE_LEADER_LEASE).")
     boolean leaderLease;
 
     /** The -pd list, each entry checked as HOST:PORT. */

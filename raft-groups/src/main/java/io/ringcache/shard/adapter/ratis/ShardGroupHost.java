@@ -217,6 +217,10 @@ public final class ShardGroupHost implements AutoCloseable {
     public Role role(int shardId) {
         return division(shardId).map(d -> {
             DivisionInfo info = d.getInfo();
+            if (info.getCurrentRole() == null) {
+                // A replica still starting has no role yet: not a leader, so requests are routed on.
+                return Role.CANDIDATE;
+            }
             switch (info.getCurrentRole()) {
                 case LEADER: return Role.LEADER;
                 case FOLLOWER: return Role.FOLLOWER;
