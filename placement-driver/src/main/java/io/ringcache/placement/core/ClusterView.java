@@ -129,20 +129,25 @@ public final class ClusterView {
         return heard == null ? false : now - heard > config.repairAfterMillis();
     }
 
-    /**
-     * May receive new replicas and leaderships: UP and heard from lately. "Lately" is stricter
-     * than {@link #alive}: a store killed a moment ago is alive until the down time passes, but
-     * it must not be given a leadership or a replica meanwhile (its heartbeats come every second,
-     * so missing {@link #FRESH_MILLIS} of them already says something).
-     */
+    /** May receive new replicas: UP (or marked down but heard from again) and alive. */
     public boolean canReceive(String storeId) {
         StoreInfo s = map().stores().get(storeId);
-        Long heard = lastHeard.get(storeId);
-        return s != null && (s.state() == StoreState.UP || s.state() == StoreState.DOWN) && alive(storeId)
-                && heard != null && now - heard <= Math.min(FRESH_MILLIS, config.downAfterMillis());
+        return s != null && (s.state() == StoreState.UP || s.state() == StoreState.DOWN) && alive(storeId);
     }
 
-    /** Heard from within this long: fit to receive (see {@link #canReceive}). */
+    /**
+     * May be handed a leadership: can receive, and heard from lately. Stricter than
+     * {@link #canReceive} because the cost of a mistake is higher: a store killed a moment ago is
+     * alive until the down time passes, and a leader asked to transfer to it holds the shard's
+     * writes and membership changes until the transfer times out. Heartbeats come every second,
+     * so missing {@link #FRESH_MILLIS} of them already says something.
+     */
+    public boolean canLead(String storeId) {
+        Long heard = lastHeard.get(storeId);
+        return canReceive(storeId) && heard != null && now - heard <= Math.min(FRESH_MILLIS, config.downAfterMillis());
+    }
+
+    /** Heard from within this long: fit to be handed a leadership (see {@link #canLead}). */
     public static final long FRESH_MILLIS = 2_500;
 
     /** Stores that may receive replicas, by id. */

@@ -36,7 +36,7 @@ public final class HotShardScheduler implements Scheduler {
             double x = view.shardLoad(s.id());
             for (String v : s.replicas()) {
                 Double to = loads.get(v);
-                if (to == null || v.equals(hot)) {
+                if (to == null || v.equals(hot) || !view.canLead(v)) {
                     continue;
                 }
                 double after = Math.max(hotLoad - x, to + x);

@@ -33,7 +33,7 @@ public final class LeaderBalanceScheduler implements Scheduler {
             double load = view.shardLoad(s.id());
             for (String v : s.replicas()) {
                 Integer to = counts.get(v);
-                if (to == null || v.equals(s.leader()) || loads.get(v) + load > hotLine) {
+                if (to == null || v.equals(s.leader()) || !view.canLead(v) || loads.get(v) + load > hotLine) {
                     continue;
                 }
                 int gap = from - to;

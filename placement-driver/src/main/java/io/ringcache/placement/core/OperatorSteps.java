@@ -82,8 +82,8 @@ public final class OperatorSteps {
                     return advance(op.at(OperatorStep.CATCH_UP, now).withMark(leaderApplied(s, view)), map);
                 }
                 if (!view.canReceive(target)) {
-                    // A target that stopped answering will not catch up: undo now, not at the timeout.
-                    return advance(rollback(op, "store " + target + " stopped answering before it was added", now), map);
+                    // A target that is down will not catch up: undo now, not at the timeout.
+                    return advance(rollback(op, "store " + target + " went down before it was added", now), map);
                 }
                 Optional<String> noMajority = majorityMissing(s.replicas(), view);
                 if (noMajority.isPresent()) {
@@ -170,9 +170,12 @@ public final class OperatorSteps {
                             + s.id(), now), map);
                 }
                 if (!view.canReceive(target)) {
+                    return advance(op.ended(OperatorStatus.FAILED, "store " + target + " is down", now), map);
+                }
+                if (!view.canLead(target)) {
                     // Handing leadership to a store that stopped answering would stall the shard's
                     // leader (Ratis holds writes and reconfiguration while a transfer is pending).
-                    return advance(op.ended(OperatorStatus.FAILED, "store " + target + " stopped answering", now), map);
+                    return new StepOutcome.Wait("store " + target + " has not been heard from lately");
                 }
                 if (op.attempts() >= TRANSFER_ATTEMPTS) {
                     return advance(op.ended(OperatorStatus.FAILED, "transfer failed " + op.attempts() + " times: "
@@ -297,10 +300,10 @@ public final class OperatorSteps {
     }
 
     private static Optional<String> heir(ShardInfo s, Operator op, ClusterView view) {
-        if (s.replicas().contains(op.target()) && !op.target().equals(op.source()) && view.canReceive(op.target())) {
+        if (s.replicas().contains(op.target()) && !op.target().equals(op.source()) && view.canLead(op.target())) {
             return Optional.of(op.target());
         }
-        return s.replicas().stream().filter(v -> !v.equals(op.source()) && view.canReceive(v)).sorted().findFirst();
+        return s.replicas().stream().filter(v -> !v.equals(op.source()) && view.canLead(v)).sorted().findFirst();
     }
 
     /** Empty when the live voters form a majority; otherwise what is missing. */
