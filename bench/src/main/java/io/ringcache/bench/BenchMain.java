@@ -2,6 +2,7 @@ package io.ringcache.bench;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -18,6 +19,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * <p>When the off-heap adapter is not on the classpath and the command line does not choose
  * {@code -p store=...}, the {@code store} parameter is limited to {@code heap} and a message says
  * the chronicle variant is skipped.
+ *
+ * <p>A first argument {@code SdkLoad} or {@code KvLoad} runs that load generator instead of JMH,
+ * with the remaining arguments (e.g. {@code java -jar benchmarks.jar SdkLoad --help}).
  */
 public final class BenchMain {
 
@@ -27,6 +31,16 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws Exception {
+        // Plain load tools run in this JVM instead of JMH: `benchmarks.jar SdkLoad pd=... workload=a`.
+        if (args.length > 0 && (args[0].equals("SdkLoad") || args[0].equals("KvLoad"))) {
+            String[] rest = Arrays.copyOfRange(args, 1, args.length);
+            if (args[0].equals("SdkLoad")) {
+                SdkLoad.main(rest);
+            } else {
+                KvLoad.main(rest);
+            }
+            return;
+        }
         CommandLineOptions cmd;
         try {
             cmd = new CommandLineOptions(args);

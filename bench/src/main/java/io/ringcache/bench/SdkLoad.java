@@ -1,0 +1,238 @@
+package io.ringcache.bench;
+
+import io.ringcache.client.ReadOptions;
+import io.ringcache.client.RingcacheClient;
+import io.ringcache.client.Versioned;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A YCSB-style load generator on the Java SDK ({@link RingcacheClient}) against a running
+ * cluster: an optional load phase inserting {@code records} keys with {@code putAll} batches,
+ * then a run phase of reads and updates by workload (A 50/50, B 95/5, C read only, W write only)
+ * over Zipfian (YCSB's scrambled, theta 0.99) or uniform keys, driven by {@link LoadLoop}.
+ * Keys are {@link Keys#key(long)} (16 bytes), values {@code value} random bytes.
+ *
+ * <p>Run {@code SdkLoad --help} for the options.
+ */
+public final class SdkLoad {
+
+    /** Option name to {default, help}; insertion order is the usage order. */
+    private static final Map<String, String[]> OPTIONS = new LinkedHashMap<>();
+
+    static {
+        opt("pd", "127.0.0.1:9090", "placement driver gRPC address(es), comma-separated");
+        opt("workload", "a", "a (50% read/50% update), b (95/5), c (read only), w (update only)");
+        opt("records", "100000", "number of keys (the load phase writes keys 0..records-1)");
+        opt("value", "100", "value size in bytes");
+        opt("threads", "4", "issuing threads");
+        opt("inflight", "256", "operations outstanding at once, across all threads");
+        opt("seconds", "30", "measured run, seconds");
+        opt("warmup", "5", "warm-up before the measured run, seconds (same load, not counted)");
+        opt("dist", "zipfian", "key distribution: zipfian (scrambled, theta 0.99) or uniform");
+        opt("load", "true", "run the load phase first (true|false)");
+        opt("batch", "500", "keys per putAll in the load phase");
+        opt("read", "linearizable", "read consistency: linearizable, follower or stale");
+        opt("staleness", "1000", "bound for read=stale, milliseconds");
+        opt("timeout", "10", "SDK request timeout, seconds");
+        opt("progress", "5", "seconds between progress lines");
+        opt("seed", "42", "random seed (key and op choice)");
+    }
+
+    private static void opt(String name, String def, String help) {
+        OPTIONS.put(name, new String[] {def, help});
+    }
+
+    private SdkLoad() {
+    }
+
+    /** The SDK behind {@link LoadLoop.Target}; counts reads of absent keys. */
+    static final class SdkTarget implements LoadLoop.Target {
+        private final RingcacheClient client;
+        private final ReadOptions readOptions;
+        final LongAdder misses = new LongAdder();
+
+        SdkTarget(RingcacheClient client, ReadOptions readOptions) {
+            this.client = client;
+            this.readOptions = readOptions;
+        }
+
+        @Override
+        public CompletableFuture<Optional<Versioned>> read(byte[] key) {
+            return client.getAsync(key, readOptions).whenComplete((v, t) -> {
+                if (v != null && v.isEmpty()) {
+                    misses.increment();
+                }
+            });
+        }
+
+        @Override
+        public CompletableFuture<Long> update(byte[] key, byte[] value) {
+            return client.putAsync(key, value, Duration.ZERO);
+        }
+    }
+
+    static void usage(PrintStream out) {
+        out.println("Usage: SdkLoad [name=value ...]   (java -jar benchmarks.jar SdkLoad ..., or -cp benchmarks.jar io.ringcache.bench.SdkLoad ...)");
+        out.println("YCSB-style load on the ringcache SDK: load phase (putAll), then reads/updates by workload.");
+        OPTIONS.forEach((k, v) -> out.printf("  %-10s %s (default: %s)%n", k, v[1], v[0]));
+        out.println("Example: SdkLoad pd=127.0.0.1:9090 workload=b records=100000 seconds=20 warmup=5 dist=zipfian");
+    }
+
+    /** Parsed options; throws IllegalArgumentException with a message on bad input. */
+    static Map<String, String> parse(String[] args) {
+        Map<String, String> a = new LinkedHashMap<>();
+        OPTIONS.forEach((k, v) -> a.put(k, v[0]));
+        for (String arg : args) {
+            String[] kv = arg.split("=", 2);
+            String name = kv[0].replaceFirst("^-{1,2}", "");
+            if (kv.length != 2 || !OPTIONS.containsKey(name)) {
+                throw new IllegalArgumentException("unknown argument '" + arg + "'");
+            }
+            a.put(name, kv[1]);
+        }
+        if (!List.of("a", "b", "c", "w").contains(a.get("workload").toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("workload must be a, b, c or w");
+        }
+        if (!List.of("zipfian", "uniform").contains(a.get("dist"))) {
+            throw new IllegalArgumentException("dist must be zipfian or uniform");
+        }
+        if (!List.of("true", "false").contains(a.get("load"))) {
+            throw new IllegalArgumentException("load must be true or false");
+        }
+        if (!List.of("linearizable", "follower", "stale").contains(a.get("read"))) {
+            throw new IllegalArgumentException("read must be linearizable, follower or stale");
+        }
+        for (String n : List.of("records", "value", "threads", "inflight", "seconds", "batch", "timeout", "progress")) {
+            if (Long.parseLong(a.get(n)) < 1) {
+                throw new IllegalArgumentException(n + " must be >= 1");
+            }
+        }
+        if (Long.parseLong(a.get("warmup")) < 0 || Long.parseLong(a.get("staleness")) < 0) {
+            throw new IllegalArgumentException("warmup and staleness must be >= 0");
+        }
+        Long.parseLong(a.get("seed"));
+        if (Integer.parseInt(a.get("records")) < 2) {
+            throw new IllegalArgumentException("records must be >= 2");
+        }
+        return a;
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && List.of("-h", "--help", "help", "-help").contains(args[0])) {
+            usage(System.out);
+            return;
+        }
+        Map<String, String> a;
+        try {
+            a = parse(args);
+        } catch (IllegalArgumentException e) { // NumberFormatException included
+            System.err.println("SdkLoad: " + e.getMessage());
+            usage(System.err);
+            System.exit(2);
+            return;
+        }
+        int records = Integer.parseInt(a.get("records"));
+        int inflight = Integer.parseInt(a.get("inflight"));
+        long seed = Long.parseLong(a.get("seed"));
+        byte[] value = new byte[Integer.parseInt(a.get("value"))];
+        new SplittableRandom(seed).nextBytes(value);
+        ReadOptions readOptions = switch (a.get("read")) {
+            case "follower" -> ReadOptions.follower();
+            case "stale" -> ReadOptions.stale(Duration.ofMillis(Long.parseLong(a.get("staleness"))));
+            default -> ReadOptions.linearizable();
+        };
+        KeyChooser keys = a.get("dist").equals("zipfian") ? Zipfian.ycsb(records) : KeyChooser.uniform(records);
+        LoadLoop.Workload workload = LoadLoop.Workload.parse(a.get("workload"));
+        System.out.printf("SdkLoad %s%n", a);
+
+        int status = 0;
+        try (RingcacheClient client = RingcacheClient.builder()
+                .placementDriver(a.get("pd").split(","))
+                .requestTimeout(Duration.ofSeconds(Long.parseLong(a.get("timeout"))))
+                .build()) {
+            if (a.get("load").equals("true")) {
+                long failed = load(client, records, Integer.parseInt(a.get("batch")), value,
+                        Long.parseLong(a.get("progress")));
+                if (failed > 0) {
+                    status = 1;
+                }
+            }
+            SdkTarget target = new SdkTarget(client, readOptions);
+            System.out.printf("run: workload %s (%s), %s, %s reads, %d threads, %d in flight, %s s warm-up + %s s measured%n",
+                    workload.name().toLowerCase(Locale.ROOT), workload.description, keys, a.get("read"),
+                    Integer.parseInt(a.get("threads")), inflight, a.get("warmup"), a.get("seconds"));
+            LoadLoop.Result result = LoadLoop.run(target, new LoadLoop.Config(workload, keys, value,
+                    Integer.parseInt(a.get("threads")), inflight,
+                    Duration.ofSeconds(Long.parseLong(a.get("warmup"))), Duration.ofSeconds(Long.parseLong(a.get("seconds"))),
+                    Duration.ofSeconds(Long.parseLong(a.get("progress"))), Duration.ofSeconds(Long.parseLong(a.get("timeout")) * 2),
+                    seed, System.out));
+            result.print(System.out);
+            System.out.printf("reads of absent keys (whole run incl. warm-up): %,d%n", target.misses.sum());
+            if (result.undrained() > 0) {
+                status = 1;
+            }
+        }
+        System.exit(status);
+    }
+
+    /** Writes keys 0..records-1 with putAll batches, 8 batches in flight; returns the keys not written. */
+    static long load(RingcacheClient client, int records, int batch, byte[] value, long progressSeconds)
+            throws InterruptedException {
+        int window = 8;
+        Semaphore slots = new Semaphore(window);
+        LongAdder written = new LongAdder();
+        LongAdder failed = new LongAdder();
+        Map<String, LongAdder> errors = new java.util.concurrent.ConcurrentHashMap<>();
+        long start = System.nanoTime();
+        long nextProgress = start + TimeUnit.SECONDS.toNanos(progressSeconds);
+        System.out.printf("load: %,d keys, %d per putAll, %d batches in flight%n", records, batch, window);
+        for (int from = 0; from < records; from += batch) {
+            slots.acquire();
+            int to = Math.min(records, from + batch);
+            List<Map.Entry<byte[], byte[]>> entries = new ArrayList<>(to - from);
+            for (int i = from; i < to; i++) {
+                entries.add(Map.entry(Keys.key(i), value));
+            }
+            int n = to - from;
+            CompletableFuture<List<Long>> f;
+            try {
+                f = client.putAllAsync(entries, Duration.ZERO);
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
+            }
+            f.whenComplete((r, t) -> {
+                if (t == null) {
+                    written.add(n);
+                } else {
+                    failed.add(n);
+                    errors.computeIfAbsent(LoadLoop.errorName(t), k -> new LongAdder()).increment();
+                }
+                slots.release();
+            });
+            long now = System.nanoTime();
+            if (now >= nextProgress) {
+                System.out.printf(Locale.ROOT, "[%5.1f s] load %,d / %,d keys written, %,d failed%n",
+                        (now - start) / 1e9, written.sum(), records, failed.sum());
+                nextProgress = now + TimeUnit.SECONDS.toNanos(progressSeconds);
+            }
+        }
+        slots.acquire(window);
+        double secs = (System.nanoTime() - start) / 1e9;
+        System.out.printf(Locale.ROOT, "load: %,d keys written in %.1f s (%,.0f keys/s), %,d failed%n",
+                written.sum(), secs, written.sum() / secs, failed.sum());
+        errors.forEach((k, v) -> System.out.printf("  load batch errors %s: %,d%n", k, v.sum()));
+        return failed.sum();
+    }
+}
