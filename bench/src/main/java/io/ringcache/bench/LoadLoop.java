@@ -167,9 +167,15 @@ public final class LoadLoop {
             if (now >= windowEnd) {
                 break;
             }
-            long nextTick = Math.min(lastTick + progressNanos, windowEnd);
+            // Ticks every progressNanos, plus one where the warm-up ends, so each line is all warm-up or all run.
+            boolean warm = lastTick - windowStart < 0;
+            long nextTick = lastTick + progressNanos;
+            if (warm) {
+                nextTick = Math.min(nextTick, windowStart);
+            }
+            nextTick = Math.min(nextTick, windowEnd);
             TimeUnit.NANOSECONDS.sleep(Math.max(0, nextTick - now));
-            now = System.nanoTime();
+            now = Math.max(System.nanoTime(), nextTick);
             Histogram r = readRecorder.getIntervalHistogram();
             Histogram u = updateRecorder.getIntervalHistogram();
             reads.add(r);
@@ -180,7 +186,6 @@ public final class LoadLoop {
                 interval.add(r);
                 interval.add(u);
                 double secs = (now - lastTick) / 1e9;
-                boolean warm = now < windowStart;
                 String p99 = interval.getTotalCount() == 0 ? "-"
                         : String.format(Locale.ROOT, "%.2f ms", interval.getValueAtPercentile(99) / 1e6);
                 double avg = warm ? 0 : (reads.getTotalCount() + updates.getTotalCount()) / ((now - windowStart) / 1e9);
