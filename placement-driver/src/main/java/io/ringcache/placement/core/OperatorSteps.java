@@ -30,7 +30,10 @@ public final class OperatorSteps {
     private OperatorSteps() {
     }
 
-    /** The first step of an admitted operator, or its failure when the cluster no longer allows it. */
+    /**
+     * The first step of an admitted operator, or its failure when the cluster no longer allows it,
+     * or the operator still queued (with a reason) when it may be allowed in a moment.
+     */
     public static Operator start(Operator op, ClusterView view) {
         ShardInfo s = view.map().shards().get(op.shardId());
         long now = view.now();
@@ -46,7 +49,11 @@ public final class OperatorSteps {
                     return op.ended(OperatorStatus.FAILED, "store " + op.target() + " already holds shard " + s.id(), now);
                 }
                 if (!view.canReceive(op.target())) {
-                    return op.ended(OperatorStatus.FAILED, "store " + op.target() + " is not up", now);
+                    // A store that just joined (or whose heartbeats a busy machine delayed) may be up in
+                    // a moment: stay queued for a step's timeout before giving up.
+                    return now - op.created() < view.config().stepTimeoutMillis()
+                            ? op.waiting("store " + op.target() + " is not up yet")
+                            : op.ended(OperatorStatus.FAILED, "store " + op.target() + " is not up", now);
                 }
                 return op.at(OperatorStep.ADD_LEARNER, now);
             case REMOVE_REPLICA:

@@ -63,7 +63,11 @@ public final class PlacementDriver {
         PartitionMap map = log.current().map();
         if (map != null) {
             for (StoreInfo s : map.stores().values()) {
-                if (s.state() != StoreState.REMOVED) {
+                if (s.state() == StoreState.DOWN) {
+                    // Down before this leader took over: still down (not a receiver), and its repair
+                    // clock restarts from the down time rather than never starting.
+                    lastHeard.put(s.id(), now - config.downAfterMillis() - 1);
+                } else if (s.state() != StoreState.REMOVED) {
                     lastHeard.put(s.id(), now);
                 }
             }
@@ -375,8 +379,11 @@ public final class PlacementDriver {
     private void admitPending(long now) throws IOException {
         for (Operator op : log.current().active()) {
             if (op.status() == OperatorStatus.PENDING && hasRoom(op.kind())) {
-                PlacementState base = log.current();
-                commit(base, base.withOperator(OperatorSteps.start(op, view(now))));
+                Operator started = OperatorSteps.start(op, view(now));
+                if (!started.equals(op)) {
+                    PlacementState base = log.current();
+                    commit(base, base.withOperator(started));
+                }
             }
         }
     }
