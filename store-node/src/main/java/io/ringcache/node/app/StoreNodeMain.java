@@ -47,9 +47,13 @@ public final class StoreNodeMain {
         StoreNode node = new StoreNode(options);
         try {
             node.start();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | LinkageError e) {
             System.err.println("ringcache-store: cannot start: " + e.getMessage());
-            node.close();
+            // Close what started, but never let a stuck close keep a failed process alive.
+            Thread closer = new Thread(node::close, "ringcache-close");
+            closer.setDaemon(true);
+            closer.start();
+            closer.join(15_000);
             System.exit(1);
             return;
         }
