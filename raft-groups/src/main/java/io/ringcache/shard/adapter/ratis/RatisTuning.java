@@ -105,6 +105,10 @@ public record RatisTuning(
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, millis(electionTimeoutMax));
         RaftServerConfigKeys.Rpc.setRequestTimeout(p, millis(electionTimeoutMax.multipliedBy(2)));
         RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(p, millis(electionTimeoutMax.multipliedBy(3)));
+        // A peer being added that dies while staging must not hold the group's reconfiguration
+        // forever: give up on it after a bounded time (placement adds learners first, so a healthy
+        // staging peer is already caught up and passes quickly).
+        RaftServerConfigKeys.setStagingTimeout(p, millis(electionTimeoutMax.multipliedBy(3)));
         // A GC pause or a starved core on a shared machine must not make every leader step down.
         RaftServerConfigKeys.setSleepDeviationThreshold(p, millis(electionTimeoutMin));
 
