@@ -48,7 +48,11 @@ class PlacementProcessIT {
                 startStore(cluster, "s" + i, pdList, http);
             }
             try (PdProbe pd = new PdProbe(pdList)) {
-                cluster.await("every shard on 3 live stores", () -> fullyReplicated(pd.status(), List.of()));
+                try {
+                    cluster.await("every shard on 3 live stores", () -> fullyReplicated(pd.status(), List.of()));
+                } catch (AssertionError e) {
+                    throw new AssertionError("placement as the PD leader last saw it:\n" + pd.status(), e);
+                }
 
                 for (int k = 0; k < KEYS; k++) {
                     HttpResponse<String> r = cluster.get(http.get("s" + (1 + k % 4)), "/set?key=key" + k + "&value=value" + k);

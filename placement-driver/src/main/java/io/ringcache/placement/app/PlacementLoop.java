@@ -38,6 +38,7 @@ public final class PlacementLoop implements AutoCloseable {
     private final ScheduledExecutorService rounds = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ringcache-pd-loop"));
     private final ExecutorService calls = Executors.newFixedThreadPool(4, r -> daemon(r, "ringcache-pd-call"));
     private final Map<String, String> seen = new HashMap<>();
+    private final Map<String, String> storeStates = new HashMap<>();
     private boolean leading;
 
     public PlacementLoop(PlacementDriver driver, PlacementMembership membership, GrpcStepExecutor executor,
@@ -125,6 +126,14 @@ public final class PlacementLoop implements AutoCloseable {
             }
         }
         seen.keySet().retainAll(state.operators().keySet());
+        if (state.map() != null) {
+            for (var store : state.map().stores().values()) {
+                String before = storeStates.put(store.id(), store.state().name());
+                if (!store.state().name().equals(before)) {
+                    LOG.info("store {} is {}{}", store.id(), store.state(), before == null ? "" : " (was " + before + ")");
+                }
+            }
+        }
     }
 
     @Override

@@ -53,6 +53,7 @@ public final class PlacementClient implements AutoCloseable {
     });
     private final Map<Integer, Long> lastOps = new HashMap<>();
     private long lastBeatNanos;
+    private int failedBeats;
     private volatile boolean registered;
 
     /**
@@ -152,13 +153,23 @@ public final class PlacementClient implements AutoCloseable {
                     return;
                 }
                 refreshMap(address, response.getEpoch());
+                failedBeats = 0;
                 return;
             }
         } catch (StatusRuntimeException e) {
             endpoints.failed(address);
-            LOG.debug("heartbeat to {} failed: {}", address, e.getMessage());
+            failedBeat(address, e.getMessage());
         } catch (RuntimeException e) {
-            LOG.debug("heartbeat to {} failed: {}", address, e.toString());
+            failedBeat(address, e.toString());
+        }
+    }
+
+    /** Heartbeat failures are logged when they persist (placement will mark this store down). */
+    private void failedBeat(String address, String why) {
+        if (++failedBeats % 5 == 0) {
+            LOG.warn("{} heartbeats in a row to placement failed, last at {}: {}", failedBeats, address, why);
+        } else {
+            LOG.debug("heartbeat to {} failed: {}", address, why);
         }
     }
 
@@ -185,12 +196,18 @@ public final class PlacementClient implements AutoCloseable {
             long total = ops.total(shard);
             Long before = lastOps.put(shard, total);
             double rate = seconds > 0 && before != null ? (total - before) / seconds : 0;
-            ShardStats.Builder stats = ShardStats.newBuilder().setShardId(shard)
-                    .setRole(role(host.role(shard))).setAppliedIndex(host.appliedIndex(shard)).setOpsPerSecond(rate);
-            host.replicas(shard).forEach(r -> stats.addVoters(r.peerId()));
-            host.learners(shard).forEach(r -> stats.addLearners(r.peerId()));
-            host.engine(shard).ifPresent(e -> stats.setEntries(e.store().size()).setBytes(e.store().bytesUsed()));
-            request.addShards(stats);
+            try {
+                ShardStats.Builder stats = ShardStats.newBuilder().setShardId(shard)
+                        .setRole(role(host.role(shard))).setAppliedIndex(host.appliedIndex(shard)).setOpsPerSecond(rate);
+                host.replicas(shard).forEach(r -> stats.addVoters(r.peerId()));
+                host.learners(shard).forEach(r -> stats.addLearners(r.peerId()));
+                host.engine(shard).ifPresent(e -> stats.setEntries(e.store().size()).setBytes(e.store().bytesUsed()));
+                request.addShards(stats);
+            } catch (RuntimeException e) {
+                // A replica starting or going away mid-report must not silence the whole heartbeat:
+                // a store that stops heartbeating is marked down and its replicas rebuilt elsewhere.
+                LOG.debug("shard {} left out of this heartbeat: {}", shard, e.toString());
+            }
         }
         lastOps.keySet().retainAll(host.hostedShards());
         return request.build();
