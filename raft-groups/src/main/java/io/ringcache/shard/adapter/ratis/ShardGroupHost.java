@@ -470,10 +470,15 @@ public final class ShardGroupHost implements AutoCloseable {
         return division(shardId).map(d -> (ShardStateMachine) d.getStateMachine());
     }
 
+    /**
+     * The shard's division, or empty when it is not hosted. Waits while the division is still
+     * being created; a division whose creation failed counts as not hosted (Ratis keeps its failed
+     * entry until the group is removed, and callers such as heartbeats must not fail on it).
+     */
     private Optional<RaftServer.Division> division(int shardId) {
         try {
             return Optional.of(server.getDivision(ShardGroups.groupId(shardId)));
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
     }
