@@ -109,7 +109,7 @@ public final class OperatorSteps {
                     return advance(op.at(OperatorStep.ADD_LEARNER, now), map);
                 }
                 long leaderApplied = leaderApplied(s, view);
-                if (op.mark() == 0 && leaderApplied > 0) {
+                if (op.mark() <= 0 && leaderApplied > 0) {
                     return advance(op.withMark(leaderApplied), map);
                 }
                 long learnerApplied = view.report(target, s.id()).map(StoreReport.Replica::appliedIndex).orElse(0L);
@@ -319,9 +319,10 @@ public final class OperatorSteps {
                 : Optional.of("only " + alive + " of " + voters + " are up; " + need + " needed for a majority");
     }
 
+    /** The leader's last reported applied index; 0 when unknown (a fresh replica reports -1). */
     private static long leaderApplied(ShardInfo s, ClusterView view) {
         return s.leader().isEmpty() ? 0
-                : view.report(s.leader(), s.id()).map(StoreReport.Replica::appliedIndex).orElse(0L);
+                : Math.max(0, view.report(s.leader(), s.id()).map(StoreReport.Replica::appliedIndex).orElse(0L));
     }
 
     /** The reported leader first, then the other voters, never {@code excluded} first. */

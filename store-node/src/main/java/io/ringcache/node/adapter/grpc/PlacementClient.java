@@ -198,7 +198,7 @@ public final class PlacementClient implements AutoCloseable {
             double rate = seconds > 0 && before != null ? (total - before) / seconds : 0;
             try {
                 ShardStats.Builder stats = ShardStats.newBuilder().setShardId(shard)
-                        .setRole(role(host.role(shard))).setAppliedIndex(host.appliedIndex(shard)).setOpsPerSecond(rate);
+                        .setRole(role(host.role(shard))).setAppliedIndex(Math.max(0, host.appliedIndex(shard))).setOpsPerSecond(rate);
                 host.replicas(shard).forEach(r -> stats.addVoters(r.peerId()));
                 host.learners(shard).forEach(r -> stats.addLearners(r.peerId()));
                 host.engine(shard).ifPresent(e -> stats.setEntries(e.store().size()).setBytes(e.store().bytesUsed()));
