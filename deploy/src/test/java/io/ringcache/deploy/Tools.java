@@ -73,14 +73,22 @@ final class Tools {
         return r.out();
     }
 
+    private static synchronized boolean installed(Path validate) {
+        return Files.isDirectory(validate.resolve("node_modules/kubernetes-models"))
+                && Files.isDirectory(validate.resolve("node_modules/@kubernetes-models/validate"));
+    }
+
     /** {@code node deploy/validate/validate.mjs FILE...}; the packages come from {@code npm ci} in deploy/validate. */
     static Result validateSchemas(List<Path> files) {
         String node = require("node", "Debian: apt-get install nodejs npm");
         Path validate = root().resolve("deploy/validate");
-        if (!Files.isDirectory(validate.resolve("node_modules/kubernetes-models"))
-                || !Files.isDirectory(validate.resolve("node_modules/@kubernetes-models/validate"))) {
-            fail("deploy/validate/node_modules lacks kubernetes-models or @kubernetes-models/validate: run "
-                    + "'npm ci --prefix deploy/validate' (.ci/run does)");
+        if (!installed(validate)) {
+            // A clean clone has no node_modules: install the locked validators (what .ci/run does), once.
+            String npm = require("npm", "Debian: apt-get install nodejs npm");
+            Result ci = run(List.of(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"), validate, 300);
+            if (ci.exit() != 0 || !installed(validate)) {
+                fail("npm ci in deploy/validate failed (exit " + ci.exit() + "):\n" + ci.err());
+            }
         }
         List<String> cmd = new ArrayList<>(List.of(node, "validate.mjs"));
         files.forEach(f -> cmd.add(f.toAbsolutePath().toString()));
