@@ -172,6 +172,17 @@ public final class GrpcRingcacheClient implements RingcacheClient {
     }
 
     /**
+     * With a near cache, evicts {@code key} once the write ends either way (version from the
+     * answer, or 0 when unknown); without one, adds nothing to the write's path.
+     */
+    private <T> CompletableFuture<T> evicting(CompletableFuture<T> write, byte[] key, java.util.function.ToLongFunction<T> version) {
+        if (nearCache == null) {
+            return write;
+        }
+        return write.whenComplete((v, e) -> wrote(key, v == null ? 0 : version.applyAsLong(v)));
+    }
+
+    /**
      * This client's own write: evict the key at once rather than wait for the stream (read your
      * writes). {@code version} is the write's version (its log index in the high bits), or 0 when
      * unknown (delete, touch): then one past the shard's last seen index, which only makes reads
@@ -232,14 +243,12 @@ public final class GrpcRingcacheClient implements RingcacheClient {
                     .setValue(ByteString.copyFrom(value)).setTtlMs(ttlMillis(ttl)).build();
             int shard = watcher.table().shardOf(key);
             if (!coalescing) {
-                return putAll(List.of(write), shard, deadline()).thenApply(v -> v.get(0))
-                        .whenComplete((v, e) -> wrote(key, v == null ? 0 : v));
+                return evicting(putAll(List.of(write), shard, deadline()).thenApply(v -> v.get(0)), key, v -> v);
             }
-            return calls.run(shard, ShardCalls.Routing.LEADER, deadline(), "put in shard " + shard, t ->
+            return evicting(calls.run(shard, ShardCalls.Routing.LEADER, deadline(), "put in shard " + shard, t ->
                     writeLane(t.address(), t.forward()).submit(write, t.epoch(), t.deadlineNanos())
                             .thenApply(r -> r.hasError() ? ShardCalls.Outcome.<Long>failed(WireErrors.of(shard, r.getError()))
-                                    : ShardCalls.Outcome.ok(r.getVersion())))
-                    .whenComplete((v, e) -> wrote(key, v == null ? 0 : v));
+                                    : ShardCalls.Outcome.ok(r.getVersion()))), key, v -> v);
         });
     }
 
@@ -298,11 +307,10 @@ public final class GrpcRingcacheClient implements RingcacheClient {
             int shard = watcher.table().shardOf(key);
             long seq = sequences.incrementAndGet();
             ByteString k = ByteString.copyFrom(key);
-            return calls.run(shard, ShardCalls.Routing.LEADER, deadline(), "delete in shard " + shard, t ->
+            return evicting(calls.run(shard, ShardCalls.Routing.LEADER, deadline(), "delete in shard " + shard, t ->
                     listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS)
                             .delete(DeleteRequest.newBuilder().setHeader(writeHeader(t, seq)).setKey(k).build()))
-                            .thenApply(r -> outcome(shard, r.hasError() ? r.getError() : null, r.getDeleted())))
-                    .whenComplete((v, e) -> wrote(key, 0));
+                            .thenApply(r -> outcome(shard, r.hasError() ? r.getError() : null, r.getDeleted()))), key, v -> 0);
         });
     }
 
@@ -334,11 +342,11 @@ public final class GrpcRingcacheClient implements RingcacheClient {
             long seq = sequences.incrementAndGet();
             CompareAndSetRequest.Builder base = expect.apply(CompareAndSetRequest.newBuilder()
                     .setKey(ByteString.copyFrom(key)).setNewValue(ByteString.copyFrom(newValue)).setTtlMs(ttlMillis(ttl)));
-            return calls.run(shard, ShardCalls.Routing.LEADER, deadline(), op + " in shard " + shard, t ->
+            return evicting(calls.run(shard, ShardCalls.Routing.LEADER, deadline(), op + " in shard " + shard, t ->
                     listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS)
                             .compareAndSet(base.clone().setHeader(writeHeader(t, seq)).build()))
-                            .thenApply(r -> outcome(shard, r.hasError() ? r.getError() : null, cas(r))))
-                    .whenComplete((v, e) -> wrote(key, v != null && v.succeeded() ? v.version() : 0));
+                            .thenApply(r -> outcome(shard, r.hasError() ? r.getError() : null, cas(r)))), key,
+                    v -> v.succeeded() ? v.version() : 0);
         });
     }
 
@@ -355,11 +363,10 @@ public final class GrpcRingcacheClient implements RingcacheClient {
             long seq = sequences.incrementAndGet();
             ByteString k = ByteString.copyFrom(key);
             long ttlMs = ttlMillis(ttl);
-            return calls.run(shard, ShardCalls.Routing.LEADER, deadline(), "touch in shard " + shard, t ->
+            return evicting(calls.run(shard, ShardCalls.Routing.LEADER, deadline(), "touch in shard " + shard, t ->
                     listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS)
                             .touch(TouchRequest.newBuilder().setHeader(writeHeader(t, seq)).setKey(k).setTtlMs(ttlMs).build()))
-                            .thenApply(r -> outcome(shard, r.hasError() ? r.getError() : null, r.getFound())))
-                    .whenComplete((v, e) -> wrote(key, 0));
+                            .thenApply(r -> outcome(shard, r.hasError() ? r.getError() : null, r.getFound()))), key, v -> 0);
         });
     }
 

@@ -9,8 +9,6 @@ import io.ringcache.proto.v1.GetRequest;
 import io.ringcache.proto.v1.GetResponse;
 import io.ringcache.proto.v1.KvGrpc;
 import io.ringcache.proto.v1.RequestHeader;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -32,8 +30,7 @@ final class ReadLane {
 
     private final KvGrpc.KvFutureStub stub;
     private final RequestHeader headerShape;
-    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-    private int inFlight;
+    private final LaneQueue<Pending> queue = new LaneQueue<>(MAX_IN_FLIGHT, MAX_BATCH);
 
     ReadLane(KvGrpc.KvFutureStub stub, RequestHeader headerShape) {
         this.stub = stub;
@@ -42,28 +39,9 @@ final class ReadLane {
 
     CompletableFuture<GetResponse> submit(GetRequest request, long deadlineNanos) {
         Pending p = new Pending(request, deadlineNanos, new CompletableFuture<>());
-        List<Pending> batch;
-        synchronized (this) {
-            queue.add(p);
-            if (inFlight >= MAX_IN_FLIGHT) {
-                return p.answer();
-            }
-            batch = take();
-        }
+        List<Pending> batch = queue.offer(p);
         send(batch);
         return p.answer();
-    }
-
-    /** Under the lock: the next batch to send, counted as in flight. */
-    private List<Pending> take() {
-        List<Pending> batch = new ArrayList<>(Math.min(queue.size(), MAX_BATCH));
-        while (!queue.isEmpty() && batch.size() < MAX_BATCH) {
-            batch.add(queue.poll());
-        }
-        if (!batch.isEmpty()) {
-            inFlight++;
-        }
-        return batch;
     }
 
     private void send(List<Pending> batch) {
@@ -121,11 +99,6 @@ final class ReadLane {
     }
 
     private void done() {
-        List<Pending> next;
-        synchronized (this) {
-            inFlight--;
-            next = take();
-        }
-        send(next);
+        send(queue.done());
     }
 }

@@ -9,8 +9,6 @@ import io.ringcache.proto.v1.KeyValueWrite;
 import io.ringcache.proto.v1.KvGrpc;
 import io.ringcache.proto.v1.PutResponse;
 import io.ringcache.proto.v1.RequestHeader;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -40,8 +38,7 @@ final class WriteLane {
     private final long clientId;
     private final LongSupplier sequences;
     private final BatchResender resender;
-    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-    private int inFlight;
+    private final LaneQueue<Pending> queue = new LaneQueue<>(MAX_IN_FLIGHT, MAX_BATCH);
 
     WriteLane(String address, KvGrpc.KvFutureStub stub, long clientId, LongSupplier sequences, BatchResender resender) {
         this.address = address;
@@ -53,27 +50,9 @@ final class WriteLane {
 
     CompletableFuture<PutResponse> submit(KeyValueWrite write, long epoch, long deadlineNanos) {
         Pending p = new Pending(write, deadlineNanos, new CompletableFuture<>());
-        List<Pending> batch;
-        synchronized (this) {
-            queue.add(p);
-            if (inFlight >= MAX_IN_FLIGHT) {
-                return p.answer();
-            }
-            batch = take();
-        }
+        List<Pending> batch = queue.offer(p);
         send(batch, epoch);
         return p.answer();
-    }
-
-    private List<Pending> take() {
-        List<Pending> batch = new ArrayList<>(Math.min(queue.size(), MAX_BATCH));
-        while (!queue.isEmpty() && batch.size() < MAX_BATCH) {
-            batch.add(queue.poll());
-        }
-        if (!batch.isEmpty()) {
-            inFlight++;
-        }
-        return batch;
     }
 
     private void send(List<Pending> batch, long epoch) {
@@ -99,12 +78,7 @@ final class WriteLane {
                     batch.get(i).answer().completeExceptionally(new IllegalStateException("short BatchPut reply"));
                 }
             }
-            List<Pending> next;
-            synchronized (this) {
-                inFlight--;
-                next = take();
-            }
-            send(next, epoch);
+            send(queue.done(), epoch);
         });
     }
 
