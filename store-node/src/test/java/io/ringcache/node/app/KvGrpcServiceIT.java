@@ -160,6 +160,34 @@ class KvGrpcServiceIT {
     }
 
     @Test
+    void aShardPartLargerThanOneLogEntryIsRefusedWithoutUpsettingTheShard() {
+        retry(() -> kv.put(PutRequest.newBuilder().setKey(b("keep")).setValue(b("v")).build()));
+        // 80 values of 64 KiB over 4 shards: some shard's part exceeds one log entry (under 1 MiB here).
+        BatchPutRequest.Builder big = BatchPutRequest.newBuilder();
+        for (int i = 0; i < 80; i++) {
+            big.addEntries(KeyValueWrite.newBuilder().setKey(b("part-" + i)).setValue(ByteString.copyFrom(new byte[65536])));
+        }
+        BatchPutResponse r = kv.batchPut(big.build());
+        int refused = 0;
+        for (int i = 0; i < 80; i++) {
+            boolean found = kv.get(GetRequest.newBuilder().setKey(b("part-" + i)).build()).getFound();
+            if (r.getResults(i).hasError()) {
+                refused++;
+                Error e = r.getResults(i).getError();
+                assertTrue(e.hasInvalidArgument() && e.getInvalidArgument().getMessage().contains("limit of one log entry"),
+                        e.toString());
+                assertFalse(found, "a refused part wrote nothing");
+            } else {
+                assertTrue(found);
+            }
+        }
+        assertTrue(refused > 0, "no shard part exceeded one entry");
+        PutResponse after = kv.put(PutRequest.newBuilder().setKey(b("after")).setValue(b("ok")).build());
+        assertFalse(after.hasError(), after.toString());
+        assertEquals("v", kv.get(GetRequest.newBuilder().setKey(b("keep")).build()).getValue().getValue().toStringUtf8());
+    }
+
+    @Test
     void aFullShardSaysSoAndKeepsItsData() {
         byte[] value = new byte[60_000];
         int stored = 0;

@@ -84,6 +84,30 @@ public record RatisTuning(
                 purgeUpToSnapshot, leaderLease, serverThreads, clientThreads, proxyThreads, asyncFlush, appenderWaitMillis);
     }
 
+    /**
+     * Settings under which one log entry may carry {@code payloadBytes} of ringcache commands: Ratis
+     * refuses (and the leader steps down over) an entry larger than the appender buffer, so the
+     * buffer must hold the largest single write the store accepts. Only ever grows the buffers.
+     */
+    public RatisTuning withEntryLimit(long payloadBytes) {
+        long appender = Math.max(appenderBufferBytes, payloadBytes + ENTRY_OVERHEAD_BYTES);
+        long write = Math.max(writeBufferBytes, appender + 64 * 1024);
+        return new RatisTuning(storageDir, port, electionTimeoutMin, electionTimeoutMax, write,
+                appender, segmentSizeBytes, preallocatedBytes, snapshotThreshold, purgeUpToSnapshot,
+                leaderLease, serverThreads, clientThreads, proxyThreads, asyncFlush, appenderWaitMillis);
+    }
+
+    /**
+     * The largest command payload one log entry may carry: the appender buffer less what Ratis adds
+     * around a payload (log entry and client request framing, a few dozen bytes, with margin).
+     */
+    public long maxEntryPayloadBytes() {
+        return appenderBufferBytes - ENTRY_OVERHEAD_BYTES;
+    }
+
+    /** Room left in an entry for Ratis' own framing around the payload. */
+    static final long ENTRY_OVERHEAD_BYTES = 4096;
+
     public RatisTuning withLeaderLease(boolean enabled) {
         return new RatisTuning(storageDir, port, electionTimeoutMin, electionTimeoutMax, writeBufferBytes,
                 appenderBufferBytes, segmentSizeBytes, preallocatedBytes, snapshotThreshold, purgeUpToSnapshot,

@@ -89,7 +89,8 @@ public final class ShardGroupHost implements AutoCloseable {
 
     /**
      * @param peerId      this store's id in every group it hosts
-     * @param tuning      Ratis settings (storage dir, port, timeouts, buffers)
+     * @param tuning      Ratis settings (storage dir, port, timeouts, buffers); its log buffers are
+     *                    grown when needed so one entry holds the largest put {@code limits} allow
      * @param stores      makes the store of a shard replica (off-heap in production)
      * @param limits      per-shard key/value limits and memory budget
      * @param clockMillis the wall clock in milliseconds (injected for tests)
@@ -97,7 +98,8 @@ public final class ShardGroupHost implements AutoCloseable {
     public ShardGroupHost(String peerId, RatisTuning tuning, IntFunction<ShardStore> stores,
                           ShardLimits limits, LongSupplier clockMillis) {
         this.peerId = RaftPeerId.valueOf(peerId);
-        this.tuning = tuning;
+        // Key + value + command framing (tag, TTL, lengths) of the largest single put.
+        this.tuning = tuning.withEntryLimit((long) limits.maxValueBytes() + limits.maxKeyBytes() + 1024);
         this.stores = stores;
         this.limits = limits;
         this.clockMillis = clockMillis;
@@ -288,6 +290,13 @@ public final class ShardGroupHost implements AutoCloseable {
 
     /** Submits an encoded entry (see {@link CommandCodec}); completes with one result per command. */
     public CompletableFuture<List<CommandResult>> submit(int shardId, byte[] entry) {
+        if (entry.length > tuning.maxEntryPayloadBytes()) {
+            // Refused here: Ratis would fail the append and the leader would step down over it.
+            return CompletableFuture.failedFuture(new ShardCallException(shardId,
+                    ShardCallException.Reason.INVALID_ARGUMENT, null, "a write of " + entry.length
+                    + " bytes exceeds the " + tuning.maxEntryPayloadBytes()
+                    + "-byte limit of one log entry; send it in smaller batches"));
+        }
         return call(shardId, entry, RaftClientRequest.writeRequestType())
                 .thenApply(content -> ResultCodec.decodeResults(content.toByteArray()));
     }

@@ -36,6 +36,7 @@ import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.SnapshotInfo;
 import org.apache.ratis.statemachine.SnapshotRetentionPolicy;
 import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
@@ -76,6 +77,12 @@ public final class ShardStateMachine extends BaseStateMachine {
     private final ShardEngine engine;
     private final LongSupplier clockMillis;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    /**
+     * The newest snapshot on disk, or null when there is none; set whenever the folder changes
+     * (start, install, take). Ratis asks for it on every AppendEntries round, and
+     * {@link SimpleStateMachineStorage} re-lists the folder on each call while no snapshot exists.
+     */
+    private volatile SingleFileSnapshotInfo latestSnapshot;
     /** Set when this replica becomes leader: the expiry task rebuilds the index before planning. */
     private final AtomicBoolean expiryRebuildPending = new AtomicBoolean();
     /** Snapshots installed from a leader (not counting the one loaded at start). */
@@ -151,11 +158,17 @@ public final class ShardStateMachine extends BaseStateMachine {
     }
 
     @Override
+    public SnapshotInfo getLatestSnapshot() {
+        return latestSnapshot;
+    }
+
+    @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         getLifeCycle().startAndTransition(() -> {
             super.initialize(server, groupId, raftStorage);
             storage.init(raftStorage);
-            load(storage.loadLatestSnapshot());
+            latestSnapshot = storage.loadLatestSnapshot();
+            load(latestSnapshot);
         });
     }
 
@@ -169,7 +182,8 @@ public final class ShardStateMachine extends BaseStateMachine {
     @Override
     public void reinitialize() throws IOException {
         // loadLatestSnapshot rescans the folder: the cached one may be a file the install deleted.
-        load(storage.loadLatestSnapshot());
+        latestSnapshot = storage.loadLatestSnapshot();
+        load(latestSnapshot);
         if (getLifeCycleState() == LifeCycle.State.PAUSED) {
             installedSnapshots.incrementAndGet();
             getLifeCycle().transition(LifeCycle.State.STARTING);
@@ -230,7 +244,9 @@ public final class ShardStateMachine extends BaseStateMachine {
         }
         Files.move(tmp.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
-        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
+        SingleFileSnapshotInfo taken = new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last);
+        storage.updateLatestSnapshot(taken);
+        latestSnapshot = taken;
         storage.cleanupOldSnapshots(RETAIN_TWO);
         LOG.info("shard {} took snapshot {} ({} entries, {} bytes)", engine.shardId(), last,
                 engine.store().size(), file.length());

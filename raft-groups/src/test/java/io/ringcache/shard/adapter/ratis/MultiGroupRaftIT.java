@@ -103,6 +103,36 @@ class MultiGroupRaftIT {
     }
 
     @Test
+    void theLargestAllowedValueFitsOneEntryAndOversizedEntriesAreRefusedBeforeRatis() throws Exception {
+        ShardLimits limits = ShardLimits.withBudget(64L << 20);
+        try (RatisCluster cluster = new RatisCluster(3, t -> t, limits)) {
+            cluster.addShards(1);
+            byte[] largest = new byte[limits.maxValueBytes()];
+            largest[largest.length - 1] = 7;
+            byte[] longestKey = new byte[limits.maxKeyBytes()];
+            List<CommandResult> written = cluster.write(0, List.of(new Command.Tagged(1, 1,
+                    new Command.Put(longestKey, largest, 60_000))));
+            assertInstanceOf(CommandResult.Written.class, written.get(0));
+
+            int leader = cluster.leaderOf(0);
+            List<Command.Put> three = List.of(new Command.Put(bytes("a"), largest, 0),
+                    new Command.Put(bytes("b"), largest, 0), new Command.Put(bytes("c"), largest, 0));
+            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> cluster.host(leader).submit(0, List.of(new Command.BatchPut(three))).get(10, TimeUnit.SECONDS));
+            ShardCallException s = assertInstanceOf(ShardCallException.class, e.getCause());
+            assertEquals(ShardCallException.Reason.INVALID_ARGUMENT, s.reason(), s.getMessage());
+            assertTrue(s.getMessage().contains("limit of one log entry"), s.getMessage());
+
+            // The leader kept its leadership: Ratis never saw the entry.
+            assertTrue(cluster.host(leader).isReadyLeader(0));
+            put(cluster, 0, "after", "ok");
+            assertEquals(leader, cluster.leaderOf(0));
+            ResultCodec.Answer a = cluster.read(0, CommandCodec.encode(new Query.Get(longestKey)));
+            assertArrayEquals(largest, assertInstanceOf(ResultCodec.Answer.Value.class, a).value().value());
+        }
+    }
+
+    @Test
     void addingAGroupTwiceIsHarmlessAndRemovingDeletesIt() throws Exception {
         try (RatisCluster cluster = new RatisCluster(3)) {
             cluster.addShards(2);
