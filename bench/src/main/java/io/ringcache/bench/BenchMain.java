@@ -1,5 +1,6 @@
 package io.ringcache.bench;
 
+import io.ringcache.bench.compare.Compare;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,8 +21,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * {@code -p store=...}, the {@code store} parameter is limited to {@code heap} and a message says
  * the chronicle variant is skipped.
  *
- * <p>A first argument {@code SdkLoad} or {@code KvLoad} runs that load generator instead of JMH,
- * with the remaining arguments (e.g. {@code java -jar benchmarks.jar SdkLoad --help}).
+ * <p>A first argument {@code SdkLoad}, {@code KvLoad} or {@code Compare} runs that load generator
+ * (or the comparison with etcd and Redis) instead of JMH, with the remaining arguments (e.g.
+ * {@code java -jar benchmarks.jar SdkLoad --help}).
  */
 public final class BenchMain {
 
@@ -32,12 +34,12 @@ public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
         // Plain load tools run in this JVM instead of JMH: `benchmarks.jar SdkLoad pd=... workload=a`.
-        if (args.length > 0 && (args[0].equals("SdkLoad") || args[0].equals("KvLoad"))) {
+        if (args.length > 0 && List.of("SdkLoad", "KvLoad", "Compare").contains(args[0])) {
             String[] rest = Arrays.copyOfRange(args, 1, args.length);
-            if (args[0].equals("SdkLoad")) {
-                SdkLoad.main(rest);
-            } else {
-                KvLoad.main(rest);
+            switch (args[0]) {
+                case "SdkLoad" -> SdkLoad.main(rest);
+                case "KvLoad" -> KvLoad.main(rest);
+                default -> Compare.main(rest);
             }
             return;
         }

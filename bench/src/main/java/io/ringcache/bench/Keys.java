@@ -6,9 +6,9 @@ import java.nio.ByteOrder;
 import java.util.SplittableRandom;
 
 /** Deterministic 16-byte keys and fixed-size values shared by the benchmarks. */
-final class Keys {
+public final class Keys {
 
-    static final int KEY_BYTES = 16;
+    public static final int KEY_BYTES = 16;
     static final int VALUE_BYTES = 100;
 
     private static final VarHandle LONGS =
@@ -27,7 +27,7 @@ final class Keys {
         LONGS.set(into, 8, mix(i));
     }
 
-    static byte[] key(long i) {
+    public static byte[] key(long i) {
         byte[] k = new byte[KEY_BYTES];
         write(k, i);
         return k;
@@ -40,7 +40,7 @@ final class Keys {
     }
 
     /** SplitMix64's finalizer. */
-    static long mix(long z) {
+    public static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
         z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
         return z ^ (z >>> 31);
