@@ -269,12 +269,15 @@ loadavg_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 cores="$(nproc)"
 mem="$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
-cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
+# (sed -n 1p rather than head: under pipefail, head closing the pipe early would fail the script)
+cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | sed -n 1p)"
 commit="$(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-if [[ -n "$(cd "$root" && git status --porcelain --untracked-files=no 2>/dev/null)" ]]; then commit="$commit (with uncommitted changes)"; fi
-etcd_v="$(etcd --version 2>/dev/null | head -n1)"
+if [[ -n "$(cd "$root" && git status --porcelain --untracked-files=no -- . ':!bench/RESULTS.md' ':!bench/results' 2>/dev/null)" ]]; then
+  commit="$commit (with uncommitted changes)"
+fi
+etcd_v="$(etcd --version 2>/dev/null | sed -n 1p)"
 redis_v="$(redis-server --version 2>/dev/null | sed 's/ sha=.*//')"
-java_v="$(java -version 2>&1 | head -n1)"
+java_v="$(java -version 2>&1 | sed -n 1p)"
 section="$tmp/section.md"
 {
   echo "### Comparison with etcd and Redis: compare.sh, $mode mode ($started_utc)"
