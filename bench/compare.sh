@@ -138,7 +138,7 @@ pick_base() {
 
 # ---------------------------------------------------------------- processes and cleanup
 
-tmp="" pids=() ringcache_started=0 runner_pid=""
+tmp="" pids=() ringcache_started=0 runner_pid="" redis_port=""
 
 stop_pid() {
   local pid="$1" i
@@ -160,6 +160,8 @@ cleanup() {
   if ((ringcache_started)); then
     RINGCACHE_LOCAL_DIR="$tmp/ringcache" "$root/bin/ringcache-local" stop --purge >/dev/null 2>&1
   fi
+  # Redis saves a snapshot on SIGTERM and stays up when that fails; the data is thrown away anyway.
+  if [[ -n "$redis_port" ]]; then redis-cli -h 127.0.0.1 -p "$redis_port" shutdown nosave >/dev/null 2>&1; fi
   for pid in ${pids[@]+"${pids[@]}"}; do stop_pid "$pid"; done
   for pid in ${pids[@]+"${pids[@]}"}; do kill -0 "$pid" 2>/dev/null && left+=("$pid"); done
   if [[ -n "$tmp" ]]; then
