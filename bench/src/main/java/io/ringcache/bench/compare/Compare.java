@@ -68,10 +68,10 @@ public final class Compare {
                 progress.println("Compare: cannot connect: " + e);
                 return 1;
             }
-            Map<String, Double> loadSeconds = new LinkedHashMap<>();
+            Map<String, LoadPhase.Loaded> loads = new LinkedHashMap<>();
             for (ComparedStore s : stores) {
                 try {
-                    loadSeconds.put(s.name(), LoadPhase.load(s, o.records(), value, progress));
+                    loads.put(s.name(), LoadPhase.load(s, o.records(), value, progress));
                 } catch (IllegalStateException e) {
                     progress.println("Compare: " + e.getMessage() + ": " + e.getCause());
                     return 1;
@@ -83,7 +83,7 @@ public final class Compare {
             MatrixResults results = matrix.run();
             Map<String, Long> misses = new LinkedHashMap<>();
             stores.forEach(s -> misses.put(s.name(), s.misses()));
-            String report = CompareReport.render(o, limits, results, loadSeconds, misses);
+            String report = CompareReport.render(o, limits, results, loads, misses);
             if (o.out().equals("-")) {
                 System.out.print(report);
             } else {

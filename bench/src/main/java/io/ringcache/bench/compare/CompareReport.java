@@ -18,7 +18,7 @@ final class CompareReport {
     }
 
     static String render(CompareOptions o, MachineLimits.Limits limits, MatrixResults results,
-                         Map<String, Double> loadSeconds, Map<String, Long> misses) {
+                         Map<String, LoadPhase.Loaded> loads, Map<String, Long> misses) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT,
                 "Settings: %s; %d round(s), per run %s s warm-up + %s s measured, %s s pause between runs, %s s "
@@ -46,7 +46,7 @@ final class CompareReport {
             b.append(v.line()).append('\n');
         }
         b.append('\n');
-        List<String> notes = notes(results, loadSeconds, misses);
+        List<String> notes = notes(results, loads, misses);
         if (!notes.isEmpty()) {
             b.append("Notes:\n\n");
             notes.forEach(n -> b.append("- ").append(n).append('\n'));
@@ -115,7 +115,8 @@ final class CompareReport {
         return out;
     }
 
-    private static List<String> notes(MatrixResults results, Map<String, Double> loadSeconds, Map<String, Long> misses) {
+    private static List<String> notes(MatrixResults results, Map<String, LoadPhase.Loaded> loads,
+                                      Map<String, Long> misses) {
         List<String> notes = new ArrayList<>();
         for (MatrixResults.Cell cell : results.cells()) {
             for (String s : results.stores()) {
@@ -126,10 +127,12 @@ final class CompareReport {
                                 cell.workload().label(), cell.concurrency(), s, c.errors(), c.undrained(), c.rounds())));
             }
         }
-        List<String> loads = new ArrayList<>();
-        loadSeconds.forEach((s, secs) -> loads.add(String.format(Locale.ROOT, "%s %.1f s", s, secs)));
-        if (!loads.isEmpty()) {
-            notes.add("load phase, unmeasured (every record written once; batches of 500 keys, 128 for etcd, 8 in flight): " + String.join(", ", loads));
+        List<String> loaded = new ArrayList<>();
+        loads.forEach((s, l) -> loaded.add(String.format(Locale.ROOT, "%s %.1f s%s", s, l.seconds(),
+                l.retries() == 0 ? "" : " (" + l.retries() + " batch sends retried)")));
+        if (!loaded.isEmpty()) {
+            notes.add("load phase, unmeasured (every record written once; batches of 500 keys, 128 for etcd, 8 in "
+                    + "flight, a failed batch sent again up to 5 times): " + String.join(", ", loaded));
         }
         List<String> missing = new ArrayList<>();
         misses.forEach((s, n) -> missing.add(String.format(Locale.ROOT, "%s %,d", s, n)));

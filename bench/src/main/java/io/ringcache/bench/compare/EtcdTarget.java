@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * etcd v3 through jetcd, one client (one gRPC connection, requests spread over the members by
- * jetcd's round-robin policy). Reads are Range requests with jetcd's default options, that is
+ * etcd v3 through jetcd, one client (one gRPC channel with a connection to each member, requests
+ * spread over them by jetcd's default round-robin policy; a member that is not the leader forwards
+ * writes and confirms linearizable reads with the leader, as for any etcd client). Reads are Range requests with jetcd's default options, that is
  * {@code serializable=false}: linearizable, confirmed through the leader (ReadIndex). A batch is
  * one Txn with no condition whose Then holds 16 Range ops (a read-only Txn, linearizable too) or
  * 16 Put ops (one Raft entry, atomic) - the closest etcd has to getAll/putAll, and like

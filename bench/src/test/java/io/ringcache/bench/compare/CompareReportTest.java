@@ -48,10 +48,11 @@ class CompareReportTest {
         MatrixResults r = new MatrixResults(List.of("ringcache", "etcd"));
         r.add(CompareWorkload.C, 256, "ringcache", new Sample(10, MS, 2 * MS, 7, 1));
         CompareOptions o = CompareOptions.parse(new String[] {"ringcache=x:1", "etcd=http://x:2"});
-        String text = CompareReport.render(o, null, r, Map.of("ringcache", 1.5), Map.of("ringcache", 0L));
+        String text = CompareReport.render(o, null, r, Map.of("ringcache", new LoadPhase.Loaded(1.5, 2)), Map.of("ringcache", 0L));
         assertTrue(text.contains("Targets:"), text);
         assertTrue(text.contains("c x256, ringcache: 7 failed operations and 1 undrained over 1 round(s)"), text);
         assertTrue(text.contains("reads that found no value (should be 0): ringcache 0"), text);
+        assertTrue(text.contains("ringcache 1.5 s (2 batch sends retried)"), text);
         assertTrue(!text.contains("Machine limits"), text);
     }
 }
