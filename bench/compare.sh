@@ -13,8 +13,8 @@
 # table of medians and ratios with a verdict per target. Everything it started is stopped and the
 # folder deleted on exit, error or Ctrl-C.
 #
-#   --quick       1 round, 1 s runs, 10,000 records: about 3 minutes all-in once built
-#   (default)     3 rounds, 3 s runs, 100,000 records: about 15 minutes
+#   --quick       1 round, 1 s runs, 10,000 records: about 3 minutes plus the cluster's start
+#   (default)     3 rounds, 3 s runs, 100,000 records: about 15 minutes all-in
 #   --rounds N    rounds (each runs every cell once per store)
 #   --seconds S   measured seconds per run (decimals allowed)
 #   --out FILE    write the report there only; by default a dated section is appended to
