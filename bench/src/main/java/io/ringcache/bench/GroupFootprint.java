@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 /**
  * What hosting Raft groups costs: three {@link ShardGroupHost}s in this JVM (as three stores on
  * one machine), grown to each requested group count; at each count it prints live threads, direct
- * memory, and the process CPU used over an idle interval (as % of one core), plus leader changes
+ * memory, heap in use after a full GC, and the process CPU used over an idle interval (as % of one core), plus leader changes
  * seen while idle (churn). Usage: GroupFootprint [IDLE_SECONDS] [COUNTS...], e.g. 10 16 64 128.
  */
 public final class GroupFootprint {
@@ -106,8 +106,13 @@ public final class GroupFootprint {
                 direct = pool.getMemoryUsed();
             }
         }
-        System.out.printf("%-24s threads %5d  direct %7.1f MiB  idle CPU %5.1f%% of one core  leader changes while idle %d%n",
-                label, ManagementFactory.getThreadMXBean().getThreadCount(), direct / 1048576.0, cpu, changes);
+        // Heap in use after a full collection: what the groups keep, not garbage awaiting GC.
+        System.gc();
+        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        System.out.printf("%-24s threads %5d  heap %6.1f MiB  direct %7.1f MiB  idle CPU %5.1f%% of one core  "
+                        + "leader changes while idle %d%n",
+                label, ManagementFactory.getThreadMXBean().getThreadCount(), heap / 1048576.0, direct / 1048576.0,
+                cpu, changes);
     }
 
     private static String[] leaders(List<ShardGroupHost> hosts, int groups) {

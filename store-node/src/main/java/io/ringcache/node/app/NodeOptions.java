@@ -98,9 +98,12 @@ public final class NodeOptions {
     int maxValueBytes;
 
     @Option(names = {"-leader_lease", "--leader-lease"}, arity = "0..1", fallbackValue = "true",
-            defaultValue = "${env:RINGCACHE_LEADER_LEASE:-false}",
-            description = "Serve linearizable reads on a shard leader within its lease, skipping the heartbeat round "
-                    + "(assumes clock drift between nodes stays below 10%% of the election timeout; env RINGCACHE_LEADER_LEASE).")
+            defaultValue = "${env:RINGCACHE_LEADER_LEASE:-true}",
+            description = "Serve linearizable reads on a shard leader within its lease, without a heartbeat round "
+                    + "(default: ${DEFAULT-VALUE}; -leader_lease=false for a ReadIndex round on every read). The lease "
+                    + "assumes clock rates differ by less than 10%% of the election timeout between nodes; without it a "
+                    + "read right after a write can wait up to a heartbeat interval (1 s) in Ratis "
+                    + "(env RINGCACHE_LEADER_LEASE).")
     boolean leaderLease;
 
     /** The -pd list, each entry checked as HOST:PORT. */

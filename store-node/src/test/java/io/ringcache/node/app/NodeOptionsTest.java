@@ -57,6 +57,9 @@ class NodeOptionsTest {
         assertEquals(Path.of("raft_data"), o.raftDir);
         assertFalse(o.bootstrap);
         assertEquals("", o.join);
+        assertTrue(o.leaderLease, "lease reads are the default");
+        assertFalse(parse("-leader_lease=false").leaderLease);
+        assertTrue(parse("-leader_lease").leaderLease);
     }
 
     @Test
