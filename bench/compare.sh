@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # compare.sh: ringcache against etcd and Redis on this machine, with one load generator.
 #
-#   bash bench/compare.sh [--quick] [--rounds N] [--seconds S] [--out FILE] [--build]
+#   bash bench/compare.sh [--quick] [--rounds N] [--seconds S] [--prewarm S] [--out FILE] [--build]
 #
 # Installs etcd-server and redis-server from Debian's packages when `etcd` or `redis-server` is
 # missing, then, all on 127.0.0.1 with data under one temporary folder: a three-member etcd
@@ -14,9 +14,11 @@
 # folder deleted on exit, error or Ctrl-C.
 #
 #   --quick       1 round, 1 s runs, 10,000 records: about 3 minutes plus the cluster's start
-#   (default)     3 rounds, 3 s runs, 100,000 records: about 15 minutes all-in
+#   (default)     3 rounds, 3 s runs, 100,000 records: about 17 minutes all-in
 #   --rounds N    rounds (each runs every cell once per store)
 #   --seconds S   measured seconds per run (decimals allowed)
+#   --prewarm S   unmeasured seconds per store of workload a, then of batch, before round 1
+#                 (default 20, quick 5): a JVM just started is still compiling its hot paths
 #   --out FILE    write the report there only; by default a dated section is appended to
 #                 bench/RESULTS.md and the same text written to bench/results/compare-<UTC>.md
 #   --build       rebuild (./mvnw -q -DskipTests package) even when the jars are there
@@ -36,7 +38,7 @@ die() {
 }
 
 usage() {
-  sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 say() {
@@ -46,12 +48,13 @@ say() {
 # ---------------------------------------------------------------- options
 
 command_line="bash bench/compare.sh${*:+ $*}"
-quick=0 rounds="" seconds="" out="" build=0
+quick=0 rounds="" seconds="" prewarm="" out="" build=0
 while (($# > 0)); do
   case "$1" in
     --quick) quick=1 ;;
     --rounds) (($# >= 2)) || { echo "$prog: --rounds needs a number" >&2; exit 2; }; rounds="$2"; shift ;;
     --seconds) (($# >= 2)) || { echo "$prog: --seconds needs a number" >&2; exit 2; }; seconds="$2"; shift ;;
+    --prewarm) (($# >= 2)) || { echo "$prog: --prewarm needs a number" >&2; exit 2; }; prewarm="$2"; shift ;;
     --out) (($# >= 2)) || { echo "$prog: --out needs a file" >&2; exit 2; }; out="$2"; shift ;;
     --build) build=1 ;;
     -h | --help) usage; exit 0 ;;
@@ -61,13 +64,14 @@ while (($# > 0)); do
 done
 if ((quick)); then
   mode=quick
-  : "${rounds:=1}" "${seconds:=1}"
-  warmup=0.5 prewarm=1 settle=0.25 limits=1 records=10000
+  : "${rounds:=1}" "${seconds:=1}" "${prewarm:=5}"
+  warmup=0.5 settle=0.25 limits=1 records=10000
 else
   mode=default
-  : "${rounds:=3}" "${seconds:=3}"
-  warmup=1 prewarm=3 settle=0.5 limits=3 records=100000
+  : "${rounds:=3}" "${seconds:=3}" "${prewarm:=20}"
+  warmup=1 settle=0.5 limits=3 records=100000
 fi
+[[ "$prewarm" =~ ^[0-9]+$ ]] || { echo "$prog: --prewarm must be a whole number of seconds, not '$prewarm'" >&2; exit 2; }
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "$prog: --rounds must be a whole number >= 1, not '$rounds'" >&2; exit 2; }
 [[ "$seconds" =~ ^[0-9]+(\.[0-9]+)?$ && "$seconds" != 0 && "$seconds" != 0.0 ]] \
   || { echo "$prog: --seconds must be a positive number, not '$seconds'" >&2; exit 2; }
