@@ -6,7 +6,6 @@ import io.ringcache.client.Versioned;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,31 +27,23 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class SdkLoad {
 
-    /** Option name to {default, help}; insertion order is the usage order. */
-    private static final Map<String, String[]> OPTIONS = new LinkedHashMap<>();
-
-    static {
-        opt("pd", "127.0.0.1:9090", "placement driver gRPC address(es), comma-separated");
-        opt("workload", "a", "a (50% read/50% update), b (95/5), c (read only), w (update only)");
-        opt("records", "100000", "number of keys (the load phase writes keys 0..records-1)");
-        opt("value", "100", "value size in bytes");
-        opt("threads", "4", "issuing threads");
-        opt("inflight", "256", "operations outstanding at once, across all threads");
-        opt("seconds", "30", "measured run, seconds");
-        opt("warmup", "5", "warm-up before the measured run, seconds (same load, not counted)");
-        opt("dist", "zipfian", "key distribution: zipfian (scrambled, theta 0.99) or uniform");
-        opt("load", "true", "run the load phase first (true|false)");
-        opt("batch", "500", "keys per putAll in the load phase");
-        opt("read", "linearizable", "read consistency: linearizable, follower or stale");
-        opt("staleness", "1000", "bound for read=stale, milliseconds");
-        opt("timeout", "10", "SDK request timeout, seconds");
-        opt("progress", "5", "seconds between progress lines");
-        opt("seed", "42", "random seed (key and op choice)");
-    }
-
-    private static void opt(String name, String def, String help) {
-        OPTIONS.put(name, new String[] {def, help});
-    }
+    private static final NameValueOptions OPTIONS = new NameValueOptions()
+            .add("pd", "127.0.0.1:9090", "placement driver gRPC address(es), comma-separated")
+            .add("workload", "a", "a (50% read/50% update), b (95/5), c (read only), w (update only)")
+            .add("records", "100000", "number of keys (the load phase writes keys 0..records-1)")
+            .add("value", "100", "value size in bytes")
+            .add("threads", "4", "issuing threads")
+            .add("inflight", "256", "operations outstanding at once, across all threads")
+            .add("seconds", "30", "measured run, seconds")
+            .add("warmup", "5", "warm-up before the measured run, seconds (same load, not counted)")
+            .add("dist", "zipfian", "key distribution: zipfian (scrambled, theta 0.99) or uniform")
+            .add("load", "true", "run the load phase first (true|false)")
+            .add("batch", "500", "keys per putAll in the load phase")
+            .add("read", "linearizable", "read consistency: linearizable, follower or stale")
+            .add("staleness", "1000", "bound for read=stale, milliseconds")
+            .add("timeout", "10", "SDK request timeout, seconds")
+            .add("progress", "5", "seconds between progress lines")
+            .add("seed", "42", "random seed (key and op choice)");
 
     private SdkLoad() {
     }
@@ -86,22 +77,13 @@ public final class SdkLoad {
     static void usage(PrintStream out) {
         out.println("Usage: SdkLoad [name=value ...]   (java -jar benchmarks.jar SdkLoad ..., or -cp benchmarks.jar io.ringcache.bench.SdkLoad ...)");
         out.println("YCSB-style load on the ringcache SDK: load phase (putAll), then reads/updates by workload.");
-        OPTIONS.forEach((k, v) -> out.printf("  %-10s %s (default: %s)%n", k, v[1], v[0]));
+        OPTIONS.print(out, 10);
         out.println("Example: SdkLoad pd=127.0.0.1:9090 workload=b records=100000 seconds=20 warmup=5 dist=zipfian");
     }
 
     /** Parsed options; throws IllegalArgumentException with a message on bad input. */
     static Map<String, String> parse(String[] args) {
-        Map<String, String> a = new LinkedHashMap<>();
-        OPTIONS.forEach((k, v) -> a.put(k, v[0]));
-        for (String arg : args) {
-            String[] kv = arg.split("=", 2);
-            String name = kv[0].replaceFirst("^-{1,2}", "");
-            if (kv.length != 2 || !OPTIONS.containsKey(name)) {
-                throw new IllegalArgumentException("unknown argument '" + arg + "'");
-            }
-            a.put(name, kv[1]);
-        }
+        Map<String, String> a = OPTIONS.parse(args);
         if (!List.of("a", "b", "c", "w").contains(a.get("workload").toLowerCase(Locale.ROOT))) {
             throw new IllegalArgumentException("workload must be a, b, c or w");
         }

@@ -1,10 +1,10 @@
 package io.ringcache.bench.compare;
 
+import io.ringcache.bench.NameValueOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,54 +18,38 @@ public record CompareOptions(String ringcache, String etcd, String redis, List<C
                              int valueBytes, String dist, long seed, Duration timeout, int maxThreads,
                              Duration prewarm, Duration settle, Duration limits, Path tmp, String out) {
 
-    /** Option name to {default, help}; insertion order is the usage order. */
-    private static final Map<String, String[]> OPTIONS = new LinkedHashMap<>();
-
-    static {
-        opt("ringcache", "", "placement driver address(es) host:port, comma-separated (empty: skip ringcache)");
-        opt("etcd", "", "etcd client URLs http://host:port, comma-separated (empty: skip etcd)");
-        opt("redis", "", "Redis address host:port (empty: skip Redis)");
-        opt("workloads", "w,c,a,b,batch", "rows, in order: w (writes), c (linearizable reads), a, b, batch (16-key getAll/putAll)");
-        opt("concurrency", "1,16,256", "operations in flight per run, comma-separated");
-        opt("rounds", "3", "rounds; each round runs every cell once per store, stores in turn");
-        opt("prewarm", "3", "seconds each store runs workload a, then batch, at the highest concurrency before round 1, unmeasured (0 skips)");
-        opt("warmup", "1", "seconds of load before each measured run (decimals allowed)");
-        opt("seconds", "3", "measured seconds per run (decimals allowed)");
-        opt("settle", "0.5", "seconds of quiet between runs, so a store's leftover work does not fall on the next run");
-        opt("records", "100000", "keys loaded first and read/updated by the runs");
-        opt("value", "100", "value size in bytes");
-        opt("dist", "zipfian", "key choice: zipfian (YCSB scrambled, theta 0.99) or uniform");
-        opt("seed", "42", "random seed");
-        opt("timeout", "10", "per-request timeout, seconds");
-        opt("threads", "4", "at most this many issuing threads (fewer when concurrency is lower)");
-        opt("limits", "3", "seconds for each machine-limit probe (loopback round trips, fsyncs); 0 skips them");
-        opt("tmp", System.getProperty("java.io.tmpdir"), "folder for the fsync probe's file");
-        opt("out", "-", "file the Markdown report is written to ('-' for standard output)");
-    }
-
-    private static void opt(String name, String def, String help) {
-        OPTIONS.put(name, new String[] {def, help});
-    }
+    private static final NameValueOptions OPTIONS = new NameValueOptions()
+            .add("ringcache", "", "placement driver address(es) host:port, comma-separated (empty: skip ringcache)")
+            .add("etcd", "", "etcd client URLs http://host:port, comma-separated (empty: skip etcd)")
+            .add("redis", "", "Redis address host:port (empty: skip Redis)")
+            .add("workloads", "w,c,a,b,batch", "rows, in order: w (writes), c (linearizable reads), a, b, batch (16-key getAll/putAll)")
+            .add("concurrency", "1,16,256", "operations in flight per run, comma-separated")
+            .add("rounds", "3", "rounds; each round runs every cell once per store, stores in turn")
+            .add("prewarm", "3", "seconds each store runs workload a, then batch, at the highest concurrency before round 1, unmeasured (0 skips)")
+            .add("warmup", "1", "seconds of load before each measured run (decimals allowed)")
+            .add("seconds", "3", "measured seconds per run (decimals allowed)")
+            .add("settle", "0.5", "seconds of quiet between runs, so a store's leftover work does not fall on the next run")
+            .add("records", "100000", "keys loaded first and read/updated by the runs")
+            .add("value", "100", "value size in bytes")
+            .add("dist", "zipfian", "key choice: zipfian (YCSB scrambled, theta 0.99) or uniform")
+            .add("seed", "42", "random seed")
+            .add("timeout", "10", "per-request timeout, seconds")
+            .add("threads", "4", "at most this many issuing threads (fewer when concurrency is lower)")
+            .add("limits", "3", "seconds for each machine-limit probe (loopback round trips, fsyncs); 0 skips them")
+            .add("tmp", System.getProperty("java.io.tmpdir"), "folder for the fsync probe's file")
+            .add("out", "-", "file the Markdown report is written to ('-' for standard output)");
 
     public static void usage(PrintStream out) {
         out.println("Usage: Compare [name=value ...]   (java -jar benchmarks.jar Compare ...)");
         out.println("Runs every workload x concurrency cell against ringcache, etcd and Redis in turn, rounds times,");
         out.println("and writes a Markdown table of medians, ratios and target verdicts.");
-        OPTIONS.forEach((k, v) -> out.printf("  %-12s %s (default: %s)%n", k, v[1], v[0].isEmpty() ? "none" : v[0]));
+        OPTIONS.print(out, 12);
     }
 
     /** Throws IllegalArgumentException (NumberFormatException included) with a message on bad input. */
     public static CompareOptions parse(String[] args) {
-        Map<String, String> a = new LinkedHashMap<>();
-        OPTIONS.forEach((k, v) -> a.put(k, v[0]));
-        for (String arg : args) {
-            String[] kv = arg.split("=", 2);
-            String name = kv[0].replaceFirst("^-{1,2}", "");
-            if (kv.length != 2 || !OPTIONS.containsKey(name)) {
-                throw new IllegalArgumentException("unknown argument '" + arg + "'");
-            }
-            a.put(name, kv[1].trim());
-        }
+        Map<String, String> a = OPTIONS.parse(args);
+        a.replaceAll((name, value) -> value.trim());
         if (a.get("ringcache").isEmpty() && a.get("etcd").isEmpty() && a.get("redis").isEmpty()) {
             throw new IllegalArgumentException("name at least one store: ringcache=, etcd= or redis=");
         }

@@ -21,6 +21,11 @@ final class LaneQueue<P> {
     private final ArrayDeque<P> queue = new ArrayDeque<>();
     private int inFlight;
 
+    /** Bounded by count only (reads: 256 keys of at most 4 KiB make a small request). */
+    LaneQueue(int maxInFlight, int maxBatch) {
+        this(maxInFlight, maxBatch, Long.MAX_VALUE, p -> 0);
+    }
+
     LaneQueue(int maxInFlight, int maxBatch, long maxBatchBytes, ToIntFunction<P> bytes) {
         if (maxInFlight < 1 || maxBatch < 1 || maxBatchBytes < 1) {
             throw new IllegalArgumentException("lane bounds must be positive");

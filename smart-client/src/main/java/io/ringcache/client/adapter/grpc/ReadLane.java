@@ -24,16 +24,13 @@ final class ReadLane {
 
     static final int MAX_IN_FLIGHT = 4;
     static final int MAX_BATCH = 256;
-    /** Bounds the request; replies are bounded by count (values are unknown until read). */
-    static final long MAX_BATCH_BYTES = 1 << 20;
 
     private record Pending(GetRequest request, long deadlineNanos, CompletableFuture<GetResponse> answer) {
     }
 
     private final KvGrpc.KvFutureStub stub;
     private final RequestHeader headerShape;
-    private final LaneQueue<Pending> queue = new LaneQueue<>(MAX_IN_FLIGHT, MAX_BATCH, MAX_BATCH_BYTES,
-            p -> p.request().getKey().size());
+    private final LaneQueue<Pending> queue = new LaneQueue<>(MAX_IN_FLIGHT, MAX_BATCH);
 
     ReadLane(KvGrpc.KvFutureStub stub, RequestHeader headerShape) {
         this.stub = stub;
