@@ -16,6 +16,7 @@ import io.ringcache.client.core.KeyGroups;
 import io.ringcache.client.core.NearCache;
 import io.ringcache.client.core.RouteTable;
 import io.ringcache.proto.v1.BatchGetRequest;
+import io.ringcache.proto.v1.BatchGetResponse;
 import io.ringcache.proto.v1.BatchPutRequest;
 import io.ringcache.proto.v1.CompareAndSetRequest;
 import io.ringcache.proto.v1.CompareAndSetResponse;
@@ -130,10 +131,10 @@ public final class GrpcRingcacheClient implements RingcacheClient {
             }
             return calls.run(shard, routing, deadline(), "get of shard " + shard, t -> {
                 RequestHeader h = readHeader(t, options);
-                GetRequest request = GetRequest.newBuilder().setHeader(h).setKey(k).build();
                 CompletableFuture<GetResponse> sent = coalescing
-                        ? readLane(t.address(), h).submit(request, t.deadlineNanos())
-                        : listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS).get(request));
+                        ? readLane(t.address(), h).submit(k, t.epoch(), t.deadlineNanos())
+                        : listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS)
+                                .get(GetRequest.newBuilder().setHeader(h).setKey(k).build()));
                 return sent.thenApply(r -> r.hasError() ? ShardCalls.Outcome.failed(WireErrors.of(shard, r.getError()))
                         : ShardCalls.Outcome.ok(value(r.getFound(), r.getValue())));
             });
@@ -208,20 +209,25 @@ public final class GrpcRingcacheClient implements RingcacheClient {
             for (var part : KeyGroups.byShard(watcher.table(), keys).entrySet()) {
                 int shard = part.getKey();
                 List<Integer> at = part.getValue();
+                List<ByteString> partKeys = new ArrayList<>(at.size());
+                at.forEach(i -> partKeys.add(ByteString.copyFrom(keys.get(i))));
                 parts.add(calls.run(shard, routing, deadline, "get of " + at.size() + " keys in shard " + shard, t -> {
-                    BatchGetRequest.Builder r = BatchGetRequest.newBuilder().setHeader(readHeader(t, options));
-                    at.forEach(i -> r.addKeys(ByteString.copyFrom(keys.get(i))));
-                    return listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS)
-                            .batchGet(r.build())).thenApply(resp -> {
-                                for (GetResponse g : resp.getResultsList()) {
-                                    if (g.hasError()) {
-                                        return ShardCalls.Outcome.<List<Optional<Versioned>>>failed(WireErrors.of(shard, g.getError()));
-                                    }
-                                }
-                                List<Optional<Versioned>> values = new ArrayList<>();
-                                resp.getResultsList().forEach(g -> values.add(value(g.getFound(), g.getValue())));
-                                return ShardCalls.Outcome.ok(values);
-                            });
+                    RequestHeader h = readHeader(t, options);
+                    CompletableFuture<List<GetResponse>> sent = coalescing
+                            ? readLane(t.address(), h).submitAll(partKeys, t.epoch(), t.deadlineNanos())
+                            : listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS)
+                                    .batchGet(BatchGetRequest.newBuilder().setHeader(h).addAllKeys(partKeys).build()))
+                                    .thenApply(BatchGetResponse::getResultsList);
+                    return sent.thenApply(results -> {
+                        List<Optional<Versioned>> values = new ArrayList<>(results.size());
+                        for (GetResponse g : results) {
+                            if (g.hasError()) {
+                                return ShardCalls.Outcome.<List<Optional<Versioned>>>failed(WireErrors.of(shard, g.getError()));
+                            }
+                            values.add(value(g.getFound(), g.getValue()));
+                        }
+                        return ShardCalls.Outcome.ok(values);
+                    });
                 }).thenAccept(values -> {
                     for (int i = 0; i < at.size(); i++) {
                         out.set(at.get(i), values.get(i));
@@ -282,22 +288,35 @@ public final class GrpcRingcacheClient implements RingcacheClient {
         });
     }
 
-    /** One shard's writes as one atomic BatchPut, with one sequence number for all its attempts. */
+    /**
+     * One shard's writes as one atomic part: coalesced with other callers' writes for the same
+     * store (the lane keeps the part whole), or alone as one BatchPut with one sequence number for
+     * all its attempts.
+     */
     private CompletableFuture<List<Long>> putAll(List<KeyValueWrite> writes, int shard, long deadline) {
+        if (coalescing) {
+            return calls.run(shard, ShardCalls.Routing.LEADER, deadline, "put of " + writes.size() + " keys in shard " + shard,
+                    t -> writeLane(t.address(), t.forward()).submitAll(writes, t.epoch(), t.deadlineNanos())
+                            .thenApply(results -> versions(shard, results)));
+        }
         long seq = sequences.incrementAndGet();
         return calls.run(shard, ShardCalls.Routing.LEADER, deadline, "put of " + writes.size() + " keys in shard " + shard, t -> {
             BatchPutRequest request = BatchPutRequest.newBuilder().setHeader(writeHeader(t, seq)).addAllEntries(writes).build();
-            return resender.send(t.address(), stub(t.address()), request, t.deadlineNanos()).thenApply(resp -> {
-                List<Long> versions = new ArrayList<>();
-                for (PutResponse r : resp.getResultsList()) {
-                    if (r.hasError()) {
-                        return ShardCalls.Outcome.<List<Long>>failed(WireErrors.of(shard, r.getError()));
-                    }
-                    versions.add(r.getVersion());
-                }
-                return ShardCalls.Outcome.ok(versions);
-            });
+            return resender.send(t.address(), stub(t.address()), request, t.deadlineNanos())
+                    .thenApply(resp -> versions(shard, resp.getResultsList()));
         });
+    }
+
+    /** A part's versions, or its first error (a shard part is applied or refused as a whole). */
+    private static ShardCalls.Outcome<List<Long>> versions(int shard, List<PutResponse> results) {
+        List<Long> versions = new ArrayList<>(results.size());
+        for (PutResponse r : results) {
+            if (r.hasError()) {
+                return ShardCalls.Outcome.failed(WireErrors.of(shard, r.getError()));
+            }
+            versions.add(r.getVersion());
+        }
+        return ShardCalls.Outcome.ok(versions);
     }
 
     @Override

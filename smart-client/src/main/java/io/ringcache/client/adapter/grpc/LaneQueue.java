@@ -10,7 +10,8 @@ import java.util.function.ToIntFunction;
  * outstanding a request leaves at once; beyond that requests queue and leave together, in arrival
  * order, when a call returns: up to {@code maxBatch} requests and {@code maxBatchBytes} bytes per
  * call, except that a single request larger than the byte bound still leaves (alone), so nothing
- * waits forever. Thread-safe; it only decides, the lane sends.
+ * waits forever. "Bytes" is whatever weight the lane gives a request (encoded size for writes,
+ * keys for reads). Thread-safe; it only decides, the lane sends.
  */
 final class LaneQueue<P> {
 
@@ -20,11 +21,6 @@ final class LaneQueue<P> {
     private final ToIntFunction<P> bytes;
     private final ArrayDeque<P> queue = new ArrayDeque<>();
     private int inFlight;
-
-    /** Bounded by count only (reads: 256 keys of at most 4 KiB make a small request). */
-    LaneQueue(int maxInFlight, int maxBatch) {
-        this(maxInFlight, maxBatch, Long.MAX_VALUE, p -> 0);
-    }
 
     LaneQueue(int maxInFlight, int maxBatch, long maxBatchBytes, ToIntFunction<P> bytes) {
         if (maxInFlight < 1 || maxBatch < 1 || maxBatchBytes < 1) {

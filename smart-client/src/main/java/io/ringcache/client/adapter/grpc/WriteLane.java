@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * Coalesces single-key puts bound for one store into BatchPut calls, like {@link ReadLane} does
- * for reads. Each batch carries the client id and a fresh sequence number; the store splits it by
+ * Coalesces puts (single keys, and putAll parts) bound for one store into BatchPut calls, like
+ * {@link ReadLane} does for reads. Each batch carries the client id and a fresh sequence number; the store splits it by
  * shard and applies each shard's part atomically, tagged with that (client, sequence), so a
  * re-sent batch is answered from the shard's session table instead of applying twice.
  *
@@ -42,7 +42,9 @@ final class WriteLane {
      */
     static final long MAX_BATCH_BYTES = 512 * 1024;
 
-    private record Pending(KeyValueWrite write, long deadlineNanos, CompletableFuture<PutResponse> answer) {
+    /** One caller's writes for one shard: they travel in one batch, so they stay one atomic part. */
+    private record Pending(List<KeyValueWrite> writes, int bytes, long deadlineNanos,
+                           CompletableFuture<List<PutResponse>> answer) {
     }
 
     private final String address;
@@ -50,8 +52,7 @@ final class WriteLane {
     private final long clientId;
     private final LongSupplier sequences;
     private final BatchResender resender;
-    private final LaneQueue<Pending> queue = new LaneQueue<>(MAX_IN_FLIGHT, MAX_BATCH, MAX_BATCH_BYTES,
-            p -> p.write().getSerializedSize());
+    private final LaneQueue<Pending> queue = new LaneQueue<>(MAX_IN_FLIGHT, MAX_BATCH, MAX_BATCH_BYTES, Pending::bytes);
 
     WriteLane(String address, KvGrpc.KvFutureStub stub, long clientId, LongSupplier sequences, BatchResender resender) {
         this.address = address;
@@ -62,7 +63,21 @@ final class WriteLane {
     }
 
     CompletableFuture<PutResponse> submit(KeyValueWrite write, long epoch, long deadlineNanos) {
-        Pending p = new Pending(write, deadlineNanos, new CompletableFuture<>());
+        return submitAll(List.of(write), epoch, deadlineNanos).thenApply(r -> r.get(0));
+    }
+
+    /**
+     * Queues one caller's writes for one shard (a putAll's part). They are never split across
+     * batches, and the store applies a batch's writes for one shard as one command, so the part
+     * stays atomic even when it shares its batch, and its Raft entry, with other callers' writes.
+     * The answer lists one result per write, in order.
+     */
+    CompletableFuture<List<PutResponse>> submitAll(List<KeyValueWrite> writes, long epoch, long deadlineNanos) {
+        int bytes = 0;
+        for (KeyValueWrite w : writes) {
+            bytes += w.getSerializedSize();
+        }
+        Pending p = new Pending(writes, bytes, deadlineNanos, new CompletableFuture<>());
         List<Pending> batch = queue.offer(p);
         send(batch, epoch);
         return p.answer();
@@ -77,19 +92,22 @@ final class WriteLane {
                 .setEpoch(epoch).setClientId(clientId).setSequence(sequences.getAsLong()));
         for (Pending p : batch) {
             deadline = Math.max(deadline, p.deadlineNanos());
-            request.addEntries(p.write());
+            request.addAllEntries(p.writes());
         }
         BatchPutRequest built = request.build();
         long d = deadline;
         resender.send(address, stub, built, d).whenComplete((r, error) -> {
-            for (int i = 0; i < batch.size(); i++) {
+            int at = 0;
+            for (Pending p : batch) {
+                int n = p.writes().size();
                 if (error != null) {
-                    batch.get(i).answer().completeExceptionally(error);
-                } else if (i < r.getResultsCount()) {
-                    batch.get(i).answer().complete(r.getResults(i));
+                    p.answer().completeExceptionally(error);
+                } else if (at + n <= r.getResultsCount()) {
+                    p.answer().complete(r.getResultsList().subList(at, at + n));
                 } else {
-                    batch.get(i).answer().completeExceptionally(new IllegalStateException("short BatchPut reply"));
+                    p.answer().completeExceptionally(new IllegalStateException("short BatchPut reply"));
                 }
+                at += n;
             }
             send(queue.done(), epoch);
         });

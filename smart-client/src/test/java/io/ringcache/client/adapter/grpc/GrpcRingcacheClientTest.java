@@ -7,10 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.ringcache.client.RingcacheClient;
 import io.ringcache.client.RingcacheException;
+import io.ringcache.proto.v1.BatchPutRequest;
+import io.ringcache.proto.v1.KeyValueWrite;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -126,5 +132,63 @@ class GrpcRingcacheClientTest {
         int calls = a().singleGets.get() + a().batchGets.get();
         assertTrue(a().batchGets.get() > 0 && calls < 60, "200 gets in " + calls + " calls ("
                 + a().batchGets.get() + " batches)");
+    }
+
+    @Test
+    void concurrentPutAllsShareBatchesAndEachShardPartStaysWhole() {
+        a().delayMillis = 50;
+        int callers = 100;
+        int keysEach = 8;
+        List<CompletableFuture<List<Long>>> all = new ArrayList<>();
+        for (int c = 0; c < callers; c++) {
+            List<Map.Entry<byte[], byte[]>> entries = new ArrayList<>();
+            for (int k = 0; k < keysEach; k++) {
+                entries.add(Map.entry(("c" + c + "-k" + k).getBytes(), ("v" + c + "-" + k).getBytes()));
+            }
+            all.add(client.putAllAsync(entries, Duration.ZERO));
+        }
+        all.forEach(f -> assertEquals(keysEach, f.join().size()));
+        List<BatchPutRequest> batches = a().seen.stream().filter(BatchPutRequest.class::isInstance)
+                .map(BatchPutRequest.class::cast).toList();
+        assertTrue(batches.size() < 40, callers + " putAlls in " + batches.size() + " BatchPuts");
+        // Every caller's keys for one shard travel in exactly one BatchPut, next to each other.
+        Map<String, Integer> partIn = new HashMap<>();
+        for (int b = 0; b < batches.size(); b++) {
+            String previous = null;
+            Set<String> closed = new HashSet<>();
+            for (KeyValueWrite w : batches.get(b).getEntriesList()) {
+                String key = w.getKey().toStringUtf8();
+                String part = key.substring(0, key.indexOf('-')) + "@" + cluster.ring.shardForKey(w.getKey().toByteArray());
+                if (!part.equals(previous)) {
+                    assertTrue(closed.add(part), "part " + part + " is split within batch " + b);
+                    assertEquals(b, partIn.merge(part, b, (x, y) -> x), "part " + part + " spans batches");
+                    previous = part;
+                }
+            }
+        }
+        for (int c = 0; c < callers; c++) {
+            assertEquals("v" + c + "-7", client.get("c" + c + "-k7").orElseThrow().asString());
+        }
+    }
+
+    @Test
+    void concurrentGetAllsShareBatches() {
+        List<byte[]> keys = new ArrayList<>();
+        for (int k = 0; k < 8; k++) {
+            client.put("g" + k, "v" + k);
+            keys.add(("g" + k).getBytes());
+        }
+        a().delayMillis = 50;
+        List<CompletableFuture<List<Optional<io.ringcache.client.Versioned>>>> all = new ArrayList<>();
+        for (int c = 0; c < 100; c++) {
+            all.add(client.getAllAsync(keys, io.ringcache.client.ReadOptions.linearizable()));
+        }
+        for (CompletableFuture<List<Optional<io.ringcache.client.Versioned>>> f : all) {
+            List<Optional<io.ringcache.client.Versioned>> values = f.join();
+            for (int k = 0; k < 8; k++) {
+                assertEquals("v" + k, values.get(k).orElseThrow().asString());
+            }
+        }
+        assertTrue(a().batchGets.get() < 40, "100 getAlls in " + a().batchGets.get() + " BatchGets");
     }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.IntConsumer;
 
 /**
@@ -31,8 +32,8 @@ public final class GroupCommitWriter {
     private final ShardGroupHost host;
     private final Map<Integer, CommitQueue<Pending>> queues = new ConcurrentHashMap<>();
     /**
-     * Completes callers and submits the next batch off Ratis' threads: the thread that completes an
-     * entry's future belongs to Ratis, and submitting from it would stall the division's pipeline.
+     * Submits the next batch off Ratis' threads: the thread that completes an entry's future
+     * belongs to Ratis, and proposing from it would stall the division's pipeline.
      */
     private final ExecutorService completions;
     /** Told the number of commands of every entry sent (a metric). */
@@ -70,7 +71,10 @@ public final class GroupCommitWriter {
         for (Pending p : batch) {
             commands.add(p.command());
         }
-        host.submit(shardId, commands).whenCompleteAsync((results, error) -> {
+        host.submit(shardId, commands).whenComplete((results, error) -> {
+            // Callers complete on the thread that completed the entry (Ratis' apply thread): their
+            // continuations only encode replies and hand them to gRPC, and a hand-off here would
+            // sit on every write's reply path. Only the next proposal moves off Ratis' thread.
             for (int i = 0; i < batch.size(); i++) {
                 if (error != null) {
                     batch.get(i).result().completeExceptionally(error);
@@ -78,8 +82,15 @@ public final class GroupCommitWriter {
                     batch.get(i).result().complete(results.get(i));
                 }
             }
-            send(shardId, queue, queue.completed());
-        }, completions);
+            List<Pending> next = queue.completed();
+            if (!next.isEmpty()) {
+                try {
+                    completions.execute(() -> send(shardId, queue, next));
+                } catch (RejectedExecutionException closed) {
+                    next.forEach(p -> p.result().completeExceptionally(closed));
+                }
+            }
+        });
     }
 
     /** Stops the completion threads; writes still in flight complete on Ratis' threads. */

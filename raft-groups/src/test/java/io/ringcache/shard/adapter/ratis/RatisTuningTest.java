@@ -1,0 +1,34 @@
+package io.ringcache.shard.adapter.ratis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.io.File;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.junit.jupiter.api.Test;
+
+class RatisTuningTest {
+
+    @Test
+    void prefixedSystemPropertiesOverrideTheTypedSettings() {
+        RaftProperties p = RatisTuning.defaults(new File("unused")).toProperties();
+        assertEquals(1, RaftServerConfigKeys.Log.Appender.waitTimeMin(p).toLong(TimeUnit.MILLISECONDS));
+
+        Properties source = new Properties();
+        source.setProperty(RatisTuning.OVERRIDE_PREFIX + RaftServerConfigKeys.Log.Appender.WAIT_TIME_MIN_KEY, "0ms");
+        source.setProperty(RatisTuning.OVERRIDE_PREFIX + RaftServerConfigKeys.Log.LOG_METADATA_ENABLED_KEY, "false");
+        source.setProperty("raft.server.rpc.timeout.min", "1ms");
+        source.setProperty(RatisTuning.OVERRIDE_PREFIX, "ignored");
+        RatisTuning.applyOverrides(p, source);
+
+        assertEquals(0, RaftServerConfigKeys.Log.Appender.waitTimeMin(p).toLong(TimeUnit.MILLISECONDS));
+        assertFalse(RaftServerConfigKeys.Log.logMetadataEnabled(p));
+        assertEquals(2000, RaftServerConfigKeys.Rpc.timeoutMin(p).toLong(TimeUnit.MILLISECONDS),
+                "only prefixed keys apply");
+        assertNull(p.get(""));
+    }
+}
