@@ -1,5 +1,7 @@
 package io.ringcache.shard.core;
 
+import io.ringcache.routing.KeyLimits;
+
 /**
  * What one shard accepts.
  *
@@ -9,7 +11,7 @@ package io.ringcache.shard.core;
  */
 public record ShardLimits(int maxKeyBytes, int maxValueBytes, long memoryBudgetBytes) {
 
-    public static final int DEFAULT_MAX_KEY_BYTES = 4096;
+    public static final int DEFAULT_MAX_KEY_BYTES = KeyLimits.MAX_KEY_BYTES;
     public static final int DEFAULT_MAX_VALUE_BYTES = 1 << 20;
 
     public ShardLimits {

@@ -5,7 +5,6 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.ringcache.node.adapter.grpc.CallExecutors;
 import io.ringcache.node.adapter.grpc.KvService;
 import io.ringcache.node.adapter.grpc.PlacementClient;
 import io.ringcache.node.adapter.grpc.StoreAdminService;
@@ -59,7 +58,6 @@ public final class StoreNode implements AutoCloseable {
     private StoreHttp http;
     private StoreInfo self;
     private ManagedChannel loopback;
-    private CallExecutors callExecutors;
     private GroupCommitWriter writer;
 
     StoreNode(NodeOptions options) {
@@ -95,9 +93,6 @@ public final class StoreNode implements AutoCloseable {
         // created once the node's own addresses are known, so it joins the server's registry later.
         MutableHandlerRegistry late = new MutableHandlerRegistry();
         builder.fallbackHandlerRegistry(late);
-        // Kv handlers run on the transport threads; the rest on a pool (CallExecutors says why).
-        callExecutors = new CallExecutors();
-        builder.directExecutor().callExecutor(callExecutors);
         grpc = builder.build().start();
         loopback = ManagedChannelBuilder.forAddress("127.0.0.1", grpc.getPort()).usePlaintext().build();
 
@@ -238,7 +233,6 @@ public final class StoreNode implements AutoCloseable {
         if (loopback != null) {
             loopback.shutdownNow();
         }
-        closeQuietly(callExecutors);
         closeQuietly(channels);
         if (writer != null) {
             writer.close();

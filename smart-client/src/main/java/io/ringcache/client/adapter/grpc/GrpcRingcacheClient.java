@@ -31,6 +31,7 @@ import io.ringcache.proto.v1.ReadConsistency;
 import io.ringcache.proto.v1.RequestHeader;
 import io.ringcache.proto.v1.TouchRequest;
 import io.ringcache.proto.v1.VersionedValue;
+import io.ringcache.routing.KeyLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -497,6 +498,10 @@ public final class GrpcRingcacheClient implements RingcacheClient {
     private static void checkKey(byte[] key) {
         if (key == null || key.length == 0) {
             throw invalid("a key must not be null or empty");
+        }
+        if (key.length > KeyLimits.MAX_KEY_BYTES) {
+            // Refused here: coalesced with other callers' keys, the store would refuse the whole call.
+            throw invalid("a key of " + key.length + " bytes exceeds the " + KeyLimits.MAX_KEY_BYTES + "-byte limit");
         }
     }
 

@@ -20,8 +20,12 @@ import java.util.function.Function;
  * no reply, or a part the store could not serve or forward (Unavailable). Re-sends go, with
  * {@code forward} set, to the first store again and then to other live stores, so any of them
  * proxies each shard's part to its leader; a part that did apply is answered from that shard's
- * session table, so nothing applies twice. Parts refused outright (NotLeader, StaleEpoch) are
- * not ambiguous and come back as they are.
+ * session table, so nothing applies twice. Parts refused outright (NotLeader, StaleEpoch) on a
+ * first attempt are not ambiguous and come back as they are, for the caller to route afresh. After
+ * an ambiguous attempt they are ambiguous too (the earlier attempt may have applied on a leader
+ * that has since moved), so the identical request keeps going, with the newest map epoch, until
+ * some store answers every part or the deadline passes: re-routing it under a new sequence could
+ * apply it twice.
  */
 final class Resender implements WriteLane.BatchResender {
 
@@ -58,14 +62,18 @@ final class Resender implements WriteLane.BatchResender {
             return;
         }
         WriteLane.call(stub, request, deadlineNanos).whenComplete((reply, error) -> {
-            if (error == null && !ambiguous(reply)) {
+            if (error == null && !ambiguous(reply, n > 1)) {
                 out.complete(reply);
                 return;
             }
             onRetry.run();
             watcher.refresh();
             String next = nextStore(address, n);
-            BatchPutRequest forwarded = request.toBuilder().setHeader(request.getHeader().toBuilder().setForward(true)).build();
+            // Same client id and sequence (the shards' dedup key), forwarded, at the newest epoch
+            // this client knows so no hop refuses it as stale.
+            long epoch = Math.max(request.getHeader().getEpoch(), watcher.table().epoch());
+            BatchPutRequest forwarded = request.toBuilder()
+                    .setHeader(request.getHeader().toBuilder().setForward(true).setEpoch(epoch)).build();
             long remaining = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
             try {
                 timer.schedule(() -> attempt(next, stubs.apply(next), forwarded, deadlineNanos, n + 1, reply != null ? reply : lastReply,
@@ -76,9 +84,14 @@ final class Resender implements WriteLane.BatchResender {
         });
     }
 
-    private static boolean ambiguous(BatchPutResponse reply) {
+    /**
+     * Whether some part's outcome is unknown: Unavailable always; NotLeader or StaleEpoch once an
+     * earlier attempt of this same request was ambiguous.
+     */
+    static boolean ambiguous(BatchPutResponse reply, boolean afterAmbiguousAttempt) {
         for (PutResponse r : reply.getResultsList()) {
-            if (r.hasError() && r.getError().hasUnavailable()) {
+            if (r.hasError() && (r.getError().hasUnavailable() || afterAmbiguousAttempt
+                    && (r.getError().hasNotLeader() || r.getError().hasStaleEpoch()))) {
                 return true;
             }
         }

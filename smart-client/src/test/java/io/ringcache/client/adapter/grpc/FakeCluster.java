@@ -48,7 +48,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class FakeCluster implements AutoCloseable {
 
-    enum Mode { SERVE, NOT_LEADER_POINT_TO_OTHER, STALE_EPOCH, UNAVAILABLE, TOO_LARGE, APPLY_THEN_DROP_REPLY }
+    enum Mode {
+        SERVE, NOT_LEADER_POINT_TO_OTHER, STALE_EPOCH, UNAVAILABLE, TOO_LARGE, APPLY_THEN_DROP_REPLY,
+        /** Applies and loses the reply, then answers the next request NotLeader even when forwarded. */
+        APPLY_DROP_THEN_NOT_LEADER, NOT_LEADER_ONCE
+    }
 
     final Map<String, FakeStore> stores = new ConcurrentHashMap<>();
     final Map<ByteString, VersionedValue> data = new ConcurrentHashMap<>();
@@ -140,6 +144,10 @@ final class FakeCluster implements AutoCloseable {
                             .setRequestEpoch(h.getEpoch()).setCurrentEpoch(epoch.get())).build() : null;
                 case UNAVAILABLE:
                     return Error.newBuilder().setUnavailable(Unavailable.newBuilder().setMessage("no leader")).build();
+                case NOT_LEADER_ONCE:
+                    mode = Mode.SERVE;
+                    return Error.newBuilder().setNotLeader(NotLeader.newBuilder().setShardId(0)
+                            .setLeaderStoreId(other()).setLeaderAddress(address(other()))).build();
                 case TOO_LARGE:
                     return Error.newBuilder().setValueTooLarge(ValueTooLarge.newBuilder().setSize(9).setMaxSize(1)).build();
                 default:
@@ -209,8 +217,8 @@ final class FakeCluster implements AutoCloseable {
                 data.put(w.getKey(), VersionedValue.newBuilder().setValue(w.getValue()).setVersion(v).build());
                 b.addResults(PutResponse.newBuilder().setVersion(v));
             }
-            if (mode == Mode.APPLY_THEN_DROP_REPLY) {
-                mode = Mode.SERVE;
+            if (mode == Mode.APPLY_THEN_DROP_REPLY || mode == Mode.APPLY_DROP_THEN_NOT_LEADER) {
+                mode = mode == Mode.APPLY_THEN_DROP_REPLY ? Mode.SERVE : Mode.NOT_LEADER_ONCE;
                 out.onError(Status.UNAVAILABLE.withDescription("reply lost").asException());
                 return;
             }

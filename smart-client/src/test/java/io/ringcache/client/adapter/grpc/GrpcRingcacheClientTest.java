@@ -98,6 +98,19 @@ class GrpcRingcacheClientTest {
     }
 
     @Test
+    void aNotLeaderAfterAnAmbiguousAttemptIsNotARefusal() {
+        // The first attempt applied but its reply was lost; the re-send meets NotLeader. The write
+        // may have applied, so it must keep its sequence rather than be routed afresh as new.
+        a().mode = FakeCluster.Mode.APPLY_DROP_THEN_NOT_LEADER;
+        b().mode = FakeCluster.Mode.NOT_LEADER_ONCE;
+        client.put("k", "v");
+        List<Long> seqs = new ArrayList<>(a().sequences);
+        seqs.addAll(b().sequences);
+        assertTrue(seqs.size() >= 3, "re-sent past the NotLeader: " + seqs);
+        assertTrue(seqs.stream().allMatch(s -> s.equals(seqs.get(0))), "every re-send carries one sequence: " + seqs);
+    }
+
+    @Test
     void neverPastTheDeadline() {
         a().mode = FakeCluster.Mode.UNAVAILABLE;
         b().mode = FakeCluster.Mode.UNAVAILABLE;
@@ -118,6 +131,15 @@ class GrpcRingcacheClientTest {
         RingcacheException.Rejected r = assertThrows(RingcacheException.Rejected.class, () -> client.put("k", "v"));
         assertEquals("VALUE_TOO_LARGE", r.reason());
         assertEquals(1, a().seen.size());
+    }
+
+    @Test
+    void anOversizedKeyIsRefusedBeforeItCanShareABatch() {
+        RingcacheException.Rejected r = assertThrows(RingcacheException.Rejected.class,
+                () -> client.put(new byte[4097], "v".getBytes()));
+        assertEquals("INVALID_ARGUMENT", r.reason());
+        assertTrue(a().seen.isEmpty() && b().seen.isEmpty(), "nothing was sent");
+        client.put(new byte[4096], "v".getBytes());
     }
 
     @Test

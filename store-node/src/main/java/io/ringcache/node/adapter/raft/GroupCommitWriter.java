@@ -75,22 +75,34 @@ public final class GroupCommitWriter {
             // Callers complete on the thread that completed the entry (Ratis' apply thread): their
             // continuations only encode replies and hand them to gRPC, and a hand-off here would
             // sit on every write's reply path. Only the next proposal moves off Ratis' thread.
-            for (int i = 0; i < batch.size(); i++) {
-                if (error != null) {
-                    batch.get(i).result().completeExceptionally(error);
-                } else {
-                    batch.get(i).result().complete(results.get(i));
+            try {
+                for (int i = 0; i < batch.size(); i++) {
+                    if (error != null) {
+                        batch.get(i).result().completeExceptionally(error);
+                    } else if (i < results.size()) {
+                        batch.get(i).result().complete(results.get(i));
+                    } else {
+                        batch.get(i).result().completeExceptionally(new IllegalStateException(
+                                "shard " + shardId + " answered " + results.size() + " results for " + batch.size() + " commands"));
+                    }
                 }
-            }
-            List<Pending> next = queue.completed();
-            if (!next.isEmpty()) {
-                try {
-                    completions.execute(() -> send(shardId, queue, next));
-                } catch (RejectedExecutionException closed) {
-                    next.forEach(p -> p.result().completeExceptionally(closed));
-                }
+            } finally {
+                // Whatever happened above, the entry is no longer in flight: a missed completed()
+                // would leave the shard's queue waiting forever.
+                sendNext(shardId, queue);
             }
         });
+    }
+
+    private void sendNext(int shardId, CommitQueue<Pending> queue) {
+        List<Pending> next = queue.completed();
+        if (!next.isEmpty()) {
+            try {
+                completions.execute(() -> send(shardId, queue, next));
+            } catch (RejectedExecutionException closed) {
+                next.forEach(p -> p.result().completeExceptionally(closed));
+            }
+        }
     }
 
     /** Stops the completion threads; writes still in flight complete on Ratis' threads. */
