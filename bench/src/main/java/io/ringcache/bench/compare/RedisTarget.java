@@ -97,15 +97,7 @@ public final class RedisTarget implements ComparedStore {
 
     /** A copy with a deadline: the timeout must fail the caller's future, never Lettuce's own command. */
     private <T> CompletableFuture<T> bounded(RedisFuture<T> f) {
-        CompletableFuture<T> out = new CompletableFuture<>();
-        f.whenComplete((v, t) -> {
-            if (t != null) {
-                out.completeExceptionally(t);
-            } else {
-                out.complete(v);
-            }
-        });
-        return out.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
+        return f.toCompletableFuture().copy().orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
     }
 
     @Override

@@ -17,24 +17,9 @@ import org.junit.jupiter.api.Test;
 class BatchTargetTest {
 
     /** Records the batches it is given. */
-    private static final class Recording implements ComparedStore {
+    private static final class Recording extends StoreStub {
         List<byte[]> lastRead;
         List<byte[]> lastUpdate;
-
-        @Override
-        public String name() {
-            return "recording";
-        }
-
-        @Override
-        public CompletableFuture<?> read(byte[] key) {
-            throw new AssertionError("single read in batch mode");
-        }
-
-        @Override
-        public CompletableFuture<?> update(byte[] key, byte[] value) {
-            throw new AssertionError("single update in batch mode");
-        }
 
         @Override
         public CompletableFuture<?> readAll(List<byte[]> keys) {
@@ -46,15 +31,6 @@ class BatchTargetTest {
         public CompletableFuture<?> updateAll(List<byte[]> keys, byte[] value) {
             lastUpdate = keys;
             return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public long misses() {
-            return 0;
-        }
-
-        @Override
-        public void close() {
         }
     }
 

@@ -19,7 +19,7 @@ class LoadPhaseTest {
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
     /** Fails every {@code failEvery}-th batch write (0: never, 1: always); remembers the keys written. */
-    private static final class Flaky implements ComparedStore {
+    private static final class Flaky extends StoreStub {
         final Set<ByteBuffer> written = ConcurrentHashMap.newKeySet();
         final AtomicInteger calls = new AtomicInteger();
         final int failEvery;
@@ -28,26 +28,6 @@ class LoadPhaseTest {
         Flaky(int failEvery, int maxBatch) {
             this.failEvery = failEvery;
             this.maxBatch = maxBatch;
-        }
-
-        @Override
-        public String name() {
-            return "flaky";
-        }
-
-        @Override
-        public CompletableFuture<?> read(byte[] key) {
-            throw new AssertionError();
-        }
-
-        @Override
-        public CompletableFuture<?> update(byte[] key, byte[] value) {
-            throw new AssertionError();
-        }
-
-        @Override
-        public CompletableFuture<?> readAll(List<byte[]> keys) {
-            throw new AssertionError();
         }
 
         @Override
@@ -64,15 +44,6 @@ class LoadPhaseTest {
         @Override
         public int maxBatch() {
             return maxBatch;
-        }
-
-        @Override
-        public long misses() {
-            return 0;
-        }
-
-        @Override
-        public void close() {
         }
     }
 

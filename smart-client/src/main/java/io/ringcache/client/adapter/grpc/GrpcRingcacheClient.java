@@ -132,14 +132,20 @@ public final class GrpcRingcacheClient implements RingcacheClient {
             }
             return calls.run(shard, routing, deadline(), "get of shard " + shard, t -> {
                 RequestHeader h = readHeader(t, options);
-                CompletableFuture<GetResponse> sent = coalescing
-                        ? readLane(t.address(), h).submit(k, t.epoch(), t.deadlineNanos())
-                        : listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS)
-                                .get(GetRequest.newBuilder().setHeader(h).setKey(k).build()));
-                return sent.thenApply(r -> r.hasError() ? ShardCalls.Outcome.failed(WireErrors.of(shard, r.getError()))
-                        : ShardCalls.Outcome.ok(value(r.getFound(), r.getValue())));
+                if (coalescing) {
+                    return readLane(t.address(), h).submitAll(List.of(k), t.epoch(), t.deadlineNanos())
+                            .thenApply(results -> readOutcome(shard, results.get(0)));
+                }
+                return listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS)
+                        .get(GetRequest.newBuilder().setHeader(h).setKey(k).build()))
+                        .thenApply(r -> readOutcome(shard, r));
             });
         });
+    }
+
+    private static ShardCalls.Outcome<Optional<Versioned>> readOutcome(int shard, GetResponse r) {
+        return r.hasError() ? ShardCalls.Outcome.failed(WireErrors.of(shard, r.getError()))
+                : ShardCalls.Outcome.ok(value(r.getFound(), r.getValue()));
     }
 
     /**
@@ -253,9 +259,12 @@ public final class GrpcRingcacheClient implements RingcacheClient {
                 return evicting(putAll(List.of(write), shard, deadline()).thenApply(v -> v.get(0)), key, v -> v);
             }
             return evicting(calls.run(shard, ShardCalls.Routing.LEADER, deadline(), "put in shard " + shard, t ->
-                    writeLane(t.address(), t.forward()).submit(write, t.epoch(), t.deadlineNanos())
-                            .thenApply(r -> r.hasError() ? ShardCalls.Outcome.<Long>failed(WireErrors.of(shard, r.getError()))
-                                    : ShardCalls.Outcome.ok(r.getVersion()))), key, v -> v);
+                    writeLane(t.address(), t.forward()).submitAll(List.of(write), t.epoch(), t.deadlineNanos())
+                            .thenApply(results -> {
+                                PutResponse r = results.get(0);
+                                return r.hasError() ? ShardCalls.Outcome.<Long>failed(WireErrors.of(shard, r.getError()))
+                                        : ShardCalls.Outcome.ok(r.getVersion());
+                            })), key, v -> v);
         });
     }
 

@@ -43,10 +43,6 @@ final class ReadLane {
         this.headerShape = headerShape;
     }
 
-    CompletableFuture<GetResponse> submit(ByteString key, long epoch, long deadlineNanos) {
-        return submitAll(List.of(key), epoch, deadlineNanos).thenApply(r -> r.get(0));
-    }
-
     /** Queues the keys of one read; the answer lists one result per key, in order. */
     CompletableFuture<List<GetResponse>> submitAll(List<ByteString> keys, long epoch, long deadlineNanos) {
         Pending p = new Pending(keys, epoch, deadlineNanos, new CompletableFuture<>());

@@ -16,9 +16,10 @@ import java.util.function.LongSupplier;
 
 /**
  * Coalesces puts (single keys, and putAll parts) bound for one store into BatchPut calls, like
- * {@link ReadLane} does for reads. Each batch carries the client id and a fresh sequence number; the store splits it by
- * shard and applies each shard's part atomically, tagged with that (client, sequence), so a
- * re-sent batch is answered from the shard's session table instead of applying twice.
+ * {@link ReadLane} does for reads. Each batch carries the client id and a fresh sequence number;
+ * the store splits it by shard and applies each shard's part atomically, tagged with that
+ * (client, sequence), so a re-sent batch is answered from the shard's session table instead of
+ * applying twice.
  *
  * <p>Exactly-once across an ambiguous failure (no reply, or a part the store could not forward)
  * needs the <em>same</em> batch re-sent with the same sequence; {@link BatchResender} does that.
@@ -60,10 +61,6 @@ final class WriteLane {
         this.clientId = clientId;
         this.sequences = sequences;
         this.resender = resender;
-    }
-
-    CompletableFuture<PutResponse> submit(KeyValueWrite write, long epoch, long deadlineNanos) {
-        return submitAll(List.of(write), epoch, deadlineNanos).thenApply(r -> r.get(0));
     }
 
     /**
