@@ -18,7 +18,8 @@ import org.junit.jupiter.api.TestFactory;
  * Seeded deterministic simulation of the placement driver against simulated stores and Raft
  * groups ({@link SimCluster}), with a fake clock. Stores join, crash (at most one at a time, and
  * only when every shard keeps a live majority), recover, get drained and removed; the PD fails
- * over, admins move replicas and cancel operators; 3% of calls fail. The driver ticks every 500 ms
+ * over, admins move replicas (some back to a store that held the shard before) and cancel
+ * operators; 3% of calls fail. The driver ticks every 500 ms
  * and its calls run at once. After every step the invariants hold; after the events stop, every
  * shard is back to 3 voters on live UP stores, matching the real groups, and the cluster is
  * balanced, within {@link #SETTLE_MILLIS} of simulated time.
@@ -36,6 +37,17 @@ class PlacementSimulationTest {
 
     static final SchedulingConfig CONFIG = SchedulingConfig.defaults(SHARDS).withRepairAfter(3_000, 10_000)
             .withTimeouts(20_000, 30_000);
+
+    /** Moves back to a former host that ended DONE, over every seed run in this JVM. */
+    static final java.util.concurrent.atomic.AtomicLong MOVED_BACK = new java.util.concurrent.atomic.AtomicLong();
+
+    /** With the default seeds, some admin moves take a replica back to a store that held it before. */
+    @org.junit.jupiter.api.AfterAll
+    static void someReplicasMovedBack() {
+        if (System.getProperty("sim.seed") == null && Long.getLong("sim.seeds", 50) >= 20 && MOVED_BACK.get() == 0) {
+            throw new AssertionError("no seed moved a replica back to a former host: the scenario went untested");
+        }
+    }
 
     @TestFactory
     Stream<DynamicTest> seeds() {
@@ -68,6 +80,12 @@ class PlacementSimulationTest {
         final Set<String> cancelled = new HashSet<>();
         final List<String> events = new ArrayList<>();
         int nextStore = 1;
+        /** Per shard, the stores that held a replica of it in a committed map and hold none now. */
+        final Map<Integer, Set<String>> formerHosts = new HashMap<>();
+        final Map<Integer, Set<String>> lastMembers = new HashMap<>();
+        /** Moves back to a former host: started, and ended DONE. */
+        int movesBack;
+        final Set<String> moveBackOps = new HashSet<>();
 
         Run(long seed) {
             this.seed = seed;
@@ -116,9 +134,13 @@ class PlacementSimulationTest {
             for (Operator op : log.current().operators().values()) {
                 ends.merge(op.origin() + ":" + op.status(), 1, Integer::sum);
             }
+            long movedBack = moveBackOps.stream().map(id -> log.current().operators().get(id))
+                    .filter(op -> op != null && op.status() == OperatorStatus.DONE).count();
+            MOVED_BACK.addAndGet(movedBack);
             System.out.println("seed " + seed + " settled " + (now - eventsEnd) / 1000 + " s after the events; zoned="
                     + zoned + " hot=" + hot + " calls=" + sim.calls + " injected=" + sim.injected + " events="
-                    + events.size() + " rollbacks-cancelled=" + cancelled.size() + " last operators " + ends);
+                    + events.size() + " rollbacks-cancelled=" + cancelled.size() + " moves-back=" + movedBack + "/"
+                    + movesBack + " last operators " + ends);
         }
 
         // ---- the world ----
@@ -243,9 +265,15 @@ class PlacementSimulationTest {
             }
         }
 
-        /** An admin moves a random replica or cancels a random operator; refusals are fine. */
+        /**
+         * An admin moves a random replica (half the time back to a store that held the shard before,
+         * when one is up), or cancels a random operator; refusals are fine.
+         */
         void admin() throws IOException {
             PartitionMap map = log.current().map();
+            if (rnd.nextInt(3) == 0 && moveBack(map)) {
+                return;
+            }
             if (rnd.nextBoolean()) {
                 List<Operator> active = log.current().active();
                 if (active.isEmpty()) {
@@ -278,6 +306,32 @@ class PlacementSimulationTest {
             }
         }
 
+        /** Moves a replica of some shard back to a store that hosted that shard before; false if none can. */
+        boolean moveBack(PartitionMap map) throws IOException {
+            List<ShardInfo> shards = new ArrayList<>(map.shards().values());
+            java.util.Collections.shuffle(shards, rnd);
+            for (ShardInfo s : shards) {
+                for (String former : formerHosts.getOrDefault(s.id(), Set.of())) {
+                    SimCluster.Store store = sim.stores.get(former);
+                    if (s.hasMember(former) || store == null || !store.alive || store.removed
+                            || pdState(former) != StoreState.UP) {
+                        continue;
+                    }
+                    String from = s.replicas().get(rnd.nextInt(s.replicas().size()));
+                    try {
+                        Operator op = pd.moveReplica(s.id(), from, former, now);
+                        movesBack++;
+                        moveBackOps.add(op.id());
+                        events.add(now + " admin move back " + op);
+                        return true;
+                    } catch (IllegalArgumentException | IllegalStateException refused) {
+                        return false;
+                    }
+                }
+            }
+            return false;
+        }
+
         StoreState pdState(String id) {
             return log.current().map().stores().get(id).state();
         }
@@ -291,6 +345,17 @@ class PlacementSimulationTest {
             }
             lastRevision = st.revision();
             if (st.map() != null) {
+                for (ShardInfo s : st.map().shards().values()) {
+                    Set<String> members = new HashSet<>(s.replicas());
+                    members.addAll(s.learners());
+                    for (String was : lastMembers.getOrDefault(s.id(), Set.of())) {
+                        if (!members.contains(was)) {
+                            formerHosts.computeIfAbsent(s.id(), k -> new HashSet<>()).add(was);
+                        }
+                    }
+                    formerHosts.getOrDefault(s.id(), new HashSet<>()).removeAll(members);
+                    lastMembers.put(s.id(), members);
+                }
                 if (st.map().epoch() < lastEpoch) {
                     throw new AssertionError("map epoch went from " + lastEpoch + " to " + st.map().epoch());
                 }

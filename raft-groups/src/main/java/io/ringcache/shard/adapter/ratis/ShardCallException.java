@@ -1,6 +1,11 @@
 package io.ringcache.shard.adapter.ratis;
 
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
 
 /**
  * A shard call that did not produce a result: the callee is not the leader (with a hint when it
@@ -40,5 +45,28 @@ public final class ShardCallException extends Exception {
     /** The peer id of the leader, when the callee knows it. */
     public Optional<String> leaderHint() {
         return Optional.ofNullable(leaderHint);
+    }
+
+    /** The failure a Ratis reply that is not a success stands for. */
+    static ShardCallException of(int shardId, RaftClientReply reply) {
+        NotLeaderException notLeader = reply.getNotLeaderException();
+        if (notLeader != null) {
+            RaftPeer hint = notLeader.getSuggestedLeader();
+            return new ShardCallException(shardId, ShardCallException.Reason.NOT_LEADER,
+                    hint == null ? null : hint.getId().toString(), "not the leader");
+        }
+        StateMachineException refused = reply.getStateMachineException();
+        if (refused != null) {
+            return new ShardCallException(shardId, ShardCallException.Reason.INVALID_ARGUMENT, null,
+                    refused.getMessage());
+        }
+        return unavailable(shardId, reply.getException());
+    }
+
+    /** A call that got no usable reply: retry later. */
+    static ShardCallException unavailable(int shardId, Throwable cause) {
+        Throwable root = cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
+        return new ShardCallException(shardId, ShardCallException.Reason.UNAVAILABLE, null,
+                root == null ? "no reply" : root.getClass().getSimpleName() + ": " + root.getMessage());
     }
 }

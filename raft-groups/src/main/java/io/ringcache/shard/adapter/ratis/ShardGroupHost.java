@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -38,11 +39,8 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.SnapshotManagementRequest;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
-import org.apache.ratis.protocol.exceptions.NotLeaderException;
-import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -70,6 +68,12 @@ public final class ShardGroupHost implements AutoCloseable {
     /** Followers forget index entries older than this; the leader reclaims those keys. */
     static final long FOLLOWER_EXPIRY_GRACE_MILLIS = 30_000;
 
+    /**
+     * How long a membership change call waits for Ratis before it answers "still in progress":
+     * below the placement driver's 30 s call deadline, so placement hears a reason.
+     */
+    static final Duration MEMBERSHIP_CALL_WAIT = Duration.ofSeconds(20);
+
     /** A replica of a group: the store's peer id and Raft address (host:port). */
     public record Replica(String peerId, String raftAddress) {
     }
@@ -84,8 +88,10 @@ public final class ShardGroupHost implements AutoCloseable {
     private final LongSupplier clockMillis;
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
-    private final ScheduledExecutorService expiry;
+    /** Expiry rounds and the empty entries of pending membership changes; one thread per host. */
+    private final ScheduledExecutorService ticker;
     private RaftServer server;
+    private ShardMembership membership;
 
     /**
      * @param peerId      this store's id in every group it hosts
@@ -103,8 +109,8 @@ public final class ShardGroupHost implements AutoCloseable {
         this.stores = stores;
         this.limits = limits;
         this.clockMillis = clockMillis;
-        this.expiry = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ringcache-expiry-" + peerId);
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ringcache-ticker-" + peerId);
             t.setDaemon(true);
             return t;
         });
@@ -120,7 +126,9 @@ public final class ShardGroupHost implements AutoCloseable {
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
         server.start();
-        expiry.scheduleWithFixedDelay(this::expireTick, 100, 100, TimeUnit.MILLISECONDS);
+        membership = new ShardMembership(server, peerId, clientId, callIds, ticker, this::proposeEmptyEntry,
+                tuning.electionTimeoutMin().dividedBy(2), MEMBERSHIP_CALL_WAIT);
+        ticker.scheduleWithFixedDelay(this::expireTick, 100, 100, TimeUnit.MILLISECONDS);
         LOG.info("store {} serving Raft on {} with {} recovered groups", peerId, raftAddress(), hostedShards().size());
         return this;
     }
@@ -166,8 +174,8 @@ public final class ShardGroupHost implements AutoCloseable {
                 && learners.stream().noneMatch(r -> r.peerId().equals(peerId.toString()))) {
             throw new IllegalArgumentException("store " + peerId + " is not a replica of shard " + shardId);
         }
-        List<RaftPeer> peers = new ArrayList<>(peers(replicas, RaftProtos.RaftPeerRole.FOLLOWER));
-        peers.addAll(peers(learners, RaftProtos.RaftPeerRole.LISTENER));
+        List<RaftPeer> peers = new ArrayList<>(ShardMembership.peers(replicas, RaftProtos.RaftPeerRole.FOLLOWER));
+        peers.addAll(ShardMembership.peers(learners, RaftProtos.RaftPeerRole.LISTENER));
         RaftGroup group = RaftGroup.valueOf(groupId, peers);
         try {
             RaftClientReply reply = server.groupManagement(
@@ -183,14 +191,6 @@ public final class ShardGroupHost implements AutoCloseable {
         }
         LOG.info("store {} now hosts shard {} with replicas {}{}", peerId, shardId, replicas,
                 learners.isEmpty() ? "" : " and learners " + learners);
-    }
-
-    private static List<RaftPeer> peers(List<Replica> replicas, RaftProtos.RaftPeerRole role) {
-        List<RaftPeer> out = new ArrayList<>();
-        for (Replica r : replicas) {
-            out.add(RaftPeer.newBuilder().setId(r.peerId()).setAddress(r.raftAddress()).setStartupRole(role).build());
-        }
-        return out;
     }
 
     /** Stops hosting {@code shardId} and deletes its data. Does nothing when it is not hosted. */
@@ -325,50 +325,22 @@ public final class ShardGroupHost implements AutoCloseable {
         try {
             reply = server.submitClientRequestAsync(request);
         } catch (IOException e) {
-            return CompletableFuture.failedFuture(unavailable(shardId, e));
+            return CompletableFuture.failedFuture(ShardCallException.unavailable(shardId, e));
         }
         return reply.handle((r, error) -> {
             if (error != null) {
-                throw new CompletionException(unavailable(shardId, error));
+                throw new CompletionException(ShardCallException.unavailable(shardId, error));
             }
             if (r.isSuccess()) {
                 return r.getMessage().getContent();
             }
-            throw new CompletionException(failure(shardId, r));
+            throw new CompletionException(ShardCallException.of(shardId, r));
         });
-    }
-
-    private static ShardCallException failure(int shardId, RaftClientReply reply) {
-        NotLeaderException notLeader = reply.getNotLeaderException();
-        if (notLeader != null) {
-            RaftPeer hint = notLeader.getSuggestedLeader();
-            return new ShardCallException(shardId, ShardCallException.Reason.NOT_LEADER,
-                    hint == null ? null : hint.getId().toString(), "not the leader");
-        }
-        StateMachineException refused = reply.getStateMachineException();
-        if (refused != null) {
-            return new ShardCallException(shardId, ShardCallException.Reason.INVALID_ARGUMENT, null,
-                    refused.getMessage());
-        }
-        return unavailable(shardId, reply.getException());
-    }
-
-    private static ShardCallException unavailable(int shardId, Throwable cause) {
-        Throwable root = cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
-        return new ShardCallException(shardId, ShardCallException.Reason.UNAVAILABLE, null,
-                root == null ? "no reply" : root.getClass().getSimpleName() + ": " + root.getMessage());
     }
 
     /** The shard's voting replicas as this host's replica knows them (empty when not hosted). */
     public List<Replica> replicas(int shardId) {
-        return division(shardId).map(d -> {
-            List<Replica> out = new ArrayList<>();
-            for (RaftPeer p : d.getRaftConf().getCurrentPeers()) {
-                out.add(new Replica(p.getId().toString(), p.getAddress()));
-            }
-            out.sort(Comparator.comparing(Replica::peerId));
-            return out;
-        }).orElse(List.of());
+        return division(shardId).map(d -> ShardMembership.members(d, RaftProtos.RaftPeerRole.FOLLOWER)).orElse(List.of());
     }
 
     /**
@@ -384,33 +356,20 @@ public final class ShardGroupHost implements AutoCloseable {
     /**
      * Changes the shard's membership to exactly these voters and learners (Raft listeners, which
      * receive the log but neither vote nor count for commits); this host must lead the shard.
-     * Returns when the configuration is committed. Setting the current configuration again is a
-     * no-op success, so a repeated call is safe.
+     * Returns when the configuration is committed, or fails with the reason, within
+     * {@link #MEMBERSHIP_CALL_WAIT} (a change still running then goes on). Setting the current
+     * configuration again is a no-op success, so a repeated call is safe. A learner named among
+     * the voters is promoted; {@link ShardMembership} says how, and why it takes two changes.
      */
     public void changeReplicas(int shardId, List<Replica> replicas, List<Replica> learners) throws IOException {
-        SetConfigurationRequest.Arguments args = SetConfigurationRequest.Arguments.newBuilder()
-                .setServersInNewConf(peers(replicas, RaftProtos.RaftPeerRole.FOLLOWER))
-                .setListenersInNewConf(peers(learners, RaftProtos.RaftPeerRole.LISTENER))
-                .build();
-        RaftClientReply reply = server.setConfiguration(new SetConfigurationRequest(clientId, peerId,
-                ShardGroups.groupId(shardId), callIds.incrementAndGet(), args));
-        if (!reply.isSuccess()) {
-            throw new IOException("membership change of shard " + shardId + " to " + replicas
-                    + (learners.isEmpty() ? "" : " + learners " + learners) + " failed: " + reply.getException());
-        }
-        LOG.info("shard {} members are now {}{}", shardId, replicas, learners.isEmpty() ? "" : " + learners " + learners);
+        RaftServer.Division d = division(shardId)
+                .orElseThrow(() -> new IOException("shard " + shardId + " is not hosted on " + peerId));
+        membership.change(shardId, d, replicas, learners);
     }
 
     /** The shard's learners (Raft listeners) as this host's replica knows them (empty when not hosted). */
     public List<Replica> learners(int shardId) {
-        return division(shardId).map(d -> {
-            List<Replica> out = new ArrayList<>();
-            for (RaftPeer p : d.getRaftConf().getCurrentPeers(RaftProtos.RaftPeerRole.LISTENER)) {
-                out.add(new Replica(p.getId().toString(), p.getAddress()));
-            }
-            out.sort(Comparator.comparing(Replica::peerId));
-            return out;
-        }).orElse(List.of());
+        return division(shardId).map(d -> ShardMembership.members(d, RaftProtos.RaftPeerRole.LISTENER)).orElse(List.of());
     }
 
     /** Asks this host's replica (which must lead) to hand leadership to {@code newLeader}. */
@@ -432,7 +391,17 @@ public final class ShardGroupHost implements AutoCloseable {
         return reply.getLogIndex();
     }
 
-    /** One expiry round over every hosted shard; runs on the expiry thread every 100 ms. */
+    /**
+     * Proposes an entry that changes nothing (an expiry of no keys) to the shard, if this host
+     * leads it; see {@link ShardMembership} for why a pending membership change needs one.
+     */
+    private void proposeEmptyEntry(int shardId) {
+        if (isReadyLeader(shardId)) {
+            submit(shardId, List.of(new Command.Expire(List.of())));
+        }
+    }
+
+    /** One expiry round over every hosted shard; runs on the ticker thread every 100 ms. */
     private void expireTick() {
         try {
             long now = clockMillis.getAsLong();
@@ -474,6 +443,11 @@ public final class ShardGroupHost implements AutoCloseable {
         return false;
     }
 
+    /** The Raft server itself (package tests that drive Ratis without this class). */
+    RaftServer raftServer() {
+        return server;
+    }
+
     /** This host's state machine of {@code shardId} (package tests). */
     Optional<ShardStateMachine> stateMachine(int shardId) {
         return division(shardId).map(d -> (ShardStateMachine) d.getStateMachine());
@@ -506,7 +480,7 @@ public final class ShardGroupHost implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        expiry.shutdownNow();
+        ticker.shutdownNow();
         if (server != null) {
             server.close();
         }
