@@ -73,6 +73,11 @@ public record RatisTuning(
                 leaderLease, serverThreads, clientThreads, proxyThreads, asyncFlush, appenderWaitMillis);
     }
 
+    /** How long a peer being added may stay silent before its staging fails: 3x the maximum election timeout. */
+    public Duration stagingTimeout() {
+        return electionTimeoutMax.multipliedBy(3);
+    }
+
     public RatisTuning withElectionTimeouts(Duration min, Duration max) {
         return new RatisTuning(storageDir, port, min, max, writeBufferBytes,
                 appenderBufferBytes, segmentSizeBytes, preallocatedBytes, snapshotThreshold, purgeUpToSnapshot,
@@ -130,10 +135,10 @@ public record RatisTuning(
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, millis(electionTimeoutMax));
         RaftServerConfigKeys.Rpc.setRequestTimeout(p, millis(electionTimeoutMax.multipliedBy(2)));
         RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(p, millis(electionTimeoutMax.multipliedBy(3)));
-        // A peer being added that dies while staging must not hold the group's reconfiguration
-        // forever: give up on it after a bounded time (placement adds learners first, so a healthy
-        // staging peer is already caught up and passes quickly).
-        RaftServerConfigKeys.setStagingTimeout(p, millis(electionTimeoutMax.multipliedBy(3)));
+        // A peer being added that stops answering fails its staging after this long; Ratis judges
+        // a staging only when an entry reaches a staging peer, so ShardMembership feeds empty
+        // entries to a pending change and steps the leader down when the new peer stays silent.
+        RaftServerConfigKeys.setStagingTimeout(p, millis(stagingTimeout()));
         // A GC pause or a starved core on a shared machine must not make every leader step down.
         RaftServerConfigKeys.setSleepDeviationThreshold(p, millis(electionTimeoutMin));
 

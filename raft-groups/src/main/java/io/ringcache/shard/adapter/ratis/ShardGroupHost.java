@@ -127,7 +127,7 @@ public final class ShardGroupHost implements AutoCloseable {
                 .build();
         server.start();
         membership = new ShardMembership(server, peerId, clientId, callIds, ticker, this::proposeEmptyEntry,
-                tuning.electionTimeoutMin().dividedBy(2), MEMBERSHIP_CALL_WAIT);
+                tuning.electionTimeoutMin().dividedBy(2), MEMBERSHIP_CALL_WAIT, tuning.stagingTimeout());
         ticker.scheduleWithFixedDelay(this::expireTick, 100, 100, TimeUnit.MILLISECONDS);
         LOG.info("store {} serving Raft on {} with {} recovered groups", peerId, raftAddress(), hostedShards().size());
         return this;

@@ -17,11 +17,14 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.slf4j.Logger;
@@ -59,6 +62,10 @@ import org.slf4j.LoggerFactory;
  *       and Ratis reaches a verdict (caught up, or failed after its staging timeout) in bounded time.
  *       The proposals stop when Ratis answers, even if the caller stopped waiting earlier.</li>
  * </ol>
+ * A third case has no remedy inside the leader: a peer being added that never answers (its store
+ * died during the change) acknowledges nothing, so Ratis never judges the staging at all. A
+ * pending change whose new peer has been silent for the staging timeout is aborted by stepping
+ * the leader down ({@link PendingChange}).
  */
 final class ShardMembership {
 
@@ -72,6 +79,7 @@ final class ShardMembership {
     private final IntConsumer proposeEmptyEntry;
     private final Duration nudgeInterval;
     private final Duration callWait;
+    private final Duration stagingTimeout;
 
     /**
      * @param proposeEmptyEntry proposes an entry that changes nothing to the shard's group (async;
@@ -79,10 +87,12 @@ final class ShardMembership {
      * @param nudgeInterval     how often a pending change proposes one (the heartbeat interval)
      * @param callWait          how long {@link #change} waits for Ratis before it reports the change
      *                          as still in progress (it goes on, and is nudged, after that)
+     * @param stagingTimeout    Ratis' {@code raft.server.staging.timeout}: a peer being added that
+     *                          has not answered for this long makes the change abort
      */
     ShardMembership(RaftServer server, RaftPeerId peerId, ClientId clientId, AtomicLong callIds,
                     ScheduledExecutorService ticker, IntConsumer proposeEmptyEntry, Duration nudgeInterval,
-                    Duration callWait) {
+                    Duration callWait, Duration stagingTimeout) {
         this.server = server;
         this.peerId = peerId;
         this.clientId = clientId;
@@ -91,6 +101,7 @@ final class ShardMembership {
         this.proposeEmptyEntry = proposeEmptyEntry;
         this.nudgeInterval = nudgeInterval;
         this.callWait = callWait;
+        this.stagingTimeout = stagingTimeout;
     }
 
     /**
@@ -107,24 +118,29 @@ final class ShardMembership {
             Set<String> leaving = ids(promoted);
             List<ShardGroupHost.Replica> keptListeners = replicas(conf.getCurrentPeers(RaftPeerRole.LISTENER)).stream()
                     .filter(r -> !leaving.contains(r.peerId())).toList();
-            set(shardId, replicas(conf.getCurrentPeers(RaftPeerRole.FOLLOWER)), keptListeners);
+            set(shardId, division, replicas(conf.getCurrentPeers(RaftPeerRole.FOLLOWER)), keptListeners);
         }
-        set(shardId, voters, learners);
+        set(shardId, division, voters, learners);
     }
 
-    private void set(int shardId, List<ShardGroupHost.Replica> voters, List<ShardGroupHost.Replica> learners)
-            throws IOException {
+    private void set(int shardId, RaftServer.Division division, List<ShardGroupHost.Replica> voters,
+                     List<ShardGroupHost.Replica> learners) throws IOException {
         SetConfigurationRequest.Arguments args = SetConfigurationRequest.Arguments.newBuilder()
                 .setServersInNewConf(peers(voters, RaftPeerRole.FOLLOWER))
                 .setListenersInNewConf(peers(learners, RaftPeerRole.LISTENER))
                 .build();
         String what = "membership change of shard " + shardId + " to " + voters
                 + (learners.isEmpty() ? "" : " + learners " + learners);
+        Set<String> joining = ids(voters);
+        joining.addAll(ids(learners));
+        joining.removeAll(ids(division.getRaftConf().getCurrentPeers()));
+        joining.removeAll(ids(division.getRaftConf().getCurrentPeers(RaftPeerRole.LISTENER)));
         CompletableFuture<RaftClientReply> pending = server.setConfigurationAsync(new SetConfigurationRequest(
                 clientId, peerId, ShardGroups.groupId(shardId), callIds.incrementAndGet(), args));
-        ScheduledFuture<?> nudges = ticker.scheduleWithFixedDelay(() -> proposeEmptyEntry.accept(shardId),
+        PendingChange watch = new PendingChange(shardId, division, joining, pending);
+        ScheduledFuture<?> ticks = ticker.scheduleWithFixedDelay(watch::tick,
                 nudgeInterval.toMillis(), nudgeInterval.toMillis(), TimeUnit.MILLISECONDS);
-        pending.whenComplete((reply, error) -> nudges.cancel(false));
+        pending.whenComplete((reply, error) -> ticks.cancel(false));
         RaftClientReply reply;
         try {
             reply = pending.get(callWait.toMillis(), TimeUnit.MILLISECONDS);
@@ -138,9 +154,73 @@ final class ShardMembership {
             throw new InterruptedIOException(what + " interrupted");
         }
         if (!reply.isSuccess()) {
-            throw new IOException(what + " failed: " + reply.getException());
+            String aborted = watch.abortReason;
+            throw new IOException(what + " failed: " + (aborted != null ? aborted : String.valueOf(reply.getException())));
         }
         LOG.info("shard {} members are now {}{}", shardId, voters, learners.isEmpty() ? "" : " + learners " + learners);
+    }
+
+    /**
+     * A change Ratis has not answered yet, looked at every heartbeat interval on the ticker:
+     * proposes an empty entry (behaviour 2 above), and aborts the change when a peer it adds has
+     * not answered for the staging timeout. Ratis would fail such a staging itself, but only when
+     * some staging peer acknowledges an entry, which a dead one never does; the staging would then
+     * hold the group's reconfiguration until the next leader change. So this leader steps down:
+     * its staging goes with it and the pending change fails; the next leader has no staging, and
+     * placement retries or rolls back. It costs the shard one election.
+     */
+    private final class PendingChange {
+        private final int shardId;
+        private final RaftServer.Division division;
+        private final Set<String> joining;
+        private final CompletableFuture<RaftClientReply> pending;
+        private volatile String abortReason;
+
+        PendingChange(int shardId, RaftServer.Division division, Set<String> joining,
+                      CompletableFuture<RaftClientReply> pending) {
+            this.shardId = shardId;
+            this.division = division;
+            this.joining = joining;
+            this.pending = pending;
+        }
+
+        void tick() {
+            if (pending.isDone() || abortReason != null) {
+                return;
+            }
+            try {
+                String silent = silentJoiningPeer();
+                if (silent == null) {
+                    proposeEmptyEntry.accept(shardId);
+                    return;
+                }
+                abortReason = "peer " + silent + " has not answered the leader for " + stagingTimeout.toSeconds()
+                        + " s while being added; " + peerId + " stepped down to abort the change";
+                LOG.warn("shard {}: {}", shardId, abortReason);
+                server.transferLeadershipAsync(new TransferLeadershipRequest(clientId, peerId,
+                        ShardGroups.groupId(shardId), callIds.incrementAndGet(), null, stagingTimeout.toMillis()));
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("shard {}: watching a pending membership change failed", shardId, e);
+            }
+        }
+
+        /** A peer being added whose last answer to this leader is older than the staging timeout. */
+        private String silentJoiningPeer() {
+            if (joining.isEmpty() || !division.getInfo().isLeader()) {
+                return null;
+            }
+            RoleInfoProto role = division.getInfo().getRoleInfoProto();
+            if (!role.hasLeaderInfo()) {
+                return null;
+            }
+            for (ServerRpcProto follower : role.getLeaderInfo().getFollowerInfoList()) {
+                String id = follower.getId().getId().toStringUtf8();
+                if (joining.contains(id) && follower.getLastRpcElapsedTimeMs() >= stagingTimeout.toMillis()) {
+                    return id;
+                }
+            }
+            return null;
+        }
     }
 
     /** The division's current peers of one role, sorted by id. */

@@ -127,8 +127,50 @@ class ReplicaLifecycleIT {
     }
 
     /**
+     * A learner's store dies after it hosts the group and before the leader adds it: the leader's
+     * staging of a peer that never answers would hold every later change ("already in progress")
+     * until a leader change. The change must fail within the bound, and placement's rollback (the
+     * change without the learner, on whichever store leads then) must go through.
+     */
+    @Test
+    void aLearnerWhoseStoreDiesBeforeItIsStagedIsAbortedAndRolledBack() throws Exception {
+        try (RatisCluster cluster = new RatisCluster(4,
+                t -> t.withElectionTimeouts(Duration.ofMillis(1000), ELECTION_TIMEOUT_MAX),
+                ShardLimits.withBudget(64L << 20))) {
+            List<ShardGroupHost.Replica> voters = cluster.replicas.subList(0, 3);
+            for (int i = 0; i < 3; i++) {
+                cluster.host(i).addShard(0, voters);
+            }
+            put(cluster, 0, "before", "abort");
+            ShardGroupHost.Replica learner = cluster.replicas.get(3);
+            cluster.host(3).addShard(0, voters, List.of(learner));
+            cluster.stop(3);
+            long started = System.nanoTime();
+            int leader = cluster.leaderOf(0);
+            CompletableFuture<Void> add = CompletableFuture.runAsync(() -> {
+                try {
+                    cluster.host(leader).changeReplicas(0, voters, List.of(learner));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            });
+            ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> add.get(REPAIR_BOUND.toMillis(), TimeUnit.MILLISECONDS), "adding a dead learner must fail");
+            assertTrue(refused.getCause().getMessage().contains("has not answered"), refused.getCause().getMessage());
+            List<String> failures = new ArrayList<>();
+            changeWithin(cluster, -1, voters, List.of(), started, failures);
+            int now = cluster.leaderOf(0);
+            assertEquals(sorted(voters), cluster.host(now).replicas(0));
+            assertTrue(cluster.host(now).learners(0).isEmpty());
+            assertValue(cluster, 0, "before", "abort");
+            put(cluster, 0, "after", "abort");
+        }
+    }
+
+    /**
      * One membership change as placement's step would make it: retried on failure (a new call
-     * after a refused one), all of the repair within {@link #REPAIR_BOUND} of {@code started}.
+     * after a refused one), all of the repair within {@link #REPAIR_BOUND} of {@code started};
+     * {@code leader} -1 asks whichever host leads at each attempt.
      */
     private static void changeWithin(RatisCluster cluster, int leader, List<ShardGroupHost.Replica> voters,
                                      List<ShardGroupHost.Replica> learners, long started, List<String> failures)
@@ -140,7 +182,7 @@ class ReplicaLifecycleIT {
             }
             CompletableFuture<Void> call = CompletableFuture.runAsync(() -> {
                 try {
-                    cluster.host(leader).changeReplicas(0, voters, learners);
+                    cluster.host(leader < 0 ? cluster.leaderOf(0) : leader).changeReplicas(0, voters, learners);
                 } catch (Exception e) {
                     throw new IllegalStateException(e.getMessage(), e);
                 }
