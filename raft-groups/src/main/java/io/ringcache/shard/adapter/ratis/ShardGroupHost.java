@@ -62,12 +62,6 @@ public final class ShardGroupHost implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShardGroupHost.class);
 
-    /** Keys reclaimed per shard per expiry tick at most (ticks are 100 ms): 100k keys/s/shard. */
-    static final int EXPIRE_KEYS_PER_TICK = 10_000;
-    static final int EXPIRE_KEYS_PER_ENTRY = 1_000;
-    /** Followers forget index entries older than this; the leader reclaims those keys. */
-    static final long FOLLOWER_EXPIRY_GRACE_MILLIS = 30_000;
-
     /**
      * How long a membership change call waits for Ratis before it answers "still in progress":
      * below the placement driver's 30 s call deadline, so placement hears a reason.
@@ -128,7 +122,8 @@ public final class ShardGroupHost implements AutoCloseable {
         server.start();
         membership = new ShardMembership(server, peerId, clientId, callIds, ticker, this::proposeEmptyEntry,
                 tuning.electionTimeoutMin().dividedBy(2), MEMBERSHIP_CALL_WAIT, tuning.stagingTimeout());
-        ticker.scheduleWithFixedDelay(this::expireTick, 100, 100, TimeUnit.MILLISECONDS);
+        ExpiryTicker expiryTicker = new ExpiryTicker(this, clockMillis);
+        ticker.scheduleWithFixedDelay(expiryTicker::tick, 100, 100, TimeUnit.MILLISECONDS);
         LOG.info("store {} serving Raft on {} with {} recovered groups", peerId, raftAddress(), hostedShards().size());
         return this;
     }
@@ -244,7 +239,7 @@ public final class ShardGroupHost implements AutoCloseable {
 
     /** The shard's engine on this host (for reads of local state, metrics and tests). */
     public Optional<ShardEngine> engine(int shardId) {
-        return division(shardId).map(d -> ((ShardStateMachine) d.getStateMachine()).engine());
+        return stateMachine(shardId).map(ShardStateMachine::engine);
     }
 
     /**
@@ -260,23 +255,22 @@ public final class ShardGroupHost implements AutoCloseable {
      * @return false when the shard is not hosted here (nothing registered, nothing will be called)
      */
     public boolean addApplyListener(int shardId, ShardApplyListener listener) {
-        return division(shardId).map(d -> ((ShardStateMachine) d.getStateMachine()).addListener(listener))
-                .orElse(false);
+        return stateMachine(shardId).map(sm -> sm.addListener(listener)).orElse(false);
     }
 
     /** Stops telling {@code listener} about {@code shardId}; does nothing when it is not registered. */
     public void removeApplyListener(int shardId, ShardApplyListener listener) {
-        division(shardId).ifPresent(d -> ((ShardStateMachine) d.getStateMachine()).removeListener(listener));
+        stateMachine(shardId).ifPresent(sm -> sm.removeListener(listener));
     }
 
     /** Listeners registered on this host's replica of {@code shardId} (0 when not hosted; for tests and metrics). */
     public int applyListenerCount(int shardId) {
-        return division(shardId).map(d -> ((ShardStateMachine) d.getStateMachine()).listenerCount()).orElse(0);
+        return stateMachine(shardId).map(ShardStateMachine::listenerCount).orElse(0);
     }
 
     /** Snapshots the replica of {@code shardId} here installed from its leader since start. */
     public long installedSnapshots(int shardId) {
-        return division(shardId).map(d -> ((ShardStateMachine) d.getStateMachine()).installedSnapshots()).orElse(0L);
+        return stateMachine(shardId).map(ShardStateMachine::installedSnapshots).orElse(0L);
     }
 
     public long appliedIndex(int shardId) {
@@ -401,39 +395,6 @@ public final class ShardGroupHost implements AutoCloseable {
         }
     }
 
-    /** One expiry round over every hosted shard; runs on the ticker thread every 100 ms. */
-    private void expireTick() {
-        try {
-            long now = clockMillis.getAsLong();
-            for (RaftGroupId g : server.getGroupIds()) {
-                int shardId = ShardGroups.shardId(g);
-                Optional<RaftServer.Division> d = division(shardId);
-                if (d.isEmpty()) {
-                    continue;
-                }
-                ShardStateMachine sm = (ShardStateMachine) d.get().getStateMachine();
-                ShardEngine engine = sm.engine();
-                if (!d.get().getInfo().isLeader() || !d.get().getInfo().isLeaderReady()) {
-                    engine.pruneExpiryIndex(now - FOLLOWER_EXPIRY_GRACE_MILLIS);
-                    continue;
-                }
-                if (sm.takeExpiryRebuild()) {
-                    engine.rebuildExpiryIndex();
-                }
-                for (Command.Expire expire : engine.planExpiry(now, EXPIRE_KEYS_PER_ENTRY, EXPIRE_KEYS_PER_TICK)) {
-                    submit(shardId, List.of(expire)).whenComplete((results, error) -> {
-                        if (error != null) {
-                            // The drained keys are no longer indexed: rebuild if this host leads again.
-                            sm.requestExpiryRebuild();
-                        }
-                    });
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("expiry round failed on {}", peerId, e);
-        }
-    }
-
     private boolean hosts(RaftGroupId groupId) {
         for (RaftGroupId g : server.getGroupIds()) {
             if (g.equals(groupId)) {
@@ -448,7 +409,10 @@ public final class ShardGroupHost implements AutoCloseable {
         return server;
     }
 
-    /** This host's state machine of {@code shardId} (package tests). */
+    /**
+     * This host's state machine of {@code shardId}: the one place that narrows Ratis' state
+     * machine to ours (the registry makes every division's a {@link ShardStateMachine}).
+     */
     Optional<ShardStateMachine> stateMachine(int shardId) {
         return division(shardId).map(d -> (ShardStateMachine) d.getStateMachine());
     }
