@@ -101,6 +101,17 @@ final class ClusterProcesses implements AutoCloseable {
         processes.put(name, pb.start());
     }
 
+    /**
+     * Starts a store node that registers with the placement driver(s) at {@code pd}, on free
+     * ports with a 16 MiB shard budget; returns its HTTP port.
+     */
+    int startStore(String id, String pd) throws IOException {
+        int port = freePort();
+        start(id, "-node_id", id, "-http_addr", "127.0.0.1:" + port, "-raft_addr", "127.0.0.1:" + freePort(),
+                "-raft_dir", "data", "-pd", pd, "-shard_memory_mb", "16");
+        return port;
+    }
+
     void restart(String name) throws IOException {
         launch(name);
     }

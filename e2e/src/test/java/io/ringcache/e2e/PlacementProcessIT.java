@@ -111,10 +111,7 @@ class PlacementProcessIT {
 
     private static void startStore(ClusterProcesses cluster, String id, String pdList, Map<String, Integer> http)
             throws Exception {
-        int port = ClusterProcesses.freePort();
-        http.put(id, port);
-        cluster.start(id, "-node_id", id, "-http_addr", "127.0.0.1:" + port, "-raft_addr",
-                "127.0.0.1:" + ClusterProcesses.freePort(), "-raft_dir", "data", "-pd", pdList, "-shard_memory_mb", "16");
+        http.put(id, cluster.startStore(id, pdList));
     }
 
     private static void assertAllKeys(ClusterProcesses cluster, int port) {

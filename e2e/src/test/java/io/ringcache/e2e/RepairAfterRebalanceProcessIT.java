@@ -79,10 +79,8 @@ class RepairAfterRebalanceProcessIT {
 
     private static void startStore(ClusterProcesses cluster, String id, String pd, Map<String, Integer> http)
             throws Exception {
-        int port = ClusterProcesses.freePort();
+        int port = cluster.startStore(id, pd);
         http.put(id, port);
-        cluster.start(id, "-node_id", id, "-http_addr", "127.0.0.1:" + port, "-raft_addr",
-                "127.0.0.1:" + ClusterProcesses.freePort(), "-raft_dir", "data", "-pd", pd, "-shard_memory_mb", "16");
         cluster.awaitReady(port);
     }
 

@@ -1,5 +1,6 @@
 package io.ringcache.shard.core;
 
+import io.ringcache.routing.Versions;
 import io.ringcache.shard.core.Command.BatchDelete;
 import io.ringcache.shard.core.Command.BatchPut;
 import io.ringcache.shard.core.Command.CompareAndSet;
@@ -42,7 +43,8 @@ import java.util.List;
  */
 public final class ShardEngine {
 
-    public static final int ORDINAL_BITS = 16;
+    /** See {@link Versions}: the layout is a contract with clients. */
+    public static final int ORDINAL_BITS = Versions.ORDINAL_BITS;
 
     private final int shardId;
     private final ShardStore store;
@@ -71,12 +73,12 @@ public final class ShardEngine {
 
     /** The version of the {@code ordinal}-th write of entry {@code index}. */
     public static long version(long index, int ordinal) {
-        return (index << ORDINAL_BITS) | ordinal;
+        return Versions.of(index, ordinal);
     }
 
     /** The log index that wrote {@code version}. */
     public static long indexOf(long version) {
-        return version >>> ORDINAL_BITS;
+        return Versions.indexOf(version);
     }
 
     /**

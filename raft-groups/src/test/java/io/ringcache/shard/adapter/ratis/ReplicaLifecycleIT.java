@@ -53,11 +53,15 @@ class ReplicaLifecycleIT {
         moveThenRepairAtRest(true);
     }
 
+    /** Four hosts with 1-2 s election timeouts (a 6 s staging timeout). */
+    private static RatisCluster newCluster() throws java.io.IOException {
+        return new RatisCluster(4, t -> t.withElectionTimeouts(Duration.ofMillis(1000), ELECTION_TIMEOUT_MAX),
+                ShardLimits.withBudget(64L << 20));
+    }
+
     /** Returns the failed attempts of the repair's membership changes. */
     private static List<String> moveThenRepairAtRest(boolean promoteInPlace) throws Exception {
-        try (RatisCluster cluster = new RatisCluster(4,
-                t -> t.withElectionTimeouts(Duration.ofMillis(1000), ELECTION_TIMEOUT_MAX),
-                ShardLimits.withBudget(64L << 20))) {
+        try (RatisCluster cluster = newCluster()) {
             List<ShardGroupHost.Replica> first = cluster.replicas.subList(0, 3);
             for (int i = 0; i < 3; i++) {
                 cluster.host(i).addShard(0, first);
@@ -134,9 +138,7 @@ class ReplicaLifecycleIT {
      */
     @Test
     void aLearnerWhoseStoreDiesBeforeItIsStagedIsAbortedAndRolledBack() throws Exception {
-        try (RatisCluster cluster = new RatisCluster(4,
-                t -> t.withElectionTimeouts(Duration.ofMillis(1000), ELECTION_TIMEOUT_MAX),
-                ShardLimits.withBudget(64L << 20))) {
+        try (RatisCluster cluster = newCluster()) {
             List<ShardGroupHost.Replica> voters = cluster.replicas.subList(0, 3);
             for (int i = 0; i < 3; i++) {
                 cluster.host(i).addShard(0, voters);

@@ -32,6 +32,7 @@ import io.ringcache.proto.v1.RequestHeader;
 import io.ringcache.proto.v1.TouchRequest;
 import io.ringcache.proto.v1.VersionedValue;
 import io.ringcache.routing.KeyLimits;
+import io.ringcache.routing.Versions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -199,7 +200,7 @@ public final class GrpcRingcacheClient implements RingcacheClient {
     private void wrote(byte[] key, long version) {
         if (nearCache != null) {
             int shard = watcher.table().shardOf(key);
-            long index = version != 0 ? version >>> 16 : nearCache.seenIndex(shard) + 1;
+            long index = version != 0 ? Versions.indexOf(version) : nearCache.seenIndex(shard) + 1;
             nearCache.invalidate(shard, List.of(key), index);
         }
     }
