@@ -82,7 +82,7 @@ public final class ShardGroupHost implements AutoCloseable {
     private final LongSupplier clockMillis;
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
-    /** Expiry rounds and the empty entries of pending membership changes; one thread per host. */
+    /** Expiry rounds, replication checks and the watches of pending membership changes; one thread per host. */
     private final ScheduledExecutorService ticker;
     private RaftServer server;
     private ShardMembership membership;
@@ -124,6 +124,9 @@ public final class ShardGroupHost implements AutoCloseable {
                 tuning.electionTimeoutMin().dividedBy(2), MEMBERSHIP_CALL_WAIT, tuning.stagingTimeout());
         ExpiryTicker expiryTicker = new ExpiryTicker(this, clockMillis);
         ticker.scheduleWithFixedDelay(expiryTicker::tick, 100, 100, TimeUnit.MILLISECONDS);
+        ReplicationWatch replication = new ReplicationWatch(this, membership, peerId, clientId, callIds,
+                tuning.electionTimeoutMax().toMillis());
+        ticker.scheduleWithFixedDelay(replication::tick, 1, 1, TimeUnit.SECONDS);
         LOG.info("store {} serving Raft on {} with {} recovered groups", peerId, raftAddress(), hostedShards().size());
         return this;
     }
@@ -422,7 +425,7 @@ public final class ShardGroupHost implements AutoCloseable {
      * being created; a division whose creation failed counts as not hosted (Ratis keeps its failed
      * entry until the group is removed, and callers such as heartbeats must not fail on it).
      */
-    private Optional<RaftServer.Division> division(int shardId) {
+    Optional<RaftServer.Division> division(int shardId) {
         try {
             return Optional.of(server.getDivision(ShardGroups.groupId(shardId)));
         } catch (IOException | RuntimeException e) {

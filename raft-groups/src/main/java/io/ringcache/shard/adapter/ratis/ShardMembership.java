@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -80,6 +81,8 @@ final class ShardMembership {
     private final Duration nudgeInterval;
     private final Duration callWait;
     private final Duration stagingTimeout;
+    /** Shards with a change this host is waiting on Ratis for. */
+    private final Set<Integer> changing = ConcurrentHashMap.newKeySet();
 
     /**
      * @param proposeEmptyEntry proposes an entry that changes nothing to the shard's group (async;
@@ -135,12 +138,22 @@ final class ShardMembership {
         joining.addAll(ids(learners));
         joining.removeAll(ids(division.getRaftConf().getCurrentPeers()));
         joining.removeAll(ids(division.getRaftConf().getCurrentPeers(RaftPeerRole.LISTENER)));
-        CompletableFuture<RaftClientReply> pending = server.setConfigurationAsync(new SetConfigurationRequest(
-                clientId, peerId, ShardGroups.groupId(shardId), callIds.incrementAndGet(), args));
+        changing.add(shardId);
+        CompletableFuture<RaftClientReply> pending;
+        try {
+            pending = server.setConfigurationAsync(new SetConfigurationRequest(
+                    clientId, peerId, ShardGroups.groupId(shardId), callIds.incrementAndGet(), args));
+        } catch (IOException | RuntimeException e) {
+            changing.remove(shardId);
+            throw e;
+        }
         PendingChange watch = new PendingChange(shardId, division, joining, pending);
         ScheduledFuture<?> ticks = ticker.scheduleWithFixedDelay(watch::tick,
                 nudgeInterval.toMillis(), nudgeInterval.toMillis(), TimeUnit.MILLISECONDS);
-        pending.whenComplete((reply, error) -> ticks.cancel(false));
+        pending.whenComplete((reply, error) -> {
+            ticks.cancel(false);
+            changing.remove(shardId);
+        });
         RaftClientReply reply;
         try {
             reply = pending.get(callWait.toMillis(), TimeUnit.MILLISECONDS);
@@ -221,6 +234,11 @@ final class ShardMembership {
             }
             return null;
         }
+    }
+
+    /** True while this host waits on Ratis for a membership change of {@code shardId}. */
+    boolean changing(int shardId) {
+        return changing.contains(shardId);
     }
 
     /** The division's current peers of one role, sorted by id. */

@@ -170,6 +170,47 @@ class ReplicaLifecycleIT {
     }
 
     /**
+     * Ratis' leader stops replicating to a voter it counts as bootstrapping when a later staging
+     * fails while that voter is silent. Here the voter is promoted in place with Ratis' own call
+     * (which leaves the flag), its store stops, a fifth store's staging fails over it, and the store
+     * comes back: without a new leader it would never receive another entry. The host's
+     * replication watch must hand leadership on, so the voter catches up again.
+     */
+    @Test
+    void aVoterTheLeaderStoppedReplicatingToIsServedAgain() throws Exception {
+        try (RatisCluster cluster = new RatisCluster(5, t -> t.withElectionTimeouts(Duration.ofMillis(1000),
+                ELECTION_TIMEOUT_MAX), ShardLimits.withBudget(64L << 20))) {
+            List<ShardGroupHost.Replica> first = cluster.replicas.subList(0, 3);
+            for (int i = 0; i < 3; i++) {
+                cluster.host(i).addShard(0, first);
+            }
+            put(cluster, 0, "k", "v");
+            int leader = cluster.leaderOf(0);
+            ShardGroupHost.Replica promoted = cluster.replicas.get(3);
+            cluster.host(3).addShard(0, first, List.of(promoted));
+            cluster.host(leader).changeReplicas(0, first, List.of(promoted));
+            List<ShardGroupHost.Replica> four = cluster.replicas.subList(0, 4);
+            promoteWithRatisAlone(cluster.host(leader), four);
+
+            cluster.stop(3);
+            Thread.sleep(PLACEMENT_REPAIR_DELAY.toMillis());
+            ShardGroupHost.Replica fifth = cluster.replicas.get(4);
+            cluster.host(4).addShard(0, four, List.of(fifth));
+            try {
+                cluster.host(leader).changeReplicas(0, four, List.of(fifth));
+            } catch (java.io.IOException expected) {
+                // NOPROGRESS over the silent voter: the leader has now stopped its appender to it
+            }
+            cluster.restart(3);
+            put(cluster, 0, "after", "restart");
+            RatisCluster.awaitTrue("the restarted voter applies the newest entry", () -> {
+                int now = cluster.leaderOf(0);
+                return cluster.host(3).appliedIndex(0) >= cluster.host(now).appliedIndex(0);
+            });
+        }
+    }
+
+    /**
      * One membership change as placement's step would make it: retried on failure (a new call
      * after a refused one), all of the repair within {@link #REPAIR_BOUND} of {@code started};
      * {@code leader} -1 asks whichever host leads at each attempt.

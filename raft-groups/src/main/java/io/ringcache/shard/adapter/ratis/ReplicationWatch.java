@@ -1,0 +1,124 @@
+package io.ringcache.shard.adapter.ratis;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.TransferLeadershipRequest;
+import org.apache.ratis.server.RaftConfiguration;
+import org.apache.ratis.server.RaftServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks, once per tick on the host's ticker thread, that every shard this host leads replicates
+ * to every member of its configuration, and hands leadership on when one is left out.
+ *
+ * <p>Ratis 3.3.0's leader can stop replicating to a voter for good: when a staging fails it stops
+ * the log appender of every peer it counts as not caught up, and it counts a voter so after it
+ * restarted the appender to it (a failed appender thread). Nothing starts that appender again but
+ * a new leader, which opens one to every member. So a member that has had no appender on this
+ * leader for {@link #GRACE_NANOS} (longer than any membership change leaves one missing) gets a
+ * new leader: the voter that answered this one most recently, or an election when none can take
+ * over. Shards with a membership change pending here are left alone: the change's own watch
+ * ({@link ShardMembership}) owns them, and Ratis refuses transfers while it stages.
+ */
+final class ReplicationWatch {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicationWatch.class);
+
+    /** How long a member may lack an appender before leadership moves. */
+    static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(3);
+
+    private final ShardGroupHost host;
+    private final ShardMembership membership;
+    private final RaftPeerId self;
+    private final ClientId clientId;
+    private final AtomicLong callIds;
+    private final long transferTimeoutMillis;
+    /** Shard to the time (System.nanoTime) its missing member was first seen; ticker thread only. */
+    private final Map<Integer, Long> missingSince = new HashMap<>();
+
+    ReplicationWatch(ShardGroupHost host, ShardMembership membership, RaftPeerId self, ClientId clientId,
+                     AtomicLong callIds, long transferTimeoutMillis) {
+        this.host = host;
+        this.membership = membership;
+        this.self = self;
+        this.clientId = clientId;
+        this.callIds = callIds;
+        this.transferTimeoutMillis = transferTimeoutMillis;
+    }
+
+    /** One check of every hosted shard. Never throws. */
+    void tick() {
+        try {
+            long now = System.nanoTime();
+            for (int shardId : host.hostedShards()) {
+                check(shardId, now);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("replication check failed on {}", self, e);
+        }
+    }
+
+    private void check(int shardId, long now) {
+        RaftServer.Division d = host.division(shardId).orElse(null);
+        if (d == null || !host.isReadyLeader(shardId) || membership.changing(shardId)) {
+            missingSince.remove(shardId);
+            return;
+        }
+        RaftConfiguration conf = d.getRaftConf();
+        RoleInfoProto role = d.getInfo().getRoleInfoProto();
+        if (!conf.getPreviousPeers().isEmpty() || !role.hasLeaderInfo()) {
+            return; // a change is being committed: appenders follow the configuration in a moment
+        }
+        Set<String> missing = ids(conf.getCurrentPeers());
+        missing.addAll(ids(conf.getCurrentPeers(RaftPeerRole.LISTENER)));
+        missing.remove(self.toString());
+        String heir = null;
+        long heirElapsed = Long.MAX_VALUE;
+        Set<String> voters = ids(conf.getCurrentPeers());
+        for (ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
+            String id = f.getId().getId().toStringUtf8();
+            missing.remove(id);
+            if (voters.contains(id) && f.getLastRpcElapsedTimeMs() < heirElapsed) {
+                heir = id;
+                heirElapsed = f.getLastRpcElapsedTimeMs();
+            }
+        }
+        if (missing.isEmpty()) {
+            missingSince.remove(shardId);
+            return;
+        }
+        long since = missingSince.computeIfAbsent(shardId, k -> now);
+        if (now - since < GRACE_NANOS) {
+            return;
+        }
+        missingSince.put(shardId, now); // one attempt per grace period
+        LOG.warn("shard {}: leader {} has not replicated to {} for {} s (Ratis stopped its appender); handing "
+                        + "leadership to {}", shardId, self, missing, TimeUnit.NANOSECONDS.toSeconds(now - since),
+                heir == null ? "an election" : heir);
+        try {
+            host.raftServer().transferLeadershipAsync(new TransferLeadershipRequest(clientId, self,
+                    ShardGroups.groupId(shardId), callIds.incrementAndGet(),
+                    heir == null ? null : RaftPeerId.valueOf(heir), transferTimeoutMillis));
+        } catch (IOException e) {
+            LOG.warn("shard {}: handing leadership on failed", shardId, e);
+        }
+    }
+
+    private static Set<String> ids(Iterable<RaftPeer> peers) {
+        Set<String> out = new HashSet<>();
+        peers.forEach(p -> out.add(p.getId().toString()));
+        return out;
+    }
+}
