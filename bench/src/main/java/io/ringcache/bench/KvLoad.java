@@ -7,7 +7,7 @@ import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.ringcache.placement.adapter.proto.PartitionMapProtos;
+import io.ringcache.placement.api.PartitionMapProtos;
 import io.ringcache.placement.core.PartitionMap;
 import io.ringcache.proto.v1.GetPartitionMapRequest;
 import io.ringcache.proto.v1.GetRequest;

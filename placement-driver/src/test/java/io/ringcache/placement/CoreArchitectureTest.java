@@ -23,6 +23,18 @@ class CoreArchitectureTest {
                 .check(CLASSES);
     }
 
+    /**
+     * {@code api} is what other modules (store nodes, tools, benchmarks) may use besides the core
+     * and the embedded server: it stands on the core and the wire contract, never on adapters.
+     */
+    @Test
+    void theApiStandsOnTheCoreAndTheWireOnly() {
+        noClasses().that().resideInAPackage("io.ringcache.placement.api..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.ringcache.placement.adapter..",
+                        "io.ringcache.placement.app..", "org.apache.ratis..")
+                .check(CLASSES);
+    }
+
     @Test
     void coreReadsNoClockAndStartsNoThread() {
         noClasses().that().resideInAPackage("io.ringcache.placement.core..")

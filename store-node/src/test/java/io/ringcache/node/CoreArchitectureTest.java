@@ -23,6 +23,22 @@ class CoreArchitectureTest {
                 .check(CLASSES);
     }
 
+    /**
+     * The module wall: a store uses the placement driver's core (the map's domain model), its
+     * published {@code api} (the map's wire conversion, channels to stores) and, to embed one, its
+     * {@code app.PlacementDriverServer}; never its adapters. The store's core uses its core only.
+     */
+    @Test
+    void storesNeverReachIntoThePlacementDriversAdapters() {
+        noClasses().that().resideInAPackage("io.ringcache.node..")
+                .should().dependOnClassesThat().resideInAPackage("io.ringcache.placement.adapter..")
+                .check(CLASSES);
+        noClasses().that().resideInAPackage("io.ringcache.node.core..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.ringcache.placement.api..",
+                        "io.ringcache.placement.app..")
+                .check(CLASSES);
+    }
+
     @Test
     void coreReadsNoClockAndStartsNoThread() {
         noClasses().that().resideInAPackage("io.ringcache.node.core..")

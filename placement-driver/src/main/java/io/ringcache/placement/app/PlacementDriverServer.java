@@ -3,7 +3,7 @@ package io.ringcache.placement.app;
 import io.grpc.BindableService;
 import io.ringcache.placement.adapter.grpc.GrpcStepExecutor;
 import io.ringcache.placement.adapter.grpc.PlacementDriverService;
-import io.ringcache.placement.adapter.grpc.StoreChannels;
+import io.ringcache.placement.api.StoreChannels;
 import io.ringcache.placement.core.PdMember;
 import io.ringcache.placement.adapter.ratis.RatisPlacementLog;
 import io.ringcache.placement.core.PlacementDriver;

@@ -14,7 +14,7 @@ import io.ringcache.node.core.CurrentMap;
 import io.ringcache.node.core.HostPort;
 import io.grpc.util.MutableHandlerRegistry;
 import io.ringcache.node.adapter.metrics.ShardOps;
-import io.ringcache.placement.adapter.grpc.StoreChannels;
+import io.ringcache.placement.api.StoreChannels;
 import io.ringcache.placement.core.PdMember;
 import io.ringcache.placement.app.PlacementDriverServer;
 import io.ringcache.placement.core.PartitionMap;

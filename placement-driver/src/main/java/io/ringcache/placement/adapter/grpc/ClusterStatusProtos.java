@@ -1,6 +1,6 @@
 package io.ringcache.placement.adapter.grpc;
 
-import io.ringcache.placement.adapter.proto.PartitionMapProtos;
+import io.ringcache.placement.api.PartitionMapProtos;
 import io.ringcache.placement.adapter.proto.PlacementStateProtos;
 import io.ringcache.placement.core.PlacementMembership;
 import io.ringcache.placement.core.PdMember;

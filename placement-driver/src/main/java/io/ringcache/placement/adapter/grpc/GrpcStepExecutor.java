@@ -1,5 +1,6 @@
 package io.ringcache.placement.adapter.grpc;
 
+import io.ringcache.placement.api.StoreChannels;
 import io.ringcache.placement.core.PartitionMap;
 import io.ringcache.placement.core.StepAction;
 import io.ringcache.placement.core.StoreInfo;

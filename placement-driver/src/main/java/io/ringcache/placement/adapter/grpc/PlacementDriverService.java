@@ -3,7 +3,7 @@ package io.ringcache.placement.adapter.grpc;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import io.ringcache.placement.adapter.proto.PartitionMapProtos;
+import io.ringcache.placement.api.PartitionMapProtos;
 import io.ringcache.placement.adapter.proto.PlacementStateProtos;
 import io.ringcache.placement.core.PlacementMembership;
 import io.ringcache.placement.core.PdMember;

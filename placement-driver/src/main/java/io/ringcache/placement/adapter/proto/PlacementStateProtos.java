@@ -1,5 +1,6 @@
 package io.ringcache.placement.adapter.proto;
 
+import io.ringcache.placement.api.PartitionMapProtos;
 import io.ringcache.placement.core.Operator;
 import io.ringcache.placement.core.OperatorKind;
 import io.ringcache.placement.core.OperatorStatus;

@@ -243,6 +243,14 @@ public final class InvalidationSubscriber implements AutoCloseable {
         scheduler.shutdownNow();
     }
 
+    /**
+     * True once closed and the scheduler's last task has ended: every subscription is made by a
+     * scheduled reconcile, so from then on nothing subscribes again (for tests).
+     */
+    synchronized boolean stopped() {
+        return closed && scheduler.isTerminated();
+    }
+
     /** One {@code WatchInvalidations} call to one store. Callbacks are serialized by gRPC. */
     private final class Watch implements ClientResponseObserver<WatchInvalidationsRequest, Invalidation> {
         final String address;

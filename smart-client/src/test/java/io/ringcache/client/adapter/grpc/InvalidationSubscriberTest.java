@@ -50,6 +50,8 @@ class InvalidationSubscriberTest {
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final Map<String, Server> servers = new ConcurrentHashMap<>();
     private final Map<Integer, List<String>> replicas = new ConcurrentHashMap<>();
+    /** How often the subscriber looked up each shard's replicas: its attempts to subscribe it. */
+    private final Map<Integer, java.util.concurrent.atomic.AtomicInteger> lookups = new ConcurrentHashMap<>();
     private NearCache cache;
     private InvalidationSubscriber subscriber;
 
@@ -61,7 +63,10 @@ class InvalidationSubscriberTest {
             channels.put(store, InProcessChannelBuilder.forName(name).directExecutor().build());
         }
         cache = new NearCache(100, 1 << 20, TimeUnit.SECONDS.toNanos(60));
-        subscriber = new InvalidationSubscriber(cache, replicas::get, channels::get, 10, 50);
+        subscriber = new InvalidationSubscriber(cache, shard -> {
+            lookups.computeIfAbsent(shard, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+            return replicas.get(shard);
+        }, channels::get, 10, 50);
     }
 
     @AfterEach
@@ -168,7 +173,8 @@ class InvalidationSubscriberTest {
     @Test
     void unknownReplicasAreRetriedLater() throws Exception {
         subscriber.watch(4);
-        Thread.sleep(50);
+        // Two lookups: the first attempt found no replica, and a retry came after it.
+        await(() -> lookups.containsKey(4) && lookups.get(4).get() >= 2);
         assertTrue(calls.isEmpty());
         replicas.put(4, List.of("b"));
         assertEquals(Set.of(4), next().shards());
@@ -184,7 +190,7 @@ class InvalidationSubscriberTest {
         subscriber.close();
         await(() -> call.cancelled().get());
         await(() -> !cache.healthy(1));
-        Thread.sleep(100);
+        await(subscriber::stopped);
         assertTrue(calls.isEmpty(), "no resubscription after close");
     }
 

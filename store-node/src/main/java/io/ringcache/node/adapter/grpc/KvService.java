@@ -14,7 +14,7 @@ import io.ringcache.node.core.CurrentMap;
 import io.ringcache.node.core.LocalShards;
 import io.ringcache.node.core.Route;
 import io.ringcache.node.core.Router;
-import io.ringcache.placement.adapter.grpc.StoreChannels;
+import io.ringcache.placement.api.StoreChannels;
 import io.ringcache.placement.core.PartitionMap;
 import io.ringcache.proto.v1.CompareAndSetRequest;
 import io.ringcache.proto.v1.CompareAndSetResponse;

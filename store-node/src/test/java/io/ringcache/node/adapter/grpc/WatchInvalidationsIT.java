@@ -15,7 +15,7 @@ import io.grpc.stub.ClientResponseObserver;
 import io.ringcache.node.adapter.metrics.ShardOps;
 import io.ringcache.node.adapter.raft.GroupCommitWriter;
 import io.ringcache.node.core.CurrentMap;
-import io.ringcache.placement.adapter.grpc.StoreChannels;
+import io.ringcache.placement.api.StoreChannels;
 import io.ringcache.proto.v1.Invalidation;
 import io.ringcache.proto.v1.KvGrpc;
 import io.ringcache.proto.v1.WatchInvalidationsRequest;

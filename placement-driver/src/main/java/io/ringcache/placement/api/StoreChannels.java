@@ -1,4 +1,4 @@
-package io.ringcache.placement.adapter.grpc;
+package io.ringcache.placement.api;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;

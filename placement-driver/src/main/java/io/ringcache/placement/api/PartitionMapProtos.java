@@ -1,4 +1,4 @@
-package io.ringcache.placement.adapter.proto;
+package io.ringcache.placement.api;
 
 import io.ringcache.placement.core.PartitionMap;
 import io.ringcache.placement.core.ShardInfo;
