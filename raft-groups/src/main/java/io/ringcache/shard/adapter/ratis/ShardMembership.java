@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -81,8 +82,8 @@ final class ShardMembership {
     private final Duration nudgeInterval;
     private final Duration callWait;
     private final Duration stagingTimeout;
-    /** Shards with a change this host is waiting on Ratis for. */
-    private final Set<Integer> changing = ConcurrentHashMap.newKeySet();
+    /** Per shard, the changes this host is waiting on Ratis for (a retry may overlap an earlier call). */
+    private final Map<Integer, Integer> changing = new ConcurrentHashMap<>();
 
     /**
      * @param proposeEmptyEntry proposes an entry that changes nothing to the shard's group (async;
@@ -138,13 +139,13 @@ final class ShardMembership {
         joining.addAll(ids(learners));
         joining.removeAll(ids(division.getRaftConf().getCurrentPeers()));
         joining.removeAll(ids(division.getRaftConf().getCurrentPeers(RaftPeerRole.LISTENER)));
-        changing.add(shardId);
+        changing.merge(shardId, 1, Integer::sum);
         CompletableFuture<RaftClientReply> pending;
         try {
             pending = server.setConfigurationAsync(new SetConfigurationRequest(
                     clientId, peerId, ShardGroups.groupId(shardId), callIds.incrementAndGet(), args));
         } catch (IOException | RuntimeException e) {
-            changing.remove(shardId);
+            done(shardId);
             throw e;
         }
         PendingChange watch = new PendingChange(shardId, division, joining, pending);
@@ -152,7 +153,7 @@ final class ShardMembership {
                 nudgeInterval.toMillis(), nudgeInterval.toMillis(), TimeUnit.MILLISECONDS);
         pending.whenComplete((reply, error) -> {
             ticks.cancel(false);
-            changing.remove(shardId);
+            done(shardId);
         });
         RaftClientReply reply;
         try {
@@ -161,7 +162,8 @@ final class ShardMembership {
             throw new IOException(what + " is still in progress after " + callWait.toSeconds()
                     + " s (Ratis goes on with it; ask again to learn the outcome)");
         } catch (ExecutionException e) {
-            throw new IOException(what + " failed: " + e.getCause(), e.getCause());
+            String aborted = watch.abortReason;
+            throw new IOException(what + " failed: " + (aborted != null ? aborted : String.valueOf(e.getCause())), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException(what + " interrupted");
@@ -238,7 +240,11 @@ final class ShardMembership {
 
     /** True while this host waits on Ratis for a membership change of {@code shardId}. */
     boolean changing(int shardId) {
-        return changing.contains(shardId);
+        return changing.containsKey(shardId);
+    }
+
+    private void done(int shardId) {
+        changing.computeIfPresent(shardId, (k, n) -> n > 1 ? n - 1 : null);
     }
 
     /** The division's current peers of one role, sorted by id. */
