@@ -2,7 +2,6 @@ package io.ringcache.shard.adapter.ratis;
 
 import java.io.IOException;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +10,6 @@ import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.protocol.ClientId;
-import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.server.RaftConfiguration;
@@ -81,12 +79,12 @@ final class ReplicationWatch {
         if (!conf.getPreviousPeers().isEmpty() || !role.hasLeaderInfo()) {
             return; // a change is being committed: appenders follow the configuration in a moment
         }
-        Set<String> missing = ids(conf.getCurrentPeers());
-        missing.addAll(ids(conf.getCurrentPeers(RaftPeerRole.LISTENER)));
+        Set<String> missing = ShardMembership.ids(conf.getCurrentPeers());
+        missing.addAll(ShardMembership.ids(conf.getCurrentPeers(RaftPeerRole.LISTENER)));
         missing.remove(self.toString());
         String heir = null;
         long heirElapsed = Long.MAX_VALUE;
-        Set<String> voters = ids(conf.getCurrentPeers());
+        Set<String> voters = ShardMembership.ids(conf.getCurrentPeers());
         for (ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
             String id = f.getId().getId().toStringUtf8();
             missing.remove(id);
@@ -114,11 +112,5 @@ final class ReplicationWatch {
         } catch (IOException e) {
             LOG.warn("shard {}: handing leadership on failed", shardId, e);
         }
-    }
-
-    private static Set<String> ids(Iterable<RaftPeer> peers) {
-        Set<String> out = new HashSet<>();
-        peers.forEach(p -> out.add(p.getId().toString()));
-        return out;
     }
 }

@@ -269,7 +269,8 @@ final class ShardMembership {
         return out;
     }
 
-    private static Set<String> ids(Iterable<RaftPeer> peers) {
+    /** The peers' ids (a mutable set). */
+    static Set<String> ids(Iterable<RaftPeer> peers) {
         Set<String> out = new HashSet<>();
         peers.forEach(p -> out.add(p.getId().toString()));
         return out;
