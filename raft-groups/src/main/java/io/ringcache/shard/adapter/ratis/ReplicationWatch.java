@@ -2,13 +2,12 @@ package io.ringcache.shard.adapter.ratis;
 
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
-import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
-import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
@@ -75,24 +74,15 @@ final class ReplicationWatch {
             return;
         }
         RaftConfiguration conf = d.getRaftConf();
-        RoleInfoProto role = d.getInfo().getRoleInfoProto();
-        if (!conf.getPreviousPeers().isEmpty() || !role.hasLeaderInfo()) {
+        if (!conf.getPreviousPeers().isEmpty()) {
             return; // a change is being committed: appenders follow the configuration in a moment
         }
-        Set<String> missing = ShardMembership.ids(conf.getCurrentPeers());
+        Map<String, Long> ages = ShardMembership.answerAges(d);
+        Set<String> voters = ShardMembership.ids(conf.getCurrentPeers());
+        Set<String> missing = new HashSet<>(voters);
         missing.addAll(ShardMembership.ids(conf.getCurrentPeers(RaftPeerRole.LISTENER)));
         missing.remove(self.toString());
-        String heir = null;
-        long heirElapsed = Long.MAX_VALUE;
-        Set<String> voters = ShardMembership.ids(conf.getCurrentPeers());
-        for (ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
-            String id = f.getId().getId().toStringUtf8();
-            missing.remove(id);
-            if (voters.contains(id) && f.getLastRpcElapsedTimeMs() < heirElapsed) {
-                heir = id;
-                heirElapsed = f.getLastRpcElapsedTimeMs();
-            }
-        }
+        missing.removeAll(ages.keySet());
         if (missing.isEmpty()) {
             missingSince.remove(shardId);
             return;
@@ -102,6 +92,8 @@ final class ReplicationWatch {
             return;
         }
         missingSince.put(shardId, now); // one attempt per grace period
+        String heir = ages.entrySet().stream().filter(e -> voters.contains(e.getKey()))
+                .min(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
         LOG.warn("shard {}: leader {} has not replicated to {} for {} s (Ratis stopped its appender); handing "
                         + "leadership to {}", shardId, self, missing, TimeUnit.NANOSECONDS.toSeconds(now - since),
                 heir == null ? "an election" : heir);

@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -135,10 +136,11 @@ final class ShardMembership {
                 .build();
         String what = "membership change of shard " + shardId + " to " + voters
                 + (learners.isEmpty() ? "" : " + learners " + learners);
+        RaftConfiguration now = division.getRaftConf();
         Set<String> joining = ids(voters);
         joining.addAll(ids(learners));
-        joining.removeAll(ids(division.getRaftConf().getCurrentPeers()));
-        joining.removeAll(ids(division.getRaftConf().getCurrentPeers(RaftPeerRole.LISTENER)));
+        joining.removeAll(ids(now.getCurrentPeers()));
+        joining.removeAll(ids(now.getCurrentPeers(RaftPeerRole.LISTENER)));
         changing.merge(shardId, 1, Integer::sum);
         CompletableFuture<RaftClientReply> pending;
         try {
@@ -221,21 +223,35 @@ final class ShardMembership {
 
         /** A peer being added whose last answer to this leader is older than the staging timeout. */
         private String silentJoiningPeer() {
-            if (joining.isEmpty() || !division.getInfo().isLeader()) {
+            if (joining.isEmpty()) {
                 return null;
             }
-            RoleInfoProto role = division.getInfo().getRoleInfoProto();
-            if (!role.hasLeaderInfo()) {
-                return null;
-            }
-            for (ServerRpcProto follower : role.getLeaderInfo().getFollowerInfoList()) {
-                String id = follower.getId().getId().toStringUtf8();
-                if (joining.contains(id) && follower.getLastRpcElapsedTimeMs() >= stagingTimeout.toMillis()) {
-                    return id;
+            for (Map.Entry<String, Long> peer : answerAges(division).entrySet()) {
+                if (joining.contains(peer.getKey()) && peer.getValue() >= stagingTimeout.toMillis()) {
+                    return peer.getKey();
                 }
             }
             return null;
         }
+    }
+
+    /**
+     * Every peer this division, as leader, has a log appender to (staging peers included), with the
+     * milliseconds since the peer last answered it; empty when the division does not lead.
+     */
+    static Map<String, Long> answerAges(RaftServer.Division division) {
+        if (!division.getInfo().isLeader()) {
+            return Map.of();
+        }
+        RoleInfoProto role = division.getInfo().getRoleInfoProto();
+        if (!role.hasLeaderInfo()) {
+            return Map.of();
+        }
+        Map<String, Long> out = new HashMap<>();
+        for (ServerRpcProto follower : role.getLeaderInfo().getFollowerInfoList()) {
+            out.put(follower.getId().getId().toStringUtf8(), follower.getLastRpcElapsedTimeMs());
+        }
+        return out;
     }
 
     /** True while this host waits on Ratis for a membership change of {@code shardId}. */
