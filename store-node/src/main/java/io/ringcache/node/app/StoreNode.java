@@ -5,7 +5,11 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.ringcache.node.adapter.grpc.GrpcShardForwarder;
 import io.ringcache.node.adapter.grpc.KvService;
+import io.ringcache.node.adapter.raft.RatisLocalShards;
+import io.ringcache.node.adapter.time.ScheduledPacer;
+import io.ringcache.node.core.RequestPath;
 import io.ringcache.node.adapter.grpc.PlacementClient;
 import io.ringcache.node.adapter.grpc.StoreAdminService;
 import io.ringcache.node.adapter.metrics.NodeMetrics;
@@ -59,6 +63,8 @@ public final class StoreNode implements AutoCloseable {
     private StoreInfo self;
     private ManagedChannel loopback;
     private GroupCommitWriter writer;
+    private ScheduledPacer pacer;
+    private RequestPath requests;
 
     StoreNode(NodeOptions options) {
         this.options = options;
@@ -82,7 +88,10 @@ public final class StoreNode implements AutoCloseable {
 
         writer = new GroupCommitWriter(host, metrics::commitBatch);
         ShardOps ops = new ShardOps();
-        KvService kv = new KvService(host, writer, currentMap, channels, limits, ops);
+        pacer = new ScheduledPacer();
+        requests = new RequestPath(currentMap, new RatisLocalShards(host, writer), new GrpcShardForwarder(channels),
+                pacer, limits, ops::record);
+        KvService kv = new KvService(requests, host, limits);
         NettyServerBuilder builder = NettyServerBuilder.forAddress(bindAddress(grpcAddr))
                 .maxInboundMessageSize(options.maxValueBytes + (8 << 20))
                 .addService(ServerInterceptors.intercept(kv, metrics.grpcInterceptor()))
@@ -234,6 +243,7 @@ public final class StoreNode implements AutoCloseable {
             loopback.shutdownNow();
         }
         closeQuietly(channels);
+        closeQuietly(pacer);
         if (writer != null) {
             writer.close();
         }

@@ -22,8 +22,8 @@ public final class Router {
     }
 
     public static Route route(PartitionMap map, int shardId, long requestEpoch, boolean forward,
-                              boolean anyReplica, LocalShards local) {
-        if (local.leads(shardId) || (anyReplica && local.hosts(shardId))) {
+                              boolean anyReplica, ShardView local) {
+        if (local.isLeader(shardId) || (anyReplica && local.hosts(shardId))) {
             return new Route.Local(shardId);
         }
         Optional<StoreInfo> leader = leader(map, shardId, local);
@@ -38,7 +38,7 @@ public final class Router {
                 .orElseGet(() -> new Route.NotLeader(shardId, "", ""));
     }
 
-    private static Optional<StoreInfo> leader(PartitionMap map, int shardId, LocalShards local) {
+    private static Optional<StoreInfo> leader(PartitionMap map, int shardId, ShardView local) {
         Optional<String> id = local.leaderOf(shardId);
         if (id.isEmpty()) {
             id = map.shard(shardId).map(ShardInfo::leader).filter(l -> !l.isEmpty());

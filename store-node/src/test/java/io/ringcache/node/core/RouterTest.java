@@ -22,10 +22,10 @@ class RouterTest {
         return new StoreInfo(id, id + ":9000", id + ":8080", id + ":11000", Map.of(), StoreState.UP);
     }
 
-    private static LocalShards local(boolean leads, boolean hosts, String leaderHint) {
-        return new LocalShards() {
+    private static ShardView local(boolean leads, boolean hosts, String leaderHint) {
+        return new ShardView() {
             @Override
-            public boolean leads(int shardId) {
+            public boolean isLeader(int shardId) {
                 return leads;
             }
 

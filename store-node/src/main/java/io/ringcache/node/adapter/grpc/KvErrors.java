@@ -1,70 +1,72 @@
 package io.ringcache.node.adapter.grpc;
 
-import io.ringcache.node.core.Route;
+import io.ringcache.node.core.KvFailure;
 import io.ringcache.proto.v1.Error;
 import io.ringcache.proto.v1.InvalidArgument;
 import io.ringcache.proto.v1.KeyTooLarge;
 import io.ringcache.proto.v1.NotLeader;
 import io.ringcache.proto.v1.ResourceExhausted;
+import io.ringcache.proto.v1.ShardNotFound;
 import io.ringcache.proto.v1.StaleEpoch;
 import io.ringcache.proto.v1.Unavailable;
 import io.ringcache.proto.v1.ValueTooLarge;
-import io.ringcache.shard.adapter.ratis.ShardCallException;
-import io.ringcache.shard.core.CommandResult;
-import java.util.concurrent.CompletionException;
 
-/** Translates domain failures into the wire's typed errors. */
+/** The request path's failures as the wire's typed errors, and back (for forwarded replies). */
 final class KvErrors {
 
     private KvErrors() {
     }
 
-    static Error of(Route route) {
-        if (route instanceof Route.NotLeader n) {
-            return Error.newBuilder().setNotLeader(NotLeader.newBuilder().setShardId(n.shardId())
-                    .setLeaderStoreId(n.leaderId()).setLeaderAddress(n.leaderAddress())).build();
+    static Error toProto(KvFailure failure) {
+        Error.Builder e = Error.newBuilder();
+        if (failure instanceof KvFailure.NotLeader n) {
+            return e.setNotLeader(NotLeader.newBuilder().setShardId(n.shardId()).setLeaderStoreId(n.leaderId())
+                    .setLeaderAddress(n.leaderAddress()).setMaybeApplied(n.maybeApplied())).build();
         }
-        if (route instanceof Route.StaleEpoch s) {
-            return Error.newBuilder().setStaleEpoch(StaleEpoch.newBuilder().setRequestEpoch(s.requestEpoch())
+        if (failure instanceof KvFailure.StaleEpoch s) {
+            return e.setStaleEpoch(StaleEpoch.newBuilder().setRequestEpoch(s.requestEpoch())
                     .setCurrentEpoch(s.currentEpoch())).build();
         }
-        Route.Unavailable u = (Route.Unavailable) route;
-        return unavailable(u.shardId(), u.message());
-    }
-
-    static Error of(int shardId, CommandResult.Rejected rejected, long budget) {
-        switch (rejected.error()) {
-            case KEY_TOO_LARGE:
-                return Error.newBuilder().setKeyTooLarge(KeyTooLarge.newBuilder()).build();
-            case VALUE_TOO_LARGE:
-                return Error.newBuilder().setValueTooLarge(ValueTooLarge.newBuilder()).build();
-            case RESOURCE_EXHAUSTED:
-                return Error.newBuilder().setResourceExhausted(ResourceExhausted.newBuilder().setShardId(shardId)
-                        .setBudgetBytes(budget).setMessage(rejected.message())).build();
-            default:
-                return invalid(rejected.message());
+        if (failure instanceof KvFailure.Unavailable u) {
+            return e.setUnavailable(Unavailable.newBuilder().setShardId(u.shardId()).setMessage(u.message())
+                    .setNotApplied(u.notApplied())).build();
         }
-    }
-
-    /** The error for a failed local call (leadership lost meanwhile, no leader, refused). */
-    static Error of(int shardId, Throwable failure, String leaderHintAddress) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        if (cause instanceof ShardCallException s) {
-            switch (s.reason()) {
-                case NOT_LEADER:
-                    return Error.newBuilder().setNotLeader(NotLeader.newBuilder().setShardId(shardId)
-                            .setLeaderStoreId(s.leaderHint().orElse("")).setLeaderAddress(leaderHintAddress)).build();
-                case INVALID_ARGUMENT:
-                    return invalid(s.getMessage());
-                default:
-                    return unavailable(shardId, s.getMessage());
-            }
+        if (failure instanceof KvFailure.InvalidArgument i) {
+            return invalid(i.message());
         }
-        return unavailable(shardId, cause.getClass().getSimpleName() + ": " + cause.getMessage());
+        if (failure instanceof KvFailure.KeyTooLarge k) {
+            return e.setKeyTooLarge(KeyTooLarge.newBuilder().setSize(k.size()).setMaxSize(k.maxSize())).build();
+        }
+        if (failure instanceof KvFailure.ValueTooLarge v) {
+            return e.setValueTooLarge(ValueTooLarge.newBuilder().setSize((int) Math.min(0xFFFF_FFFFL, v.size()))
+                    .setMaxSize((int) Math.min(0xFFFF_FFFFL, v.maxSize()))).build();
+        }
+        if (failure instanceof KvFailure.ResourceExhausted r) {
+            return e.setResourceExhausted(ResourceExhausted.newBuilder().setShardId(r.shardId())
+                    .setBudgetBytes(r.budgetBytes()).setMessage(r.message())).build();
+        }
+        KvFailure.ShardNotFound s = (KvFailure.ShardNotFound) failure;
+        return e.setShardNotFound(ShardNotFound.newBuilder().setShardId(s.shardId())).build();
     }
 
-    static Error keyTooLarge(int size, int max) {
-        return Error.newBuilder().setKeyTooLarge(KeyTooLarge.newBuilder().setSize(size).setMaxSize(max)).build();
+    /** The failure a typed error stands for; an error without a kind reads as an ambiguous Unavailable. */
+    static KvFailure fromProto(Error e) {
+        return switch (e.getKindCase()) {
+            case NOT_LEADER -> new KvFailure.NotLeader(e.getNotLeader().getShardId(), e.getNotLeader().getLeaderStoreId(),
+                    e.getNotLeader().getLeaderAddress(), e.getNotLeader().getMaybeApplied());
+            case STALE_EPOCH -> new KvFailure.StaleEpoch(e.getStaleEpoch().getRequestEpoch(),
+                    e.getStaleEpoch().getCurrentEpoch());
+            case SHARD_NOT_FOUND -> new KvFailure.ShardNotFound(e.getShardNotFound().getShardId());
+            case KEY_TOO_LARGE -> new KvFailure.KeyTooLarge(e.getKeyTooLarge().getSize(), e.getKeyTooLarge().getMaxSize());
+            case VALUE_TOO_LARGE -> new KvFailure.ValueTooLarge(Integer.toUnsignedLong(e.getValueTooLarge().getSize()),
+                    Integer.toUnsignedLong(e.getValueTooLarge().getMaxSize()));
+            case RESOURCE_EXHAUSTED -> new KvFailure.ResourceExhausted(e.getResourceExhausted().getShardId(),
+                    e.getResourceExhausted().getBudgetBytes(), e.getResourceExhausted().getMessage());
+            case INVALID_ARGUMENT -> new KvFailure.InvalidArgument(e.getInvalidArgument().getMessage());
+            case UNAVAILABLE -> new KvFailure.Unavailable(e.getUnavailable().getShardId(),
+                    e.getUnavailable().getMessage(), e.getUnavailable().getNotApplied());
+            case KIND_NOT_SET -> new KvFailure.Unavailable(0, "an error without a kind", false);
+        };
     }
 
     static Error valueTooLarge(int size, int max) {

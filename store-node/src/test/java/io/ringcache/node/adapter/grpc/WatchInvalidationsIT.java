@@ -12,9 +12,11 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
-import io.ringcache.node.adapter.metrics.ShardOps;
 import io.ringcache.node.adapter.raft.GroupCommitWriter;
+import io.ringcache.node.adapter.raft.RatisLocalShards;
+import io.ringcache.node.adapter.time.ScheduledPacer;
 import io.ringcache.node.core.CurrentMap;
+import io.ringcache.node.core.RequestPath;
 import io.ringcache.placement.api.StoreChannels;
 import io.ringcache.proto.v1.Invalidation;
 import io.ringcache.proto.v1.KvGrpc;
@@ -59,8 +61,10 @@ class WatchInvalidationsIT {
             host.addShard(shard, List.of(new ShardGroupHost.Replica("solo", host.raftAddress())));
         }
         await(() -> host.isReadyLeader(1) && host.isReadyLeader(2));
-        KvService service = new KvService(host, new GroupCommitWriter(host), new CurrentMap(), new StoreChannels(),
-                ShardLimits.withBudget(8L << 20), new ShardOps(), MAX_KEYS);
+        ShardLimits limits = ShardLimits.withBudget(8L << 20);
+        RequestPath requests = new RequestPath(new CurrentMap(), new RatisLocalShards(host, new GroupCommitWriter(host)),
+                new GrpcShardForwarder(new StoreChannels()), new ScheduledPacer(), limits, shard -> { });
+        KvService service = new KvService(requests, host, limits, MAX_KEYS);
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor().addService(service).build().start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();

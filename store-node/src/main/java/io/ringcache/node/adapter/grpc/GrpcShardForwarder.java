@@ -1,0 +1,138 @@
+package io.ringcache.node.adapter.grpc;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
+import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.Status;
+import io.ringcache.node.core.KvFailure;
+import io.ringcache.node.core.ShardForwarder;
+import io.ringcache.node.core.ShardOp;
+import io.ringcache.node.core.ShardOutcome;
+import io.ringcache.placement.api.StoreChannels;
+import io.ringcache.proto.v1.BatchGetRequest;
+import io.ringcache.proto.v1.BatchPutRequest;
+import io.ringcache.proto.v1.CompareAndSetRequest;
+import io.ringcache.proto.v1.DeleteRequest;
+import io.ringcache.proto.v1.GetRequest;
+import io.ringcache.proto.v1.KeyValueWrite;
+import io.ringcache.proto.v1.KvGrpc;
+import io.ringcache.proto.v1.PutRequest;
+import io.ringcache.proto.v1.RequestHeader;
+import io.ringcache.proto.v1.TouchRequest;
+import io.ringcache.shard.core.Command;
+import io.ringcache.shard.core.Query;
+import java.net.ConnectException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Forwards one shard's request to another store's KV service, asking it to serve the request
+ * itself ({@code forward = false}), with the caller's remaining budget as the call's deadline.
+ * A call refused at connect is reported as certainly not applied; any other failed call as
+ * possibly applied.
+ */
+public final class GrpcShardForwarder implements ShardForwarder {
+
+    private final StoreChannels channels;
+
+    public GrpcShardForwarder(StoreChannels channels) {
+        this.channels = channels;
+    }
+
+    @Override
+    public CompletableFuture<ShardOutcome> forward(String storeId, String address, int shardId, ShardOp op,
+                                                   long epoch, long budgetMillis) {
+        KvGrpc.KvFutureStub stub;
+        try {
+            stub = KvGrpc.newFutureStub(channels.to(address)).withDeadlineAfter(budgetMillis, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(KvProtos.failed(new KvFailure.Unavailable(shardId,
+                    "cannot reach " + storeId + " at " + address + ": " + e.getMessage(), true)));
+        }
+        RequestHeader.Builder header = RequestHeader.newBuilder().setEpoch(epoch).setForward(false);
+        if (op instanceof ShardOp.Read r) {
+            header.setConsistency(KvProtos.consistency(r.consistency()));
+            if (r.query() instanceof Query.Get g) {
+                return call(storeId, shardId, stub.get(GetRequest.newBuilder().setHeader(header)
+                        .setKey(UnsafeByteOperations.unsafeWrap(g.key())).build()), KvProtos::outcome);
+            }
+            BatchGetRequest.Builder b = BatchGetRequest.newBuilder().setHeader(header);
+            for (byte[] k : ((Query.BatchGet) r.query()).keys()) {
+                b.addKeys(UnsafeByteOperations.unsafeWrap(k));
+            }
+            return call(storeId, shardId, stub.batchGet(b.build()), KvProtos::outcome);
+        }
+        Command command = ((ShardOp.Write) op).command();
+        if (command instanceof Command.Tagged t) {
+            header.setClientId(t.clientId()).setSequence(t.sequence());
+            command = t.command();
+        }
+        if (command instanceof Command.Put p) {
+            return call(storeId, shardId, stub.put(PutRequest.newBuilder().setHeader(header)
+                    .setKey(UnsafeByteOperations.unsafeWrap(p.key())).setValue(UnsafeByteOperations.unsafeWrap(p.value()))
+                    .setTtlMs(p.ttlMillis()).build()), KvProtos::outcome);
+        }
+        if (command instanceof Command.Delete d) {
+            return call(storeId, shardId, stub.delete(DeleteRequest.newBuilder().setHeader(header)
+                    .setKey(UnsafeByteOperations.unsafeWrap(d.key())).build()), KvProtos::outcome);
+        }
+        if (command instanceof Command.Touch t) {
+            return call(storeId, shardId, stub.touch(TouchRequest.newBuilder().setHeader(header)
+                    .setKey(UnsafeByteOperations.unsafeWrap(t.key())).setTtlMs(t.ttlMillis()).build()), KvProtos::outcome);
+        }
+        if (command instanceof Command.CompareAndSet c) {
+            CompareAndSetRequest.Builder b = CompareAndSetRequest.newBuilder().setHeader(header)
+                    .setKey(UnsafeByteOperations.unsafeWrap(c.key())).setNewValue(UnsafeByteOperations.unsafeWrap(c.newValue()))
+                    .setTtlMs(c.ttlMillis());
+            if (c.expected() instanceof Command.Expectation.Version v) {
+                b.setExpectedVersion(v.version());
+            } else if (c.expected() instanceof Command.Expectation.Value v) {
+                b.setExpectedValue(UnsafeByteOperations.unsafeWrap(v.value()));
+            } else {
+                b.setExpectAbsent(true);
+            }
+            return call(storeId, shardId, stub.compareAndSet(b.build()), KvProtos::outcome);
+        }
+        if (command instanceof Command.BatchPut batch) {
+            BatchPutRequest.Builder b = BatchPutRequest.newBuilder().setHeader(header);
+            for (Command.Put p : batch.puts()) {
+                b.addEntries(KeyValueWrite.newBuilder().setKey(UnsafeByteOperations.unsafeWrap(p.key()))
+                        .setValue(UnsafeByteOperations.unsafeWrap(p.value())).setTtlMs(p.ttlMillis()));
+            }
+            return call(storeId, shardId, stub.batchPut(b.build()), KvProtos::outcome);
+        }
+        return CompletableFuture.completedFuture(KvProtos.failed(new KvFailure.InvalidArgument(
+                "a " + command.getClass().getSimpleName() + " cannot be forwarded")));
+    }
+
+    private static <R> CompletableFuture<ShardOutcome> call(String storeId, int shardId, ListenableFuture<R> call,
+                                                            Function<R, ShardOutcome> outcome) {
+        CompletableFuture<ShardOutcome> result = new CompletableFuture<>();
+        Futures.addCallback(call, new FutureCallback<R>() {
+            @Override
+            public void onSuccess(R reply) {
+                result.complete(outcome.apply(reply));
+            }
+
+            @Override
+            public void onFailure(Throwable t) {
+                result.complete(KvProtos.failed(new KvFailure.Unavailable(shardId,
+                        "forwarding to " + storeId + " failed: " + Status.fromThrowable(t), refusedAtConnect(t))));
+            }
+        }, MoreExecutors.directExecutor());
+        return result;
+    }
+
+    /** True when the call failed to connect: nothing was sent. */
+    static boolean refusedAtConnect(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof ConnectException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,94 @@
+package io.ringcache.node.adapter.raft;
+
+import io.ringcache.node.core.KvFailure;
+import io.ringcache.node.core.LocalShards;
+import io.ringcache.node.core.ShardCallFailedException;
+import io.ringcache.shard.adapter.ratis.ShardCallException;
+import io.ringcache.shard.adapter.ratis.ShardGroupHost;
+import io.ringcache.shard.core.Command;
+import io.ringcache.shard.core.CommandCodec;
+import io.ringcache.shard.core.CommandResult;
+import io.ringcache.shard.core.Query;
+import io.ringcache.shard.core.ResultCodec;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The store's shard replicas on Ratis: writes through group commit ({@link GroupCommitWriter}),
+ * reads through the host, Ratis' failures as {@link KvFailure}s.
+ *
+ * <p>A write is proposed only when the local replica is the leader at that moment, so a refusal
+ * before that is certain to have changed nothing; a NotLeader that Ratis answers afterwards may
+ * come from a leader that stepped down with the entry appended, which can still commit.
+ */
+public final class RatisLocalShards implements LocalShards {
+
+    private final ShardGroupHost host;
+    private final GroupCommitWriter writer;
+
+    public RatisLocalShards(ShardGroupHost host, GroupCommitWriter writer) {
+        this.host = host;
+        this.writer = writer;
+    }
+
+    @Override
+    public boolean isLeader(int shardId) {
+        return host.role(shardId) == ShardGroupHost.Role.LEADER;
+    }
+
+    @Override
+    public boolean hosts(int shardId) {
+        return host.role(shardId) != ShardGroupHost.Role.NOT_HOSTED;
+    }
+
+    @Override
+    public Optional<String> leaderOf(int shardId) {
+        return host.leader(shardId);
+    }
+
+    @Override
+    public long appliedIndex(int shardId) {
+        return Math.max(0, host.appliedIndex(shardId));
+    }
+
+    @Override
+    public CompletableFuture<CommandResult> write(int shardId, Command command, int bytes) {
+        ShardGroupHost.Role role = host.role(shardId);
+        if (role != ShardGroupHost.Role.LEADER) {
+            KvFailure refused = role == ShardGroupHost.Role.NOT_HOSTED
+                    ? new KvFailure.Unavailable(shardId, "shard " + shardId + " is not hosted on this store", true)
+                    : KvFailure.NotLeader.refused(shardId, host.leader(shardId).orElse(""), "");
+            return CompletableFuture.failedFuture(new ShardCallFailedException(refused));
+        }
+        return writer.write(shardId, command, bytes).handle((result, error) -> {
+            if (error != null) {
+                throw new ShardCallFailedException(failure(shardId, error, true));
+            }
+            return result;
+        });
+    }
+
+    @Override
+    public CompletableFuture<ResultCodec.Answer> read(int shardId, Query query, boolean stale) {
+        return host.query(shardId, CommandCodec.encode(query), stale).handle((answer, error) -> {
+            if (error != null) {
+                throw new ShardCallFailedException(failure(shardId, error, false));
+            }
+            return answer;
+        });
+    }
+
+    /** Ratis' failure of a call; {@code write}: the call may have proposed an entry. */
+    static KvFailure failure(int shardId, Throwable error, boolean write) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof ShardCallException s) {
+            return switch (s.reason()) {
+                case NOT_LEADER -> new KvFailure.NotLeader(shardId, s.leaderHint().orElse(""), "", write);
+                case INVALID_ARGUMENT -> new KvFailure.InvalidArgument(s.getMessage());
+                case UNAVAILABLE -> new KvFailure.Unavailable(shardId, s.getMessage(), !write);
+            };
+        }
+        return new KvFailure.Unavailable(shardId, cause.getClass().getSimpleName() + ": " + cause.getMessage(), !write);
+    }
+}

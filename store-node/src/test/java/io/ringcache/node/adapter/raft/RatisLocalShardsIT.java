@@ -1,0 +1,56 @@
+package io.ringcache.node.adapter.raft;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ringcache.node.core.LocalShards;
+import io.ringcache.node.core.LocalShardsContract;
+import io.ringcache.shard.adapter.heap.HeapShardStore;
+import io.ringcache.shard.adapter.ratis.RatisTuning;
+import io.ringcache.shard.adapter.ratis.ShardGroupHost;
+import io.ringcache.shard.core.ShardLimits;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/** The Ratis adapter of {@link LocalShards} passes the port's contract on a real single-replica host. */
+class RatisLocalShardsIT extends LocalShardsContract {
+
+    private Path dir;
+    private ShardGroupHost host;
+    private GroupCommitWriter writer;
+    private RatisLocalShards shards;
+
+    @BeforeEach
+    void start() throws Exception {
+        dir = Files.createTempDirectory("ratis-local-shards");
+        host = new ShardGroupHost("solo", RatisTuning.defaults(dir.toFile()).withPort(0),
+                shard -> new HeapShardStore(), ShardLimits.withBudget(8L << 20), System::currentTimeMillis).start();
+        host.addShard(LED, List.of(new ShardGroupHost.Replica("solo", host.raftAddress())));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!host.isReadyLeader(LED) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertTrue(host.isReadyLeader(LED), "no leader within 30 s");
+        writer = new GroupCommitWriter(host);
+        shards = new RatisLocalShards(host, writer);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        writer.close();
+        host.close();
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(java.io.File::delete);
+        }
+    }
+
+    @Override
+    protected LocalShards shards() {
+        return shards;
+    }
+}
