@@ -1,14 +1,14 @@
 package io.ringcache.node.app;
 
-import io.grpc.ManagedChannel;
 import io.ringcache.node.adapter.http.HttpApi;
 import io.ringcache.node.adapter.http.HttpSettings;
+import io.ringcache.node.adapter.http.Json;
 import io.ringcache.node.adapter.profiling.PprofEndpoints;
+import io.ringcache.node.core.KvRequests;
 import io.ringcache.placement.api.StoreChannels;
 import io.ringcache.placement.api.PartitionMapProtos;
 import io.ringcache.placement.core.StoreInfo;
 import io.ringcache.placement.core.StoreState;
-import io.ringcache.proto.v1.KvGrpc;
 import io.ringcache.proto.v1.PlacementDriverGrpc;
 import io.ringcache.proto.v1.RegisterStoreRequest;
 import io.ringcache.proto.v1.RegisterStoreResponse;
@@ -24,18 +24,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Wires the HTTP adapter to this node, and joins a cluster through a member's HTTP API. */
 final class StoreHttp implements AutoCloseable {
 
-    private static final Pattern PD_FIELD = Pattern.compile("\"placement_driver\"\\s*:\\s*\"([^\"]*)\"");
-
     private final HttpApi api;
 
-    StoreHttp(StoreNode node, ManagedChannel loopback, ShardLimits limits) {
-        this.api = new HttpApi(KvGrpc.newBlockingStub(loopback), new HttpSettings(limits.maxKeyBytes(), limits.maxValueBytes()),
+    StoreHttp(StoreNode node, KvRequests requests, ShardLimits limits) {
+        this.api = new HttpApi(requests, new HttpSettings(limits.maxKeyBytes(), limits.maxValueBytes()),
                 node::clusterJson,
                 (nodeId, raftAddr, params) -> {
                     String grpc = params.getOrDefault("grpc_addr", "");
@@ -83,9 +79,9 @@ final class StoreHttp implements AutoCloseable {
                 }
                 HttpResponse<String> cluster = client.send(HttpRequest.newBuilder(URI.create(base + "/v1/cluster"))
                         .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                Matcher m = PD_FIELD.matcher(cluster.body());
-                if (cluster.statusCode() == 200 && m.find() && !m.group(1).isEmpty()) {
-                    return m.group(1);
+                String pd = cluster.statusCode() == 200 ? placementDriverOf(cluster.body()) : "";
+                if (!pd.isEmpty()) {
+                    return pd;
                 }
                 throw new IOException(memberHttp + " does not know the placement driver yet");
             } catch (IOException e) {
@@ -111,6 +107,15 @@ final class StoreHttp implements AutoCloseable {
         if (r.hasError()) {
             throw new IllegalArgumentException("placement refused store " + store.id() + ": "
                     + r.getError().getInvalidArgument().getMessage());
+        }
+    }
+
+    /** The {@code placement_driver} field of a {@code /v1/cluster} document; empty when absent or unreadable. */
+    static String placementDriverOf(String clusterJson) {
+        try {
+            return Json.MAPPER.readTree(clusterJson).path("placement_driver").asText("");
+        } catch (IOException e) {
+            return "";
         }
     }
 

@@ -1,7 +1,5 @@
 package io.ringcache.node.app;
 
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -61,7 +59,6 @@ public final class StoreNode implements AutoCloseable {
     private PlacementClient placementClient;
     private StoreHttp http;
     private StoreInfo self;
-    private ManagedChannel loopback;
     private GroupCommitWriter writer;
     private ScheduledPacer pacer;
     private RequestPath requests;
@@ -103,9 +100,7 @@ public final class StoreNode implements AutoCloseable {
         MutableHandlerRegistry late = new MutableHandlerRegistry();
         builder.fallbackHandlerRegistry(late);
         grpc = builder.build().start();
-        loopback = ManagedChannelBuilder.forAddress("127.0.0.1", grpc.getPort()).usePlaintext().build();
-
-        http = new StoreHttp(this, loopback, limits);
+        http = new StoreHttp(this, requests, limits);
         int httpPort = http.start(bindAddress(httpAddr));
 
         self = new StoreInfo(options.nodeId, httpAdvertised(advertiseHost, grpcAddr, grpc.getPort()),
@@ -238,9 +233,6 @@ public final class StoreNode implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             grpc.shutdownNow();
-        }
-        if (loopback != null) {
-            loopback.shutdownNow();
         }
         closeQuietly(channels);
         closeQuietly(pacer);

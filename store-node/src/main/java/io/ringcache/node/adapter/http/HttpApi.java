@@ -1,18 +1,37 @@
 package io.ringcache.node.adapter.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
-import io.ringcache.proto.v1.KvGrpc;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
+import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.ringcache.node.core.KvRequests;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -20,62 +39,56 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The store node's HTTP API on the JDK's {@link HttpServer}: the seed prototype's {@code /set},
- * {@code /get} and {@code /join}, the REST {@code /v1/kv/{key}} and {@code /v1/cluster}, and the
- * operational {@code /health}, {@code /ready} and {@code /metrics}; further handlers (the profiling
- * endpoints under {@code /debug}) can be mounted on their own path prefixes.
+ * The store node's HTTP API on Netty: the seed prototype's {@code /set}, {@code /get} and
+ * {@code /join}, the REST {@code /v1/kv/{key}} and {@code /v1/cluster}, and the operational
+ * {@code /health}, {@code /ready} and {@code /metrics}; blocking handlers (the profiling endpoints
+ * under {@code /debug}) are mounted on their own path prefixes and run on a small blocking pool.
  *
- * <p>Key-value requests go to the node's own KV gRPC service (a stub over an in-process channel),
- * asking it to forward, so any node serves any key. Errors are JSON under {@code /v1/} and plain
- * text elsewhere, as in the seed. No input ends the server: a failing exchange is answered and closed.
+ * <p>HTTP/1.1 with keep-alive and pipelining (replies in request order), and HTTP/2 over cleartext
+ * (h2c), by upgrade or with prior knowledge. Key-value requests call the node's request path
+ * in-process ({@link KvRequests}) and never block a transport thread, so HTTP writes join the
+ * same group commit as SDK writes. No input ends the server: a failing request is answered.
  */
 public final class HttpApi implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
-    private static final String KV_PREFIX = "/v1/kv/";
-    private static final String METRICS = "text/plain; version=0.0.4; charset=utf-8";
+    /** The longest request line: a 4 KiB key percent-encoded is 12 KiB. */
+    static final int MAX_INITIAL_LINE = 64 * 1024;
+    static final int MAX_HEADER_BYTES = 16 * 1024;
 
     private final HttpSettings settings;
-    private final KvRoutes kv;
-    private final Supplier<String> clusterJson;
-    private final Supplier<Boolean> ready;
-    private final Supplier<String> metrics;
-    private final Map<String, HttpHandler> mounts;
+    private final HttpRoutes routes;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final ExecutorService blocking;
 
-    static {
-        // The JDK server writes a reply's headers and body in separate segments; with Nagle on, each reply
-        // then waits for the client's delayed ACK (~40 ms). Read once, when the server's classes load.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private Channel server;
 
-    private HttpServer server;
-    private ExecutorService executor;
-
-    public HttpApi(KvGrpc.KvBlockingStub kv, HttpSettings settings, Supplier<String> clusterJson, JoinHandler join,
+    public HttpApi(KvRequests kv, HttpSettings settings, Supplier<String> clusterJson, JoinHandler join,
                    Supplier<Boolean> ready, Supplier<String> metrics) {
         this(kv, settings, clusterJson, join, ready, metrics, Map.of());
     }
 
     /**
-     * @param mounts handlers served on their own path prefixes (e.g. {@code "/debug"}), by the same
-     *               workers; each answers and closes its exchanges itself
+     * @param mounts blocking handlers served on their own path prefixes (e.g. {@code "/debug"})
      */
-    public HttpApi(KvGrpc.KvBlockingStub kv, HttpSettings settings, Supplier<String> clusterJson, JoinHandler join,
-                   Supplier<Boolean> ready, Supplier<String> metrics, Map<String, HttpHandler> mounts) {
-        this.mounts = Map.copyOf(Objects.requireNonNull(mounts, "mounts"));
-        this.mounts.keySet().forEach(prefix -> {
+    public HttpApi(KvRequests kv, HttpSettings settings, Supplier<String> clusterJson, JoinHandler join,
+                   Supplier<Boolean> ready, Supplier<String> metrics, Map<String, BlockingHttpHandler> mounts) {
+        Map<String, BlockingHttpHandler> mounted = Map.copyOf(Objects.requireNonNull(mounts, "mounts"));
+        mounted.keySet().forEach(prefix -> {
             if (!prefix.startsWith("/") || prefix.length() < 2) {
                 throw new IllegalArgumentException("a mount's prefix must be a path below /: " + prefix);
             }
         });
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.kv = new KvRoutes(new KvCalls(Objects.requireNonNull(kv, "kv"), settings.kvDeadline()), settings,
-                Objects.requireNonNull(join, "join"));
-        this.clusterJson = Objects.requireNonNull(clusterJson, "clusterJson");
-        this.ready = Objects.requireNonNull(ready, "ready");
-        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(settings.blockingThreads(), settings.blockingThreads(),
+                30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024), new DefaultThreadFactory("http-blocking", true));
+        pool.allowCoreThreadTimeOut(true);
+        this.blocking = pool;
+        KvRoutes kvRoutes = new KvRoutes(Objects.requireNonNull(kv, "kv"), settings, Objects.requireNonNull(join, "join"));
+        this.routes = new HttpRoutes(kvRoutes, Objects.requireNonNull(clusterJson, "clusterJson"),
+                Objects.requireNonNull(ready, "ready"), Objects.requireNonNull(metrics, "metrics"), mounted, pool);
     }
 
     /** Binds and starts serving; returns the bound port (useful with port 0). */
@@ -83,128 +96,96 @@ public final class HttpApi implements AutoCloseable {
         if (server != null) {
             throw new IllegalStateException("already started");
         }
-        HttpServer created;
+        boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("http-accept", true), NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(settings.threads(), new DefaultThreadFactory("http-io", true),
+                NioIoHandler.newFactory());
         try {
-            created = HttpServer.create(address, 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot bind the HTTP API to " + address, e);
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(settings.threads(), threads());
-        created.createContext("/", this::handle);
-        mounts.forEach(created::createContext);
-        created.setExecutor(pool);
-        created.start();
-        server = created;
-        executor = pool;
-        LOG.info("HTTP API listening on {}", created.getAddress());
-        return created.getAddress().getPort();
-    }
-
-    /** Stops accepting, lets running exchanges finish for up to the stop grace, and ends the workers. */
-    @Override
-    public synchronized void close() {
-        if (server == null) {
-            return;
-        }
-        server.stop((int) Math.min(Integer.MAX_VALUE, (settings.stopGrace().toMillis() + 999) / 1000));
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        server = null;
-        executor = null;
-    }
-
-    private void handle(HttpExchange exchange) {
-        String path = exchange.getRequestURI().getRawPath();
-        if (path == null) {
-            path = "";
-        }
-        boolean json = path.startsWith("/v1/");
-        try {
-            route(exchange, path);
-        } catch (HttpError e) {
-            if (e.status() == 500) {
-                LOG.warn("{} {} -> {} {}: {}", exchange.getRequestMethod(), path, e.status(), e.kind(), e.getMessage());
-            } else {
-                LOG.debug("{} {} -> {} {}: {}", exchange.getRequestMethod(), path, e.status(), e.kind(), e.getMessage());
-            }
-            reply(exchange, e, json);
-        } catch (IOException e) {
-            LOG.debug("{} {}: connection failed: {}", exchange.getRequestMethod(), path, e.toString());
+            server = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            connection(ch.pipeline());
+                        }
+                    })
+                    .bind(address).syncUninterruptibly().channel();
         } catch (RuntimeException e) {
-            LOG.error("{} {} failed", exchange.getRequestMethod(), path, e);
-            reply(exchange, new HttpError(500, "internal", "internal error: " + e.getClass().getSimpleName()), json);
-        } finally {
-            exchange.close();
+            close();
+            throw new IllegalStateException("cannot bind the HTTP API to " + address + ": " + e.getMessage(), e);
         }
+        InetSocketAddress bound = (InetSocketAddress) server.localAddress();
+        LOG.info("HTTP API listening on {}", bound);
+        return bound.getPort();
     }
 
-    private void route(HttpExchange exchange, String path) throws IOException {
-        if (path.startsWith(KV_PREFIX)) {
-            kv.rest(exchange, path.substring(KV_PREFIX.length()));
-            return;
-        }
-        switch (path) {
-            case "/set" -> kv.seedSet(exchange);
-            case "/get" -> kv.seedGet(exchange);
-            case "/join" -> kv.seedJoin(exchange);
-            case "/v1/kv" -> {
-                HttpIo.allow(exchange, "GET", "HEAD", "PUT", "DELETE");
-                throw HttpError.badRequest("missing key");
+    /**
+     * A new connection: HTTP/1.1, upgraded to h2c when the client asks, or h2c from the first byte
+     * (prior knowledge). Each HTTP/2 stream gets its own {@link HttpConnectionHandler}.
+     */
+    private void connection(ChannelPipeline p) {
+        ChannelInitializer<Http2StreamChannel> stream = new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Http2StreamChannel ch) {
+                ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true), handler());
             }
-            case "/v1/cluster" -> {
-                HttpIo.allow(exchange, "GET", "HEAD");
-                HttpIo.sendJson(exchange, 200, clusterJson.get());
+        };
+        HttpServerCodec http1 = new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 64 * 1024);
+        HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(http1, protocol ->
+                AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
+                        ? new Http2ServerUpgradeCodec(Http2FrameCodecBuilder.forServer().build(), new Http2MultiplexHandler(stream))
+                        : null, 64 * 1024);
+        ChannelInitializer<Channel> priorKnowledge = new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(Http2FrameCodecBuilder.forServer().build(), new Http2MultiplexHandler(stream));
             }
-            case "/health" -> {
-                HttpIo.allow(exchange, "GET", "HEAD");
-                HttpIo.sendText(exchange, 200, "ok");
+        };
+        p.addLast(new CleartextHttp2ServerUpgradeHandler(http1, upgrade, priorKnowledge));
+        p.addLast(new SimpleChannelInboundHandler<HttpMessage>(false) {
+            @Override
+            protected void channelRead0(ChannelHandlerContext ctx, HttpMessage msg) {
+                // Plain HTTP/1.1: this connection stays on it.
+                ctx.pipeline().replace(this, null, handler());
+                ctx.fireChannelRead(msg);
             }
-            case "/ready" -> {
-                HttpIo.allow(exchange, "GET", "HEAD");
-                if (isReady()) {
-                    HttpIo.sendText(exchange, 200, "ready");
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+                if (msg instanceof HttpMessage) {
+                    super.channelRead(ctx, msg);
                 } else {
-                    HttpIo.sendText(exchange, 503, "not ready");
+                    ReferenceCountUtil.release(msg); // content of nothing: cannot happen before the first message
                 }
             }
-            case "/metrics" -> {
-                HttpIo.allow(exchange, "GET", "HEAD");
-                HttpIo.send(exchange, 200, METRICS, metrics.get().getBytes(StandardCharsets.UTF_8));
-            }
-            default -> throw HttpError.notFound("no such path: " + path);
-        }
+        });
     }
 
-    private boolean isReady() {
-        try {
-            return Boolean.TRUE.equals(ready.get());
-        } catch (RuntimeException e) {
-            LOG.warn("readiness check failed: {}", e.toString());
-            return false;
-        }
+    private HttpConnectionHandler handler() {
+        return new HttpConnectionHandler(routes, settings.maxValueBytes(), inFlight, settings.maxInFlight());
     }
 
-    private static void reply(HttpExchange exchange, HttpError error, boolean json) {
-        if (exchange.getResponseCode() != -1) {
-            return; // the reply had begun; closing the exchange is all that is left
-        }
-        try {
-            HttpIo.sendError(exchange, error, json);
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("cannot send the error reply: {}", e.toString());
-        }
+    /** Requests in progress across every connection (for tests and metrics). */
+    public int inFlight() {
+        return inFlight.get();
     }
 
-    private static ThreadFactory threads() {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, "http-api-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+    /** Stops accepting, closes every connection after the stop grace, and ends the threads. */
+    @Override
+    public synchronized void close() {
+        if (server != null) {
+            server.close().syncUninterruptibly();
+            server = null;
+        }
+        long grace = settings.stopGrace().toMillis();
+        if (boss != null) {
+            boss.shutdownGracefully(0, grace, TimeUnit.MILLISECONDS);
+            workers.shutdownGracefully(0, grace, TimeUnit.MILLISECONDS);
+            boss.terminationFuture().awaitUninterruptibly(grace + 5_000);
+            workers.terminationFuture().awaitUninterruptibly(grace + 5_000);
+            boss = null;
+            workers = null;
+        }
+        blocking.shutdownNow();
     }
 }

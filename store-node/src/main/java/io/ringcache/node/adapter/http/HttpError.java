@@ -51,6 +51,15 @@ final class HttpError extends RuntimeException {
         return new HttpError(503, kind, message, true, null);
     }
 
+    /** The reply: JSON under {@code /v1/}, the seed's plain text elsewhere. */
+    HttpReply reply(boolean json) {
+        HttpReply r = json ? HttpReply.json(status, Json.error(kind, getMessage())) : HttpReply.text(status, getMessage());
+        if (allow != null) {
+            r = r.with("Allow", allow);
+        }
+        return retryLater ? r.with("Retry-After", "1") : r;
+    }
+
     int status() {
         return status;
     }

@@ -1,62 +1,74 @@
 package io.ringcache.node.adapter.http;
 
-import com.google.protobuf.ByteString;
-import com.sun.net.httpserver.HttpExchange;
-import io.ringcache.proto.v1.DeleteResponse;
-import io.ringcache.proto.v1.PutResponse;
-import io.ringcache.proto.v1.VersionedValue;
-import java.io.IOException;
+import io.ringcache.node.core.Consistency;
+import io.ringcache.node.core.KvFailure;
+import io.ringcache.node.core.KvRequests;
+import io.ringcache.node.core.Routing;
+import io.ringcache.node.core.ShardOp;
+import io.ringcache.node.core.ShardOutcome;
+import io.ringcache.shard.core.Command;
+import io.ringcache.shard.core.CommandResult;
+import io.ringcache.shard.core.Query;
+import io.ringcache.shard.core.ResultCodec;
+import io.ringcache.shard.core.StoredValue;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
-/** The key-value endpoints: the seed's {@code /set}, {@code /get}, {@code /join} and REST {@code /v1/kv/{key}}. */
+/**
+ * The key-value endpoints: the seed's {@code /set}, {@code /get}, {@code /join} and REST
+ * {@code /v1/kv/{key}}. Each calls the node's request path in-process and never blocks: any node
+ * serves any key (the path forwards to the shard's leader and waits for one within the deadline).
+ */
 final class KvRoutes {
 
     static final String VERSION_HEADER = "X-Ringcache-Version";
     static final String EXPIRES_HEADER = "X-Ringcache-Expires-At";
 
-    private final KvCalls kv;
+    private final KvRequests requests;
     private final HttpSettings settings;
     private final JoinHandler joinHandler;
 
-    KvRoutes(KvCalls kv, HttpSettings settings, JoinHandler joinHandler) {
-        this.kv = kv;
+    KvRoutes(KvRequests requests, HttpSettings settings, JoinHandler joinHandler) {
+        this.requests = requests;
         this.settings = settings;
         this.joinHandler = joinHandler;
     }
 
     /** {@code GET /set?key=K&value=V&ttl=T} answers {@code ok}. */
-    void seedSet(HttpExchange exchange) throws IOException {
-        HttpIo.allow(exchange, "GET", "POST");
-        Map<String, String> query = HttpIo.query(exchange);
-        ByteString key = key(query.get("key"));
+    CompletableFuture<HttpReply> seedSet(HttpCall call) {
+        call.allow("GET", "POST");
+        Map<String, String> query = call.query();
+        byte[] key = key(query.get("key"));
         long ttl = Ttl.parseMillis(query.get("ttl"));
         byte[] value = query.getOrDefault("value", "").getBytes(StandardCharsets.UTF_8);
         if (value.length > settings.maxValueBytes()) {
             throw HttpError.valueTooLarge(Integer.toString(value.length), settings.maxValueBytes());
         }
-        kv.put(key, ByteString.copyFrom(value), ttl);
-        HttpIo.sendText(exchange, 200, "ok");
+        return write(key, new Command.Put(key, value, ttl), key.length + value.length)
+                .thenApply(result -> HttpReply.text(200, "ok"));
     }
 
     /** {@code GET /get?key=K} answers the value, or {@code not found} with 404. */
-    void seedGet(HttpExchange exchange) throws IOException {
-        HttpIo.allow(exchange, "GET");
-        ByteString key = key(HttpIo.query(exchange).get("key"));
-        Optional<VersionedValue> value = kv.get(key);
-        if (value.isEmpty()) {
-            throw HttpError.notFound("not found");
-        }
-        versionHeaders(exchange, value.get());
-        HttpIo.send(exchange, 200, HttpIo.TEXT, value.get().getValue().toByteArray());
+    CompletableFuture<HttpReply> seedGet(HttpCall call) {
+        call.allow("GET");
+        byte[] key = key(call.query().get("key"));
+        return read(key).thenApply(value -> {
+            if (value == null) {
+                throw HttpError.notFound("not found");
+            }
+            return versioned(HttpReply.bytes(200, HttpReply.TEXT, value.value()), value);
+        });
     }
 
-    /** {@code GET /join?node_id=ID&addr=RAFTADDR} answers {@code joined}. */
-    void seedJoin(HttpExchange exchange) throws IOException {
-        HttpIo.allow(exchange, "GET", "POST");
-        Map<String, String> query = HttpIo.query(exchange);
+    /** {@code GET /join?node_id=ID&addr=RAFTADDR} answers {@code joined}; blocks (runs off the event loop). */
+    HttpReply seedJoin(HttpCall call) {
+        call.allow("GET", "POST");
+        Map<String, String> query = call.query();
         String nodeId = query.get("node_id");
         String addr = query.get("addr");
         if (nodeId == null || nodeId.isBlank()) {
@@ -76,58 +88,128 @@ final class KvRoutes {
         } catch (IllegalStateException e) {
             throw HttpError.unavailable("unavailable", String.valueOf(e.getMessage()));
         }
-        HttpIo.sendText(exchange, 200, reply == null || reply.isBlank() ? "joined" : reply);
+        return HttpReply.text(200, reply == null || reply.isBlank() ? "joined" : reply);
     }
 
     /** {@code GET|HEAD|PUT|DELETE /v1/kv/{key}}; {@code rawKey} is the path after the prefix, still encoded. */
-    void rest(HttpExchange exchange, String rawKey) throws IOException {
-        HttpIo.allow(exchange, "GET", "HEAD", "PUT", "DELETE");
-        ByteString key = key(HttpIo.percentDecode(rawKey));
-        switch (exchange.getRequestMethod()) {
+    CompletableFuture<HttpReply> rest(HttpCall call, String rawKey) {
+        call.allow("GET", "HEAD", "PUT", "DELETE");
+        byte[] key = key(HttpIo.percentDecode(rawKey));
+        switch (call.method()) {
             case "GET", "HEAD" -> {
-                Optional<VersionedValue> value = kv.get(key);
-                if (value.isEmpty()) {
-                    throw HttpError.notFound("key not found");
-                }
-                versionHeaders(exchange, value.get());
-                HttpIo.send(exchange, 200, HttpIo.OCTETS, value.get().getValue().toByteArray());
+                return read(key).thenApply(value -> {
+                    if (value == null) {
+                        throw HttpError.notFound("key not found");
+                    }
+                    return versioned(HttpReply.bytes(200, HttpReply.OCTETS, value.value()), value);
+                });
             }
             case "PUT" -> {
-                long ttl = Ttl.parseMillis(HttpIo.query(exchange).get("ttl"));
-                byte[] body = HttpIo.readBody(exchange, settings.maxValueBytes());
-                PutResponse written = kv.put(key, ByteString.copyFrom(body), ttl);
-                exchange.getResponseHeaders().set(VERSION_HEADER, Long.toUnsignedString(written.getVersion()));
-                HttpIo.sendJson(exchange, 200, "{\"version\":" + Long.toUnsignedString(written.getVersion())
-                        + ",\"previous_version\":" + Long.toUnsignedString(written.getPreviousVersion()) + "}");
+                long ttl = Ttl.parseMillis(call.query().get("ttl"));
+                byte[] body = call.body();
+                if (body.length > settings.maxValueBytes()) {
+                    throw HttpError.valueTooLarge(Integer.toString(body.length), settings.maxValueBytes());
+                }
+                return write(key, new Command.Put(key, body, ttl), key.length + body.length).thenApply(result -> {
+                    CommandResult.Written w = (CommandResult.Written) result;
+                    // Versions are unsigned 64-bit: JSON numbers from their unsigned value.
+                    String json = Json.write(Json.object().put("version", unsigned(w.version()))
+                            .put("previous_version", unsigned(w.previousVersion())));
+                    return HttpReply.json(200, json).with(VERSION_HEADER, Long.toUnsignedString(w.version()));
+                });
             }
             default -> {
-                DeleteResponse deleted = kv.delete(key);
-                HttpIo.sendJson(exchange, 200, "{\"deleted\":" + deleted.getDeleted() + "}");
+                return write(key, new Command.Delete(key), key.length).thenApply(result ->
+                        HttpReply.json(200, Json.write(Json.object().put("deleted", ((CommandResult.Deleted) result).deleted()))));
             }
         }
     }
 
-    private ByteString key(String key) {
+    private CompletableFuture<StoredValue> read(byte[] key) {
+        ShardOp op = new ShardOp.Read(new Query.Get(key), Consistency.LINEARIZABLE);
+        return call(key, op).thenApply(outcome -> ((ResultCodec.Answer.Value) ((ShardOutcome.Answered) outcome).answer()).value());
+    }
+
+    private CompletableFuture<CommandResult> write(byte[] key, Command command, int bytes) {
+        return call(key, new ShardOp.Write(command, bytes)).thenApply(outcome -> ((ShardOutcome.Applied) outcome).result());
+    }
+
+    /**
+     * One call on the request path within the deadline; a failure becomes the {@link HttpError}
+     * it stands for. The request path keeps to its budget; the timeout here is the backstop.
+     */
+    private CompletableFuture<ShardOutcome> call(byte[] key, ShardOp op) {
+        long deadline = settings.kvDeadline().toMillis();
+        return requests.submit(key, op, Routing.anyStore(deadline))
+                .orTimeout(deadline + 1_000, TimeUnit.MILLISECONDS)
+                .handle((outcome, error) -> {
+                    if (error != null) {
+                        Throwable cause = error.getCause() != null ? error.getCause() : error;
+                        if (cause instanceof TimeoutException) {
+                            throw HttpError.unavailable("deadline_exceeded", "no answer within " + deadline + " ms");
+                        }
+                        throw new HttpError(500, "internal", "internal error: " + cause);
+                    }
+                    if (outcome instanceof ShardOutcome.Failed f) {
+                        throw error(f.failure());
+                    }
+                    return outcome;
+                });
+    }
+
+    /** The HTTP form of a failure. */
+    static HttpError error(KvFailure failure) {
+        if (failure instanceof KvFailure.KeyTooLarge k) {
+            return HttpError.keyTooLarge(k.size(), k.maxSize());
+        }
+        if (failure instanceof KvFailure.ValueTooLarge v) {
+            return HttpError.valueTooLarge(Long.toString(v.size()), v.maxSize());
+        }
+        if (failure instanceof KvFailure.InvalidArgument i) {
+            return HttpError.badRequest(i.message());
+        }
+        if (failure instanceof KvFailure.ResourceExhausted r) {
+            return new HttpError(507, "resource_exhausted", r.message().isEmpty()
+                    ? "shard " + r.shardId() + " reached its memory budget" : r.message());
+        }
+        if (failure instanceof KvFailure.NotLeader n) {
+            return HttpError.unavailable("not_leader", "could not reach the leader of shard " + n.shardId());
+        }
+        if (failure instanceof KvFailure.StaleEpoch s) {
+            return HttpError.unavailable("stale_epoch", "the partition map changed (epoch "
+                    + s.requestEpoch() + " < " + s.currentEpoch() + ")");
+        }
+        if (failure instanceof KvFailure.ShardNotFound s) {
+            return HttpError.unavailable("shard_not_found", "shard " + s.shardId() + " not found");
+        }
+        KvFailure.Unavailable u = (KvFailure.Unavailable) failure;
+        return HttpError.unavailable("unavailable", u.message().isEmpty()
+                ? "shard " + u.shardId() + " is unavailable" : u.message());
+    }
+
+    private byte[] key(String key) {
         if (key == null || key.isEmpty()) {
             throw HttpError.badRequest("missing key");
         }
         return key(key.getBytes(StandardCharsets.UTF_8));
     }
 
-    private ByteString key(byte[] key) {
+    private byte[] key(byte[] key) {
         if (key.length == 0) {
             throw HttpError.badRequest("missing key");
         }
         if (key.length > settings.maxKeyBytes()) {
             throw HttpError.keyTooLarge(key.length, settings.maxKeyBytes());
         }
-        return ByteString.copyFrom(key);
+        return key;
     }
 
-    private static void versionHeaders(HttpExchange exchange, VersionedValue value) {
-        exchange.getResponseHeaders().set(VERSION_HEADER, Long.toUnsignedString(value.getVersion()));
-        if (value.getExpiresAtUnixMs() != 0) {
-            exchange.getResponseHeaders().set(EXPIRES_HEADER, Long.toString(value.getExpiresAtUnixMs()));
-        }
+    private static BigInteger unsigned(long v) {
+        return v >= 0 ? BigInteger.valueOf(v) : new BigInteger(Long.toUnsignedString(v));
+    }
+
+    private static HttpReply versioned(HttpReply reply, StoredValue value) {
+        HttpReply r = reply.with(VERSION_HEADER, Long.toUnsignedString(value.version()));
+        return value.expiresAt() != 0 ? r.with(EXPIRES_HEADER, Long.toString(value.expiresAt())) : r;
     }
 }

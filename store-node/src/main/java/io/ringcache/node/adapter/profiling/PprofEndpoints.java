@@ -1,9 +1,9 @@
 package io.ringcache.node.adapter.profiling;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
+import io.ringcache.node.adapter.http.BlockingHttpHandler;
+import io.ringcache.node.adapter.http.HttpCall;
+import io.ringcache.node.adapter.http.HttpReply;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,16 +25,15 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>{@code seconds} must be a whole number from 1 to 300 (else 400). One profile or recording runs at
- * a time per JVM; another meanwhile gets 409. Every reply is complete and the exchange closed; no
- * request leaves a profiler running or a temporary file behind.
+ * a time per JVM; another meanwhile gets 409. Runs on the HTTP server's blocking pool; no request
+ * leaves a profiler running or a temporary file behind.
  */
-public final class PprofEndpoints implements HttpHandler {
+public final class PprofEndpoints implements BlockingHttpHandler {
 
     /** The context path this handler serves. */
     public static final String PREFIX = "/debug";
 
     private static final Logger LOG = LoggerFactory.getLogger(PprofEndpoints.class);
-    private static final String TEXT = "text/plain; charset=utf-8";
     private static final String OCTETS = "application/octet-stream";
     private static final String INDEX = """
             ringcache profiling endpoints (seconds: 1..300)
@@ -57,74 +56,61 @@ public final class PprofEndpoints implements HttpHandler {
     }
 
     @Override
-    public void handle(HttpExchange exchange) {
-        String path = exchange.getRequestURI().getRawPath();
+    public HttpReply handle(HttpCall call) {
+        String path = call.path();
         try {
-            if (!"GET".equals(exchange.getRequestMethod())) {
-                exchange.getResponseHeaders().set("Allow", "GET");
-                sendText(exchange, 405, "method " + exchange.getRequestMethod() + " not allowed; allowed: GET");
-                return;
+            if (!"GET".equals(call.method())) {
+                return text(405, "method " + call.method() + " not allowed; allowed: GET").with("Allow", "GET");
             }
-            switch (path == null ? "" : path) {
-                case "/debug/pprof", "/debug/pprof/" -> sendText(exchange, 200, INDEX);
-                case "/debug/pprof/profile" -> profile(exchange, ProfileKind.CPU, 30, "profile.pb.gz");
-                case "/debug/pprof/heap" -> profile(exchange, ProfileKind.ALLOC, 5, "heap.pb.gz");
-                case "/debug/pprof/block" -> profile(exchange, ProfileKind.LOCK, 5, "block.pb.gz");
-                case "/debug/jfr" -> jfr(exchange);
-                case "/debug/threads" -> sendText(exchange, 200, ThreadDump.take());
-                default -> sendText(exchange, 404, "no such path: " + path + "\n\n" + INDEX);
-            }
+            return switch (path) {
+                case "/debug/pprof", "/debug/pprof/" -> text(200, INDEX);
+                case "/debug/pprof/profile" -> profile(call, ProfileKind.CPU, 30, "profile.pb.gz");
+                case "/debug/pprof/heap" -> profile(call, ProfileKind.ALLOC, 5, "heap.pb.gz");
+                case "/debug/pprof/block" -> profile(call, ProfileKind.LOCK, 5, "block.pb.gz");
+                case "/debug/jfr" -> jfr(call);
+                case "/debug/threads" -> text(200, ThreadDump.take());
+                default -> text(404, "no such path: " + path + "\n\n" + INDEX);
+            };
         } catch (BadRequest e) {
-            reply(exchange, 400, e.getMessage());
+            return text(400, e.getMessage() + "\n");
         } catch (ProfilerBusyException e) {
-            exchange.getResponseHeaders().set("Retry-After", "1");
-            reply(exchange, 409, e.getMessage());
+            return text(409, e.getMessage() + "\n").with("Retry-After", "1");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the server is stopping; the profiler has been stopped
-            reply(exchange, 503, "interrupted: the node is stopping");
+            return text(503, "interrupted: the node is stopping\n");
         } catch (IOException e) {
-            if (exchange.getResponseCode() == -1) {
-                LOG.warn("GET {} failed", path, e);
-                reply(exchange, 500, "profiling failed: " + e.getMessage());
-            } else {
-                LOG.debug("GET {}: sending the reply failed: {}", path, e.toString());
-            }
+            LOG.warn("GET {} failed", path, e);
+            return text(500, "profiling failed: " + e.getMessage() + "\n");
         } catch (RuntimeException e) {
             LOG.error("GET {} failed", path, e);
-            reply(exchange, 500, "internal error: " + e.getClass().getSimpleName());
-        } finally {
-            exchange.close();
+            return text(500, "internal error: " + e.getClass().getSimpleName() + "\n");
         }
     }
 
-    private void profile(HttpExchange exchange, ProfileKind kind, int defaultSeconds, String filename)
+    private HttpReply profile(HttpCall call, ProfileKind kind, int defaultSeconds, String filename)
             throws IOException, InterruptedException {
-        Duration duration = seconds(exchange, defaultSeconds);
+        Duration duration = seconds(call.rawQuery(), defaultSeconds);
         try (Capture capture = profiler.profile(kind, duration)) {
-            sendFile(exchange, capture, filename);
+            return file(capture, filename);
         }
     }
 
-    private void jfr(HttpExchange exchange) throws IOException, InterruptedException {
-        Duration duration = seconds(exchange, 30);
+    private HttpReply jfr(HttpCall call) throws IOException, InterruptedException {
+        Duration duration = seconds(call.rawQuery(), 30);
         try (Capture capture = profiler.recordJfr(duration)) {
-            sendFile(exchange, capture, "recording.jfr");
+            return file(capture, "recording.jfr");
         }
     }
 
-    private static void sendFile(HttpExchange exchange, Capture capture, String filename) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", OCTETS);
-        exchange.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + filename + "\"");
-        exchange.getResponseHeaders().set("X-Ringcache-Profiler", capture.backend());
-        exchange.sendResponseHeaders(200, capture.size());
-        try (OutputStream out = exchange.getResponseBody()) {
-            capture.copyTo(out);
-        }
+    /** The capture as a reply, read whole: profiles are a few MB; a JFR recording of minutes tens of MB. */
+    private static HttpReply file(Capture capture, String filename) throws IOException {
+        return HttpReply.bytes(200, OCTETS, capture.bytes())
+                .with("Content-Disposition", "attachment; filename=\"" + filename + "\"")
+                .with("X-Ringcache-Profiler", capture.backend());
     }
 
     /** The {@code seconds} query parameter: a whole number from 1 to 300, or {@code defaultSeconds} when absent. */
-    static Duration seconds(HttpExchange exchange, int defaultSeconds) {
-        String raw = exchange.getRequestURI().getRawQuery();
+    static Duration seconds(String raw, int defaultSeconds) {
         String value = null;
         if (raw != null) {
             for (String pair : raw.split("&")) {
@@ -157,24 +143,8 @@ public final class PprofEndpoints implements HttpHandler {
         return Duration.ofSeconds(seconds);
     }
 
-    private static void reply(HttpExchange exchange, int status, String message) {
-        if (exchange.getResponseCode() != -1) {
-            return; // the reply had begun; closing the exchange is all that is left
-        }
-        try {
-            sendText(exchange, status, message + "\n");
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("cannot send the error reply: {}", e.toString());
-        }
-    }
-
-    private static void sendText(HttpExchange exchange, int status, String text) throws IOException {
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", TEXT);
-        exchange.sendResponseHeaders(status, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
+    private static HttpReply text(int status, String text) {
+        return HttpReply.text(status, text);
     }
 
     /** A request the endpoints refuse with 400. */

@@ -1,10 +1,5 @@
 package io.ringcache.node.adapter.http;
 
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
-import io.ringcache.proto.v1.KvGrpc;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,17 +17,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A real HTTP API on 127.0.0.1 over a {@link FakeKv} reached in-process, and a client for it. */
+/** A real HTTP API on 127.0.0.1 over a {@link FakeKvRequests}, and a client for it. */
 final class HttpHarness implements AutoCloseable {
 
     record Join(String nodeId, String addr, Map<String, String> params) {
     }
 
-    final FakeKv kv = new FakeKv();
+    final FakeKvRequests kv = new FakeKvRequests();
     final AtomicBoolean ready = new AtomicBoolean();
     final AtomicReference<String> cluster = new AtomicReference<>("{\"epoch\":7,\"stores\":[\"s1\"]}");
     final List<Join> joins = new CopyOnWriteArrayList<>();
@@ -41,8 +35,6 @@ final class HttpHarness implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(5)).build();
     final int port;
 
-    private final Server grpc;
-    private final ManagedChannel channel;
     private final HttpApi api;
 
     HttpHarness() {
@@ -50,14 +42,7 @@ final class HttpHarness implements AutoCloseable {
     }
 
     HttpHarness(HttpSettings settings) {
-        String name = InProcessServerBuilder.generateName();
-        try {
-            grpc = InProcessServerBuilder.forName(name).directExecutor().addService(kv).build().start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-        api = new HttpApi(KvGrpc.newBlockingStub(channel), settings.withStopGrace(Duration.ZERO),
+        api = new HttpApi(kv, settings.withStopGrace(Duration.ZERO),
                 () -> {
                     String json = cluster.get();
                     if (json == null) {
@@ -76,6 +61,11 @@ final class HttpHarness implements AutoCloseable {
                 ready::get,
                 () -> "# TYPE ringcache_up gauge\nringcache_up 1\n");
         port = api.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    /** Key-value requests the server has in progress. */
+    int inFlight() {
+        return api.inFlight();
     }
 
     URI uri(String pathAndQuery) {
@@ -142,13 +132,5 @@ final class HttpHarness implements AutoCloseable {
     @Override
     public void close() {
         api.close();
-        channel.shutdownNow();
-        grpc.shutdownNow();
-        try {
-            channel.awaitTermination(5, TimeUnit.SECONDS);
-            grpc.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -2,15 +2,12 @@ package io.ringcache.node.adapter.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.ByteString;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,7 +50,7 @@ class HttpSeedApiTest {
     void setWithTtlInSecondsExpires() {
         assertEquals(200, http.get("/set?key=session&value=abc&ttl=30").statusCode());
         long now = http.kv.clock.get();
-        assertEquals(now + 30_000, http.kv.entries.get(ByteString.copyFromUtf8("session")).expiresAt());
+        assertEquals(now + 30_000, http.kv.entries.get("session").expiresAt());
         assertEquals("abc", http.get("/get?key=session").body());
 
         http.kv.clock.addAndGet(30_000);
@@ -66,7 +63,7 @@ class HttpSeedApiTest {
     @CsvSource({"10s,10000", "500ms,500", "5m,300000", "1h,3600000", "1h30m,5400000", "0,0"})
     void setAcceptsDurationsAsTtl(String ttl, long millis) {
         assertEquals(200, http.get("/set?key=k&value=v&ttl=" + ttl).statusCode());
-        long expiresAt = http.kv.entries.get(ByteString.copyFromUtf8("k")).expiresAt();
+        long expiresAt = http.kv.entries.get("k").expiresAt();
         assertEquals(millis == 0 ? 0 : http.kv.clock.get() + millis, expiresAt);
     }
 
@@ -94,11 +91,10 @@ class HttpSeedApiTest {
         http.put("/v1/kv/a", "2");
         http.send("DELETE", "/v1/kv/a");
         assertEquals(4, http.kv.calls.size());
-        for (FakeKv.Call call : http.kv.calls) {
-            assertTrue(call.header().getForward(), call.method() + " must forward");
-            assertNotNull(call.deadline(), call.method() + " must carry a deadline");
-            long left = call.deadline().timeRemaining(TimeUnit.MILLISECONDS);
-            assertTrue(left > 0 && left <= 10_000, "deadline " + left + " ms");
+        for (FakeKvRequests.Call call : http.kv.calls) {
+            assertTrue(call.routing().forward(), call.method() + " must forward");
+            long budget = call.routing().budgetMillis();
+            assertTrue(budget > 0 && budget <= 10_000, "budget " + budget + " ms");
         }
     }
 

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.ManagedChannel;
-import io.grpc.inprocess.InProcessChannelBuilder;
 import io.ringcache.node.adapter.http.HttpApi;
 import io.ringcache.node.adapter.http.HttpSettings;
-import io.ringcache.proto.v1.KvGrpc;
+import io.ringcache.node.core.KvRequests;
+import io.ringcache.node.core.Routing;
+import io.ringcache.node.core.ShardOp;
+import io.ringcache.node.core.ShardOutcome;
+import io.ringcache.placement.core.PartitionMap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -23,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -40,7 +43,23 @@ class PprofEndpointsTest {
     Path temp;
 
     private Path work;
-    private ManagedChannel channel;
+    /** No KV call is made here. */
+    private static final KvRequests NO_KV = new KvRequests() {
+        @Override
+        public CompletableFuture<ShardOutcome> submit(byte[] key, ShardOp op, Routing routing) {
+            throw new AssertionError("no KV call expected");
+        }
+
+        @Override
+        public CompletableFuture<ShardOutcome> submitToShard(int shardId, ShardOp op, Routing routing) {
+            throw new AssertionError("no KV call expected");
+        }
+
+        @Override
+        public Optional<PartitionMap> map() {
+            return Optional.empty();
+        }
+    };
     private HttpApi api;
     private HttpClient client;
     private int port;
@@ -49,8 +68,7 @@ class PprofEndpointsTest {
     @BeforeEach
     void start() throws IOException {
         work = Files.createDirectory(temp.resolve("work"));
-        channel = InProcessChannelBuilder.forName("profiling-unused").build(); // no KV call is made
-        api = new HttpApi(KvGrpc.newBlockingStub(channel), HttpSettings.defaults().withStopGrace(Duration.ZERO),
+        api = new HttpApi(NO_KV, HttpSettings.defaults().withStopGrace(Duration.ZERO),
                 () -> "{}", (id, addr, p) -> "joined", () -> true, () -> "",
                 Map.of(PprofEndpoints.PREFIX, new PprofEndpoints(Profiler.create(work, true))));
         port = api.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -62,7 +80,6 @@ class PprofEndpointsTest {
     void stop() {
         load.close();
         api.close();
-        channel.shutdownNow();
     }
 
     @Test
