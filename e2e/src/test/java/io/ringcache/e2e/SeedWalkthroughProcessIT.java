@@ -28,19 +28,24 @@ class SeedWalkthroughProcessIT {
             int[] raft = {ClusterProcesses.freePort(), ClusterProcesses.freePort(), ClusterProcesses.freePort()};
             nodes.start("node1", "-node_id", "node1", "-http_addr", ":" + http[0], "-raft_addr", ":" + raft[0],
                     "-raft_dir", "raft_node1", "-bootstrap", "-shards", "8", "-shard_memory_mb", "16");
-            nodes.awaitReady(http[0]);
             for (int i = 1; i < 3; i++) {
                 nodes.start("node" + (i + 1), "-node_id", "node" + (i + 1), "-http_addr", ":" + http[i],
                         "-raft_addr", ":" + raft[i], "-raft_dir", "raft_node" + (i + 1), "-join", "localhost:" + http[0],
                         "-shard_memory_mb", "16");
             }
+            // The first /set as a user types it once node1 listens: no wait for readiness and no retry.
+            // The node waits for its partition map and the shard's leader within the request's deadline.
+            nodes.await("node1 to listen", () -> nodes.tryGet(http[0], "/health") != null);
+            HttpResponse<String> firstSet = nodes.get(http[0], "/set?key=hello&value=world");
+            assertEquals(200, firstSet.statusCode(), firstSet.body());
+            assertEquals("ok", firstSet.body().trim());
+            nodes.awaitReady(http[0]);
             nodes.awaitReady(http[1]);
             nodes.awaitReady(http[2]);
             assertTrue(java.nio.file.Files.isDirectory(nodes.folder("node2").resolve("raft_node2")),
                     "-raft_dir is relative to the caller's directory");
 
-            // Write a value, read it back from every node.
-            assertEquals("ok", nodes.get(http[0], "/set?key=hello&value=world").body().trim());
+            // Read it back from every node.
             for (int port : http) {
                 HttpResponse<String> r = nodes.get(port, "/get?key=hello");
                 assertEquals(200, r.statusCode());
