@@ -30,6 +30,7 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -46,8 +47,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>HTTP/1.1 with keep-alive and pipelining (replies in request order), and HTTP/2 over cleartext
  * (h2c), by upgrade or with prior knowledge. Key-value requests call the node's request path
- * in-process ({@link KvRequests}) and never block a transport thread, so HTTP writes join the
- * same group commit as SDK writes. No input ends the server: a failing request is answered.
+ * in-process ({@link KvRequests}), started on a small calls pool so that no transport thread ever
+ * waits (the call may wait for a Raft division's lock); HTTP writes join the same group commit as
+ * SDK writes. No input ends the server: a failing request is answered.
  */
 public final class HttpApi implements AutoCloseable {
 
@@ -60,6 +62,7 @@ public final class HttpApi implements AutoCloseable {
     private final HttpRoutes routes;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ExecutorService blocking;
+    private final ExecutorService calls;
 
     private EventLoopGroup boss;
     private EventLoopGroup workers;
@@ -86,7 +89,9 @@ public final class HttpApi implements AutoCloseable {
                 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024), new DefaultThreadFactory("http-blocking", true));
         pool.allowCoreThreadTimeOut(true);
         this.blocking = pool;
-        KvRoutes kvRoutes = new KvRoutes(Objects.requireNonNull(kv, "kv"), settings, Objects.requireNonNull(join, "join"));
+        this.calls = Executors.newFixedThreadPool(settings.callThreads(), new DefaultThreadFactory("http-calls", true));
+        KvRoutes kvRoutes = new KvRoutes(Objects.requireNonNull(kv, "kv"), settings, Objects.requireNonNull(join, "join"),
+                calls);
         this.routes = new HttpRoutes(kvRoutes, Objects.requireNonNull(clusterJson, "clusterJson"),
                 Objects.requireNonNull(ready, "ready"), Objects.requireNonNull(metrics, "metrics"), mounted, pool);
     }
@@ -187,5 +192,6 @@ public final class HttpApi implements AutoCloseable {
             workers = null;
         }
         blocking.shutdownNow();
+        calls.shutdownNow();
     }
 }

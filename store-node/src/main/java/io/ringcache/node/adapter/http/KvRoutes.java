@@ -16,13 +16,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * The key-value endpoints: the seed's {@code /set}, {@code /get}, {@code /join} and REST
- * {@code /v1/kv/{key}}. Each calls the node's request path in-process and never blocks: any node
- * serves any key (the path forwards to the shard's leader and waits for one within the deadline).
+ * {@code /v1/kv/{key}}. Each calls the node's request path in-process, started on the calls pool and
+ * never waited for: any node serves any key (the path forwards to the shard's leader and waits for
+ * one within the deadline).
  */
 final class KvRoutes {
 
@@ -32,9 +34,16 @@ final class KvRoutes {
     private final KvRequests requests;
     private final HttpSettings settings;
     private final JoinHandler joinHandler;
+    /**
+     * Where calls on the request path start. Not the transport thread: proposing to Ratis
+     * ({@code submitClientRequestAsync}) can wait for a division's lock, and a transport thread
+     * waiting there would stall every connection it serves.
+     */
+    private final Executor calls;
 
-    KvRoutes(KvRequests requests, HttpSettings settings, JoinHandler joinHandler) {
+    KvRoutes(KvRequests requests, HttpSettings settings, JoinHandler joinHandler, Executor calls) {
         this.requests = requests;
+        this.calls = calls;
         this.settings = settings;
         this.joinHandler = joinHandler;
     }
@@ -140,7 +149,8 @@ final class KvRoutes {
      */
     private CompletableFuture<ShardOutcome> call(byte[] key, ShardOp op) {
         long deadline = settings.kvDeadline().toMillis();
-        return requests.submit(key, op, Routing.anyStore(deadline))
+        return CompletableFuture.supplyAsync(() -> requests.submit(key, op, Routing.anyStore(deadline)), calls)
+                .thenCompose(outcome -> outcome)
                 .orTimeout(deadline + 1_000, TimeUnit.MILLISECONDS)
                 .handle((outcome, error) -> {
                     if (error != null) {

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# http-wrk.sh: the HTTP API under wrk, as a user without the SDK meets it (issue 15's measurement).
+#
+#   bench/http-wrk.sh [ROOT ...]     one round per ROOT, in the order given (default: this checkout);
+#                                    give two checkouts twice (A B A B) to compare them in one run.
+#                                    Prints a markdown table; raw wrk output goes to
+#                                    bench/results/http-wrk-<UTC>/
+#
+# Each round: a fresh `ROOT/bin/ringcache-local` cluster (PD + 3 stores, 4 shards), then against
+# node1 (which forwards what it does not lead): 200 sequential `/set`s timed by curl (idle
+# latency), wrk -t2 -d8s on `/set` at 16 and 256 connections (16-byte keys from 10,000, 100-byte
+# values), then `/get` at 16 and 256 over the same keys (404s for keys never written count as
+# answers: they are linearizable reads too). Everything runs on this machine, wrk included.
+# Needs wrk and curl (Debian: apt-get install wrk curl).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+roots=("$@")
+(( ${#roots[@]} )) || roots=("$here")
+base="${RINGCACHE_BENCH_BASE_PORT:-24000}"
+seconds="${RINGCACHE_BENCH_SECONDS:-8}"
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+out="$here/bench/results/http-wrk-$stamp"
+mkdir -p "$out"
+dir="$(mktemp -d /tmp/http-wrk.XXXXXX)"
+export RINGCACHE_LOCAL_DIR="$dir/cluster" RINGCACHE_LOCAL_BASE_PORT="$base" RINGCACHE_LOCAL_SHARDS=4
+current=""
+cleanup() { [[ -n "$current" ]] && "$current/bin/ringcache-local" stop --purge >/dev/null 2>&1 || true; rm -rf "$dir"; }
+trap cleanup EXIT
+command -v wrk >/dev/null || { echo "http-wrk: needs wrk (apt-get install wrk)" >&2; exit 2; }
+
+cat > "$dir/set.lua" <<'LUA'
+local value = string.rep("v", 100)
+request = function()
+  return wrk.format("GET", string.format("/set?key=k%015d&value=%s", math.random(0, 9999), value))
+end
+LUA
+cat > "$dir/get.lua" <<'LUA'
+request = function()
+  return wrk.format("GET", string.format("/get?key=k%015d", math.random(0, 9999)))
+end
+LUA
+
+rate() { awk '/Requests\/sec/ { print int($2) }' "$1"; }
+p50() { awk '/^ +50%/ { print $2 }' "$1"; }
+p99() { awk '/^ +99%/ { print $2 }' "$1"; }
+errors() { awk '/Non-2xx or 3xx/ { n += $NF } /Socket errors/ { n += 1 } END { print n + 0 }' "$1"; }
+
+echo "| round | checkout | idle /set p50 / p99 (ms) | /set 16 conns | /set 256 conns | /get 16 conns | /get 256 conns |"
+echo "|---|---|---|---|---|---|---|"
+round=0
+for root in "${roots[@]}"; do
+  round=$((round + 1))
+  current="$root"
+  rev="$(git -C "$root" rev-parse --short HEAD)"
+  "$root/bin/ringcache-local" stop --purge >/dev/null 2>&1 || true
+  "$root/bin/ringcache-local" start >/dev/null
+  url="http://127.0.0.1:$((base + 11))"
+  # Idle latency: sequential, one connection each (curl), once every shard answers.
+  for try in $(seq 1 100); do curl -fsS "$url/set?key=warm&value=x" >/dev/null 2>&1 && break; sleep 0.2; done
+  for i in $(seq 1 200); do
+    curl -s -o /dev/null -w '%{time_total}\n' "$url/set?key=idle$((i % 50))&value=v"
+  done | sort -n > "$out/round$round-idle.txt"
+  idle="$(awk '{ a[NR] = $1 * 1000 } END { printf "%.1f / %.1f", a[int(NR * 0.5)], a[int(NR * 0.99)] }' "$out/round$round-idle.txt")"
+  cells=()
+  for op in set get; do
+    for c in 16 256; do
+      f="$out/round$round-$op-$c.txt"
+      wrk -t2 -c"$c" -d"${seconds}s" --latency -s "$dir/$op.lua" "$url" > "$f" 2>&1 || true
+      cells+=("$(rate "$f")/s (p50 $(p50 "$f"), p99 $(p99 "$f"), non-2xx $(errors "$f"))")
+    done
+  done
+  echo "| $round | $rev | $idle | ${cells[0]} | ${cells[1]} | ${cells[2]} | ${cells[3]} |"
+  "$root/bin/ringcache-local" stop --purge >/dev/null
+  current=""
+done | tee "$out/summary.md"
+echo "raw output: $out" >&2
