@@ -25,6 +25,51 @@ public sealed interface Command {
     record Touch(byte[] key, long ttlMillis) implements Command {
     }
 
+    /**
+     * Redis' SET with its options: writes {@code value} when {@code condition} holds. Expiry:
+     * {@code ttlMillis} from the entry's time, or, with {@code absoluteExpiry}, at that Unix time in
+     * milliseconds (a time already past deletes the key); 0 and not {@code keepTtl}: never expires;
+     * {@code keepTtl}: the key keeps the expiry it had. With {@code returnPrevious} the result
+     * carries the value the key held before (SET ... GET, GETSET).
+     */
+    record Set(byte[] key, byte[] value, long ttlMillis, boolean absoluteExpiry, Condition condition,
+               boolean keepTtl, boolean returnPrevious) implements Command {
+    }
+
+    /** When a {@link Set} writes. */
+    enum Condition {
+        /** Always (plain SET). */
+        ALWAYS,
+        /** Only when the key is absent (NX). */
+        IF_ABSENT,
+        /** Only when the key is present (XX). */
+        IF_PRESENT
+    }
+
+    /**
+     * Adds {@code delta} to the signed 64-bit decimal integer stored at {@code key} (absent counts
+     * as 0) and stores the result as its decimal text, keeping the key's expiry. Refused, with the
+     * key unchanged, when the value is not such an integer or the sum overflows.
+     */
+    record Increment(byte[] key, long delta) implements Command {
+    }
+
+    /** Appends {@code suffix} to the value at {@code key} (absent counts as empty), keeping its expiry. */
+    record Append(byte[] key, byte[] suffix) implements Command {
+    }
+
+    /** Removes {@code key} and returns the value it held (GETDEL). */
+    record GetAndDelete(byte[] key) implements Command {
+    }
+
+    /**
+     * Sets a present key's expiry and returns its value and expiry as they were before (GETEX,
+     * PERSIST): {@code ttlMillis} from the entry's time, or with {@code absoluteExpiry} at that Unix
+     * time in milliseconds (already past: the key is deleted); 0 and not absolute removes the expiry.
+     */
+    record GetAndTouch(byte[] key, long ttlMillis, boolean absoluteExpiry) implements Command {
+    }
+
     /** Several puts to one shard, applied atomically in one log entry. */
     record BatchPut(List<Put> puts) implements Command {
     }

@@ -35,6 +35,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   0x06 BATCH_DELETE n:int32 then n x key:bytes
  *   0x07 EXPIRE       n:int32 then n x (key:bytes version:int64)
  *   0x08 TAGGED       clientId:int64 sequence:int64 then one command (not TAGGED, not EXPIRE)
+ *   0x09 SET          key:bytes value:bytes ttl:int64 flags:byte
+ *                     flags: bit0 absolute expiry, bit1 NX, bit2 XX, bit3 KEEPTTL, bit4 return previous
+ *   0x0A INCREMENT    key:bytes delta:int64
+ *   0x0B APPEND       key:bytes suffix:bytes
+ *   0x0C GET_DELETE   key:bytes
+ *   0x0D GET_TOUCH    key:bytes ttl:int64 absolute:byte
  *
  * Query:
  *   +------+------+--------+-----------------+
@@ -63,6 +69,16 @@ public final class CommandCodec {
     private static final byte BATCH_DELETE = 6;
     private static final byte EXPIRE = 7;
     private static final byte TAGGED = 8;
+    private static final byte SET = 9;
+    private static final byte INCREMENT = 0x0A;
+    private static final byte APPEND = 0x0B;
+    private static final byte GET_DELETE = 0x0C;
+    private static final byte GET_TOUCH = 0x0D;
+    private static final int SET_ABSOLUTE = 1;
+    private static final int SET_NX = 2;
+    private static final int SET_XX = 4;
+    private static final int SET_KEEP_TTL = 8;
+    private static final int SET_RETURN_PREVIOUS = 16;
     private static final byte GET = 0x10;
     private static final byte BATCH_GET = 0x11;
     private static final byte DIGEST = 0x12;
@@ -189,9 +205,20 @@ public final class CommandCodec {
                 r.skipBytes();
                 r.readLong();
             }
-            case TOUCH -> {
+            case TOUCH, INCREMENT -> {
                 r.skipBytes();
                 r.readLong();
+            }
+            case SET -> readSet(r);
+            case APPEND -> {
+                r.skipBytes();
+                r.skipBytes();
+            }
+            case GET_DELETE -> r.skipBytes();
+            case GET_TOUCH -> {
+                r.skipBytes();
+                r.readLong();
+                r.readByte();
             }
             case BATCH_PUT -> {
                 int n = r.readCount(16);
@@ -271,6 +298,20 @@ public final class CommandCodec {
             w.writeBytes(cas.newValue()).writeLong(cas.ttlMillis());
         } else if (c instanceof Touch t) {
             w.writeByte(TOUCH).writeBytes(t.key()).writeLong(t.ttlMillis());
+        } else if (c instanceof Command.Set x) {
+            int flags = (x.absoluteExpiry() ? SET_ABSOLUTE : 0) | (x.keepTtl() ? SET_KEEP_TTL : 0)
+                    | (x.returnPrevious() ? SET_RETURN_PREVIOUS : 0)
+                    | (x.condition() == Command.Condition.IF_ABSENT ? SET_NX : 0)
+                    | (x.condition() == Command.Condition.IF_PRESENT ? SET_XX : 0);
+            w.writeByte(SET).writeBytes(x.key()).writeBytes(x.value()).writeLong(x.ttlMillis()).writeByte(flags);
+        } else if (c instanceof Command.Increment x) {
+            w.writeByte(INCREMENT).writeBytes(x.key()).writeLong(x.delta());
+        } else if (c instanceof Command.Append x) {
+            w.writeByte(APPEND).writeBytes(x.key()).writeBytes(x.suffix());
+        } else if (c instanceof Command.GetAndDelete x) {
+            w.writeByte(GET_DELETE).writeBytes(x.key());
+        } else if (c instanceof Command.GetAndTouch x) {
+            w.writeByte(GET_TOUCH).writeBytes(x.key()).writeLong(x.ttlMillis()).writeBoolean(x.absoluteExpiry());
         } else if (c instanceof BatchPut b) {
             w.writeByte(BATCH_PUT).writeInt(b.puts().size());
             for (Put p : b.puts()) {
@@ -321,6 +362,11 @@ public final class CommandCodec {
                 yield new CompareAndSet(key, expected, r.readBytes(), r.readLong());
             }
             case TOUCH -> new Touch(r.readBytes(), r.readLong());
+            case SET -> readSet(r);
+            case INCREMENT -> new Command.Increment(r.readBytes(), r.readLong());
+            case APPEND -> new Command.Append(r.readBytes(), r.readBytes());
+            case GET_DELETE -> new Command.GetAndDelete(r.readBytes());
+            case GET_TOUCH -> new Command.GetAndTouch(r.readBytes(), r.readLong(), r.readBoolean());
             case BATCH_PUT -> {
                 int n = r.readCount(16);
                 List<Put> puts = new ArrayList<>(n);
@@ -347,5 +393,20 @@ public final class CommandCodec {
             }
             default -> throw new MalformedMessageException("unknown command opcode " + op);
         };
+    }
+
+    private static Command.Set readSet(WireReader r) {
+        byte[] key = r.readBytes();
+        byte[] value = r.readBytes();
+        long ttl = r.readLong();
+        int flags = r.readByte() & 0xFF;
+        if ((flags & ~(SET_ABSOLUTE | SET_NX | SET_XX | SET_KEEP_TTL | SET_RETURN_PREVIOUS)) != 0
+                || (flags & (SET_NX | SET_XX)) == (SET_NX | SET_XX)) {
+            throw new MalformedMessageException("invalid SET flags " + flags);
+        }
+        Command.Condition condition = (flags & SET_NX) != 0 ? Command.Condition.IF_ABSENT
+                : (flags & SET_XX) != 0 ? Command.Condition.IF_PRESENT : Command.Condition.ALWAYS;
+        return new Command.Set(key, value, ttl, (flags & SET_ABSOLUTE) != 0, condition,
+                (flags & SET_KEEP_TTL) != 0, (flags & SET_RETURN_PREVIOUS) != 0);
     }
 }

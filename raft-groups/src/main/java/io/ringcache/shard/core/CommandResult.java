@@ -20,6 +20,26 @@ public sealed interface CommandResult {
     record CasOutcome(boolean succeeded, long version, StoredValue current) implements CommandResult {
     }
 
+    /**
+     * A {@link Command.Set}: {@code written} tells whether its condition held ({@code version} is
+     * the version written, else 0); {@code previous} is the value before it when asked for (null
+     * when absent or not asked).
+     */
+    record SetOutcome(boolean written, long version, StoredValue previous) implements CommandResult {
+    }
+
+    /** An increment stored {@code value}. */
+    record Counter(long value) implements CommandResult {
+    }
+
+    /** An append left the value {@code length} bytes long. */
+    record Length(long length) implements CommandResult {
+    }
+
+    /** The value a {@link Command.GetAndDelete} removed or a {@link Command.GetAndTouch} found; null when absent. */
+    record ValueOf(StoredValue value) implements CommandResult {
+    }
+
     /** A touch found the key ({@code found}) and reset its expiry. */
     record Touched(boolean found) implements CommandResult {
     }

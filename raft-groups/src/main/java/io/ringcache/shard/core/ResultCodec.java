@@ -28,6 +28,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   0x05 BATCH     n:int32 then n x result
  *   0x06 EXPIRED   removed:int32
  *   0x07 REJECTED  error:byte message:bytes (UTF-8)
+ *   0x08 SET       written:byte version:int64 previous:value?
+ *   0x09 COUNTER   value:int64
+ *   0x0A LENGTH    length:int64
+ *   0x0B VALUE_OF  value:value?
  * Query reply:  v=1:byte  answer
  *   0x10 VALUE     value?
  *   0x11 VALUES    n:int32 then n x value?
@@ -43,6 +47,10 @@ public final class ResultCodec {
     private static final byte BATCH = 5;
     private static final byte EXPIRED = 6;
     private static final byte REJECTED = 7;
+    private static final byte SET = 8;
+    private static final byte COUNTER = 9;
+    private static final byte LENGTH = 0x0A;
+    private static final byte VALUE_OF = 0x0B;
     private static final byte VALUE = 0x10;
     private static final byte VALUES = 0x11;
     private static final byte DIGEST = 0x12;
@@ -151,6 +159,16 @@ public final class ResultCodec {
             writeValue(w, x.current());
         } else if (result instanceof Touched x) {
             w.writeByte(TOUCHED).writeBoolean(x.found());
+        } else if (result instanceof CommandResult.SetOutcome x) {
+            w.writeByte(SET).writeBoolean(x.written()).writeLong(x.version());
+            writeValue(w, x.previous());
+        } else if (result instanceof CommandResult.Counter x) {
+            w.writeByte(COUNTER).writeLong(x.value());
+        } else if (result instanceof CommandResult.Length x) {
+            w.writeByte(LENGTH).writeLong(x.length());
+        } else if (result instanceof CommandResult.ValueOf x) {
+            w.writeByte(VALUE_OF);
+            writeValue(w, x.value());
         } else if (result instanceof Batch x) {
             w.writeByte(BATCH).writeInt(x.results().size());
             for (CommandResult r : x.results()) {
@@ -173,6 +191,10 @@ public final class ResultCodec {
             case DELETED -> new Deleted(r.readBoolean(), r.readLong());
             case CAS -> new CasOutcome(r.readBoolean(), r.readLong(), readValue(r));
             case TOUCHED -> new Touched(r.readBoolean());
+            case SET -> new CommandResult.SetOutcome(r.readBoolean(), r.readLong(), readValue(r));
+            case COUNTER -> new CommandResult.Counter(r.readLong());
+            case LENGTH -> new CommandResult.Length(r.readLong());
+            case VALUE_OF -> new CommandResult.ValueOf(readValue(r));
             case BATCH -> {
                 int n = r.readCount(1);
                 List<CommandResult> results = new ArrayList<>(n);

@@ -159,6 +159,25 @@ public final class ShardEngine {
             }
             return bad != null ? bad : touch(t, now);
         }
+        if (command instanceof Command.Set x) {
+            return set(x, version(index, ordinal), now);
+        }
+        if (command instanceof Command.Increment x) {
+            Rejected bad = checkKey(x.key());
+            return bad != null ? bad : increment(x, version(index, ordinal), now);
+        }
+        if (command instanceof Command.Append x) {
+            Rejected bad = checkKey(x.key());
+            return bad != null ? bad : append(x, version(index, ordinal), now);
+        }
+        if (command instanceof Command.GetAndDelete x) {
+            Rejected bad = checkKey(x.key());
+            return bad != null ? bad : getAndDelete(x.key(), now);
+        }
+        if (command instanceof Command.GetAndTouch x) {
+            Rejected bad = checkKey(x.key());
+            return bad != null ? bad : getAndTouch(x, now);
+        }
         if (command instanceof BatchPut b) {
             return batchPut(b, index, ordinal, now);
         }
@@ -230,6 +249,113 @@ public final class ShardEngine {
         trackExpiry(t.key(), meta.version, expiresAt);
         changed(t.key());
         return new CommandResult.Touched(true);
+    }
+
+    /** Redis' SET: the condition is judged on the live key; an absolute expiry already past deletes it. */
+    private CommandResult set(Command.Set x, long version, long now) {
+        Rejected bad = checkWrite(x.key(), x.value(), x.absoluteExpiry() ? 0 : x.ttlMillis());
+        if (bad != null) {
+            return bad;
+        }
+        boolean live = liveVersion(x.key(), now) != 0;
+        long liveExpiry = live ? meta.expiresAt : 0;
+        StoredValue previous = live && x.returnPrevious() ? store.get(x.key()) : null;
+        boolean holds = switch (x.condition()) {
+            case ALWAYS -> true;
+            case IF_ABSENT -> !live;
+            case IF_PRESENT -> live;
+        };
+        if (!holds) {
+            return new CommandResult.SetOutcome(false, 0, previous);
+        }
+        long expiresAt = x.keepTtl() ? liveExpiry
+                : x.absoluteExpiry() ? x.ttlMillis() : expiryFor(x.ttlMillis(), now);
+        if (!x.keepTtl() && x.absoluteExpiry() && expiresAt <= now) {
+            delete(x.key(), now); // Redis: SET with a time already past leaves the key absent
+            return new CommandResult.SetOutcome(true, 0, previous);
+        }
+        if (!fits(x.key(), x.value().length)) {
+            return full(x.key().length + x.value().length);
+        }
+        store.put(x.key(), x.value(), version, expiresAt);
+        trackExpiry(x.key(), version, expiresAt);
+        changed(x.key());
+        return new CommandResult.SetOutcome(true, version, previous);
+    }
+
+    private CommandResult increment(Command.Increment x, long version, long now) {
+        boolean live = liveVersion(x.key(), now) != 0;
+        long expiresAt = live ? meta.expiresAt : 0;
+        long current = 0;
+        if (live) {
+            Long parsed = RedisIntegers.parse(store.get(x.key()).value());
+            if (parsed == null) {
+                return new Rejected(ShardError.INVALID_ARGUMENT, "value is not an integer or out of range");
+            }
+            current = parsed;
+        }
+        long next;
+        try {
+            next = Math.addExact(current, x.delta());
+        } catch (ArithmeticException e) {
+            return new Rejected(ShardError.INVALID_ARGUMENT, "increment or decrement would overflow");
+        }
+        byte[] text = Long.toString(next).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        if (!fits(x.key(), text.length)) {
+            return full(x.key().length + text.length);
+        }
+        store.put(x.key(), text, version, expiresAt);
+        trackExpiry(x.key(), version, expiresAt);
+        changed(x.key());
+        return new CommandResult.Counter(next);
+    }
+
+    private CommandResult append(Command.Append x, long version, long now) {
+        boolean live = liveVersion(x.key(), now) != 0;
+        long expiresAt = live ? meta.expiresAt : 0;
+        byte[] before = live ? store.get(x.key()).value() : new byte[0];
+        long length = (long) before.length + x.suffix().length;
+        if (length > limits.maxValueBytes()) {
+            return new Rejected(ShardError.VALUE_TOO_LARGE, "appending would make the value " + length
+                    + " bytes, over the " + limits.maxValueBytes() + " byte limit");
+        }
+        byte[] after = java.util.Arrays.copyOf(before, (int) length);
+        System.arraycopy(x.suffix(), 0, after, before.length, x.suffix().length);
+        if (!fits(x.key(), after.length)) {
+            return full(x.key().length + after.length);
+        }
+        store.put(x.key(), after, version, expiresAt);
+        trackExpiry(x.key(), version, expiresAt);
+        changed(x.key());
+        return new CommandResult.Length(length);
+    }
+
+    private CommandResult getAndDelete(byte[] key, long now) {
+        StoredValue previous = liveVersion(key, now) != 0 ? store.get(key) : null;
+        delete(key, now);
+        return new CommandResult.ValueOf(previous);
+    }
+
+    private CommandResult getAndTouch(Command.GetAndTouch x, long now) {
+        if (!x.absoluteExpiry()) {
+            Rejected bad = checkTtl(x.ttlMillis());
+            if (bad != null) {
+                return bad;
+            }
+        }
+        if (liveVersion(x.key(), now) == 0) {
+            return new CommandResult.ValueOf(null);
+        }
+        long expiresAt = x.absoluteExpiry() ? x.ttlMillis() : expiryFor(x.ttlMillis(), now);
+        StoredValue current = store.get(x.key());
+        if (x.absoluteExpiry() && expiresAt <= now) {
+            delete(x.key(), now);
+        } else {
+            store.setExpiry(x.key(), expiresAt);
+            trackExpiry(x.key(), current.version(), expiresAt);
+            changed(x.key());
+        }
+        return new CommandResult.ValueOf(current); // as it was: PERSIST tells from it whether there was an expiry
     }
 
     /** All or nothing: every put is checked (size, then budget for the whole batch) before any applies. */

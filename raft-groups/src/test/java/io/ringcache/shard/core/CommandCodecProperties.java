@@ -100,6 +100,12 @@ class CommandCodecProperties {
                 new CommandResult.Touched(flag),
                 new CommandResult.Batch(List.of(new CommandResult.Written(1, 0), new CommandResult.Touched(true))),
                 new CommandResult.Expired(7),
+                new CommandResult.SetOutcome(flag, a, value),
+                new CommandResult.SetOutcome(!flag, 0, null),
+                new CommandResult.Counter(a),
+                new CommandResult.Length(a),
+                new CommandResult.ValueOf(value),
+                new CommandResult.ValueOf(null),
                 new CommandResult.Rejected(ShardError.RESOURCE_EXHAUSTED, "shard 3 is full: ü"));
         assertEquals(results, ResultCodec.decodeResults(ResultCodec.encodeResults(results)));
         for (ResultCodec.Answer answer : List.of(
@@ -134,7 +140,13 @@ class CommandCodecProperties {
                 puts.list().ofMaxSize(5).map(Command.BatchPut::new),
                 bytes.list().ofMaxSize(5).map(Command.BatchDelete::new),
                 Combinators.combine(bytes, Arbitraries.longs()).as(Command.ExpiredKey::new).list().ofMaxSize(5)
-                        .map(Command.Expire::new));
+                        .map(Command.Expire::new),
+                Combinators.combine(bytes, bytes, ttl, Arbitraries.of(true, false), Arbitraries.of(Command.Condition.class),
+                        Arbitraries.of(true, false), Arbitraries.of(true, false)).as(Command.Set::new),
+                Combinators.combine(bytes, Arbitraries.longs()).as(Command.Increment::new),
+                Combinators.combine(bytes, bytes).as(Command.Append::new),
+                bytes.map(Command.GetAndDelete::new),
+                Combinators.combine(bytes, ttl, Arbitraries.of(true, false)).as(Command.GetAndTouch::new));
         Arbitrary<Command> maybeTagged = Arbitraries.oneOf(any, Combinators.combine(
                 Arbitraries.longs().filter(c -> c != 0), Arbitraries.longs(), any.filter(c -> !(c instanceof Command.Expire)))
                 .as(Command.Tagged::new));

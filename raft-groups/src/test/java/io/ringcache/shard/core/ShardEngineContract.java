@@ -63,6 +63,73 @@ public abstract class ShardEngineContract {
                 }
                 return new CommandResult.Touched(e != null);
             }
+            if (c instanceof Command.Set x) {
+                Entry e = live(k(x.key()), now);
+                StoredValue prev = x.returnPrevious() && e != null ? new StoredValue(e.value, e.version, e.expiresAt) : null;
+                boolean holds = switch (x.condition()) {
+                    case ALWAYS -> true;
+                    case IF_ABSENT -> e == null;
+                    case IF_PRESENT -> e != null;
+                };
+                if (!holds) {
+                    return new CommandResult.SetOutcome(false, 0, prev);
+                }
+                long expiresAt = x.keepTtl() ? (e == null ? 0 : e.expiresAt)
+                        : x.absoluteExpiry() ? x.ttlMillis() : x.ttlMillis() == 0 ? 0 : now + x.ttlMillis();
+                if (x.absoluteExpiry() && !x.keepTtl() && expiresAt <= now) {
+                    entries.remove(k(x.key()));
+                    return new CommandResult.SetOutcome(true, 0, prev);
+                }
+                entries.put(k(x.key()), new Entry(x.value(), version, expiresAt));
+                return new CommandResult.SetOutcome(true, version, prev);
+            }
+            if (c instanceof Command.Increment x) {
+                Entry e = live(k(x.key()), now);
+                String text = e == null ? "0" : new String(e.value, StandardCharsets.UTF_8);
+                if (!text.matches("0|-?[1-9][0-9]{0,18}")) {
+                    return new Rejected(ShardError.INVALID_ARGUMENT, "value is not an integer or out of range");
+                }
+                long current;
+                try {
+                    current = Long.parseLong(text);
+                } catch (NumberFormatException overflow) {
+                    return new Rejected(ShardError.INVALID_ARGUMENT, "value is not an integer or out of range");
+                }
+                long next;
+                try {
+                    next = Math.addExact(current, x.delta());
+                } catch (ArithmeticException overflow) {
+                    return new Rejected(ShardError.INVALID_ARGUMENT, "increment or decrement would overflow");
+                }
+                entries.put(k(x.key()), new Entry(b(Long.toString(next)), version, e == null ? 0 : e.expiresAt));
+                return new CommandResult.Counter(next);
+            }
+            if (c instanceof Command.Append x) {
+                Entry e = live(k(x.key()), now);
+                byte[] before = e == null ? new byte[0] : e.value;
+                byte[] after = Arrays.copyOf(before, before.length + x.suffix().length);
+                System.arraycopy(x.suffix(), 0, after, before.length, x.suffix().length);
+                entries.put(k(x.key()), new Entry(after, version, e == null ? 0 : e.expiresAt));
+                return new CommandResult.Length(after.length);
+            }
+            if (c instanceof Command.GetAndDelete x) {
+                Entry e = live(k(x.key()), now);
+                entries.remove(k(x.key()));
+                return new CommandResult.ValueOf(e == null ? null : new StoredValue(e.value, e.version, e.expiresAt));
+            }
+            if (c instanceof Command.GetAndTouch x) {
+                Entry e = live(k(x.key()), now);
+                if (e == null) {
+                    return new CommandResult.ValueOf(null);
+                }
+                long expiresAt = x.absoluteExpiry() ? x.ttlMillis() : x.ttlMillis() == 0 ? 0 : now + x.ttlMillis();
+                if (x.absoluteExpiry() && expiresAt <= now) {
+                    entries.remove(k(x.key()));
+                } else {
+                    entries.put(k(x.key()), new Entry(e.value, e.version, expiresAt));
+                }
+                return new CommandResult.ValueOf(new StoredValue(e.value, e.version, e.expiresAt));
+            }
             CompareAndSet cas = (CompareAndSet) c;
             Entry e = live(k(cas.key()), now);
             boolean ok;
@@ -125,7 +192,8 @@ public abstract class ShardEngineContract {
     @Provide
     Arbitrary<List<Step>> steps() {
         Arbitrary<byte[]> keys = Arbitraries.of("a", "b", "c").map(ShardEngineContract::b);
-        Arbitrary<byte[]> values = Arbitraries.of("x", "y", "zz").map(ShardEngineContract::b);
+        Arbitrary<byte[]> values = Arbitraries.of("x", "y", "zz", "0", "41", "-7", "007", "9223372036854775807")
+                .map(ShardEngineContract::b);
         Arbitrary<Long> ttls = Arbitraries.of(0L, 0L, 5L, 50L);
         Arbitrary<Long> versions = Arbitraries.longs().between(1, 8).map(i -> ShardEngine.version(i, 0));
         Arbitrary<Expectation> expectations = Arbitraries.oneOf(
@@ -136,7 +204,15 @@ public abstract class ShardEngineContract {
                 Combinators.combine(keys, values, ttls).as(Command.Put::new),
                 keys.map(Command.Delete::new),
                 Combinators.combine(keys, ttls).as(Command.Touch::new),
-                Combinators.combine(keys, expectations, values, ttls).as(CompareAndSet::new))
+                Combinators.combine(keys, expectations, values, ttls).as(CompareAndSet::new),
+                Combinators.combine(keys, values, ttls, Arbitraries.of(false, false, true), Arbitraries.of(Command.Condition.class),
+                        Arbitraries.of(false, false, true), Arbitraries.of(false, true))
+                        .as((k, v, t, abs, cond, keep, get) -> new Command.Set(k, v, abs ? 1_000 + t * 10 : t, abs, cond, keep, get)),
+                Combinators.combine(keys, Arbitraries.of(1L, -1L, 5L, Long.MAX_VALUE, Long.MIN_VALUE)).as(Command.Increment::new),
+                Combinators.combine(keys, values).as(Command.Append::new),
+                keys.map(Command.GetAndDelete::new),
+                Combinators.combine(keys, ttls, Arbitraries.of(false, false, true))
+                        .as((k, t, abs) -> new Command.GetAndTouch(k, abs ? 1_000 + t * 10 : t, abs)))
                 .map(Step.Write::new);
         Arbitrary<Step> reads = keys.map(Step.Read::new);
         Arbitrary<Step> advances = Arbitraries.longs().between(1, 30).map(Step.Advance::new);

@@ -53,6 +53,11 @@ public final class NodeOptions {
                     + "(default: ${DEFAULT-VALUE}; env RINGCACHE_GRPC_ADDR).")
     String grpcAddr;
 
+    @Option(names = {"-redis_addr", "--redis-addr"}, defaultValue = "${env:RINGCACHE_REDIS_ADDR:-}",
+            description = "Address of the Redis protocol (RESP2/RESP3), e.g. :6379; off when empty "
+                    + "(env RINGCACHE_REDIS_ADDR).")
+    String redisAddr;
+
     @Option(names = {"-pd", "--pd"}, defaultValue = "${env:RINGCACHE_PD:-}",
             description = "gRPC address(es) of the placement driver members, comma-separated, instead of -join "
                     + "(env RINGCACHE_PD).")

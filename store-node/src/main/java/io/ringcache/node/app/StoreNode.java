@@ -8,6 +8,8 @@ import io.ringcache.node.adapter.grpc.KvService;
 import io.ringcache.node.adapter.raft.RatisLocalShards;
 import io.ringcache.node.adapter.time.ScheduledPacer;
 import io.ringcache.node.core.RequestPath;
+import io.ringcache.node.adapter.http.HttpSettings;
+import io.ringcache.node.adapter.resp.RespServer;
 import io.ringcache.node.adapter.grpc.PlacementClient;
 import io.ringcache.node.adapter.grpc.StoreAdminService;
 import io.ringcache.node.adapter.metrics.NodeMetrics;
@@ -62,6 +64,8 @@ public final class StoreNode implements AutoCloseable {
     private GroupCommitWriter writer;
     private ScheduledPacer pacer;
     private RequestPath requests;
+    private RespServer resp;
+    private int redisPort = -1;
 
     StoreNode(NodeOptions options) {
         this.options = options;
@@ -102,6 +106,11 @@ public final class StoreNode implements AutoCloseable {
         grpc = builder.build().start();
         http = new StoreHttp(this, requests, limits);
         int httpPort = http.start(bindAddress(httpAddr));
+        if (!options.redisAddr.isBlank()) {
+            resp = new RespServer(requests, options.nodeId, limits.maxValueBytes(), HttpSettings.DEFAULT_KV_DEADLINE,
+                    System::currentTimeMillis);
+            redisPort = resp.start(bindAddress(HostPort.parse(options.redisAddr)));
+        }
 
         self = new StoreInfo(options.nodeId, httpAdvertised(advertiseHost, grpcAddr, grpc.getPort()),
                 httpAdvertised(advertiseHost, httpAddr, httpPort), raftAdvertised, options.labelMap(), StoreState.UP);
@@ -217,12 +226,18 @@ public final class StoreNode implements AutoCloseable {
         }
     }
 
+    /** The port the Redis protocol listens on, or -1 when it is off. */
+    public int redisPort() {
+        return redisPort;
+    }
+
     @Override
     public void close() {
         if (host != null) {
             handOffLeaders();
         }
         closeQuietly(http);
+        closeQuietly(resp);
         closeQuietly(placementClient);
         closeQuietly(pd);
         if (grpc != null) {

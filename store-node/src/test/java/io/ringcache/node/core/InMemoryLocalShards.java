@@ -21,7 +21,7 @@ import java.util.function.LongSupplier;
  * each write applied at once as its own entry, at the time of {@code clock}. The test sets which
  * shards are hosted and led, and may script failures of the next calls. Thread-safe by monitor.
  */
-final class InMemoryLocalShards implements LocalShards {
+public final class InMemoryLocalShards implements LocalShards {
 
     private final String selfId;
     private final ShardLimits limits;
@@ -32,14 +32,14 @@ final class InMemoryLocalShards implements LocalShards {
     private final Queue<KvFailure> scripted = new ArrayDeque<>();
     private int calls;
 
-    InMemoryLocalShards(String selfId, ShardLimits limits, LongSupplier clock) {
+    public InMemoryLocalShards(String selfId, ShardLimits limits, LongSupplier clock) {
         this.selfId = selfId;
         this.limits = limits;
         this.clock = clock;
     }
 
     /** Hosts {@code shard}, led by {@code leaderId} (this store's id to lead it; empty for no leader). */
-    synchronized InMemoryLocalShards host(int shard, String leaderId) {
+    public synchronized InMemoryLocalShards host(int shard, String leaderId) {
         engines.computeIfAbsent(shard, s -> new ShardEngine(s, new HeapShardStore(), limits));
         applied.putIfAbsent(shard, 0L);
         leaders.put(shard, leaderId);

@@ -15,6 +15,7 @@ import io.ringcache.proto.v1.BatchGetRequest;
 import io.ringcache.proto.v1.BatchPutRequest;
 import io.ringcache.proto.v1.CompareAndSetRequest;
 import io.ringcache.proto.v1.DeleteRequest;
+import io.ringcache.proto.v1.ExecuteRequest;
 import io.ringcache.proto.v1.GetRequest;
 import io.ringcache.proto.v1.KeyValueWrite;
 import io.ringcache.proto.v1.KvGrpc;
@@ -22,6 +23,7 @@ import io.ringcache.proto.v1.PutRequest;
 import io.ringcache.proto.v1.RequestHeader;
 import io.ringcache.proto.v1.TouchRequest;
 import io.ringcache.shard.core.Command;
+import io.ringcache.shard.core.CommandCodec;
 import io.ringcache.shard.core.Query;
 import java.net.ConnectException;
 import java.util.concurrent.CompletableFuture;
@@ -104,8 +106,11 @@ public final class GrpcShardForwarder implements ShardForwarder {
             }
             return call(storeId, shardId, stub.batchPut(b.build()), KvProtos::outcome);
         }
-        return CompletableFuture.completedFuture(KvProtos.failed(new KvFailure.InvalidArgument(
-                "a " + command.getClass().getSimpleName() + " cannot be forwarded")));
+        // Everything else (the Redis protocol's commands) in the log's own encoding.
+        Command whole = ((ShardOp.Write) op).command();
+        return call(storeId, shardId, stub.execute(ExecuteRequest.newBuilder().setHeader(header.setClientId(0).setSequence(0))
+                .setShardId(shardId).setEntry(UnsafeByteOperations.unsafeWrap(CommandCodec.encode(whole))).build()),
+                KvProtos::outcome);
     }
 
     private static <R> CompletableFuture<ShardOutcome> call(String storeId, int shardId, ListenableFuture<R> call,

@@ -9,6 +9,7 @@ import io.ringcache.proto.v1.BatchPutResponse;
 import io.ringcache.proto.v1.CompareAndSetResponse;
 import io.ringcache.proto.v1.DeleteResponse;
 import io.ringcache.proto.v1.Error;
+import io.ringcache.proto.v1.ExecuteResponse;
 import io.ringcache.proto.v1.GetResponse;
 import io.ringcache.proto.v1.PutResponse;
 import io.ringcache.proto.v1.ReadConsistency;
@@ -143,6 +144,26 @@ final class KvProtos {
             return TouchResponse.newBuilder().setHeader(header(a)).setFound(t.found()).build();
         }
         return TouchResponse.newBuilder().setError(error(outcome)).build();
+    }
+
+    static ExecuteResponse execute(ShardOutcome outcome) {
+        if (outcome instanceof ShardOutcome.Applied a) {
+            return ExecuteResponse.newBuilder().setHeader(header(a))
+                    .setResult(UnsafeByteOperations.unsafeWrap(ResultCodec.encodeResults(List.of(a.result())))).build();
+        }
+        return ExecuteResponse.newBuilder().setError(error(outcome)).build();
+    }
+
+    static ShardOutcome outcome(ExecuteResponse r) {
+        if (r.hasError()) {
+            return failed(r.getError());
+        }
+        List<CommandResult> results = ResultCodec.decodeResults(r.getResult().toByteArray());
+        if (results.size() != 1) {
+            return failed(new KvFailure.Unavailable(r.getHeader().getShardId(), "an execute reply with "
+                    + results.size() + " results", false));
+        }
+        return applied(r.getHeader(), results.get(0));
     }
 
     private static ResponseHeader header(ShardOutcome.Applied a) {

@@ -29,7 +29,12 @@ import io.ringcache.proto.v1.TouchRequest;
 import io.ringcache.proto.v1.TouchResponse;
 import io.ringcache.proto.v1.WatchInvalidationsRequest;
 import io.ringcache.shard.adapter.ratis.ShardGroupHost;
+import io.ringcache.proto.v1.ExecuteRequest;
+import io.ringcache.proto.v1.ExecuteResponse;
 import io.ringcache.shard.core.Command;
+import io.ringcache.shard.core.CommandBatch;
+import io.ringcache.shard.core.CommandCodec;
+import io.ringcache.shard.core.MalformedMessageException;
 import io.ringcache.shard.core.Query;
 import io.ringcache.shard.core.ShardLimits;
 import java.util.concurrent.Executor;
@@ -148,6 +153,24 @@ public final class KvService extends KvGrpc.KvImplBase {
             write(r.getKey(), new Command.Touch(r.getKey().toByteArray(), r.getTtlMs()), r.getHeader(),
                     r.getSerializedSize(), out, KvProtos::touch);
         }
+    }
+
+    /** Store to store: one write of any kind in the log's encoding, to the named shard. */
+    @Override
+    public void execute(ExecuteRequest r, StreamObserver<ExecuteResponse> out) {
+        Command command;
+        try {
+            CommandBatch entry = CommandCodec.decodeEntry(r.getEntry().toByteArray());
+            if (entry.commands().size() != 1 || entry.commands().get(0) instanceof Command.Expire) {
+                throw new MalformedMessageException("an execute request carries exactly one client command");
+            }
+            command = entry.commands().get(0);
+        } catch (MalformedMessageException e) {
+            out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException());
+            return;
+        }
+        requests.submitToShard(r.getShardId(), new ShardOp.Write(command, r.getEntry().size()), routing(r.getHeader()))
+                .thenAccept(outcome -> reply(out, KvProtos.execute(outcome)));
     }
 
     @Override

@@ -56,6 +56,8 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
     private long nextToWrite;
     private final TreeMap<Long, Outgoing> done = new TreeMap<>();
     private long closeAfter = -1;
+    /** The last request started on this connection; the next starts when it completes. */
+    private CompletableFuture<?> previous = CompletableFuture.completedFuture(null);
 
     private record Outgoing(FullHttpResponse response, boolean keepAlive) {
     }
@@ -154,7 +156,12 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         if (nextSequence - nextToWrite >= MAX_PIPELINED) {
             ctx.channel().config().setAutoRead(false);
         }
-        CompletableFuture<HttpReply> reply = routes.reply(call);
+        // Pipelined requests run one after another, as they were sent: /set then /get of one key
+        // must see the write (HTTP/1.1 allows parallel work only for safe methods; the seed's
+        // /set is a GET). Connections, and HTTP/2 streams, run in parallel.
+        CompletableFuture<HttpReply> reply = previous.isDone() ? routes.reply(call)
+                : previous.handle((v, e) -> null).thenCompose(v -> routes.reply(call));
+        previous = reply;
         reply.whenComplete((r, e) -> {
             if (bounded) {
                 inFlight.decrementAndGet();
