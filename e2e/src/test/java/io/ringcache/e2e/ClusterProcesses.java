@@ -74,10 +74,13 @@ final class ClusterProcesses implements AutoCloseable {
         launch(name);
     }
 
-    /** Runs {@code bin/program args} to completion (bounded); returns its exit code and output. */
+    /**
+     * Runs {@code bin/program args} (or, when bin/ has no such program, {@code program} from the
+     * PATH, e.g. redis-cli) to completion (bounded); returns its exit code and output.
+     */
     Result run(String program, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
-        command.add(bin.resolve(program).toString());
+        command.add(Files.exists(bin.resolve(program)) ? bin.resolve(program).toString() : program);
         command.addAll(List.of(args));
         Path out = Files.createTempFile(root, program, ".out");
         Path err = Files.createTempFile(root, program, ".err");
