@@ -28,7 +28,7 @@ class RenderAndModelTest {
             names.add(o.getKind() + " " + (o.getKind().equals("ConfigMap") ? name.replaceFirst("-[a-z0-9]{10}$", "") : name));
         }
         assertEquals(new TreeSet<>(List.of("ConfigMap ringcache-pd", "ConfigMap ringcache-store",
-                "Service ringcache-pd", "Service ringcache-pd-client", "Service ringcache-store",
+                "Service ringcache-pd", "Service ringcache-pd-client", "Service ringcache-redis", "Service ringcache-store",
                 "StatefulSet ringcache-pd", "StatefulSet ringcache-store",
                 "PodDisruptionBudget ringcache-pd", "PodDisruptionBudget ringcache-store")), names);
         int expected = overlay.equals("dev") ? 1 : 3;
