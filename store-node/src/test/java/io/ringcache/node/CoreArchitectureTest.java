@@ -5,9 +5,10 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.ringcache.architecture.HexagonalRules;
 import org.junit.jupiter.api.Test;
 
-/** Core code is pure: no Ratis, gRPC, generated protobuf or adapters, no clock, no threads. */
+/** store-node: the shared rules, and the wall between a store and the placement driver it embeds. */
 class CoreArchitectureTest {
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
@@ -15,12 +16,10 @@ class CoreArchitectureTest {
             .importPackages("io.ringcache.node");
 
     @Test
-    void coreDependsOnNoTechnology() {
-        noClasses().that().resideInAPackage("io.ringcache.node.core..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.apache.ratis..", "io.grpc..",
-                        "com.google.protobuf..", "io.ringcache.proto..", "io.ringcache.node.adapter..",
-                        "io.ringcache.node.app..")
-                .check(CLASSES);
+    void theSharedRules() {
+        // CommitQueue and CurrentMap: shared by request threads, each behind its own monitor (see their Javadoc).
+        HexagonalRules.forModule("io.ringcache.node").uses("io.ringcache.shard", "io.ringcache.placement")
+                .usesAdaptersOf("io.ringcache.shard").monitorsIn("CommitQueue", "CurrentMap").check();
     }
 
     /**
@@ -36,17 +35,6 @@ class CoreArchitectureTest {
         noClasses().that().resideInAPackage("io.ringcache.node.core..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.ringcache.placement.api..",
                         "io.ringcache.placement.app..")
-                .check(CLASSES);
-    }
-
-    @Test
-    void coreReadsNoClockAndStartsNoThread() {
-        noClasses().that().resideInAPackage("io.ringcache.node.core..")
-                .should().callMethod(System.class, "currentTimeMillis")
-                .orShould().callMethod(System.class, "nanoTime")
-                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.time.Clock")
-                .orShould().dependOnClassesThat().areAssignableTo(Thread.class)
-                .orShould().dependOnClassesThat().areAssignableTo(java.util.concurrent.Executor.class)
                 .check(CLASSES);
     }
 }

@@ -3,6 +3,7 @@ package io.ringcache.shard.core;
 /**
  * The expiry lag of one shard: for each reclaimed key, the log time of its reclamation minus
  * its expiry time. Written by the apply thread, read by metrics; figures are in milliseconds.
+ * Thread-safe: one monitor keeps a reader from seeing the count and the maximum of different moments.
  */
 public final class ExpiryLag {
 

@@ -3,7 +3,11 @@ package io.ringcache.node.core;
 import io.ringcache.placement.core.PartitionMap;
 import java.util.Optional;
 
-/** The newest partition map this store has seen; only ever moves forward in epoch. */
+/**
+ * The newest partition map this store has seen; only ever moves forward in epoch. Read by every
+ * request thread (a volatile read), offered by the heartbeat and invalidation threads: the monitor
+ * makes the compare-and-replace of {@link #offer} atomic.
+ */
 public final class CurrentMap {
 
     private volatile PartitionMap map;
