@@ -25,6 +25,7 @@ import io.ringcache.proto.v1.KvGrpc;
 import io.ringcache.proto.v1.PutRequest;
 import io.ringcache.proto.v1.PutResponse;
 import io.ringcache.proto.v1.TouchRequest;
+import io.ringcache.testing.Poll;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,12 +54,7 @@ class KvGrpcServiceIT {
         node = new StoreNode(options).start();
         channel = ManagedChannelBuilder.forTarget(node.self().grpcAddress()).usePlaintext().build();
         kv = KvGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        boolean ready;
-        while (!(ready = node.ready()) && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertTrue(ready, "the node did not become ready within 60 s");
+        Poll.until("the node to be ready", node::ready);
     }
 
     @AfterEach

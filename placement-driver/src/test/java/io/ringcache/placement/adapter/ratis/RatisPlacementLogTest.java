@@ -9,6 +9,7 @@ import io.ringcache.placement.adapter.PlacementLogContract;
 import io.ringcache.placement.core.NotPlacementLeaderException;
 import io.ringcache.placement.core.PlacementLog;
 import io.ringcache.placement.core.PlacementState;
+import io.ringcache.testing.Poll;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -107,12 +108,6 @@ class RatisPlacementLogTest extends PlacementLogContract {
     }
 
     static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 30 s");
-            }
-            Thread.sleep(20);
-        }
+        Poll.until("the condition", condition);
     }
 }

@@ -5,6 +5,7 @@ import io.ringcache.shard.core.Command;
 import io.ringcache.shard.core.CommandResult;
 import io.ringcache.shard.core.ResultCodec;
 import io.ringcache.shard.core.ShardLimits;
+import io.ringcache.testing.Poll;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -136,13 +137,7 @@ final class RatisCluster implements AutoCloseable {
     }
 
     static void awaitTrue(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            pause();
-        }
+        Poll.until(what, condition);
     }
 
     private static void pause() {

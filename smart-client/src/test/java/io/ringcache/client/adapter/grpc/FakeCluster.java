@@ -120,6 +120,8 @@ final class FakeCluster implements AutoCloseable {
         volatile Mode mode = Mode.SERVE;
         Server server;
         final List<Object> seen = new CopyOnWriteArrayList<>();
+        /** Per call seen, the milliseconds its deadline had left on arrival (-1: no deadline). */
+        final List<Long> deadlinesLeft = new CopyOnWriteArrayList<>();
         final List<Long> sequences = new CopyOnWriteArrayList<>();
         final AtomicInteger batchGets = new AtomicInteger();
         final AtomicInteger singleGets = new AtomicInteger();
@@ -155,6 +157,11 @@ final class FakeCluster implements AutoCloseable {
             }
         }
 
+        private long deadlineLeft() {
+            io.grpc.Deadline d = io.grpc.Context.current().getDeadline();
+            return d == null ? -1 : d.timeRemaining(java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
         private void pause() {
             if (delayMillis > 0) {
                 try {
@@ -168,6 +175,7 @@ final class FakeCluster implements AutoCloseable {
         @Override
         public void get(GetRequest r, StreamObserver<GetResponse> out) {
             seen.add(r);
+            deadlinesLeft.add(deadlineLeft());
             singleGets.incrementAndGet();
             pause();
             out.onNext(read(r.getHeader(), r.getKey()));
@@ -186,6 +194,7 @@ final class FakeCluster implements AutoCloseable {
         @Override
         public void batchGet(BatchGetRequest r, StreamObserver<BatchGetResponse> out) {
             seen.add(r);
+            deadlinesLeft.add(deadlineLeft());
             batchGets.incrementAndGet();
             pause();
             BatchGetResponse.Builder b = BatchGetResponse.newBuilder();
@@ -204,6 +213,7 @@ final class FakeCluster implements AutoCloseable {
         @Override
         public void batchPut(BatchPutRequest r, StreamObserver<BatchPutResponse> out) {
             seen.add(r);
+            deadlinesLeft.add(deadlineLeft());
             sequences.add(r.getHeader().getSequence());
             pause();
             Error e = error(r.getHeader());

@@ -18,6 +18,7 @@ import io.ringcache.client.core.NearCache;
 import io.ringcache.proto.v1.Invalidation;
 import io.ringcache.proto.v1.KvGrpc;
 import io.ringcache.proto.v1.WatchInvalidationsRequest;
+import io.ringcache.testing.Poll;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
@@ -217,13 +218,7 @@ class InvalidationSubscriberTest {
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met in 10 s");
-            }
-            Thread.sleep(5);
-        }
+        Poll.until("the condition", condition);
     }
 
     private static byte[] b(String s) {

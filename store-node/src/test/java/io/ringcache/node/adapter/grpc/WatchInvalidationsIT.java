@@ -26,6 +26,7 @@ import io.ringcache.shard.adapter.ratis.RatisTuning;
 import io.ringcache.shard.adapter.ratis.ShardGroupHost;
 import io.ringcache.shard.core.Command;
 import io.ringcache.shard.core.ShardLimits;
+import io.ringcache.testing.Poll;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -225,13 +226,7 @@ class WatchInvalidationsIT {
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met in 30 s");
-            }
-            Thread.sleep(10);
-        }
+        Poll.until("the condition", condition);
     }
 
     private static byte[] b(String s) {

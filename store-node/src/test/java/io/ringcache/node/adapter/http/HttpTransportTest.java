@@ -4,6 +4,7 @@ import static io.ringcache.node.adapter.http.HttpHarness.ascii;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringcache.testing.Poll;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -75,11 +76,7 @@ class HttpTransportTest {
             CompletableFuture<HttpResponse<String>> stuck = bounded.client.sendAsync(
                     HttpRequest.newBuilder(bounded.uri("/v1/kv/hang")).timeout(Duration.ofSeconds(30)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
-            long deadline = System.nanoTime() + 20_000_000_000L;
-            while (bounded.inFlight() < 1 && System.nanoTime() < deadline) {
-                Thread.onSpinWait(); // until the stuck request has arrived
-            }
-            assertEquals(1, bounded.inFlight(), "the stuck request is in progress");
+            Poll.until("the stuck request to arrive", () -> bounded.inFlight() == 1);
             HttpResponse<String> refused = bounded.get("/v1/kv/other");
             assertEquals(503, refused.statusCode());
             assertTrue(refused.body().startsWith("{\"error\":\"overloaded\""), refused.body());

@@ -1,18 +1,16 @@
 package io.ringcache.node.adapter.raft;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.ringcache.node.core.LocalShards;
 import io.ringcache.node.core.LocalShardsContract;
 import io.ringcache.shard.adapter.heap.HeapShardStore;
 import io.ringcache.shard.adapter.ratis.RatisTuning;
 import io.ringcache.shard.adapter.ratis.ShardGroupHost;
 import io.ringcache.shard.core.ShardLimits;
+import io.ringcache.testing.Poll;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,11 +29,7 @@ class RatisLocalShardsIT extends LocalShardsContract {
         host = new ShardGroupHost("solo", RatisTuning.defaults(dir.toFile()).withPort(0),
                 shard -> new HeapShardStore(), ShardLimits.withBudget(8L << 20), System::currentTimeMillis).start();
         host.addShard(LED, List.of(new ShardGroupHost.Replica("solo", host.raftAddress())));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!host.isReadyLeader(LED) && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertTrue(host.isReadyLeader(LED), "no leader within 30 s");
+        Poll.until("a ready leader of shard " + LED, () -> host.isReadyLeader(LED));
         writer = new GroupCommitWriter(host);
         shards = new RatisLocalShards(host, writer);
     }
