@@ -65,6 +65,8 @@ class RedisProtocolProcessIT {
                         r.incr("counter");
                     }
                 }
+                String scanned = cli(nodes, redis[0], "--scan", "--pattern", "k*");
+                assertEquals(60, scanned.lines().filter(l -> l.matches("k[0-9]+")).distinct().count(), scanned);
                 nodes.kill("node3");
                 try (StatefulRedisConnection<String, String> c = client.connect(uri(redis[1]))) {
                     RedisCommands<String, String> r = c.sync();

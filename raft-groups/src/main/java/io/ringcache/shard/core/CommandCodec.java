@@ -47,6 +47,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   | v=1  | 0x02 | opcode | fields          |
  *   +------+------+--------+-----------------+
  *   0x10 GET key:bytes   0x11 BATCH_GET n:int32 then n x key:bytes   0x12 DIGEST
+ *   0x13 SCAN after:bytes count:int32
  * </pre>
  *
  * The version byte lets the format evolve: a decoder refuses versions it does not know with
@@ -82,6 +83,7 @@ public final class CommandCodec {
     private static final byte GET = 0x10;
     private static final byte BATCH_GET = 0x11;
     private static final byte DIGEST = 0x12;
+    private static final byte SCAN = 0x13;
 
     private CommandCodec() {
     }
@@ -146,6 +148,8 @@ public final class CommandCodec {
             for (byte[] k : b.keys()) {
                 w.writeBytes(k);
             }
+        } else if (query instanceof Query.Scan sc) {
+            w.writeByte(SCAN).writeBytes(sc.after()).writeInt(sc.count());
         } else {
             w.writeByte(DIGEST);
         }
@@ -260,6 +264,14 @@ public final class CommandCodec {
                 yield new Query.BatchGet(keys);
             }
             case DIGEST -> new Query.Digest();
+            case SCAN -> {
+                byte[] after = r.readBytes();
+                int count = r.readInt();
+                if (count < 1) {
+                    throw new MalformedMessageException("a scan step of " + count + " keys");
+                }
+                yield new Query.Scan(after, count);
+            }
             default -> throw new MalformedMessageException("unknown query opcode " + op);
         };
         r.expectEnd();

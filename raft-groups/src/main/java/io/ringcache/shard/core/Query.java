@@ -13,6 +13,18 @@ public sealed interface Query {
     record BatchGet(List<byte[]> keys) implements Query {
     }
 
+    /**
+     * Up to {@code count} live keys greater than {@code after} (unsigned byte order; empty: from
+     * the first key), in that order: one step of a scan that resumes where the last one ended.
+     */
+    record Scan(byte[] after, int count) implements Query {
+        public Scan {
+            if (count < 1) {
+                throw new IllegalArgumentException("a scan step returns at least one key: " + count);
+            }
+        }
+    }
+
     /** The shard's content digest, entry count and bytes used (for replica comparison and stats). */
     record Digest() implements Query {
     }

@@ -36,6 +36,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   0x10 VALUE     value?
  *   0x11 VALUES    n:int32 then n x value?
  *   0x12 DIGEST    entries:int64 sum:int64 xor:int64 bytesUsed:int64
+ *   0x13 KEYS      n:int32 then n x key:bytes, more:byte
  * </pre>
  */
 public final class ResultCodec {
@@ -54,6 +55,7 @@ public final class ResultCodec {
     private static final byte VALUE = 0x10;
     private static final byte VALUES = 0x11;
     private static final byte DIGEST = 0x12;
+    private static final byte KEYS = 0x13;
 
     private static final ShardError[] ERRORS = ShardError.values();
 
@@ -70,6 +72,10 @@ public final class ResultCodec {
         }
 
         record Digest(ShardDigest digest, long bytesUsed) implements Answer {
+        }
+
+        /** A scan step's keys, in order; {@code more}: keys after the last one may exist. */
+        record Keys(List<byte[]> keys, boolean more) implements Answer {
         }
     }
 
@@ -109,6 +115,12 @@ public final class ResultCodec {
             for (StoredValue v : vs.values()) {
                 writeValue(w, v);
             }
+        } else if (answer instanceof Answer.Keys k) {
+            w.writeByte(KEYS).writeInt(k.keys().size());
+            for (byte[] key : k.keys()) {
+                w.writeBytes(key);
+            }
+            w.writeBoolean(k.more());
         } else {
             Answer.Digest d = (Answer.Digest) answer;
             w.writeByte(DIGEST).writeLong(d.digest().entries()).writeLong(d.digest().sum())
@@ -136,6 +148,14 @@ public final class ResultCodec {
                 yield new Answer.Values(values);
             }
             case DIGEST -> new Answer.Digest(new ShardDigest(r.readLong(), r.readLong(), r.readLong()), r.readLong());
+            case KEYS -> {
+                int n = r.readCount(4);
+                List<byte[]> keys = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    keys.add(r.readBytes());
+                }
+                yield new Answer.Keys(keys, r.readBoolean());
+            }
             default -> throw new MalformedMessageException("unknown answer tag " + tag);
         };
         r.expectEnd();

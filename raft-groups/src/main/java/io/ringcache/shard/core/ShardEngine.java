@@ -151,7 +151,41 @@ public final class ShardEngine {
             }
             return new ResultCodec.Answer.Values(values);
         }
+        if (query instanceof Query.Scan sc) {
+            return scan(sc, Math.max(now, logTime));
+        }
         return new ResultCodec.Answer.Digest(ShardDigest.of(store), store.bytesUsed());
+    }
+
+    /**
+     * The {@code count} smallest live keys after {@code after}: one pass over the store keeping the
+     * best {@code count + 1} in a bounded sorted set, so a step costs O(entries x log count) and a
+     * whole scan O(entries^2 / count); the store has no ordered index to resume from.
+     */
+    private ResultCodec.Answer scan(Query.Scan sc, long at) {
+        java.util.TreeSet<byte[]> best = new java.util.TreeSet<>(java.util.Arrays::compareUnsigned);
+        int keep = sc.count() + 1; // one more than asked tells whether more keys follow
+        store.forEach((key, value, version, expiresAt) -> {
+            if (expiresAt != 0 && expiresAt <= at) {
+                return;
+            }
+            byte[] k = new byte[key.capacity()];
+            key.getBytes(0, k);
+            if (java.util.Arrays.compareUnsigned(k, sc.after()) <= 0) {
+                return;
+            }
+            if (best.size() < keep) {
+                best.add(k);
+            } else if (java.util.Arrays.compareUnsigned(k, best.last()) < 0) {
+                best.pollLast();
+                best.add(k);
+            }
+        });
+        boolean more = best.size() == keep;
+        if (more) {
+            best.pollLast();
+        }
+        return new ResultCodec.Answer.Keys(new ArrayList<>(best), more);
     }
 
     // ---- expiry ----

@@ -64,6 +64,21 @@ class CommandCodecProperties {
         }
     }
 
+    @Property(tries = 200)
+    void scanQueriesAndTheirAnswersRoundTrip(@ForAll byte[] after, @ForAll @net.jqwik.api.constraints.IntRange(min = 1) int count,
+                                             @ForAll List<byte[]> keys, @ForAll boolean more) {
+        Query.Scan q = (Query.Scan) CommandCodec.decodeQuery(CommandCodec.encode(new Query.Scan(after, count)));
+        assertArrayEquals(after, q.after());
+        assertEquals(count, q.count());
+        ResultCodec.Answer.Keys a = (ResultCodec.Answer.Keys) ResultCodec.decodeAnswer(
+                ResultCodec.encodeAnswer(new ResultCodec.Answer.Keys(keys, more)));
+        assertEquals(keys.size(), a.keys().size());
+        for (int i = 0; i < keys.size(); i++) {
+            assertArrayEquals(keys.get(i), a.keys().get(i));
+        }
+        assertEquals(more, a.more());
+    }
+
     /** Every truncation of a valid entry is refused. */
     @Property(tries = 200)
     void truncationsAreRefused(@ForAll("commands") List<Command> commands) {

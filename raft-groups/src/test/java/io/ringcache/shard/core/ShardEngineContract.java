@@ -222,6 +222,29 @@ public abstract class ShardEngineContract {
     }
 
     @Test
+    void aScanWalksLiveKeysInByteOrderStepByStep() {
+        try (ShardStore store = newStore()) {
+            ShardEngine engine = new ShardEngine(1, store, ShardLimits.withBudget(1 << 20));
+            engine.apply(1, new CommandBatch(1_000, List.of(new Command.Put(b("d"), b("v"), 0), new Command.Put(b("b"), b("v"), 0),
+                    new Command.Put(b("a"), b("v"), 0), new Command.Put(b("gone"), b("v"), 10), new Command.Put(b("c"), b("v"), 0),
+                    new Command.Put(new byte[] {(byte) 0xFF}, b("v"), 0))));
+            List<String> seen = new java.util.ArrayList<>();
+            byte[] after = new byte[0];
+            boolean more = true;
+            int steps = 0;
+            while (more) {
+                ResultCodec.Answer.Keys step = (ResultCodec.Answer.Keys) engine.query(new Query.Scan(after, 2), 2_000);
+                step.keys().forEach(k -> seen.add(k.length == 1 && k[0] == (byte) 0xFF ? "0xFF" : new String(k, StandardCharsets.UTF_8)));
+                more = step.more();
+                after = step.keys().isEmpty() ? after : step.keys().get(step.keys().size() - 1);
+                steps++;
+            }
+            assertEquals(List.of("a", "b", "c", "d", "0xFF"), seen, "expired keys skipped; bytes compare unsigned");
+            assertEquals(3, steps);
+        }
+    }
+
+    @Test
     void versionsGrowWithinAnEntryEvenForOneKey() {
         try (ShardStore store = newStore()) {
             ShardEngine engine = new ShardEngine(1, store, ShardLimits.withBudget(1 << 20));

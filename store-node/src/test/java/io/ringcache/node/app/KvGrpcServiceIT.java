@@ -112,6 +112,27 @@ class KvGrpcServiceIT {
         assertFalse(kv.get(GetRequest.newBuilder().setKey(b("k")).build()).getFound());
     }
 
+    /** The store-to-store RPCs a forwarding store uses for commands and reads with no RPC of their own. */
+    @Test
+    void executeAndQueryCarryAnyCommandInTheLogsEncoding() {
+        int shard = retry(() -> kv.put(PutRequest.newBuilder().setKey(b("n")).setValue(b("41")).build())).getHeader().getShardId();
+        io.ringcache.proto.v1.ExecuteResponse incr = kv.execute(io.ringcache.proto.v1.ExecuteRequest.newBuilder()
+                .setShardId(shard).setEntry(ByteString.copyFrom(io.ringcache.shard.core.CommandCodec.encode(
+                        new io.ringcache.shard.core.Command.Increment("n".getBytes(StandardCharsets.UTF_8), 1)))).build());
+        assertFalse(incr.hasError(), incr.toString());
+        assertEquals(java.util.List.of(new io.ringcache.shard.core.CommandResult.Counter(42)),
+                io.ringcache.shard.core.ResultCodec.decodeResults(incr.getResult().toByteArray()));
+        io.ringcache.proto.v1.QueryResponse scan = kv.query(io.ringcache.proto.v1.QueryRequest.newBuilder().setShardId(shard)
+                .setQuery(ByteString.copyFrom(io.ringcache.shard.core.CommandCodec.encode(
+                        new io.ringcache.shard.core.Query.Scan(new byte[0], 10)))).build());
+        io.ringcache.shard.core.ResultCodec.Answer.Keys keys = (io.ringcache.shard.core.ResultCodec.Answer.Keys)
+                io.ringcache.shard.core.ResultCodec.decodeAnswer(scan.getAnswer().toByteArray());
+        assertTrue(keys.keys().stream().anyMatch(k -> new String(k, StandardCharsets.UTF_8).equals("n")));
+        StatusRuntimeException malformed = assertThrows(StatusRuntimeException.class, () -> kv.execute(
+                io.ringcache.proto.v1.ExecuteRequest.newBuilder().setShardId(shard).setEntry(b("junk")).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, malformed.getStatus().getCode());
+    }
+
     @Test
     void aRetriedWriteAppliesOnce() {
         io.ringcache.proto.v1.RequestHeader tag = io.ringcache.proto.v1.RequestHeader.newBuilder()

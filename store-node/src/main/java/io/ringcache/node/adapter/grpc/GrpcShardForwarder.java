@@ -20,6 +20,7 @@ import io.ringcache.proto.v1.GetRequest;
 import io.ringcache.proto.v1.KeyValueWrite;
 import io.ringcache.proto.v1.KvGrpc;
 import io.ringcache.proto.v1.PutRequest;
+import io.ringcache.proto.v1.QueryRequest;
 import io.ringcache.proto.v1.RequestHeader;
 import io.ringcache.proto.v1.TouchRequest;
 import io.ringcache.shard.core.Command;
@@ -61,8 +62,13 @@ public final class GrpcShardForwarder implements ShardForwarder {
                 return call(storeId, shardId, stub.get(GetRequest.newBuilder().setHeader(header)
                         .setKey(UnsafeByteOperations.unsafeWrap(g.key())).build()), KvProtos::outcome);
             }
+            if (!(r.query() instanceof Query.BatchGet batch)) {
+                // Any other read (a SCAN step) in the shard's own query encoding.
+                return call(storeId, shardId, stub.query(QueryRequest.newBuilder().setHeader(header).setShardId(shardId)
+                        .setQuery(UnsafeByteOperations.unsafeWrap(CommandCodec.encode(r.query()))).build()), KvProtos::outcome);
+            }
             BatchGetRequest.Builder b = BatchGetRequest.newBuilder().setHeader(header);
-            for (byte[] k : ((Query.BatchGet) r.query()).keys()) {
+            for (byte[] k : batch.keys()) {
                 b.addKeys(UnsafeByteOperations.unsafeWrap(k));
             }
             return call(storeId, shardId, stub.batchGet(b.build()), KvProtos::outcome);

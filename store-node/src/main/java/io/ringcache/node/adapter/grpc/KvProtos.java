@@ -10,6 +10,7 @@ import io.ringcache.proto.v1.CompareAndSetResponse;
 import io.ringcache.proto.v1.DeleteResponse;
 import io.ringcache.proto.v1.Error;
 import io.ringcache.proto.v1.ExecuteResponse;
+import io.ringcache.proto.v1.QueryResponse;
 import io.ringcache.proto.v1.GetResponse;
 import io.ringcache.proto.v1.PutResponse;
 import io.ringcache.proto.v1.ReadConsistency;
@@ -152,6 +153,22 @@ final class KvProtos {
                     .setResult(UnsafeByteOperations.unsafeWrap(ResultCodec.encodeResults(List.of(a.result())))).build();
         }
         return ExecuteResponse.newBuilder().setError(error(outcome)).build();
+    }
+
+    static QueryResponse query(ShardOutcome outcome) {
+        if (outcome instanceof ShardOutcome.Answered a) {
+            return QueryResponse.newBuilder().setHeader(header(a.shardId(), a.appliedIndex(), a.epoch()))
+                    .setAnswer(UnsafeByteOperations.unsafeWrap(ResultCodec.encodeAnswer(a.answer()))).build();
+        }
+        return QueryResponse.newBuilder().setError(error(outcome)).build();
+    }
+
+    static ShardOutcome outcome(QueryResponse r) {
+        if (r.hasError()) {
+            return failed(r.getError());
+        }
+        return new ShardOutcome.Answered(r.getHeader().getShardId(), r.getHeader().getAppliedIndex(), r.getHeader().getEpoch(),
+                ResultCodec.decodeAnswer(r.getAnswer().toByteArray()));
     }
 
     static ShardOutcome outcome(ExecuteResponse r) {

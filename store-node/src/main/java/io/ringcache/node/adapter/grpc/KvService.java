@@ -31,6 +31,8 @@ import io.ringcache.proto.v1.WatchInvalidationsRequest;
 import io.ringcache.shard.adapter.ratis.ShardGroupHost;
 import io.ringcache.proto.v1.ExecuteRequest;
 import io.ringcache.proto.v1.ExecuteResponse;
+import io.ringcache.proto.v1.QueryRequest;
+import io.ringcache.proto.v1.QueryResponse;
 import io.ringcache.shard.core.Command;
 import io.ringcache.shard.core.CommandBatch;
 import io.ringcache.shard.core.CommandCodec;
@@ -171,6 +173,21 @@ public final class KvService extends KvGrpc.KvImplBase {
         }
         requests.submitToShard(r.getShardId(), new ShardOp.Write(command, r.getEntry().size()), routing(r.getHeader()))
                 .thenAccept(outcome -> reply(out, KvProtos.execute(outcome)));
+    }
+
+    /** Store to store: one read of any kind in the shard's query encoding, from the named shard. */
+    @Override
+    public void query(QueryRequest r, StreamObserver<QueryResponse> out) {
+        Query query;
+        try {
+            query = CommandCodec.decodeQuery(r.getQuery().toByteArray());
+        } catch (MalformedMessageException e) {
+            out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException());
+            return;
+        }
+        ShardOp op = new ShardOp.Read(query, KvProtos.consistency(r.getHeader().getConsistency()));
+        requests.submitToShard(r.getShardId(), op, routing(r.getHeader()))
+                .thenAccept(outcome -> reply(out, KvProtos.query(outcome)));
     }
 
     @Override

@@ -21,7 +21,7 @@ final class RespCommands {
 
     private final Map<String, Spec> table = new LinkedHashMap<>();
 
-    RespCommands(RespKeyCommands keys, RespServerCommands server) {
+    RespCommands(RespKeyCommands keys, RespServerCommands server, RespScan scan) {
         key("get", 2, false, (a, s) -> keys.get(a));
         key("set", -3, true, (a, s) -> keys.set(a));
         key("setnx", 3, true, (a, s) -> keys.setnx(a));
@@ -60,6 +60,7 @@ final class RespCommands {
         });
         connection("time", 1, (a, s) -> done(server.time(a)));
         connection("dbsize", 1, (a, s) -> server.dbsize(a));
+        table.put("scan", new Spec("scan", -2, List.of("readonly"), 0, 0, 0, (a, s) -> scan.scan(a)));
         connection("info", -1, (a, s) -> server.info(a));
         connection("command", -1, (a, s) -> done(command(a)));
     }
@@ -73,7 +74,7 @@ final class RespCommands {
         if (spec == null) {
             return List.of();
         }
-        if (spec.name().equals("dbsize") || spec.name().equals("info")) {
+        if (spec.name().equals("dbsize") || spec.name().equals("info") || spec.name().equals("scan")) {
             return null;
         }
         if (spec.firstKey() == 0) {

@@ -57,7 +57,7 @@ public final class RespServer implements AutoCloseable {
                 new DefaultThreadFactory("resp-calls", true));
         RespCalls respCalls = new RespCalls(requests, calls, deadline.toMillis());
         this.commands = new RespCommands(new RespKeyCommands(respCalls, wallClock, maxValueBytes),
-                new RespServerCommands(respCalls, wallClock, storeId, connections::get, processed));
+                new RespServerCommands(respCalls, wallClock, storeId, connections::get, processed), new RespScan(respCalls));
     }
 
     /** Binds and starts serving; returns the bound port. */

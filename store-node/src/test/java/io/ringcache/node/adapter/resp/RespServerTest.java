@@ -188,6 +188,31 @@ class RespServerTest {
     }
 
     @Test
+    void scanVisitsEveryKeyOnceAcrossShardsWithMatchAndCount() {
+        java.util.Set<String> written = new java.util.TreeSet<>();
+        for (int i = 0; i < 57; i++) {
+            redis.set("user:" + i, "v");
+            written.add("user:" + i);
+        }
+        redis.set("other", "v");
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
+        int steps = 0;
+        do {
+            io.lettuce.core.KeyScanCursor<String> step = redis.scan(cursor,
+                    io.lettuce.core.ScanArgs.Builder.matches("user:*").limit(7));
+            seen.addAll(step.getKeys());
+            cursor = step;
+            steps++;
+        } while (!cursor.isFinished());
+        assertEquals(written, new java.util.TreeSet<>(seen));
+        assertEquals(written.size(), seen.size(), "each key once");
+        assertTrue(steps > 4, "COUNT bounds each step: " + steps);
+        assertTrue(assertThrows(RedisCommandExecutionException.class,
+                () -> redis.scan(io.lettuce.core.ScanCursor.of("12345"))).getMessage().contains("invalid cursor"));
+    }
+
+    @Test
     void pipelinedAndInlineCommandsAreAnsweredInOrderAndResp3AfterHello3() throws IOException {
         String pipeline = "*3\r\n$3\r\nSET\r\n$1\r\np\r\n$1\r\n1\r\n" + "*2\r\n$4\r\nINCR\r\n$1\r\np\r\n"
                 + "*2\r\n$3\r\nGET\r\n$1\r\np\r\n" + "PING\r\n" + "*2\r\n$3\r\nGET\r\n$6\r\nabsent\r\n";
