@@ -74,6 +74,10 @@ public sealed interface Command {
     record BatchPut(List<Put> puts) implements Command {
     }
 
+    /** Several puts to one shard that apply only if none of the keys is live (MSETNX), all or none. */
+    record BatchPutIfAbsent(List<Put> puts) implements Command {
+    }
+
     /** Several deletes in one shard, applied atomically in one log entry. */
     record BatchDelete(List<byte[]> keys) implements Command {
     }
@@ -126,6 +130,9 @@ public sealed interface Command {
             return t.command().writes();
         }
         if (this instanceof BatchPut b) {
+            return b.puts().size();
+        }
+        if (this instanceof BatchPutIfAbsent b) {
             return b.puts().size();
         }
         if (this instanceof BatchDelete b) {

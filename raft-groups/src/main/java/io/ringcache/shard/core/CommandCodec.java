@@ -41,6 +41,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   0x0B APPEND       key:bytes suffix:bytes
  *   0x0C GET_DELETE   key:bytes
  *   0x0D GET_TOUCH    key:bytes ttl:int64 absolute:byte
+ *   0x0E BATCH_PUT_NX n:int32 then n x (key:bytes value:bytes ttl:int64)
  *
  * Query:
  *   +------+------+--------+-----------------+
@@ -75,6 +76,7 @@ public final class CommandCodec {
     private static final byte APPEND = 0x0B;
     private static final byte GET_DELETE = 0x0C;
     private static final byte GET_TOUCH = 0x0D;
+    private static final byte BATCH_PUT_NX = 0x0E;
     private static final int SET_ABSOLUTE = 1;
     private static final int SET_NX = 2;
     private static final int SET_XX = 4;
@@ -224,7 +226,7 @@ public final class CommandCodec {
                 r.readLong();
                 r.readByte();
             }
-            case BATCH_PUT -> {
+            case BATCH_PUT, BATCH_PUT_NX -> {
                 int n = r.readCount(16);
                 for (int i = 0; i < n; i++) {
                     r.skipBytes();
@@ -325,10 +327,9 @@ public final class CommandCodec {
         } else if (c instanceof Command.GetAndTouch x) {
             w.writeByte(GET_TOUCH).writeBytes(x.key()).writeLong(x.ttlMillis()).writeBoolean(x.absoluteExpiry());
         } else if (c instanceof BatchPut b) {
-            w.writeByte(BATCH_PUT).writeInt(b.puts().size());
-            for (Put p : b.puts()) {
-                w.writeBytes(p.key()).writeBytes(p.value()).writeLong(p.ttlMillis());
-            }
+            writePuts(w.writeByte(BATCH_PUT), b.puts());
+        } else if (c instanceof Command.BatchPutIfAbsent b) {
+            writePuts(w.writeByte(BATCH_PUT_NX), b.puts());
         } else if (c instanceof BatchDelete b) {
             w.writeByte(BATCH_DELETE).writeInt(b.keys().size());
             for (byte[] k : b.keys()) {
@@ -379,14 +380,8 @@ public final class CommandCodec {
             case APPEND -> new Command.Append(r.readBytes(), r.readBytes());
             case GET_DELETE -> new Command.GetAndDelete(r.readBytes());
             case GET_TOUCH -> new Command.GetAndTouch(r.readBytes(), r.readLong(), r.readBoolean());
-            case BATCH_PUT -> {
-                int n = r.readCount(16);
-                List<Put> puts = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    puts.add(new Put(r.readBytes(), r.readBytes(), r.readLong()));
-                }
-                yield new BatchPut(puts);
-            }
+            case BATCH_PUT -> new BatchPut(readPuts(r));
+            case BATCH_PUT_NX -> new Command.BatchPutIfAbsent(readPuts(r));
             case BATCH_DELETE -> {
                 int n = r.readCount(4);
                 List<byte[]> keys = new ArrayList<>(n);
@@ -420,5 +415,21 @@ public final class CommandCodec {
                 : (flags & SET_XX) != 0 ? Command.Condition.IF_PRESENT : Command.Condition.ALWAYS;
         return new Command.Set(key, value, ttl, (flags & SET_ABSOLUTE) != 0, condition,
                 (flags & SET_KEEP_TTL) != 0, (flags & SET_RETURN_PREVIOUS) != 0);
+    }
+
+    private static void writePuts(WireWriter w, List<Put> puts) {
+        w.writeInt(puts.size());
+        for (Put p : puts) {
+            w.writeBytes(p.key()).writeBytes(p.value()).writeLong(p.ttlMillis());
+        }
+    }
+
+    private static List<Put> readPuts(WireReader r) {
+        int n = r.readCount(16);
+        List<Put> puts = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            puts.add(new Put(r.readBytes(), r.readBytes(), r.readLong()));
+        }
+        return puts;
     }
 }

@@ -91,6 +91,18 @@ final class ShardWrites {
         if (command instanceof BatchPut b) {
             return batchPut(b, index, ordinal, now);
         }
+        if (command instanceof Command.BatchPutIfAbsent b) {
+            for (Put p : b.puts()) {
+                Rejected bad = checkWrite(p.key(), p.value(), p.ttlMillis());
+                if (bad != null) {
+                    return bad;
+                }
+                if (liveVersion(p.key(), now) != 0) {
+                    return new CommandResult.SetOutcome(false, 0, null); // one key is live: nothing is written
+                }
+            }
+            return batchPut(new BatchPut(b.puts()), index, ordinal, now);
+        }
         if (command instanceof BatchDelete b) {
             return batchDelete(b, now);
         }

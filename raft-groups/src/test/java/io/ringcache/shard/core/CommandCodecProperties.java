@@ -153,6 +153,7 @@ class CommandCodecProperties {
                 Combinators.combine(bytes, expectations, bytes, ttl).as(Command.CompareAndSet::new),
                 Combinators.combine(bytes, ttl).as(Command.Touch::new),
                 puts.list().ofMaxSize(5).map(Command.BatchPut::new),
+                puts.list().ofMaxSize(5).map(Command.BatchPutIfAbsent::new),
                 bytes.list().ofMaxSize(5).map(Command.BatchDelete::new),
                 Combinators.combine(bytes, Arbitraries.longs()).as(Command.ExpiredKey::new).list().ofMaxSize(5)
                         .map(Command.Expire::new),

@@ -83,6 +83,19 @@ public abstract class ShardEngineContract {
                 entries.put(k(x.key()), new Entry(x.value(), version, expiresAt));
                 return new CommandResult.SetOutcome(true, version, prev);
             }
+            if (c instanceof Command.BatchPutIfAbsent x) {
+                for (Command.Put p : x.puts()) {
+                    if (live(k(p.key()), now) != null) {
+                        return new CommandResult.SetOutcome(false, 0, null);
+                    }
+                }
+                List<CommandResult> results = new java.util.ArrayList<>();
+                long v = version;
+                for (Command.Put p : x.puts()) {
+                    results.add(apply(p, v++, now));
+                }
+                return new CommandResult.Batch(results);
+            }
             if (c instanceof Command.Increment x) {
                 Entry e = live(k(x.key()), now);
                 String text = e == null ? "0" : new String(e.value, StandardCharsets.UTF_8);
@@ -211,6 +224,8 @@ public abstract class ShardEngineContract {
                 Combinators.combine(keys, Arbitraries.of(1L, -1L, 5L, Long.MAX_VALUE, Long.MIN_VALUE)).as(Command.Increment::new),
                 Combinators.combine(keys, values).as(Command.Append::new),
                 keys.map(Command.GetAndDelete::new),
+                Combinators.combine(keys, values, ttls).as(Command.Put::new).list().ofMinSize(1).ofMaxSize(3)
+                        .map(Command.BatchPutIfAbsent::new),
                 Combinators.combine(keys, ttls, Arbitraries.of(false, false, true))
                         .as((k, t, abs) -> new Command.GetAndTouch(k, abs ? 1_000 + t * 10 : t, abs)))
                 .map(Step.Write::new);

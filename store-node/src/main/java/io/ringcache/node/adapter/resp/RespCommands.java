@@ -48,6 +48,7 @@ final class RespCommands {
         key("strlen", 2, false, (a, s) -> keys.strlen(a));
         keys("mget", -2, 1, (a, s) -> keys.mget(a));
         keys("mset", -3, 2, (a, s) -> keys.mset(a));
+        keys("msetnx", -3, 2, (a, s) -> keys.msetnx(a));
         connection("ping", -1, (a, s) -> done(server.ping(a)));
         connection("echo", 2, (a, s) -> done(server.echo(a)));
         connection("hello", -1, (a, s) -> done(server.hello(a, s)));

@@ -274,6 +274,30 @@ final class RespKeyCommands {
         return allOk(parts).thenApply(failed -> failed != null ? failed : RespReply.OK);
     }
 
+    /**
+     * MSETNX: all or none, atomically, when every key lives on one shard (one command there); keys
+     * on several shards get Redis Cluster's CROSSSLOT error, as they would there.
+     */
+    CompletableFuture<RespReply> msetnx(RespArgs a) {
+        if (a.size() < 3 || a.size() % 2 == 0) {
+            throw new RespArgs.Refused("ERR wrong number of arguments for '" + a.name + "' command");
+        }
+        Map<Integer, List<Integer>> parts = byShard(a, 1, 2);
+        if (parts.size() > 1) {
+            throw new RespArgs.Refused("CROSSSLOT Keys in request don't hash to the same slot");
+        }
+        Map.Entry<Integer, List<Integer>> part = parts.entrySet().iterator().next();
+        List<Command.Put> puts = new ArrayList<>();
+        int bytes = 0;
+        for (int i : part.getValue()) {
+            checkValue(a.bytes(i + 1));
+            puts.add(new Command.Put(a.bytes(i), a.bytes(i + 1), 0));
+            bytes += a.bytes(i).length + a.bytes(i + 1).length;
+        }
+        return calls.toShard(part.getKey(), new ShardOp.Write(new Command.BatchPutIfAbsent(puts), bytes),
+                outcome -> new RespReply.Int(((ShardOutcome.Applied) outcome).result() instanceof CommandResult.Batch ? 1 : 0));
+    }
+
     // ---- helpers ----
 
     private Command.Set set(RespArgs a, long ttl, boolean absolute, Command.Condition condition, boolean keepTtl,

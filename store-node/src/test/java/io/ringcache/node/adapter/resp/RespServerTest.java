@@ -116,6 +116,12 @@ class RespServerTest {
         assertEquals(2L, redis.exists("m1", "m2", "nope"));
         assertEquals(2L, redis.del("m1", "m2", "nope"));
         assertEquals(1L, redis.unlink("m3"));
+        assertTrue(redis.msetnx(Map.of("solo", "1")));
+        assertFalse(redis.msetnx(Map.of("solo", "2")), "a live key: nothing written");
+        assertEquals("1", redis.get("solo"));
+        // Keys on different shards: Redis Cluster's answer. (4 shards: some pair of these differs.)
+        assertTrue(assertThrows(RedisCommandExecutionException.class, () -> redis.msetnx(Map.of("a1", "1", "b2", "2",
+                "c3", "3", "d4", "4", "e5", "5", "f6", "6"))).getMessage().startsWith("CROSSSLOT"));
     }
 
     @Test
