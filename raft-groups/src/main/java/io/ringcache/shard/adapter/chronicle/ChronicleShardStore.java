@@ -1,6 +1,5 @@
 package io.ringcache.shard.adapter.chronicle;
 
-import io.ringcache.shard.core.ShardLimits;
 import io.ringcache.shard.core.ShardStore;
 import io.ringcache.shard.core.StoreFullException;
 import io.ringcache.shard.core.StoredValue;
@@ -13,7 +12,6 @@ import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.bytes.RandomDataInput;
 import net.openhft.chronicle.bytes.RandomDataOutput;
 import net.openhft.chronicle.core.io.ClosedIllegalStateException;
-import net.openhft.chronicle.hash.AbstractData;
 import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
@@ -39,7 +37,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * operations never copy the value.
  *
  * <h2>Sizing</h2>
- * The map is sized from the logical budget ({@link ShardStore#bytesUsed()}), see {@link Sizing}:
+ * The map is sized from the logical budget ({@link ShardStore#bytesUsed()}), see {@link ChronicleSizing}:
  * 8-byte chunks, so an entry's chunk space (key + value + 16-byte header + size prefixes,
  * rounded up to 8) is always below its logical charge (key + value + 48); tiers of two maximal
  * entries (4 KiB key, 1 MiB value: about 2 MiB); enough segments (one base tier each) to hold the
@@ -67,34 +65,33 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class ChronicleShardStore implements ShardStore {
 
-    /** Bytes of the header before the value: version and expiresAt. */
-    static final int HEADER = 16;
+    private static final int HEADER = HeaderValueData.HEADER;
 
     /** Average key and value sizes of {@link #forBudget}. */
     public static final int DEFAULT_AVERAGE_KEY_BYTES = 16;
     public static final int DEFAULT_AVERAGE_VALUE_BYTES = 100;
 
     private final ChronicleMap<byte[], byte[]> map;
-    private final Sizing sizing;
+    private final ChronicleSizing sizing;
     private final AtomicLong entries = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Every native scratch buffer handed to a thread, released on close. */
     private final Queue<BytesStore<?, Void>> nativeBuffers = new ConcurrentLinkedQueue<>();
-    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(() -> new Scratch(nativeBuffers));
 
     /**
      * A store for a logical budget of {@code memoryBudgetBytes} ({@link ShardStore#bytesUsed()}),
      * sized for entries of the given average key and value lengths.
      */
     public ChronicleShardStore(long memoryBudgetBytes, int averageKeyBytes, int averageValueBytes) {
-        this.sizing = Sizing.of(memoryBudgetBytes, averageKeyBytes, averageValueBytes);
+        this.sizing = ChronicleSizing.of(memoryBudgetBytes, averageKeyBytes, averageValueBytes);
         ChronicleMapBuilder<byte[], byte[]> builder = ChronicleMapBuilder.of(byte[].class, byte[].class)
                 .name("ringcache-shard")
                 .entries(sizing.entries())
                 .averageKeySize(Math.max(1, averageKeyBytes))
                 .averageValueSize(HEADER + Math.max(0, averageValueBytes))
-                .actualChunkSize(Sizing.CHUNK)
+                .actualChunkSize(ChronicleSizing.CHUNK)
                 .actualSegments(sizing.segments())
                 .entriesPerSegment(sizing.entriesPerSegment())
                 .actualChunksPerSegmentTier(sizing.chunksPerTier())
@@ -124,7 +121,7 @@ public final class ChronicleShardStore implements ShardStore {
             long o = v.offset();
             byte[] value = new byte[(int) (v.size() - HEADER)];
             readFully(in, o + HEADER, value);
-            return new StoredValue(value, in.readLong(o), in.readLong(o + 8));
+            return new StoredValue(value, in.readLong(o + HeaderValueData.VERSION_OFFSET), in.readLong(o + HeaderValueData.EXPIRES_AT_OFFSET));
         }
     }
 
@@ -139,8 +136,8 @@ public final class ChronicleShardStore implements ShardStore {
             Data<byte[]> v = e.value();
             RandomDataInput in = v.bytes();
             long o = v.offset();
-            into.version = in.readLong(o);
-            into.expiresAt = in.readLong(o + 8);
+            into.version = in.readLong(o + HeaderValueData.VERSION_OFFSET);
+            into.expiresAt = in.readLong(o + HeaderValueData.EXPIRES_AT_OFFSET);
             into.valueLength = (int) (v.size() - HEADER);
             return true;
         }
@@ -203,7 +200,7 @@ public final class ChronicleShardStore implements ShardStore {
             }
             Data<byte[]> old = e.value();
             long oldSize = old.size();
-            long oldVersion = old.bytes().readLong(old.offset());
+            long oldVersion = old.bytes().readLong(old.offset() + HeaderValueData.VERSION_OFFSET);
             int oldLength = (int) (oldSize - HEADER);
             if (data.size() <= oldSize) {
                 // Same size or smaller: Chronicle rewrites it within the entry's chunks, no allocation.
@@ -270,13 +267,14 @@ public final class ChronicleShardStore implements ShardStore {
             RandomDataInput in = v.bytes();
             if (in instanceof RandomDataOutput<?> out) {
                 // In place under the segment's write lock: readers see the old or the new expiry.
-                out.writeLong(v.offset() + 8, expiresAt);
+                out.writeLong(v.offset() + HeaderValueData.EXPIRES_AT_OFFSET, expiresAt);
                 return true;
             }
             // Not writable (not seen with in-memory maps): rewrite the same-size value.
             byte[] value = new byte[(int) (v.size() - HEADER)];
             readFully(in, v.offset() + HEADER, value);
-            HeaderValueData data = s.valueData.set(in.readLong(v.offset()), expiresAt, value);
+            HeaderValueData data = s.valueData.set(
+                    in.readLong(v.offset() + HeaderValueData.VERSION_OFFSET), expiresAt, value);
             try {
                 e.doReplaceValue(data);
             } finally {
@@ -305,7 +303,7 @@ public final class ChronicleShardStore implements ShardStore {
         try (ExternalMapQueryContext<byte[], byte[], ?> c = context(s, key)) {
             c.writeLock().lock();
             MapEntry<byte[], byte[]> e = c.entry();
-            if (e == null || e.value().bytes().readLong(e.value().offset()) != version) {
+            if (e == null || e.value().bytes().readLong(e.value().offset() + HeaderValueData.VERSION_OFFSET) != version) {
                 return false;
             }
             removeEntry(e, key);
@@ -315,7 +313,7 @@ public final class ChronicleShardStore implements ShardStore {
 
     private long removeEntry(MapEntry<byte[], byte[]> e, byte[] key) {
         Data<byte[]> v = e.value();
-        long version = v.bytes().readLong(v.offset());
+        long version = v.bytes().readLong(v.offset() + HeaderValueData.VERSION_OFFSET);
         int length = (int) (v.size() - HEADER);
         e.doRemove();
         entries.decrementAndGet();
@@ -341,8 +339,8 @@ public final class ChronicleShardStore implements ShardStore {
             Data<byte[]> v = e.value();
             RandomDataInput in = v.bytes();
             long o = v.offset();
-            long version = in.readLong(o);
-            long expiresAt = in.readLong(o + 8);
+            long version = in.readLong(o + HeaderValueData.VERSION_OFFSET);
+            long expiresAt = in.readLong(o + HeaderValueData.EXPIRES_AT_OFFSET);
             view(keyView, k.bytes(), k.offset(), (int) k.size(), s, true);
             view(valueView, in, o + HEADER, (int) (v.size() - HEADER), s, false);
             visitor.visit(keyView, valueView, version, expiresAt);
@@ -409,7 +407,7 @@ public final class ChronicleShardStore implements ShardStore {
     }
 
     /** The map's geometry, derived from the budget. */
-    public Sizing sizing() {
+    public ChronicleSizing sizing() {
         return sizing;
     }
 
@@ -466,149 +464,6 @@ public final class ChronicleShardStore implements ShardStore {
                 throw new IllegalStateException("short read of an off-heap entry: " + done + " of " + length);
             }
             done += (int) n;
-        }
-    }
-
-    /** Per-thread buffers: the off-heap key, the value writer, views and fallback copies. */
-    private final class Scratch {
-        static final byte[] EMPTY = new byte[0];
-
-        private BytesStore<?, Void> key;
-        private BytesStore<?, Void> saved;
-        private byte[] keyCopy = EMPTY;
-        private byte[] valueCopy = EMPTY;
-        final HeaderValueData valueData = new HeaderValueData();
-        final UnsafeBuffer stored = new UnsafeBuffer(Scratch.EMPTY);
-        final UnsafeBuffer expected = new UnsafeBuffer(EMPTY);
-
-        BytesStore<?, Void> key(int length) {
-            if (key == null || key.capacity() < length) {
-                key = replace(key, Math.max(256, Integer.highestOneBit(Math.max(1, length - 1)) << 1));
-            }
-            return key;
-        }
-
-        /** The writer's buffer for a value being grown, at least {@code size} bytes. */
-        BytesStore<?, Void> saved(long size) {
-            if (saved == null || saved.capacity() < size) {
-                saved = replace(saved, Math.max(4096, Long.highestOneBit(Math.max(1, size - 1)) << 1));
-            }
-            return saved;
-        }
-
-        private BytesStore<?, Void> replace(BytesStore<?, Void> old, long capacity) {
-            BytesStore<?, Void> fresh = BytesStore.nativeStoreWithFixedCapacity(capacity);
-            nativeBuffers.add(fresh);
-            if (old != null && nativeBuffers.remove(old)) {
-                old.releaseLast();
-            }
-            return fresh;
-        }
-
-        byte[] keyCopy(int length) {
-            if (keyCopy.length < length) {
-                keyCopy = new byte[length];
-            }
-            return keyCopy;
-        }
-
-        byte[] valueCopy(int length) {
-            if (valueCopy.length < length) {
-                valueCopy = new byte[length];
-            }
-            return valueCopy;
-        }
-    }
-
-    /** A value in the layout of the class comment, written straight into the map's memory. */
-    static final class HeaderValueData extends AbstractData<byte[]> {
-        private long version;
-        private long expiresAt;
-        private byte[] value;
-
-        HeaderValueData set(long version, long expiresAt, byte[] value) {
-            this.version = version;
-            this.expiresAt = expiresAt;
-            this.value = value;
-            return this;
-        }
-
-        void clear() {
-            value = null;
-        }
-
-        @Override
-        public long size() {
-            return HEADER + (long) value.length;
-        }
-
-        @Override
-        public void writeTo(RandomDataOutput target, long targetOffset) {
-            target.writeLong(targetOffset, version);
-            target.writeLong(targetOffset + 8, expiresAt);
-            target.write(targetOffset + HEADER, value, 0, value.length);
-        }
-
-        // Chronicle never reads a value it inserts or replaces through these (verified for 3.27ea2).
-        @Override
-        public RandomDataInput bytes() {
-            throw new UnsupportedOperationException("HeaderValueData is write-only");
-        }
-
-        @Override
-        public long offset() {
-            throw new UnsupportedOperationException("HeaderValueData is write-only");
-        }
-
-        @Override
-        public byte[] get() {
-            throw new UnsupportedOperationException("HeaderValueData is write-only");
-        }
-
-        @Override
-        public byte[] getUsing(byte[] using) {
-            throw new UnsupportedOperationException("HeaderValueData is write-only");
-        }
-    }
-
-    /**
-     * The map's geometry for a logical budget.
-     *
-     * @param entries           entries the budget holds at the average sizes, times 1.25
-     * @param segments          enough tiers of {@code chunksPerTier} to hold the whole budget
-     * @param entriesPerSegment hash slots per tier: the segment's share of {@code entries} plus
-     *                          five standard deviations of hash skew
-     * @param chunksPerTier     8-byte chunks per tier: two maximal entries (4 KiB key, 1 MiB
-     *                          value), about 2 MiB, so 1 MiB values pack two to a tier
-     */
-    public record Sizing(long entries, int segments, long entriesPerSegment, long chunksPerTier) {
-
-        /** Chunk size: the chunk space of an entry stays below its logical charge. */
-        static final int CHUNK = 8;
-        /** The largest entry a tier must hold: a maximal key and value, their header and size prefixes. */
-        static final long MAX_ENTRY_BYTES =
-                (long) ShardLimits.DEFAULT_MAX_KEY_BYTES + ShardLimits.DEFAULT_MAX_VALUE_BYTES + HEADER + 8;
-        static final double ENTRY_HEADROOM = 1.25;
-
-        static Sizing of(long budget, int averageKey, int averageValue) {
-            if (budget < 1 || averageKey < 0 || averageValue < 0) {
-                throw new IllegalArgumentException("invalid sizing: budget " + budget + ", average key "
-                        + averageKey + ", average value " + averageValue);
-            }
-            long entries = Math.max(1, (long) Math.ceil(
-                    ENTRY_HEADROOM * budget / ShardStore.chargeOf(averageKey, averageValue)));
-            long chunksPerTier = 2 * ceilDiv(MAX_ENTRY_BYTES, CHUNK);
-            long segments = Math.max(1, ceilDiv(ceilDiv(budget, CHUNK), chunksPerTier));
-            if (segments > 1 << 24) {
-                throw new IllegalArgumentException("budget too large for one map: " + budget);
-            }
-            double mean = (double) entries / segments;
-            long entriesPerSegment = Math.min(chunksPerTier, (long) Math.ceil(mean + 5 * Math.sqrt(mean)) + 8);
-            return new Sizing(entries, (int) segments, entriesPerSegment, chunksPerTier);
-        }
-
-        private static long ceilDiv(long a, long b) {
-            return (a + b - 1) / b;
         }
     }
 }
