@@ -186,6 +186,26 @@ public final class NearCache {
         s.healthy = true;
     }
 
+    /**
+     * A hit this read may use: cached no longer ago than both the cache's bound and the read's
+     * {@code maxStalenessNanos}; null otherwise.
+     */
+    public synchronized Entry fresh(byte[] key, long now, long maxStalenessNanos) {
+        Entry hit = get(key, now);
+        return hit != null && now - hit.cachedAt() <= maxStalenessNanos ? hit : null;
+    }
+
+    /**
+     * This client's own write of {@code key} ended (read your writes): evicts it at once rather
+     * than waiting for the stream. {@code version} is the write's version (its log index in the
+     * high bits), or 0 when unknown (delete, touch): then one past the shard's last seen index,
+     * which only makes reads that raced the write uncacheable.
+     */
+    public synchronized void wroteLocally(int shard, byte[] key, long version) {
+        long index = version != 0 ? io.ringcache.routing.Versions.indexOf(version) : seenIndex(shard) + 1;
+        invalidate(shard, List.of(key), index);
+    }
+
     /** The shard's stream reported that {@code keys} changed by index {@code appliedIndex}. */
     public synchronized void invalidate(int shard, List<byte[]> keys, long appliedIndex) {
         for (byte[] key : keys) {

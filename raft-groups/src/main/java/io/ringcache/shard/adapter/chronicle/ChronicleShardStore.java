@@ -121,7 +121,8 @@ public final class ChronicleShardStore implements ShardStore {
             long o = v.offset();
             byte[] value = new byte[(int) (v.size() - HEADER)];
             readFully(in, o + HEADER, value);
-            return new StoredValue(value, in.readLong(o + HeaderValueData.VERSION_OFFSET), in.readLong(o + HeaderValueData.EXPIRES_AT_OFFSET));
+            return new StoredValue(value, in.readLong(o + HeaderValueData.VERSION_OFFSET),
+                    in.readLong(o + HeaderValueData.EXPIRES_AT_OFFSET));
         }
     }
 

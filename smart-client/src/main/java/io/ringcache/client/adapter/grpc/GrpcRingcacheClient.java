@@ -1,9 +1,5 @@
 package io.ringcache.client.adapter.grpc;
 
-import com.google.common.util.concurrent.FutureCallback;
-import com.google.common.util.concurrent.Futures;
-import com.google.common.util.concurrent.ListenableFuture;
-import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.ByteString;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.ringcache.client.CasResult;
@@ -12,6 +8,7 @@ import io.ringcache.client.RingcacheClient;
 import io.ringcache.client.RingcacheException;
 import io.ringcache.client.Versioned;
 import io.ringcache.client.adapter.metrics.ClientMetrics;
+import io.ringcache.client.core.Arguments;
 import io.ringcache.client.core.KeyGroups;
 import io.ringcache.client.core.NearCache;
 import io.ringcache.client.core.RouteTable;
@@ -21,18 +18,13 @@ import io.ringcache.proto.v1.BatchPutRequest;
 import io.ringcache.proto.v1.CompareAndSetRequest;
 import io.ringcache.proto.v1.CompareAndSetResponse;
 import io.ringcache.proto.v1.DeleteRequest;
-import io.ringcache.proto.v1.Error;
 import io.ringcache.proto.v1.GetRequest;
 import io.ringcache.proto.v1.GetResponse;
 import io.ringcache.proto.v1.KeyValueWrite;
 import io.ringcache.proto.v1.KvGrpc;
 import io.ringcache.proto.v1.PutResponse;
-import io.ringcache.proto.v1.ReadConsistency;
 import io.ringcache.proto.v1.RequestHeader;
 import io.ringcache.proto.v1.TouchRequest;
-import io.ringcache.proto.v1.VersionedValue;
-import io.ringcache.routing.KeyLimits;
-import io.ringcache.routing.Versions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -123,7 +115,7 @@ public final class GrpcRingcacheClient implements RingcacheClient {
     @Override
     public CompletableFuture<Optional<Versioned>> getAsync(byte[] key, ReadOptions options) {
         return timed("get", () -> {
-            checkKey(key);
+            Arguments.checkKey(key);
             int shard = watcher.table().shardOf(key);
             ShardCalls.Routing routing = options.consistency() == ReadOptions.Consistency.LINEARIZABLE
                     ? ShardCalls.Routing.LEADER : ShardCalls.Routing.ANY_REPLICA;
@@ -132,12 +124,12 @@ public final class GrpcRingcacheClient implements RingcacheClient {
                 return nearRead(key, k, shard, options);
             }
             return calls.run(shard, routing, deadline(), "get of shard " + shard, t -> {
-                RequestHeader h = readHeader(t, options);
+                RequestHeader h = ClientWire.readHeader(t, options);
                 if (coalescing) {
                     return readLane(t.address(), h).submitAll(List.of(k), t.epoch(), t.deadlineNanos())
                             .thenApply(results -> readOutcome(shard, results.get(0)));
                 }
-                return listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS)
+                return ClientWire.listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS)
                         .get(GetRequest.newBuilder().setHeader(h).setKey(k).build()))
                         .thenApply(r -> readOutcome(shard, r));
             });
@@ -146,7 +138,7 @@ public final class GrpcRingcacheClient implements RingcacheClient {
 
     private static ShardCalls.Outcome<Optional<Versioned>> readOutcome(int shard, GetResponse r) {
         return r.hasError() ? ShardCalls.Outcome.failed(WireErrors.of(shard, r.getError()))
-                : ShardCalls.Outcome.ok(value(r.getFound(), r.getValue()));
+                : ShardCalls.Outcome.ok(ClientWire.value(r.getFound(), r.getValue()));
     }
 
     /**
@@ -155,9 +147,8 @@ public final class GrpcRingcacheClient implements RingcacheClient {
      * from before the read, which the cache needs to decide whether the value may be kept.
      */
     private CompletableFuture<Optional<Versioned>> nearRead(byte[] key, ByteString k, int shard, ReadOptions options) {
-        long now = System.nanoTime();
-        NearCache.Entry hit = nearCache.get(key, now);
-        if (hit != null && now - hit.cachedAt() <= options.maxStaleness().toNanos()) {
+        NearCache.Entry hit = nearCache.fresh(key, System.nanoTime(), options.maxStaleness().toNanos());
+        if (hit != null) {
             metrics.nearCache(true);
             return CompletableFuture.completedFuture(Optional.of(new Versioned(hit.value(), hit.version(), 0)));
         }
@@ -165,8 +156,8 @@ public final class GrpcRingcacheClient implements RingcacheClient {
         invalidations.watch(shard);
         return calls.run(shard, ShardCalls.Routing.ANY_REPLICA, deadline(), "get of shard " + shard, t -> {
             long sentAt = System.nanoTime();
-            GetRequest request = GetRequest.newBuilder().setHeader(readHeader(t, options)).setKey(k).build();
-            return listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS).get(request))
+            GetRequest request = GetRequest.newBuilder().setHeader(ClientWire.readHeader(t, options)).setKey(k).build();
+            return ClientWire.listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS).get(request))
                     .thenApply(r -> {
                         if (r.hasError()) {
                             return ShardCalls.Outcome.<Optional<Versioned>>failed(WireErrors.of(shard, r.getError()));
@@ -175,7 +166,7 @@ public final class GrpcRingcacheClient implements RingcacheClient {
                             nearCache.put(shard, key, r.getValue().getValue().toByteArray(), r.getValue().getVersion(),
                                     r.getHeader().getAppliedIndex(), sentAt, System.nanoTime());
                         }
-                        return ShardCalls.Outcome.ok(value(r.getFound(), r.getValue()));
+                        return ShardCalls.Outcome.ok(ClientWire.value(r.getFound(), r.getValue()));
                     });
         });
     }
@@ -191,24 +182,17 @@ public final class GrpcRingcacheClient implements RingcacheClient {
         return write.whenComplete((v, e) -> wrote(key, v == null ? 0 : version.applyAsLong(v)));
     }
 
-    /**
-     * This client's own write: evict the key at once rather than wait for the stream (read your
-     * writes). {@code version} is the write's version (its log index in the high bits), or 0 when
-     * unknown (delete, touch): then one past the shard's last seen index, which only makes reads
-     * that raced the write uncacheable.
-     */
+    /** This client's own write ended: the near cache forgets the key ({@link NearCache#wroteLocally}). */
     private void wrote(byte[] key, long version) {
         if (nearCache != null) {
-            int shard = watcher.table().shardOf(key);
-            long index = version != 0 ? Versions.indexOf(version) : nearCache.seenIndex(shard) + 1;
-            nearCache.invalidate(shard, List.of(key), index);
+            nearCache.wroteLocally(watcher.table().shardOf(key), key, version);
         }
     }
 
     @Override
     public CompletableFuture<List<Optional<Versioned>>> getAllAsync(List<byte[]> keys, ReadOptions options) {
         return timed("get_all", () -> {
-            keys.forEach(GrpcRingcacheClient::checkKey);
+            keys.forEach(Arguments::checkKey);
             List<Optional<Versioned>> out = new ArrayList<>(java.util.Collections.nCopies(keys.size(), Optional.empty()));
             List<CompletableFuture<Void>> parts = new ArrayList<>();
             long deadline = deadline();
@@ -220,10 +204,10 @@ public final class GrpcRingcacheClient implements RingcacheClient {
                 List<ByteString> partKeys = new ArrayList<>(at.size());
                 at.forEach(i -> partKeys.add(ByteString.copyFrom(keys.get(i))));
                 parts.add(calls.run(shard, routing, deadline, "get of " + at.size() + " keys in shard " + shard, t -> {
-                    RequestHeader h = readHeader(t, options);
+                    RequestHeader h = ClientWire.readHeader(t, options);
                     CompletableFuture<List<GetResponse>> sent = coalescing
                             ? readLane(t.address(), h).submitAll(partKeys, t.epoch(), t.deadlineNanos())
-                            : listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS)
+                            : ClientWire.listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS)
                                     .batchGet(BatchGetRequest.newBuilder().setHeader(h).addAllKeys(partKeys).build()))
                                     .thenApply(BatchGetResponse::getResultsList);
                     return sent.thenApply(results -> {
@@ -232,7 +216,7 @@ public final class GrpcRingcacheClient implements RingcacheClient {
                             if (g.hasError()) {
                                 return ShardCalls.Outcome.<List<Optional<Versioned>>>failed(WireErrors.of(shard, g.getError()));
                             }
-                            values.add(value(g.getFound(), g.getValue()));
+                            values.add(ClientWire.value(g.getFound(), g.getValue()));
                         }
                         return ShardCalls.Outcome.ok(values);
                     });
@@ -251,10 +235,10 @@ public final class GrpcRingcacheClient implements RingcacheClient {
     @Override
     public CompletableFuture<Long> putAsync(byte[] key, byte[] value, Duration ttl) {
         return timed("put", () -> {
-            checkKey(key);
-            checkValue(value);
+            Arguments.checkKey(key);
+            Arguments.checkValue(value);
             KeyValueWrite write = KeyValueWrite.newBuilder().setKey(ByteString.copyFrom(key))
-                    .setValue(ByteString.copyFrom(value)).setTtlMs(ttlMillis(ttl)).build();
+                    .setValue(ByteString.copyFrom(value)).setTtlMs(Arguments.ttlMillis(ttl)).build();
             int shard = watcher.table().shardOf(key);
             if (!coalescing) {
                 return evicting(putAll(List.of(write), shard, deadline()).thenApply(v -> v.get(0)), key, v -> v);
@@ -274,11 +258,11 @@ public final class GrpcRingcacheClient implements RingcacheClient {
         return timed("put_all", () -> {
             List<byte[]> keys = new ArrayList<>();
             for (Map.Entry<byte[], byte[]> e : entries) {
-                checkKey(e.getKey());
-                checkValue(e.getValue());
+                Arguments.checkKey(e.getKey());
+                Arguments.checkValue(e.getValue());
                 keys.add(e.getKey());
             }
-            long ttlMs = ttlMillis(ttl);
+            long ttlMs = Arguments.ttlMillis(ttl);
             long deadline = deadline();
             List<Long> out = new ArrayList<>(java.util.Collections.nCopies(entries.size(), 0L));
             List<CompletableFuture<Void>> parts = new ArrayList<>();
@@ -333,14 +317,14 @@ public final class GrpcRingcacheClient implements RingcacheClient {
     @Override
     public CompletableFuture<Boolean> deleteAsync(byte[] key) {
         return timed("delete", () -> {
-            checkKey(key);
+            Arguments.checkKey(key);
             int shard = watcher.table().shardOf(key);
             long seq = sequences.incrementAndGet();
             ByteString k = ByteString.copyFrom(key);
             return evicting(calls.run(shard, ShardCalls.Routing.LEADER, deadline(), "delete in shard " + shard, t ->
-                    listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS)
+                    ClientWire.listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS)
                             .delete(DeleteRequest.newBuilder().setHeader(writeHeader(t, seq)).setKey(k).build()))
-                            .thenApply(r -> outcome(shard, r.hasError() ? r.getError() : null, r.getDeleted()))), key, v -> 0);
+                            .thenApply(r -> ClientWire.outcome(shard, r.hasError() ? r.getError() : null, r.getDeleted()))), key, v -> 0);
         });
     }
 
@@ -353,7 +337,7 @@ public final class GrpcRingcacheClient implements RingcacheClient {
     public CompletableFuture<CasResult> compareAndSetValueAsync(byte[] key, byte[] expectedValue, byte[] newValue,
                                                                 Duration ttl) {
         if (expectedValue == null) {
-            return CompletableFuture.failedFuture(invalid("the expected value must not be null"));
+            return CompletableFuture.failedFuture(Arguments.invalid("the expected value must not be null"));
         }
         return cas("compare_and_set", key, newValue, ttl, b -> b.setExpectedValue(ByteString.copyFrom(expectedValue)));
     }
@@ -366,37 +350,37 @@ public final class GrpcRingcacheClient implements RingcacheClient {
     private CompletableFuture<CasResult> cas(String op, byte[] key, byte[] newValue, Duration ttl,
                                              Function<CompareAndSetRequest.Builder, CompareAndSetRequest.Builder> expect) {
         return timed(op, () -> {
-            checkKey(key);
-            checkValue(newValue);
+            Arguments.checkKey(key);
+            Arguments.checkValue(newValue);
             int shard = watcher.table().shardOf(key);
             long seq = sequences.incrementAndGet();
             CompareAndSetRequest.Builder base = expect.apply(CompareAndSetRequest.newBuilder()
-                    .setKey(ByteString.copyFrom(key)).setNewValue(ByteString.copyFrom(newValue)).setTtlMs(ttlMillis(ttl)));
+                    .setKey(ByteString.copyFrom(key)).setNewValue(ByteString.copyFrom(newValue)).setTtlMs(Arguments.ttlMillis(ttl)));
             return evicting(calls.run(shard, ShardCalls.Routing.LEADER, deadline(), op + " in shard " + shard, t ->
-                    listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS)
+                    ClientWire.listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS)
                             .compareAndSet(base.clone().setHeader(writeHeader(t, seq)).build()))
-                            .thenApply(r -> outcome(shard, r.hasError() ? r.getError() : null, cas(r)))), key,
+                            .thenApply(r -> ClientWire.outcome(shard, r.hasError() ? r.getError() : null, cas(r)))), key,
                     v -> v.succeeded() ? v.version() : 0);
         });
     }
 
     private static CasResult cas(CompareAndSetResponse r) {
         return r.getSucceeded() ? new CasResult(true, r.getVersion(), Optional.empty())
-                : new CasResult(false, 0, value(r.getFound(), r.getCurrent()));
+                : new CasResult(false, 0, ClientWire.value(r.getFound(), r.getCurrent()));
     }
 
     @Override
     public CompletableFuture<Boolean> touchAsync(byte[] key, Duration ttl) {
         return timed("touch", () -> {
-            checkKey(key);
+            Arguments.checkKey(key);
             int shard = watcher.table().shardOf(key);
             long seq = sequences.incrementAndGet();
             ByteString k = ByteString.copyFrom(key);
-            long ttlMs = ttlMillis(ttl);
+            long ttlMs = Arguments.ttlMillis(ttl);
             return evicting(calls.run(shard, ShardCalls.Routing.LEADER, deadline(), "touch in shard " + shard, t ->
-                    listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS)
+                    ClientWire.listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS)
                             .touch(TouchRequest.newBuilder().setHeader(writeHeader(t, seq)).setKey(k).setTtlMs(ttlMs).build()))
-                            .thenApply(r -> outcome(shard, r.hasError() ? r.getError() : null, r.getFound()))), key, v -> 0);
+                            .thenApply(r -> ClientWire.outcome(shard, r.hasError() ? r.getError() : null, r.getFound()))), key, v -> 0);
         });
     }
 
@@ -426,31 +410,6 @@ public final class GrpcRingcacheClient implements RingcacheClient {
         return c instanceof RingcacheException ? c.getClass().getSimpleName().toLowerCase() : "error";
     }
 
-    private static <T> ShardCalls.Outcome<T> outcome(int shard, Error error, T value) {
-        return error != null ? ShardCalls.Outcome.failed(WireErrors.of(shard, error)) : ShardCalls.Outcome.ok(value);
-    }
-
-    private static Optional<Versioned> value(boolean found, VersionedValue v) {
-        return found ? Optional.of(new Versioned(v.getValue().toByteArray(), v.getVersion(), v.getExpiresAtUnixMs()))
-                : Optional.empty();
-    }
-
-    private RequestHeader readHeader(ShardCalls.Target t, ReadOptions options) {
-        RequestHeader.Builder h = RequestHeader.newBuilder().setEpoch(t.epoch()).setForward(t.forward());
-        switch (options.consistency()) {
-            case FOLLOWER:
-                h.setConsistency(ReadConsistency.READ_CONSISTENCY_FOLLOWER);
-                break;
-            case STALE:
-                h.setConsistency(ReadConsistency.READ_CONSISTENCY_STALE)
-                        .setMaxStalenessMs((int) Math.min(Integer.MAX_VALUE, options.maxStaleness().toMillis()));
-                break;
-            default:
-                break;
-        }
-        return h.build();
-    }
-
     private RequestHeader writeHeader(ShardCalls.Target t, long seq) {
         return RequestHeader.newBuilder().setEpoch(t.epoch()).setForward(t.forward()).setClientId(clientId)
                 .setSequence(seq).build();
@@ -478,51 +437,8 @@ public final class GrpcRingcacheClient implements RingcacheClient {
         return KvGrpc.newFutureStub(channels.to(address));
     }
 
-    private static <T> CompletableFuture<T> listen(ListenableFuture<T> f) {
-        CompletableFuture<T> out = new CompletableFuture<>();
-        Futures.addCallback(f, new FutureCallback<>() {
-            @Override
-            public void onSuccess(T v) {
-                out.complete(v);
-            }
-
-            @Override
-            public void onFailure(Throwable t) {
-                out.completeExceptionally(t);
-            }
-        }, MoreExecutors.directExecutor());
-        return out;
-    }
-
     private long deadline() {
         return System.nanoTime() + requestTimeoutNanos;
-    }
-
-    private static long ttlMillis(Duration ttl) {
-        if (ttl == null || ttl.isNegative()) {
-            throw invalid("the time to live must be zero (no expiry) or positive");
-        }
-        return ttl.toMillis();
-    }
-
-    private static void checkKey(byte[] key) {
-        if (key == null || key.length == 0) {
-            throw invalid("a key must not be null or empty");
-        }
-        if (key.length > KeyLimits.MAX_KEY_BYTES) {
-            // Refused here: coalesced with other callers' keys, the store would refuse the whole call.
-            throw invalid("a key of " + key.length + " bytes exceeds the " + KeyLimits.MAX_KEY_BYTES + "-byte limit");
-        }
-    }
-
-    private static void checkValue(byte[] value) {
-        if (value == null) {
-            throw invalid("a value must not be null");
-        }
-    }
-
-    private static RingcacheException invalid(String message) {
-        return new RingcacheException.Rejected(-1, "INVALID_ARGUMENT", message);
     }
 
     @Override
