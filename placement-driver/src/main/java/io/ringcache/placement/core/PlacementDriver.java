@@ -4,7 +4,6 @@ import io.ringcache.routing.HashRing;
 import io.ringcache.routing.TokenPlanner;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -185,31 +184,14 @@ public final class PlacementDriver {
         ShardInfo s = shard(shardId);
         store(from);
         store(to);
-        if (!s.replicas().contains(from)) {
-            throw new IllegalArgumentException("store " + from + " holds no voting replica of shard " + shardId);
-        }
-        if (s.hasMember(to)) {
-            throw new IllegalStateException("store " + to + " already holds shard " + shardId);
-        }
-        ClusterView view = view(now);
-        if (!view.canReceive(to)) {
-            throw new IllegalStateException("store " + to + " is not up");
-        }
+        AdminChecks.move(s, from, to, view(now));
         return create(new Proposal(shardId, OperatorKind.MOVE_REPLICA, from, to, "admin"), now);
     }
 
     public synchronized Operator transferLeader(int shardId, String to, long now) throws IOException {
         ShardInfo s = shard(shardId);
         store(to);
-        if (!s.replicas().contains(to)) {
-            throw new IllegalArgumentException("store " + to + " holds no voting replica of shard " + shardId);
-        }
-        if (s.leader().equals(to)) {
-            throw new IllegalStateException("store " + to + " already leads shard " + shardId);
-        }
-        if (!view(now).alive(to)) {
-            throw new IllegalStateException("store " + to + " is not up");
-        }
+        AdminChecks.transfer(s, to, view(now));
         return create(new Proposal(shardId, OperatorKind.TRANSFER_LEADER, s.leader(), to, "admin"), now);
     }
 
@@ -223,12 +205,7 @@ public final class PlacementDriver {
             throw new IllegalStateException("store " + storeId + " was removed");
         }
         ClusterView view = view(now);
-        long others = view.receivers().stream().filter(r -> !r.equals(storeId)).count();
-        int needed = Math.min(config.replicas(), maxVoters(view.map()));
-        if (!view.map().shardsOn(storeId).isEmpty() && others < needed) {
-            throw new IllegalStateException("draining " + storeId + " leaves " + others + " live stores for " + needed
-                    + " replicas per shard; add a store first");
-        }
+        AdminChecks.drain(storeId, view, Math.min(config.replicas(), maxVoters(view.map())));
         PlacementState base = log.current();
         commit(base, base.withMap(base.map().withStore(s.withState(StoreState.DRAINING))));
     }
@@ -239,19 +216,7 @@ public final class PlacementDriver {
         if (s.state() == StoreState.REMOVED) {
             return;
         }
-        List<ShardInfo> held = log.current().map().shardsOn(storeId);
-        if (!held.isEmpty()) {
-            throw new IllegalStateException("store " + storeId + " still holds " + held.size()
-                    + " replicas; drain it first (ringctl drain " + storeId + ")");
-        }
-        // A move to it may be about to add a replica the map does not show yet (before its
-        // add-learner step succeeds); removing the store then would strand that operator.
-        for (Operator op : log.current().active()) {
-            if (op.target().equals(storeId) || op.source().equals(storeId)) {
-                throw new IllegalStateException("store " + storeId + " is named by unfinished operator " + op.id()
-                        + "; cancel it or wait");
-            }
-        }
+        AdminChecks.remove(storeId, log.current());
         PlacementState base = log.current();
         commit(base, base.withMap(base.map().withStore(s.withState(StoreState.REMOVED))));
         lastHeard.remove(storeId);
@@ -295,37 +260,8 @@ public final class PlacementDriver {
     }
 
     public synchronized ClusterStatus status(long now) {
-        PartitionMap map = requireMap();
-        ClusterView view = view(now);
-        Map<String, Integer> replicas = new TreeMap<>();
-        Map<String, Integer> leaders = new TreeMap<>();
-        Map<String, Double> ops = new TreeMap<>();
-        List<ClusterStatus.ShardStatus> shards = new ArrayList<>();
-        Map<Integer, Double> shares = map.ring().shares();
-        for (ShardInfo s : map.shards().values()) {
-            for (String m : ClusterView.members(s)) {
-                replicas.merge(m, 1, Integer::sum);
-            }
-            double load = view.shardLoad(s.id());
-            if (!s.leader().isEmpty()) {
-                leaders.merge(s.leader(), 1, Integer::sum);
-                ops.merge(s.leader(), load, Double::sum);
-            }
-            Optional<StoreReport.Replica> r = s.leader().isEmpty() ? Optional.empty() : view.report(s.leader(), s.id());
-            shards.add(new ClusterStatus.ShardStatus(s, load, r.map(StoreReport.Replica::entries).orElse(0L),
-                    r.map(StoreReport.Replica::bytes).orElse(0L), shares.getOrDefault(s.id(), 0.0)));
-        }
-        List<ClusterStatus.StoreStatus> stores = new ArrayList<>();
-        for (StoreInfo s : map.stores().values()) {
-            Long heard = lastHeard.get(s.id());
-            stores.add(new ClusterStatus.StoreStatus(s, heard == null ? -1 : now - heard,
-                    replicas.getOrDefault(s.id(), 0), leaders.getOrDefault(s.id(), 0), ops.getOrDefault(s.id(), 0.0)));
-        }
-        List<Operator> operators = new ArrayList<>(log.current().active());
-        List<Operator> finished = new ArrayList<>(log.current().operators().values().stream().filter(Operator::finished).toList());
-        finished.sort(Comparator.comparingLong(Operator::updated).reversed());
-        operators.addAll(finished);
-        return new ClusterStatus(map, stores, shards, operators, config.replicas());
+        requireMap();
+        return ClusterStatus.of(log.current(), view(now), lastHeard, now, config.replicas());
     }
 
     // ---- the round's parts ----
