@@ -34,6 +34,16 @@ public sealed interface Failure {
         }
     }
 
+    /**
+     * The attempt ran out of the call's own time (its gRPC deadline, which is the call's): it says
+     * less about the shard than the failure before it, which the loop keeps reporting.
+     */
+    record TimedOut(int shardId, String message) implements Failure {
+        public boolean retryable() {
+            return true;
+        }
+    }
+
     /** The request itself is wrong (too large, bad argument, shard full). Never retried. */
     record Rejected(Kind kind, int shardId, String message) implements Failure {
         public boolean retryable() {

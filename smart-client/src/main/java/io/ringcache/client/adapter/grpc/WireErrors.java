@@ -44,7 +44,9 @@ final class WireErrors {
         if (s.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
             return new Failure.Rejected(Failure.Kind.VALUE_TOO_LARGE, shardId, s.getDescription());
         }
-        return new Failure.Unavailable(shardId, s.getCode() + (s.getDescription() == null ? "" : ": " + s.getDescription()));
+        String message = s.getCode() + (s.getDescription() == null ? "" : ": " + s.getDescription());
+        return s.getCode() == Status.Code.DEADLINE_EXCEEDED ? new Failure.TimedOut(shardId, message)
+                : new Failure.Unavailable(shardId, message);
     }
 
     /** What the caller sees once retrying is over. */
@@ -72,6 +74,9 @@ final class WireErrors {
         }
         if (f instanceof Failure.Unavailable u) {
             return u.message();
+        }
+        if (f instanceof Failure.TimedOut t) {
+            return t.message();
         }
         return ((Failure.Rejected) f).message();
     }

@@ -1,0 +1,150 @@
+package io.ringcache.client.core;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.DoubleSupplier;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * The retry decisions of one shard-scoped call, as a pure state machine: where each attempt
+ * goes, and what a failure leads to. The adapter carries the decisions out (sends, waits,
+ * refreshes the map) and reports back; time comes in as arguments, randomness through the
+ * suppliers, so a seeded simulation replays any run.
+ *
+ * <ul>
+ *   <li>NotLeader naming another leader: try it at once, up to {@link #QUICK_HOPS} times in a row.</li>
+ *   <li>NotLeader naming none (an election), Unavailable, TimedOut: back off (exponential, full
+ *       jitter, never past the deadline), refresh the map, and try another replica with
+ *       {@code forward} set, so any live replica can proxy to the leader meanwhile.</li>
+ *   <li>StaleEpoch: refresh the map, then try again.</li>
+ *   <li>Rejected: fail at once. The deadline: fail with the last informative failure.</li>
+ * </ul>
+ */
+public final class ShardRetry {
+
+    /** NotLeader answers followed at once before backing off (a leader change takes a round or two). */
+    public static final int QUICK_HOPS = 3;
+
+    /** What to do next. */
+    public sealed interface Decision {
+        /** Send an attempt to {@code address}, with {@code forward} set when it may not lead. */
+        record Send(String address, boolean forward) implements Decision {
+        }
+
+        /** Wait {@code millis}, refreshing the map meanwhile, then ask {@link #next} again. */
+        record Wait(long millis) implements Decision {
+        }
+
+        /** Refresh the map, then ask {@link #next} again. */
+        record Refresh() implements Decision {
+        }
+
+        /** Tell the route table that {@code storeId} at {@code address} leads the shard, then ask {@link #next} again. */
+        record FollowHint(String storeId, String address) implements Decision {
+        }
+
+        /** Stop: {@code failure} is the answer; {@code timedOut} when the deadline ended the call. */
+        record Fail(Failure failure, boolean timedOut) implements Decision {
+        }
+    }
+
+    private final int shardId;
+    private final boolean leaderOnly;
+    private final long deadlineNanos;
+    private final Backoff backoff;
+    private final IntUnaryOperator pickIndex;
+    private final Set<String> avoid = new HashSet<>();
+    private Failure last;
+    private boolean forward;
+    private int attempts;
+    private int quickHops;
+
+    /**
+     * @param leaderOnly writes and linearizable reads (else any replica may serve)
+     * @param random     jitter for the backoff, in [0, 1)
+     * @param pickIndex  chooses among {@code n} candidate replicas: given n, an index in [0, n)
+     */
+    public ShardRetry(int shardId, boolean leaderOnly, long deadlineNanos, DoubleSupplier random, IntUnaryOperator pickIndex) {
+        this.shardId = shardId;
+        this.leaderOnly = leaderOnly;
+        this.deadlineNanos = deadlineNanos;
+        this.backoff = new Backoff(20, 1_000, random);
+        this.pickIndex = pickIndex;
+    }
+
+    /** The next step at {@code now}: a send, a wait for a route, or the end at the deadline. */
+    public Decision next(RouteTable table, long nowNanos) {
+        if (nowNanos >= deadlineNanos) {
+            return new Decision.Fail(last, true);
+        }
+        String address = table == null ? null : pick(table);
+        if (address == null) {
+            if (last == null) {
+                last = new Failure.Unavailable(shardId, "no known replica of shard " + shardId);
+            }
+            return waitAt(nowNanos);
+        }
+        attempts++;
+        return new Decision.Send(address, forward);
+    }
+
+    /** The reaction to an attempt at {@code address} failing with {@code f}. */
+    public Decision failed(String address, Failure f, long nowNanos) {
+        // An attempt cut short by the call's own deadline says less than the failure before it.
+        if (!(f instanceof Failure.TimedOut && last != null)) {
+            last = f;
+        }
+        if (!f.retryable()) {
+            return new Decision.Fail(f, false);
+        }
+        if (f instanceof Failure.NotLeader n) {
+            if (!n.leaderAddress().isEmpty() && !n.leaderAddress().equals(address) && quickHops++ < QUICK_HOPS) {
+                forward = false;
+                return new Decision.FollowHint(n.leaderStoreId(), n.leaderAddress());
+            }
+        } else if (f instanceof Failure.StaleEpoch) {
+            return new Decision.Refresh();
+        }
+        // No (new) leader named, or the store is unreachable or without a leader: elsewhere, later.
+        avoid.add(address);
+        forward = true;
+        return waitAt(nowNanos);
+    }
+
+    public int attempts() {
+        return attempts;
+    }
+
+    /** The failure the call would report now (null before any). */
+    public Failure last() {
+        return last;
+    }
+
+    private Decision waitAt(long nowNanos) {
+        long remainingMillis = Math.max(0, (deadlineNanos - nowNanos) / 1_000_000);
+        return new Decision.Wait(backoff.delayMillis(attempts, remainingMillis));
+    }
+
+    private String pick(RouteTable table) {
+        List<String> replicas = table.replicaAddresses(shardId);
+        if (leaderOnly && !forward) {
+            return table.leaderAddress(shardId).orElse(replicas.isEmpty() ? null : replicas.get(0));
+        }
+        List<String> fresh = new ArrayList<>();
+        for (String r : replicas) {
+            if (!avoid.contains(r)) {
+                fresh.add(r);
+            }
+        }
+        if (fresh.isEmpty()) {
+            avoid.clear();
+            fresh = replicas;
+        }
+        if (fresh.isEmpty()) {
+            return null;
+        }
+        return fresh.get(pickIndex.applyAsInt(fresh.size()));
+    }
+}
