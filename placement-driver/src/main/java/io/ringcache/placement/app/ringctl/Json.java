@@ -1,16 +1,25 @@
 package io.ringcache.placement.app.ringctl;
 
-import java.util.Collection;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A small JSON writer for ringctl's {@code --output json}: maps (key order kept), collections,
+ * ringctl's {@code --output json}, written by Jackson: maps (key order kept), collections,
  * strings, numbers, booleans and null, pretty-printed with two-space indents. Field names are
  * snake_case like the proto fields; the shape of each command's document is part of the CLI's
  * contract (see the README section).
  */
 final class Json {
+
+    private static final ObjectWriter WRITER = new ObjectMapper().writer(new Printer());
 
     private Json() {
     }
@@ -25,88 +34,53 @@ final class Json {
     }
 
     static String write(Object value) {
-        StringBuilder b = new StringBuilder();
-        write(b, value, 0);
-        return b.toString();
-    }
-
-    private static void write(StringBuilder b, Object v, int indent) {
-        if (v == null) {
-            b.append("null");
-        } else if (v instanceof String s) {
-            string(b, s);
-        } else if (v instanceof Boolean) {
-            b.append(v);
-        } else if (v instanceof Double || v instanceof Float) {
-            double d = ((Number) v).doubleValue();
-            b.append(Double.isFinite(d) ? Double.toString(d) : "null");
-        } else if (v instanceof Number) {
-            b.append(v);
-        } else if (v instanceof Map<?, ?> m) {
-            if (m.isEmpty()) {
-                b.append("{}");
-                return;
-            }
-            b.append("{\n");
-            int i = 0;
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                b.append("  ".repeat(indent + 1));
-                string(b, String.valueOf(e.getKey()));
-                b.append(": ");
-                write(b, e.getValue(), indent + 1);
-                b.append(++i < m.size() ? ",\n" : "\n");
-            }
-            b.append("  ".repeat(indent)).append('}');
-        } else if (v instanceof Collection<?> c) {
-            if (c.isEmpty()) {
-                b.append("[]");
-                return;
-            }
-            boolean scalars = c.stream().noneMatch(x -> x instanceof Map || x instanceof Collection);
-            if (scalars) {
-                b.append('[');
-                int i = 0;
-                for (Object x : c) {
-                    write(b, x, indent);
-                    if (++i < c.size()) {
-                        b.append(", ");
-                    }
-                }
-                b.append(']');
-                return;
-            }
-            b.append("[\n");
-            int i = 0;
-            for (Object x : c) {
-                b.append("  ".repeat(indent + 1));
-                write(b, x, indent + 1);
-                b.append(++i < c.size() ? ",\n" : "\n");
-            }
-            b.append("  ".repeat(indent)).append(']');
-        } else {
-            string(b, v.toString());
+        try {
+            return WRITER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write JSON: " + e.getOriginalMessage(), e);
         }
     }
 
-    private static void string(StringBuilder b, String s) {
-        b.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
+    /** Two-space indents, {@code "key": value}, and empty containers as {@code []} / {@code {}}. */
+    private static final class Printer extends DefaultPrettyPrinter {
+        private static final long serialVersionUID = 1L;
+
+        Printer() {
+            super(DefaultPrettyPrinter.DEFAULT_ROOT_VALUE_SEPARATOR);
+            DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
+            indentObjectsWith(indenter);
+            indentArraysWith(indenter);
+            _separators = Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER);
+            _objectFieldValueSeparatorWithSpaces = ": ";
+        }
+
+        @Override
+        public DefaultPrettyPrinter createInstance() {
+            return new Printer();
+        }
+
+        @Override
+        public void writeEndArray(JsonGenerator g, int values) throws IOException {
+            if (values == 0) {
+                if (!_arrayIndenter.isInline()) {
+                    --_nesting; // what the parent would do, without its line break
                 }
+                g.writeRaw(']');
+            } else {
+                super.writeEndArray(g, values);
             }
         }
-        b.append('"');
+
+        @Override
+        public void writeEndObject(JsonGenerator g, int entries) throws IOException {
+            if (entries == 0) {
+                if (!_objectIndenter.isInline()) {
+                    --_nesting;
+                }
+                g.writeRaw('}');
+            } else {
+                super.writeEndObject(g, entries);
+            }
+        }
     }
 }

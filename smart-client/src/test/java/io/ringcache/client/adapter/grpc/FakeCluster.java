@@ -35,6 +35,7 @@ import io.ringcache.routing.TokenPlanner;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -120,8 +121,8 @@ final class FakeCluster implements AutoCloseable {
         volatile Mode mode = Mode.SERVE;
         Server server;
         final List<Object> seen = new CopyOnWriteArrayList<>();
-        /** Per call seen, the milliseconds its deadline had left on arrival (-1: no deadline). */
-        final List<Long> deadlinesLeft = new CopyOnWriteArrayList<>();
+        /** Per call seen, the milliseconds its deadline had left on arrival (negative: already passed; null: none). */
+        final List<Optional<Long>> deadlinesLeft = new CopyOnWriteArrayList<>();
         final List<Long> sequences = new CopyOnWriteArrayList<>();
         final AtomicInteger batchGets = new AtomicInteger();
         final AtomicInteger singleGets = new AtomicInteger();
@@ -157,9 +158,9 @@ final class FakeCluster implements AutoCloseable {
             }
         }
 
-        private long deadlineLeft() {
+        private Optional<Long> deadlineLeft() {
             io.grpc.Deadline d = io.grpc.Context.current().getDeadline();
-            return d == null ? -1 : d.timeRemaining(java.util.concurrent.TimeUnit.MILLISECONDS);
+            return d == null ? Optional.empty() : Optional.of(d.timeRemaining(java.util.concurrent.TimeUnit.MILLISECONDS));
         }
 
         private void pause() {

@@ -120,10 +120,11 @@ class GrpcRingcacheClientTest {
                 .requestTimeout(Duration.ofMillis(400)).build()) {
             RingcacheException.Timeout t = assertThrows(RingcacheException.Timeout.class, () -> quick.get("k"));
             assertTrue(t.getMessage().contains("no leader"), t.getMessage());
-            // Every try carried what was left of the request's 400 ms, never more, and none was sent after it.
-            List<Long> left = new ArrayList<>(a().deadlinesLeft);
+            // Every try carried a deadline: what was left of the request's 400 ms, never more. (One sent
+            // just before the end may arrive a moment after it: the remaining time is then negative.)
+            List<Optional<Long>> left = new ArrayList<>(a().deadlinesLeft);
             left.addAll(b().deadlinesLeft);
-            assertTrue(!left.isEmpty() && left.stream().allMatch(ms -> ms >= 0 && ms <= 400), left.toString());
+            assertTrue(!left.isEmpty() && left.stream().allMatch(ms -> ms.isPresent() && ms.get() <= 400), left.toString());
             assertTrue(t.shardId() >= 0);
         }
     }
