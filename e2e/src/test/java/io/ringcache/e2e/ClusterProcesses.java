@@ -180,6 +180,30 @@ final class ClusterProcesses implements AutoCloseable {
         }
     }
 
+    private static final java.util.regex.Pattern REPLICAS = java.util.regex.Pattern.compile("\"replicas\":\\[([^\\]]*)\\]");
+
+    /**
+     * Waits until the node on {@code httpPort} reports {@code shards} shards with {@code replicas}
+     * voters each: before a test kills a store, so that every shard keeps a majority.
+     */
+    void awaitReplicas(int httpPort, int shards, int replicas) {
+        await(shards + " shards with " + replicas + " replicas each", () -> {
+            HttpResponse<String> c = tryGet(httpPort, "/v1/cluster");
+            if (c == null || c.statusCode() != 200) {
+                return false;
+            }
+            java.util.regex.Matcher m = REPLICAS.matcher(c.body());
+            int seen = 0;
+            while (m.find()) {
+                if (m.group(1).split(",").length != replicas) {
+                    return false;
+                }
+                seen++;
+            }
+            return seen == shards;
+        });
+    }
+
     void awaitReady(int httpPort) {
         await("node on " + httpPort + " to be ready", () -> {
             HttpResponse<String> r = tryGet(httpPort, "/ready");

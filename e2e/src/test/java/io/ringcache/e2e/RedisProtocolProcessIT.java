@@ -41,6 +41,8 @@ class RedisProtocolProcessIT {
             for (int port : http) {
                 nodes.awaitReady(port);
             }
+            // Before any kill: every shard on all three stores, so losing one keeps a majority.
+            nodes.awaitReplicas(http[0], 4, 3);
 
             // redis-cli, as a user types it, through each node.
             assertEquals("OK", cli(nodes, redis[0], "set", "greeting", "hello").strip());

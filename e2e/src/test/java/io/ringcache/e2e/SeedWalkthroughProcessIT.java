@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 class SeedWalkthroughProcessIT {
 
     private static final Pattern LEADER = Pattern.compile("\"leader\":\"([^\"]*)\"");
-    private static final Pattern REPLICAS = Pattern.compile("\"replicas\":\\[([^\\]]*)\\]");
 
     @Test
     void threeNodesFromTheSeedReadme() throws Exception {
@@ -60,21 +59,7 @@ class SeedWalkthroughProcessIT {
             nodes.await("the TTL key to expire", () -> nodes.get(http[0], "/get?key=brief").statusCode() == 404);
 
             // Every shard reaches three replicas.
-            nodes.await("three replicas for every shard", () -> {
-                HttpResponse<String> c = nodes.tryGet(http[0], "/v1/cluster");
-                if (c == null || c.statusCode() != 200) {
-                    return false;
-                }
-                Matcher m = REPLICAS.matcher(c.body());
-                int shards = 0;
-                while (m.find()) {
-                    if (m.group(1).split(",").length != 3) {
-                        return false;
-                    }
-                    shards++;
-                }
-                return shards == 8;
-            });
+            nodes.awaitReplicas(http[0], 8, 3);
 
             Map<String, String> written = new HashMap<>();
             for (int k = 0; k < 40; k++) {

@@ -1,17 +1,11 @@
 package io.ringcache.node.adapter.http;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
@@ -25,6 +19,7 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.ringcache.node.adapter.netty.NettyServer;
 import io.ringcache.node.core.KvRequests;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -64,9 +59,7 @@ public final class HttpApi implements AutoCloseable {
     private final ExecutorService blocking;
     private final ExecutorService calls;
 
-    private EventLoopGroup boss;
-    private EventLoopGroup workers;
-    private Channel server;
+    private NettyServer server;
 
     public HttpApi(KvRequests kv, HttpSettings settings, Supplier<String> clusterJson, JoinHandler join,
                    Supplier<Boolean> ready, Supplier<String> metrics) {
@@ -101,27 +94,14 @@ public final class HttpApi implements AutoCloseable {
         if (server != null) {
             throw new IllegalStateException("already started");
         }
-        boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("http-accept", true), NioIoHandler.newFactory());
-        workers = new MultiThreadIoEventLoopGroup(settings.threads(), new DefaultThreadFactory("http-io", true),
-                NioIoHandler.newFactory());
-        try {
-            server = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            connection(ch.pipeline());
-                        }
-                    })
-                    .bind(address).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
-            close();
-            throw new IllegalStateException("cannot bind the HTTP API to " + address + ": " + e.getMessage(), e);
-        }
-        InetSocketAddress bound = (InetSocketAddress) server.localAddress();
-        LOG.info("HTTP API listening on {}", bound);
-        return bound.getPort();
+        server = NettyServer.start("http", settings.threads(), address, new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                connection(ch.pipeline());
+            }
+        });
+        LOG.info("HTTP API listening on {}", server.address());
+        return server.address().getPort();
     }
 
     /**
@@ -179,17 +159,8 @@ public final class HttpApi implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (server != null) {
-            server.close().syncUninterruptibly();
+            server.close(settings.stopGrace().toMillis());
             server = null;
-        }
-        long grace = settings.stopGrace().toMillis();
-        if (boss != null) {
-            boss.shutdownGracefully(0, grace, TimeUnit.MILLISECONDS);
-            workers.shutdownGracefully(0, grace, TimeUnit.MILLISECONDS);
-            boss.terminationFuture().awaitUninterruptibly(grace + 5_000);
-            workers.terminationFuture().awaitUninterruptibly(grace + 5_000);
-            boss = null;
-            workers = null;
         }
         blocking.shutdownNow();
         calls.shutdownNow();

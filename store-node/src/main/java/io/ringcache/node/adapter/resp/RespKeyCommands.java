@@ -257,19 +257,11 @@ final class RespKeyCommands {
 
     /** MSET: one atomic BatchPut per shard; the keys of different shards are not written atomically together. */
     CompletableFuture<RespReply> mset(RespArgs a) {
-        if (a.size() < 3 || a.size() % 2 == 0) {
-            throw new RespArgs.Refused("ERR wrong number of arguments for '" + a.name + "' command");
-        }
         List<CompletableFuture<RespReply>> parts = new ArrayList<>();
-        for (Map.Entry<Integer, List<Integer>> part : byShard(a, 1, 2).entrySet()) {
-            List<Command.Put> puts = new ArrayList<>();
-            int bytes = 0;
-            for (int i : part.getValue()) {
-                checkValue(a.bytes(i + 1));
-                puts.add(new Command.Put(a.bytes(i), a.bytes(i + 1), 0));
-                bytes += a.bytes(i).length + a.bytes(i + 1).length;
-            }
-            parts.add(calls.toShard(part.getKey(), new ShardOp.Write(new Command.BatchPut(puts), bytes), outcome -> RespReply.OK));
+        for (Map.Entry<Integer, List<Integer>> part : pairsByShard(a).entrySet()) {
+            List<Command.Put> puts = puts(a, part.getValue());
+            parts.add(calls.toShard(part.getKey(), new ShardOp.Write(new Command.BatchPut(puts), bytes(puts)),
+                    outcome -> RespReply.OK));
         }
         return allOk(parts).thenApply(failed -> failed != null ? failed : RespReply.OK);
     }
@@ -279,26 +271,43 @@ final class RespKeyCommands {
      * on several shards get Redis Cluster's CROSSSLOT error, as they would there.
      */
     CompletableFuture<RespReply> msetnx(RespArgs a) {
-        if (a.size() < 3 || a.size() % 2 == 0) {
-            throw new RespArgs.Refused("ERR wrong number of arguments for '" + a.name + "' command");
-        }
-        Map<Integer, List<Integer>> parts = byShard(a, 1, 2);
+        Map<Integer, List<Integer>> parts = pairsByShard(a);
         if (parts.size() > 1) {
             throw new RespArgs.Refused("CROSSSLOT Keys in request don't hash to the same slot");
         }
         Map.Entry<Integer, List<Integer>> part = parts.entrySet().iterator().next();
-        List<Command.Put> puts = new ArrayList<>();
-        int bytes = 0;
-        for (int i : part.getValue()) {
-            checkValue(a.bytes(i + 1));
-            puts.add(new Command.Put(a.bytes(i), a.bytes(i + 1), 0));
-            bytes += a.bytes(i).length + a.bytes(i + 1).length;
-        }
-        return calls.toShard(part.getKey(), new ShardOp.Write(new Command.BatchPutIfAbsent(puts), bytes),
+        List<Command.Put> puts = puts(a, part.getValue());
+        return calls.toShard(part.getKey(), new ShardOp.Write(new Command.BatchPutIfAbsent(puts), bytes(puts)),
                 outcome -> new RespReply.Int(((ShardOutcome.Applied) outcome).result() instanceof CommandResult.Batch ? 1 : 0));
     }
 
     // ---- helpers ----
+
+    /** MSET's and MSETNX's key positions by shard, after checking the words come in pairs. */
+    private Map<Integer, List<Integer>> pairsByShard(RespArgs a) {
+        if (a.size() < 3 || a.size() % 2 == 0) {
+            throw new RespArgs.Refused("ERR wrong number of arguments for '" + a.name + "' command");
+        }
+        return byShard(a, 1, 2);
+    }
+
+    /** The puts of the key positions {@code keys}, each key followed by its value. */
+    private List<Command.Put> puts(RespArgs a, List<Integer> keys) {
+        List<Command.Put> puts = new ArrayList<>(keys.size());
+        for (int i : keys) {
+            checkValue(a.bytes(i + 1));
+            puts.add(new Command.Put(a.bytes(i), a.bytes(i + 1), 0));
+        }
+        return puts;
+    }
+
+    private static int bytes(List<Command.Put> puts) {
+        int bytes = 0;
+        for (Command.Put p : puts) {
+            bytes += p.key().length + p.value().length;
+        }
+        return bytes;
+    }
 
     private Command.Set set(RespArgs a, long ttl, boolean absolute, Command.Condition condition, boolean keepTtl,
                             boolean returnPrevious) {

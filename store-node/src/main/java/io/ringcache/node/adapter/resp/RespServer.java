@@ -1,24 +1,17 @@
 package io.ringcache.node.adapter.resp;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.redis.RedisArrayAggregator;
 import io.netty.handler.codec.redis.RedisBulkStringAggregator;
 import io.netty.handler.codec.redis.RedisDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.ringcache.node.adapter.netty.NettyServer;
 import io.ringcache.node.core.KvRequests;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -43,9 +36,7 @@ public final class RespServer implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong clientIds = new AtomicLong();
-    private EventLoopGroup boss;
-    private EventLoopGroup workers;
-    private Channel server;
+    private NettyServer server;
 
     /**
      * @param deadline  how long one command may take, waits for a shard leader included
@@ -65,45 +56,25 @@ public final class RespServer implements AutoCloseable {
         if (server != null) {
             throw new IllegalStateException("already started");
         }
-        boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("resp-accept", true), NioIoHandler.newFactory());
-        workers = new MultiThreadIoEventLoopGroup(Math.max(1, Runtime.getRuntime().availableProcessors()),
-                new DefaultThreadFactory("resp-io", true), NioIoHandler.newFactory());
-        try {
-            server = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new RedisDecoder(true),
-                                    new RespLimits(maxValueBytes + 1024L, MAX_WORDS),
-                                    new RedisBulkStringAggregator(), new RedisArrayAggregator(),
-                                    new RespConnectionHandler(commands, clientIds.incrementAndGet(), connections, processed));
-                        }
-                    })
-                    .bind(address).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
-            close();
-            throw new IllegalStateException("cannot bind the Redis protocol to " + address + ": " + e.getMessage(), e);
-        }
-        InetSocketAddress bound = (InetSocketAddress) server.localAddress();
-        LOG.info("Redis protocol (RESP) listening on {}", bound);
-        return bound.getPort();
+        server = NettyServer.start("resp", Math.max(1, Runtime.getRuntime().availableProcessors()), address,
+                new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new RedisDecoder(true),
+                                new RespLimits(maxValueBytes + 1024L, MAX_WORDS),
+                                new RedisBulkStringAggregator(), new RedisArrayAggregator(),
+                                new RespConnectionHandler(commands, clientIds.incrementAndGet(), connections, processed));
+                    }
+                });
+        LOG.info("Redis protocol (RESP) listening on {}", server.address());
+        return server.address().getPort();
     }
 
     @Override
     public synchronized void close() {
         if (server != null) {
-            server.close().syncUninterruptibly();
+            server.close(1_000);
             server = null;
-        }
-        if (boss != null) {
-            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            boss.terminationFuture().awaitUninterruptibly(5_000);
-            workers.terminationFuture().awaitUninterruptibly(5_000);
-            boss = null;
-            workers = null;
         }
         calls.shutdownNow();
     }
