@@ -70,6 +70,32 @@ public sealed interface Command {
     record GetAndTouch(byte[] key, long ttlMillis, boolean absoluteExpiry) implements Command {
     }
 
+    /**
+     * Redis' EXPIRE with a condition: sets a live key's expiry to {@code ttlMillis} from the entry's
+     * time (with {@code absoluteExpiry}: at that Unix time in milliseconds) only when
+     * {@code condition} holds against its current expiry, a key without one counting as never
+     * expiring. A time not after the entry's deletes the key. The result is
+     * {@link CommandResult.Touched}: whether the expiry was set.
+     */
+    record ExpireIf(byte[] key, long ttlMillis, boolean absoluteExpiry, ExpiryCondition condition) implements Command {
+    }
+
+    /** When an {@link ExpireIf} sets the expiry. */
+    enum ExpiryCondition {
+        /** Always. */
+        ALWAYS,
+        /** Only when the key has no expiry (NX). */
+        NO_EXPIRY,
+        /** Only when the key has an expiry (XX). */
+        HAS_EXPIRY,
+        /** Only when the new expiry is later than the current one (GT). */
+        LATER,
+        /** Only when the new expiry is earlier than the current one (LT). */
+        EARLIER,
+        /** Only when the key has an expiry and the new one is earlier (XX and LT together). */
+        EARLIER_THAN_AN_EXPIRY
+    }
+
     /** Several puts to one shard, applied atomically in one log entry. */
     record BatchPut(List<Put> puts) implements Command {
     }

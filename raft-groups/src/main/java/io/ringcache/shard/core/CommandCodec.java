@@ -42,6 +42,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   0x0C GET_DELETE   key:bytes
  *   0x0D GET_TOUCH    key:bytes ttl:int64 absolute:byte
  *   0x0E BATCH_PUT_NX n:int32 then n x (key:bytes value:bytes ttl:int64)
+ *   0x0F EXPIRE_IF    key:bytes ttl:int64 absolute:byte condition:byte (ExpiryCondition's ordinal)
  *
  * Query:
  *   +------+------+--------+-----------------+
@@ -77,6 +78,8 @@ public final class CommandCodec {
     private static final byte GET_DELETE = 0x0C;
     private static final byte GET_TOUCH = 0x0D;
     private static final byte BATCH_PUT_NX = 0x0E;
+    private static final byte EXPIRE_IF = 0x0F;
+    private static final Command.ExpiryCondition[] EXPIRY_CONDITIONS = Command.ExpiryCondition.values();
     private static final int SET_ABSOLUTE = 1;
     private static final int SET_NX = 2;
     private static final int SET_XX = 4;
@@ -226,6 +229,7 @@ public final class CommandCodec {
                 r.readLong();
                 r.readByte();
             }
+            case EXPIRE_IF -> readExpireIf(r);
             case BATCH_PUT, BATCH_PUT_NX -> {
                 int n = r.readCount(16);
                 for (int i = 0; i < n; i++) {
@@ -324,6 +328,9 @@ public final class CommandCodec {
             w.writeByte(APPEND).writeBytes(x.key()).writeBytes(x.suffix());
         } else if (c instanceof Command.GetAndDelete x) {
             w.writeByte(GET_DELETE).writeBytes(x.key());
+        } else if (c instanceof Command.ExpireIf x) {
+            w.writeByte(EXPIRE_IF).writeBytes(x.key()).writeLong(x.ttlMillis()).writeBoolean(x.absoluteExpiry())
+                    .writeByte(x.condition().ordinal());
         } else if (c instanceof Command.GetAndTouch x) {
             w.writeByte(GET_TOUCH).writeBytes(x.key()).writeLong(x.ttlMillis()).writeBoolean(x.absoluteExpiry());
         } else if (c instanceof BatchPut b) {
@@ -380,6 +387,7 @@ public final class CommandCodec {
             case APPEND -> new Command.Append(r.readBytes(), r.readBytes());
             case GET_DELETE -> new Command.GetAndDelete(r.readBytes());
             case GET_TOUCH -> new Command.GetAndTouch(r.readBytes(), r.readLong(), r.readBoolean());
+            case EXPIRE_IF -> readExpireIf(r);
             case BATCH_PUT -> new BatchPut(readPuts(r));
             case BATCH_PUT_NX -> new Command.BatchPutIfAbsent(readPuts(r));
             case BATCH_DELETE -> {
@@ -431,5 +439,16 @@ public final class CommandCodec {
             puts.add(new Put(r.readBytes(), r.readBytes(), r.readLong()));
         }
         return puts;
+    }
+
+    private static Command.ExpireIf readExpireIf(WireReader r) {
+        byte[] key = r.readBytes();
+        long ttl = r.readLong();
+        boolean absolute = r.readBoolean();
+        int condition = r.readByte();
+        if (condition < 0 || condition >= EXPIRY_CONDITIONS.length) {
+            throw new MalformedMessageException("unknown expiry condition " + condition);
+        }
+        return new Command.ExpireIf(key, ttl, absolute, EXPIRY_CONDITIONS[condition]);
     }
 }

@@ -91,6 +91,10 @@ final class ShardWrites {
         if (command instanceof BatchPut b) {
             return batchPut(b, index, ordinal, now);
         }
+        if (command instanceof Command.ExpireIf x) {
+            Rejected bad = checkKey(x.key());
+            return bad != null ? bad : expireIf(x, now);
+        }
         if (command instanceof Command.BatchPutIfAbsent b) {
             for (Put p : b.puts()) {
                 Rejected bad = checkWrite(p.key(), p.value(), p.ttlMillis());
@@ -278,6 +282,34 @@ final class ShardWrites {
             changed(x.key());
         }
         return new CommandResult.ValueOf(current); // as it was: PERSIST tells from it whether there was an expiry
+    }
+
+    private CommandResult expireIf(Command.ExpireIf x, long now) {
+        if (liveVersion(x.key(), now) == 0) {
+            return new CommandResult.Touched(false);
+        }
+        long current = meta.expiresAt == 0 ? Long.MAX_VALUE : meta.expiresAt; // no expiry: never
+        long next = x.absoluteExpiry() ? x.ttlMillis()
+                : x.ttlMillis() <= 0 ? now : expiryFor(x.ttlMillis(), now);
+        boolean holds = switch (x.condition()) {
+            case ALWAYS -> true;
+            case NO_EXPIRY -> meta.expiresAt == 0;
+            case HAS_EXPIRY -> meta.expiresAt != 0;
+            case LATER -> next > current;
+            case EARLIER -> next < current;
+            case EARLIER_THAN_AN_EXPIRY -> meta.expiresAt != 0 && next < current;
+        };
+        if (!holds) {
+            return new CommandResult.Touched(false);
+        }
+        if (next <= now) {
+            delete(x.key(), now); // Redis: an expiry not in the future deletes the key
+        } else {
+            store.setExpiry(x.key(), next);
+            trackExpiry(x.key(), meta.version, next);
+            changed(x.key());
+        }
+        return new CommandResult.Touched(true);
     }
 
     /** All or nothing: every put is checked (size, then budget for the whole batch) before any applies. */

@@ -162,6 +162,8 @@ class CommandCodecProperties {
                 Combinators.combine(bytes, Arbitraries.longs()).as(Command.Increment::new),
                 Combinators.combine(bytes, bytes).as(Command.Append::new),
                 bytes.map(Command.GetAndDelete::new),
+                Combinators.combine(bytes, Arbitraries.longs(), Arbitraries.of(true, false),
+                        Arbitraries.of(Command.ExpiryCondition.class)).as(Command.ExpireIf::new),
                 Combinators.combine(bytes, ttl, Arbitraries.of(true, false)).as(Command.GetAndTouch::new));
         Arbitrary<Command> maybeTagged = Arbitraries.oneOf(any, Combinators.combine(
                 Arbitraries.longs().filter(c -> c != 0), Arbitraries.longs(), any.filter(c -> !(c instanceof Command.Expire)))

@@ -83,6 +83,31 @@ public abstract class ShardEngineContract {
                 entries.put(k(x.key()), new Entry(x.value(), version, expiresAt));
                 return new CommandResult.SetOutcome(true, version, prev);
             }
+            if (c instanceof Command.ExpireIf x) {
+                Entry e = live(k(x.key()), now);
+                if (e == null) {
+                    return new CommandResult.Touched(false);
+                }
+                long current = e.expiresAt == 0 ? Long.MAX_VALUE : e.expiresAt;
+                long next = x.absoluteExpiry() ? x.ttlMillis() : x.ttlMillis() <= 0 ? now : now + x.ttlMillis();
+                boolean holds = switch (x.condition()) {
+                    case ALWAYS -> true;
+                    case NO_EXPIRY -> e.expiresAt == 0;
+                    case HAS_EXPIRY -> e.expiresAt != 0;
+                    case LATER -> next > current;
+                    case EARLIER -> next < current;
+                    case EARLIER_THAN_AN_EXPIRY -> e.expiresAt != 0 && next < current;
+                };
+                if (!holds) {
+                    return new CommandResult.Touched(false);
+                }
+                if (next <= now) {
+                    entries.remove(k(x.key()));
+                } else {
+                    entries.put(k(x.key()), new Entry(e.value, e.version, next));
+                }
+                return new CommandResult.Touched(true);
+            }
             if (c instanceof Command.BatchPutIfAbsent x) {
                 for (Command.Put p : x.puts()) {
                     if (live(k(p.key()), now) != null) {
@@ -224,6 +249,9 @@ public abstract class ShardEngineContract {
                 Combinators.combine(keys, Arbitraries.of(1L, -1L, 5L, Long.MAX_VALUE, Long.MIN_VALUE)).as(Command.Increment::new),
                 Combinators.combine(keys, values).as(Command.Append::new),
                 keys.map(Command.GetAndDelete::new),
+                Combinators.combine(keys, Arbitraries.of(0L, 5L, 50L, -1L), Arbitraries.of(false, false, true),
+                        Arbitraries.of(Command.ExpiryCondition.class))
+                        .as((k, t, abs, cond) -> new Command.ExpireIf(k, abs ? 1_000 + t * 10 : t, abs, cond)),
                 Combinators.combine(keys, values, ttls).as(Command.Put::new).list().ofMinSize(1).ofMaxSize(3)
                         .map(Command.BatchPutIfAbsent::new),
                 Combinators.combine(keys, ttls, Arbitraries.of(false, false, true))

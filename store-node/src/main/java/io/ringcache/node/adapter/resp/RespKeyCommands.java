@@ -167,26 +167,49 @@ final class RespKeyCommands {
         return sum(each);
     }
 
-    /** EXPIRE key s, PEXPIRE key ms, EXPIREAT key unix-s, PEXPIREAT key unix-ms: 1 when the key exists. */
+    /**
+     * EXPIRE key s, PEXPIRE key ms, EXPIREAT key unix-s, PEXPIREAT key unix-ms, each with an optional
+     * NX, XX, GT or LT: 1 when the expiry was set (a time not in the future deletes the key).
+     */
     CompletableFuture<RespReply> expire(RespArgs a, boolean millis, boolean absolute) {
-        a.arity(3, 3);
+        a.arity(3, 5);
         long n = a.integer(2);
         if (!millis && (n > Long.MAX_VALUE / 1000 || n < Long.MIN_VALUE / 1000)) {
             throw new RespArgs.Refused("ERR invalid expire time in '" + a.name + "' command");
         }
-        long ms = millis ? n : n * 1000;
+        Command.ExpiryCondition condition = Command.ExpiryCondition.ALWAYS;
+        boolean nx = false;
+        boolean xx = false;
+        boolean gt = false;
+        boolean lt = false;
+        for (int i = 3; i < a.size(); i++) {
+            switch (a.option(i)) {
+                case "NX" -> nx = true;
+                case "XX" -> xx = true;
+                case "GT" -> gt = true;
+                case "LT" -> lt = true;
+                default -> throw new RespArgs.Refused("ERR Unsupported option " + a.text(i));
+            }
+        }
+        if (nx && (xx || gt || lt)) {
+            throw new RespArgs.Refused("ERR NX and XX, GT or LT options at the same time are not compatible");
+        }
+        if (gt && lt) {
+            throw new RespArgs.Refused("ERR GT and LT options at the same time are not compatible");
+        }
+        if (nx) {
+            condition = Command.ExpiryCondition.NO_EXPIRY;
+        } else if (gt) {
+            condition = Command.ExpiryCondition.LATER; // with XX too: a key without expiry is never later
+        } else if (lt) {
+            condition = xx ? Command.ExpiryCondition.EARLIER_THAN_AN_EXPIRY : Command.ExpiryCondition.EARLIER;
+        } else if (xx) {
+            condition = Command.ExpiryCondition.HAS_EXPIRY;
+        }
         byte[] key = a.bytes(1);
-        if (!absolute && ms <= 0) {
-            // Redis: a TTL that is not positive deletes the key at once.
-            return calls.write(key, new Command.Delete(key), key.length,
-                    r -> new RespReply.Int(((CommandResult.Deleted) r).deleted() ? 1 : 0));
-        }
-        if (absolute) {
-            return calls.write(key, new Command.GetAndTouch(key, Math.max(1, ms), true), key.length,
-                    r -> new RespReply.Int(((CommandResult.ValueOf) r).value() == null ? 0 : 1));
-        }
-        return calls.write(key, new Command.Touch(key, ms), key.length,
-                r -> new RespReply.Int(((CommandResult.Touched) r).found() ? 1 : 0));
+        long ms = millis ? n : n * 1000;
+        Command.ExpireIf command = new Command.ExpireIf(key, absolute ? Math.max(1, ms) : ms, absolute, condition);
+        return calls.write(key, command, key.length, r -> new RespReply.Int(((CommandResult.Touched) r).found() ? 1 : 0));
     }
 
     CompletableFuture<RespReply> persist(RespArgs a) {

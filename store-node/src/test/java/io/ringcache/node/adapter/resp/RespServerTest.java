@@ -161,6 +161,17 @@ class RespServerTest {
         assertEquals(-1L, redis.ttl("sx"));
         assertTrue(redis.expireat("sx", clock.get() / 1000 + 30));
         assertEquals(30L, redis.ttl("sx"));
+        redis.set("opt", "v");
+        assertFalse(redis.expire("opt", 10, io.lettuce.core.ExpireArgs.Builder.xx()), "XX: it has no expiry");
+        assertFalse(redis.expire("opt", 10, io.lettuce.core.ExpireArgs.Builder.gt()), "GT: no expiry counts as never");
+        assertTrue(redis.expire("opt", 10, io.lettuce.core.ExpireArgs.Builder.nx()));
+        assertFalse(redis.expire("opt", 20, io.lettuce.core.ExpireArgs.Builder.nx()), "NX: it has one now");
+        assertTrue(redis.expire("opt", 20, io.lettuce.core.ExpireArgs.Builder.gt()));
+        assertFalse(redis.expire("opt", 15, io.lettuce.core.ExpireArgs.Builder.gt()));
+        assertTrue(redis.expire("opt", 15, io.lettuce.core.ExpireArgs.Builder.lt()));
+        assertEquals(15L, redis.ttl("opt"));
+        assertTrue(assertThrows(RedisCommandExecutionException.class, () -> redis.expire("opt", 5,
+                io.lettuce.core.ExpireArgs.Builder.nx().gt())).getMessage().contains("not compatible"));
         assertTrue(redis.expire("sx", 0), "a TTL that is not positive deletes the key");
         assertEquals(0L, redis.exists("sx"));
         redis.set("kt", "v", SetArgs.Builder.px(5_000));
