@@ -1,7 +1,8 @@
 package io.ringcache.client.adapter.grpc;
 
 import io.ringcache.client.core.Backoff;
-import io.ringcache.client.core.RouteTable;
+import io.ringcache.client.core.Failure;
+import io.ringcache.client.core.ResendPolicy;
 import io.ringcache.proto.v1.BatchPutRequest;
 import io.ringcache.proto.v1.BatchPutResponse;
 import io.ringcache.proto.v1.KvGrpc;
@@ -16,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Re-sends an identical BatchPut (same client id and sequence) while its outcome is ambiguous:
+ * Carries out {@link ResendPolicy}: re-sends an identical BatchPut (same client id and sequence)
+ * while its outcome is ambiguous:
  * no reply, or a part the store could not serve or forward (Unavailable). Re-sends go, with
  * {@code forward} set, to the first store again and then to other live stores, so any of them
  * proxies each shard's part to its leader; a part that did apply is answered from that shard's
@@ -68,7 +70,7 @@ final class Resender implements WriteLane.BatchResender {
             }
             onRetry.run();
             watcher.refresh();
-            String next = nextStore(address, n);
+            String next = ResendPolicy.nextStore(watcher.table(), address, n);
             // Same client id and sequence (the shards' dedup key), forwarded, at the newest epoch
             // this client knows so no hop refuses it as stale.
             long epoch = Math.max(request.getHeader().getEpoch(), watcher.table().epoch());
@@ -84,33 +86,16 @@ final class Resender implements WriteLane.BatchResender {
         });
     }
 
-    /**
-     * Whether some part's outcome is unknown: Unavailable always; NotLeader or StaleEpoch once an
-     * earlier attempt of this same request was ambiguous.
-     */
+    /** Whether the reply leaves some part's outcome unknown ({@link ResendPolicy#ambiguous}). */
     static boolean ambiguous(BatchPutResponse reply, boolean afterAmbiguousAttempt) {
+        List<Failure> parts = new ArrayList<>(reply.getResultsCount());
         for (PutResponse r : reply.getResultsList()) {
-            if (r.hasError() && (r.getError().hasUnavailable() || afterAmbiguousAttempt
-                    && (r.getError().hasNotLeader() || r.getError().hasStaleEpoch()))) {
-                return true;
-            }
+            // Only these kinds bear on ambiguity; any other error (a refusal, a shard not found)
+            // is an answer about this attempt, like a success.
+            boolean counts = r.hasError() && (r.getError().hasUnavailable() || r.getError().hasNotLeader()
+                    || r.getError().hasStaleEpoch());
+            parts.add(counts ? WireErrors.of(-1, r.getError()) : null);
         }
-        return false;
-    }
-
-    /** The same store once more, then the other live stores in turn. */
-    private String nextStore(String first, int n) {
-        RouteTable t = watcher.table();
-        List<String> others = new ArrayList<>();
-        for (RouteTable.StoreRoute s : t.stores().values()) {
-            if (s.up() && !s.grpcAddress().isEmpty() && !s.grpcAddress().equals(first)) {
-                others.add(s.grpcAddress());
-            }
-        }
-        others.sort(String::compareTo);
-        if (n == 1 || others.isEmpty()) {
-            return first;
-        }
-        return others.get((n - 2) % others.size());
+        return ResendPolicy.ambiguous(parts, afterAmbiguousAttempt);
     }
 }

@@ -51,11 +51,21 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
     private ByteBuf body;
     /** True while the rest of a refused request is discarded (the connection closes after its reply). */
     private boolean discarding;
+    /**
+     * Set when a refused body of a known, modest size is being read and dropped: the connection
+     * closes once it has all arrived and the replies are out. Closing with the client still
+     * sending would reset the connection, and the client could lose the 413 it was sent.
+     */
+    private boolean closeWhenDrained;
+    /** The most of a refused body read and dropped before closing, so the client gets its reply. */
+    static final long DRAIN_BYTES = 4L * 1024 * 1024;
 
     private long nextSequence;
     private long nextToWrite;
     private final TreeMap<Long, Outgoing> done = new TreeMap<>();
     private long closeAfter = -1;
+    /** The refused body has been read (or waited for long enough): close once the replies are out. */
+    private boolean drained;
     /** The last request started on this connection; the next starts when it completes. */
     private CompletableFuture<?> previous = CompletableFuture.completedFuture(null);
 
@@ -74,6 +84,11 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         try {
             if (msg instanceof HttpRequest request) {
                 started(ctx, request);
+            }
+            if (msg instanceof LastHttpContent && discarding && closeWhenDrained) {
+                closeWhenDrained = false;
+                drained = true;
+                closeIfDone(ctx);
             }
             if (msg instanceof HttpContent content && reading != null && !discarding) {
                 append(ctx, content.content());
@@ -107,7 +122,7 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (declared > maxBodyBytes) {
-            refuse(ctx, request, HttpError.valueTooLarge(Long.toString(declared), maxBodyBytes));
+            refuse(ctx, request, HttpError.valueTooLarge(Long.toString(declared), maxBodyBytes), declared <= DRAIN_BYTES);
             return;
         }
         if (HttpUtil.is100ContinueExpected(request)) {
@@ -176,12 +191,39 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
 
     /** Answers the request being read with {@code error} and closes the connection after it, unread. */
     private void refuse(ChannelHandlerContext ctx, HttpRequest request, HttpError error) {
+        refuse(ctx, request, error, false);
+    }
+
+    /**
+     * Answers the request being read with {@code error} ({@code Connection: close}) and reads
+     * nothing more of it: with {@code drain}, what is left of its body is still read and dropped
+     * before the connection closes; otherwise it closes once the reply is out.
+     */
+    private void refuse(ChannelHandlerContext ctx, HttpRequest request, HttpError error, boolean drain) {
         reset();
         discarding = true;
         long sequence = nextSequence++;
         HttpCall call = new HttpCall(request.method().name(), pathOf(request.uri()), "", request.headers(), new byte[0]);
-        closeAfter = sequence;
-        written(ctx, sequence, response(request.protocolVersion(), call, error.reply(call.path().startsWith("/v1/")), false), false);
+        FullHttpResponse reply = response(request.protocolVersion(), call, error.reply(call.path().startsWith("/v1/")), false);
+        if (drain) {
+            closeWhenDrained = true;
+            // A client that stops sending still loses the connection after a while.
+            ctx.executor().schedule(() -> {
+                drained = true;
+                closeIfDone(ctx);
+            }, 10, java.util.concurrent.TimeUnit.SECONDS);
+            written(ctx, sequence, reply, true);
+        } else {
+            closeAfter = sequence;
+            written(ctx, sequence, reply, false);
+        }
+    }
+
+    /** Closes a connection whose refused body has all been read once every reply is out. */
+    private void closeIfDone(ChannelHandlerContext ctx) {
+        if (drained && done.isEmpty() && nextToWrite == nextSequence && ctx.channel().isActive()) {
+            ctx.close();
+        }
     }
 
     /** Records a finished reply and writes every reply that is next in order. */
@@ -206,6 +248,7 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         if (wrote) {
             ctx.flush();
+            closeIfDone(ctx);
             if (!ctx.channel().config().isAutoRead() && nextSequence - nextToWrite < MAX_PIPELINED / 2) {
                 ctx.channel().config().setAutoRead(true);
             }
