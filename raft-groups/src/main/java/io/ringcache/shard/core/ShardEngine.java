@@ -169,23 +169,35 @@ public final class ShardEngine {
             if (expiresAt != 0 && expiresAt <= at) {
                 return;
             }
-            byte[] k = new byte[key.capacity()];
-            key.getBytes(0, k);
-            if (java.util.Arrays.compareUnsigned(k, sc.after()) <= 0) {
+            // Compared in place: only a key that makes the cut is copied out of the store.
+            if (compareUnsigned(key, sc.after()) <= 0
+                    || (best.size() == keep && compareUnsigned(key, best.last()) >= 0)) {
                 return;
             }
-            if (best.size() < keep) {
-                best.add(k);
-            } else if (java.util.Arrays.compareUnsigned(k, best.last()) < 0) {
+            byte[] k = new byte[key.capacity()];
+            key.getBytes(0, k);
+            if (best.size() == keep) {
                 best.pollLast();
-                best.add(k);
             }
+            best.add(k);
         });
         boolean more = best.size() == keep;
         if (more) {
             best.pollLast();
         }
         return new ResultCodec.Answer.Keys(new ArrayList<>(best), more);
+    }
+
+    /** Unsigned byte order of a key in the store against {@code other}, as {@link java.util.Arrays#compareUnsigned}. */
+    private static int compareUnsigned(org.agrona.DirectBuffer key, byte[] other) {
+        int n = Math.min(key.capacity(), other.length);
+        for (int i = 0; i < n; i++) {
+            int c = Integer.compare(key.getByte(i) & 0xFF, other[i] & 0xFF);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(key.capacity(), other.length);
     }
 
     // ---- expiry ----

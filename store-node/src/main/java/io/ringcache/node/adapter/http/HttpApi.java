@@ -20,12 +20,12 @@ import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.ringcache.node.adapter.netty.NettyServer;
+import io.ringcache.node.adapter.netty.OffLoopRequests;
 import io.ringcache.node.core.KvRequests;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +57,7 @@ public final class HttpApi implements AutoCloseable {
     private final HttpRoutes routes;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ExecutorService blocking;
-    private final ExecutorService calls;
+    private final OffLoopRequests calls;
 
     private NettyServer server;
 
@@ -82,9 +82,8 @@ public final class HttpApi implements AutoCloseable {
                 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024), new DefaultThreadFactory("http-blocking", true));
         pool.allowCoreThreadTimeOut(true);
         this.blocking = pool;
-        this.calls = Executors.newFixedThreadPool(settings.callThreads(), new DefaultThreadFactory("http-calls", true));
-        KvRoutes kvRoutes = new KvRoutes(Objects.requireNonNull(kv, "kv"), settings, Objects.requireNonNull(join, "join"),
-                calls);
+        this.calls = new OffLoopRequests(Objects.requireNonNull(kv, "kv"), "http-calls", OffLoopRequests.DEFAULT_THREADS);
+        KvRoutes kvRoutes = new KvRoutes(calls, settings, Objects.requireNonNull(join, "join"));
         this.routes = new HttpRoutes(kvRoutes, Objects.requireNonNull(clusterJson, "clusterJson"),
                 Objects.requireNonNull(ready, "ready"), Objects.requireNonNull(metrics, "metrics"), mounted, pool);
     }
@@ -163,6 +162,6 @@ public final class HttpApi implements AutoCloseable {
             server = null;
         }
         blocking.shutdownNow();
-        calls.shutdownNow();
+        calls.close();
     }
 }

@@ -24,8 +24,6 @@ public record HttpSettings(int maxKeyBytes, int maxValueBytes, Duration kvDeadli
     public static final int DEFAULT_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
     public static final int DEFAULT_MAX_IN_FLIGHT = 16_384;
     public static final int DEFAULT_BLOCKING_THREADS = 4;
-    /** Threads that start calls on the request path (each call is asynchronous; a start may wait for a lock). */
-    public static final int DEFAULT_CALL_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(1);
 
     public HttpSettings {
@@ -56,11 +54,6 @@ public record HttpSettings(int maxKeyBytes, int maxValueBytes, Duration kvDeadli
     public HttpSettings(int maxKeyBytes, int maxValueBytes) {
         this(maxKeyBytes, maxValueBytes, DEFAULT_KV_DEADLINE, DEFAULT_THREADS, DEFAULT_STOP_GRACE,
                 DEFAULT_MAX_IN_FLIGHT, DEFAULT_BLOCKING_THREADS);
-    }
-
-    /** Threads that start calls on the request path. */
-    public int callThreads() {
-        return DEFAULT_CALL_THREADS;
     }
 
     public static HttpSettings defaults() {

@@ -1,9 +1,8 @@
 package io.ringcache.node.adapter.http;
 
+import io.ringcache.node.adapter.netty.OffLoopRequests;
 import io.ringcache.node.core.Consistency;
 import io.ringcache.node.core.KvFailure;
-import io.ringcache.node.core.KvRequests;
-import io.ringcache.node.core.Routing;
 import io.ringcache.node.core.ShardOp;
 import io.ringcache.node.core.ShardOutcome;
 import io.ringcache.shard.core.Command;
@@ -16,14 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * The key-value endpoints: the seed's {@code /set}, {@code /get}, {@code /join} and REST
- * {@code /v1/kv/{key}}. Each calls the node's request path in-process, started on the calls pool and
- * never waited for: any node serves any key (the path forwards to the shard's leader and waits for
+ * {@code /v1/kv/{key}}. Each calls the node's request path in-process, off the transport thread
+ * ({@link OffLoopRequests}) and never waited for: any node serves any key (the path forwards to the shard's leader and waits for
  * one within the deadline).
  */
 final class KvRoutes {
@@ -31,19 +28,13 @@ final class KvRoutes {
     static final String VERSION_HEADER = "X-Ringcache-Version";
     static final String EXPIRES_HEADER = "X-Ringcache-Expires-At";
 
-    private final KvRequests requests;
+    /** The request path, started off the transport thread. */
+    private final OffLoopRequests requests;
     private final HttpSettings settings;
     private final JoinHandler joinHandler;
-    /**
-     * Where calls on the request path start. Not the transport thread: proposing to Ratis
-     * ({@code submitClientRequestAsync}) can wait for a division's lock, and a transport thread
-     * waiting there would stall every connection it serves.
-     */
-    private final Executor calls;
 
-    KvRoutes(KvRequests requests, HttpSettings settings, JoinHandler joinHandler, Executor calls) {
+    KvRoutes(OffLoopRequests requests, HttpSettings settings, JoinHandler joinHandler) {
         this.requests = requests;
-        this.calls = calls;
         this.settings = settings;
         this.joinHandler = joinHandler;
     }
@@ -149,22 +140,19 @@ final class KvRoutes {
      */
     private CompletableFuture<ShardOutcome> call(byte[] key, ShardOp op) {
         long deadline = settings.kvDeadline().toMillis();
-        return CompletableFuture.supplyAsync(() -> requests.submit(key, op, Routing.anyStore(deadline)), calls)
-                .thenCompose(outcome -> outcome)
-                .orTimeout(deadline + 1_000, TimeUnit.MILLISECONDS)
-                .handle((outcome, error) -> {
-                    if (error != null) {
-                        Throwable cause = error.getCause() != null ? error.getCause() : error;
-                        if (cause instanceof TimeoutException) {
-                            throw HttpError.unavailable("deadline_exceeded", "no answer within " + deadline + " ms");
-                        }
-                        throw new HttpError(500, "internal", "internal error: " + cause);
-                    }
-                    if (outcome instanceof ShardOutcome.Failed f) {
-                        throw error(f.failure());
-                    }
-                    return outcome;
-                });
+        return requests.submit(key, op, deadline).handle((outcome, error) -> {
+            if (error != null) {
+                Throwable cause = error.getCause() != null ? error.getCause() : error;
+                if (cause instanceof TimeoutException) {
+                    throw HttpError.unavailable("deadline_exceeded", "no answer within " + deadline + " ms");
+                }
+                throw new HttpError(500, "internal", "internal error: " + cause);
+            }
+            if (outcome instanceof ShardOutcome.Failed f) {
+                throw error(f.failure());
+            }
+            return outcome;
+        });
     }
 
     /** The HTTP form of a failure. */

@@ -1,9 +1,9 @@
 package io.ringcache.node.adapter.resp;
 
+import io.ringcache.node.adapter.netty.OffLoopRequests;
 import io.ringcache.node.core.Consistency;
 import io.ringcache.node.core.KvFailure;
 import io.ringcache.node.core.KvRequests;
-import io.ringcache.node.core.Routing;
 import io.ringcache.node.core.ShardOp;
 import io.ringcache.node.core.ShardOutcome;
 import io.ringcache.shard.core.Command;
@@ -12,30 +12,26 @@ import io.ringcache.shard.core.Query;
 import io.ringcache.shard.core.ResultCodec;
 import io.ringcache.shard.core.StoredValue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
- * Calls on the node's request path for RESP commands: started on the calls pool (never on a
- * transport thread: a Ratis proposal may wait for a lock), any store serving any key, within the
- * deadline; failures become Redis error replies.
+ * Calls on the node's request path for RESP commands, off the transport thread
+ * ({@link OffLoopRequests}), any store serving any key, within the deadline; failures become Redis
+ * error replies.
  */
 final class RespCalls {
 
-    private final KvRequests requests;
-    private final Executor calls;
+    private final OffLoopRequests requests;
     private final long deadlineMillis;
 
-    RespCalls(KvRequests requests, Executor calls, long deadlineMillis) {
+    RespCalls(OffLoopRequests requests, long deadlineMillis) {
         this.requests = requests;
-        this.calls = calls;
         this.deadlineMillis = deadlineMillis;
     }
 
     KvRequests requests() {
-        return requests;
+        return requests.requests();
     }
 
     /** Reads {@code key} linearizably; {@code reply} gets the live value or null. */
@@ -56,11 +52,7 @@ final class RespCalls {
     }
 
     private CompletableFuture<RespReply> call(byte[] key, int shard, ShardOp op, Function<ShardOutcome, RespReply> reply) {
-        Routing routing = Routing.anyStore(deadlineMillis);
-        return CompletableFuture.supplyAsync(() -> key != null ? requests.submit(key, op, routing)
-                        : requests.submitToShard(shard, op, routing), calls)
-                .thenCompose(f -> f)
-                .orTimeout(deadlineMillis + 1_000, TimeUnit.MILLISECONDS)
+        return (key != null ? requests.submit(key, op, deadlineMillis) : requests.submitToShard(shard, op, deadlineMillis))
                 .handle((outcome, error) -> {
                     if (error != null) {
                         Throwable cause = error.getCause() != null ? error.getCause() : error;

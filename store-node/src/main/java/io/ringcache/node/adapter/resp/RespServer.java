@@ -5,13 +5,11 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.redis.RedisArrayAggregator;
 import io.netty.handler.codec.redis.RedisBulkStringAggregator;
 import io.netty.handler.codec.redis.RedisDecoder;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.ringcache.node.adapter.netty.NettyServer;
+import io.ringcache.node.adapter.netty.OffLoopRequests;
 import io.ringcache.node.core.KvRequests;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -32,7 +30,7 @@ public final class RespServer implements AutoCloseable {
 
     private final RespCommands commands;
     private final int maxValueBytes;
-    private final ExecutorService calls;
+    private final OffLoopRequests calls;
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong clientIds = new AtomicLong();
@@ -44,9 +42,8 @@ public final class RespServer implements AutoCloseable {
      */
     public RespServer(KvRequests requests, String storeId, int maxValueBytes, Duration deadline, LongSupplier wallClock) {
         this.maxValueBytes = maxValueBytes;
-        this.calls = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
-                new DefaultThreadFactory("resp-calls", true));
-        RespCalls respCalls = new RespCalls(requests, calls, deadline.toMillis());
+        this.calls = new OffLoopRequests(requests, "resp-calls", OffLoopRequests.DEFAULT_THREADS);
+        RespCalls respCalls = new RespCalls(calls, deadline.toMillis());
         this.commands = new RespCommands(new RespKeyCommands(respCalls, wallClock, maxValueBytes),
                 new RespServerCommands(respCalls, wallClock, storeId, connections::get, processed), new RespScan(respCalls));
     }
@@ -76,6 +73,6 @@ public final class RespServer implements AutoCloseable {
             server.close(1_000);
             server = null;
         }
-        calls.shutdownNow();
+        calls.close();
     }
 }
