@@ -1,16 +1,16 @@
 package io.ringcache.placement.app;
 
-import io.ringcache.placement.adapter.grpc.GrpcStepExecutor;
 import io.ringcache.placement.core.PlacementMembership;
 import io.ringcache.placement.core.Operator;
-import io.ringcache.placement.core.PartitionMap;
+import io.ringcache.placement.core.OperatorId;
 import io.ringcache.placement.core.PlacementDriver;
 import io.ringcache.placement.core.PlacementState;
-import io.ringcache.placement.core.StepAction;
+import io.ringcache.placement.core.PlacementRounds;
+import io.ringcache.placement.core.StepExecutor;
 import io.ringcache.placement.core.StepTask;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,11 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The PD leader's scheduling loop: every round (and on {@link #wake}) it asks the driver for the
- * calls due and runs them on a small pool, reporting each result back. Rounds run on one thread,
- * so they never overlap; calls run beside it, at most one per operator (the driver ensures that).
- * On members that do not lead the loop idles; on becoming the ready leader it resets the
- * driver's soft state ({@link PlacementDriver#takeOver}).
+ * The PD leader's scheduling loop, as threads: every period (and on {@link #wake}) a round of
+ * {@link PlacementRounds} on one thread, so rounds never overlap; the calls it hands out run
+ * beside it on a small pool, at most one per operator (the driver ensures that). Everything it
+ * decides lives in {@link PlacementRounds}; this class adds the timer, the pool and log lines.
  */
 public final class PlacementLoop implements AutoCloseable {
 
@@ -32,21 +31,18 @@ public final class PlacementLoop implements AutoCloseable {
 
     private final PlacementDriver driver;
     private final PlacementMembership membership;
-    private final GrpcStepExecutor executor;
-    private final LongSupplier clock;
+    private final PlacementRounds placement;
     private final long periodMillis;
     private final ScheduledExecutorService rounds = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ringcache-pd-loop"));
     private final ExecutorService calls = Executors.newFixedThreadPool(4, r -> daemon(r, "ringcache-pd-call"));
-    private final Map<String, String> seen = new HashMap<>();
+    private final Map<OperatorId, String> seen = new HashMap<>();
     private final Map<String, String> storeStates = new HashMap<>();
-    private boolean leading;
 
-    public PlacementLoop(PlacementDriver driver, PlacementMembership membership, GrpcStepExecutor executor,
+    public PlacementLoop(PlacementDriver driver, PlacementMembership membership, StepExecutor executor,
                          LongSupplier clock, long periodMillis) {
         this.driver = driver;
         this.membership = membership;
-        this.executor = executor;
-        this.clock = clock;
+        this.placement = new PlacementRounds(driver, executor, clock);
         this.periodMillis = periodMillis;
     }
 
@@ -72,45 +68,34 @@ public final class PlacementLoop implements AutoCloseable {
 
     private void round() {
         try {
-            if (!membership.isReadyLeader()) {
-                if (leading) {
-                    LOG.info("placement driver no longer leads; scheduling stops here");
-                }
-                leading = false;
-                return;
+            PlacementRounds.Round round = placement.round(membership.isReadyLeader());
+            switch (round.leadership()) {
+                case BECAME_LEADER -> LOG.info("placement driver leads; scheduling");
+                case STOPPED_LEADING -> LOG.info("placement driver no longer leads; scheduling stops here");
+                default -> { }
             }
-            if (!leading) {
-                driver.takeOver(clock.getAsLong());
-                leading = true;
-                LOG.info("placement driver leads; scheduling");
-            }
-            List<StepTask> tasks = driver.tick(clock.getAsLong());
-            for (StepTask task : tasks) {
+            for (StepTask task : round.tasks()) {
                 calls.execute(() -> run(task));
             }
-            logTransitions(driver.state());
+            if (round.leadership() == PlacementRounds.Leadership.LEADS
+                    || round.leadership() == PlacementRounds.Leadership.BECAME_LEADER) {
+                logTransitions(driver.state());
+            }
         } catch (Exception e) {
             LOG.warn("placement round failed: {}", e.toString());
         }
     }
 
     private void run(StepTask task) {
-        PartitionMap map = driver.state().map();
         try {
-            for (StepAction action : task.actions()) {
-                executor.execute(action, map);
+            Optional<String> failure = placement.run(task);
+            if (failure.isEmpty()) {
+                wake();
+            } else {
+                LOG.info("{} {} failed, will retry: {}", task.key(), task.step().label(), failure.get());
             }
-            driver.taskSucceeded(task, clock.getAsLong());
-            wake();
         } catch (Exception e) {
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            LOG.info("{} {} failed, will retry: {}", task.operatorId().isEmpty() ? "stale replica cleanup" : task.operatorId(),
-                    task.step().label(), reason);
-            try {
-                driver.taskFailed(task, reason, clock.getAsLong());
-            } catch (Exception again) {
-                LOG.warn("recording the failure of {} failed: {}", task.key(), again.toString());
-            }
+            LOG.warn("recording the outcome of {} failed: {}", task.key(), e.toString());
         }
     }
 

@@ -5,7 +5,7 @@ package io.ringcache.placement.core;
  * replicated {@link PlacementState}, so a new PD leader resumes them where the old one stopped;
  * every step is idempotent for that reason.
  *
- * @param id        unique, never reused ("op-17")
+ * @param id        unique, never reused; {@link OperatorId#DRAFT} until the state assigns one
  * @param shardId   the shard it changes; at most one unfinished operator per shard
  * @param kind      what it does
  * @param source    the store losing a replica (move, remove) or leadership (transfer); may be empty
@@ -19,7 +19,7 @@ package io.ringcache.placement.core;
  * @param updated   when the current step (or the final status) began, epoch millis
  * @param attempts  failed attempts of the current step
  */
-public record Operator(String id, int shardId, OperatorKind kind, String source, String target,
+public record Operator(OperatorId id, int shardId, OperatorKind kind, String source, String target,
                        OperatorStatus status, OperatorStep step, String reason, String origin, long mark,
                        long created, long updated, int attempts) {
 

@@ -31,8 +31,8 @@ public final class PlacementDriver {
     private final SchedulingConfig config;
     private final Map<String, Long> lastHeard = new HashMap<>();
     private final Map<String, StoreReport> reports = new HashMap<>();
-    private final Set<String> executing = new HashSet<>();
-    private final Map<String, Long> retryAt = new HashMap<>();
+    private final Set<TaskKey> executing = new HashSet<>();
+    private final Map<TaskKey, Long> retryAt = new HashMap<>();
     private final Scheduler repair = new RepairScheduler();
     private final List<Scheduler> balancers = List.of(new HotShardScheduler(), new LeaderBalanceScheduler(),
             new ReplicaBalanceScheduler());
@@ -223,7 +223,7 @@ public final class PlacementDriver {
         reports.remove(storeId);
     }
 
-    public synchronized Operator cancel(String operatorId, long now) throws IOException {
+    public synchronized Operator cancel(OperatorId operatorId, long now) throws IOException {
         PlacementState base = log.current();
         Operator op = base.operators().get(operatorId);
         if (op == null) {
@@ -283,8 +283,8 @@ public final class PlacementDriver {
 
     private void advanceRunning(long now, List<StepTask> tasks) throws IOException {
         for (Operator listed : log.current().active()) {
-            if (listed.status() != OperatorStatus.RUNNING || executing.contains(listed.id())
-                    || retryAt.getOrDefault(listed.id(), 0L) > now) {
+            TaskKey key = new TaskKey.OfOperator(listed.id());
+            if (listed.status() != OperatorStatus.RUNNING || executing.contains(key) || retryAt.getOrDefault(key, 0L) > now) {
                 continue;
             }
             // A few decisions in a row, so steps that need no call (already done, observed) pass in one round.
@@ -295,8 +295,8 @@ public final class PlacementDriver {
                 }
                 StepOutcome outcome = OperatorSteps.decide(op, view(now));
                 if (outcome instanceof StepOutcome.Run run) {
-                    executing.add(op.id());
-                    tasks.add(new StepTask(op.id(), op.id(), op.step(), run.actions()));
+                    executing.add(key);
+                    tasks.add(new StepTask(key, op.step(), run.actions()));
                     break;
                 }
                 if (outcome instanceof StepOutcome.Wait wait) {
@@ -339,7 +339,7 @@ public final class PlacementDriver {
                 }
                 PlacementState base = log.current();
                 Operator started = OperatorSteps.start(base.withNewOperator(p.get().draft(now))
-                        .operators().get("op-" + base.nextOperatorId()), view(now));
+                        .operators().get(base.nextId()), view(now));
                 commit(base, base.withNewOperator(started));
                 made++;
             }
@@ -355,12 +355,12 @@ public final class PlacementDriver {
             }
             for (int shard : view.reportedShards(store)) {
                 ShardInfo s = map.shards().get(shard);
-                String key = "stale:" + store + ":" + shard;
+                TaskKey key = new TaskKey.StaleReplica(store, shard);
                 if ((s == null || !s.hasMember(store)) && log.current().activeOn(shard).isEmpty()
                         && !executing.contains(key) && retryAt.getOrDefault(key, 0L) <= now) {
                     executing.add(key);
                     retryAt.put(key, now + STALE_RETRY_MILLIS);
-                    tasks.add(new StepTask(key, "", OperatorStep.DROP_SOURCE,
+                    tasks.add(new StepTask(key, OperatorStep.DROP_SOURCE,
                             List.of(new StepAction.DropReplica(shard, store))));
                 }
             }
@@ -415,14 +415,14 @@ public final class PlacementDriver {
                     + " (" + busy.get().status().name().toLowerCase() + "); cancel it or wait");
         }
         PlacementState next = commit(base, base.withNewOperator(p.draft(now)));
-        return next.operators().get("op-" + base.nextOperatorId());
+        return next.operators().get(base.nextId());
     }
 
     private Optional<Operator> current(StepTask task) {
         if (task.operatorId().isEmpty()) {
             return Optional.empty();
         }
-        Operator op = log.current().operators().get(task.operatorId());
+        Operator op = log.current().operators().get(task.operatorId().get());
         return op == null || op.finished() || op.step() != task.step() ? Optional.empty() : Optional.of(op);
     }
 

@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param operators      by id, in creation order; finished ones are kept up to {@link #HISTORY}
  * @param nextOperatorId the number the next operator's id gets
  */
-public record PlacementState(long revision, PartitionMap map, Map<String, Operator> operators, long nextOperatorId) {
+public record PlacementState(long revision, PartitionMap map, Map<OperatorId, Operator> operators, long nextOperatorId) {
 
     /** How many finished operators are kept for `ringctl operators`. */
     public static final int HISTORY = 200;
@@ -57,20 +57,25 @@ public record PlacementState(long revision, PartitionMap map, Map<String, Operat
         return new PlacementState(revision + 1, next, operators, nextOperatorId);
     }
 
+    /** The id the next operator added gets. */
+    public OperatorId nextId() {
+        return new OperatorId(nextOperatorId);
+    }
+
     /** Adds a new operator (its id is assigned here). */
     public PlacementState withNewOperator(Operator draft) {
-        String id = "op-" + nextOperatorId;
+        OperatorId id = nextId();
         Operator op = new Operator(id, draft.shardId(), draft.kind(), draft.source(), draft.target(), draft.status(),
                 draft.step(), draft.reason(), draft.origin(), draft.mark(), draft.created(), draft.updated(),
                 draft.attempts());
-        Map<String, Operator> next = new LinkedHashMap<>(operators);
+        Map<OperatorId, Operator> next = new LinkedHashMap<>(operators);
         next.put(id, op);
         return new PlacementState(revision + 1, map, next, nextOperatorId + 1);
     }
 
     /** Replaces an operator; drops the oldest finished ones beyond {@link #HISTORY}. */
     public PlacementState withOperator(Operator op) {
-        Map<String, Operator> next = new LinkedHashMap<>(operators);
+        Map<OperatorId, Operator> next = new LinkedHashMap<>(operators);
         next.put(op.id(), op);
         long finished = next.values().stream().filter(Operator::finished).count();
         var it = next.values().iterator();

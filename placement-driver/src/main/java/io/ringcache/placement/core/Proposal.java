@@ -9,7 +9,7 @@ public record Proposal(int shardId, OperatorKind kind, String source, String tar
     }
 
     public Operator draft(long now) {
-        return new Operator("", shardId, kind, source, target, OperatorStatus.PENDING, OperatorStep.QUEUED, "", origin, 0,
+        return new Operator(OperatorId.DRAFT, shardId, kind, source, target, OperatorStatus.PENDING, OperatorStep.QUEUED, "", origin, 0,
                 now, now, 0);
     }
 

@@ -95,14 +95,14 @@ final class Clusters {
             ops.put(id, cold ? r.nextDouble() * 5 : r.nextInt(4) == 0 ? r.nextDouble() * 3000 : r.nextDouble() * 150);
         }
         PartitionMap map = new PartitionMap(1, TokenPlanner.initial(ids), shards, stores);
-        Map<String, Operator> operators = new LinkedHashMap<>();
+        Map<OperatorId, Operator> operators = new LinkedHashMap<>();
         long next = 1;
         if (withOperators) {
             for (ShardInfo s : shards.values()) {
                 if (r.nextInt(5) != 0) {
                     continue;
                 }
-                Operator op = randomOperator(r, "op-" + next, s, new ArrayList<>(stores.keySet()), config, false);
+                Operator op = randomOperator(r, new OperatorId(next), s, new ArrayList<>(stores.keySet()), config, false);
                 if (op != null) {
                     operators.put(op.id(), op);
                     next++;
@@ -118,7 +118,7 @@ final class Clusters {
      * (the map may disagree with them, as after lost replies); otherwise it is one a scheduler or
      * an admin could have made, at its first step.
      */
-    static Operator randomOperator(Random r, String id, ShardInfo s, List<String> stores, SchedulingConfig config,
+    static Operator randomOperator(Random r, OperatorId id, ShardInfo s, List<String> stores, SchedulingConfig config,
                                    boolean anyStep) {
         OperatorKind kind = OperatorKind.values()[r.nextInt(3)];
         String any1 = stores.get(r.nextInt(stores.size()));

@@ -63,7 +63,7 @@ class PlacementDriverAdminTest {
         assertThrows(IllegalArgumentException.class, () -> pd.moveReplica(0, "s9", "s1", now));
         assertThrows(IllegalArgumentException.class, () -> pd.moveReplica(99, "s1", "s2", now));
         assertThrows(IllegalArgumentException.class, () -> pd.transferLeader(0, "s9", now));
-        assertThrows(IllegalArgumentException.class, () -> pd.cancel("op-404", now));
+        assertThrows(IllegalArgumentException.class, () -> pd.cancel(OperatorId.parse("op-404"), now));
         assertThrows(IllegalArgumentException.class, () -> pd.drain("s9", now));
         assertThrows(IllegalArgumentException.class, () -> pd.removeStore("s9", now));
     }
@@ -222,7 +222,7 @@ class PlacementDriverAdminTest {
         PlacementState before = log.current();
         List<Operator> plan = pd.rebalance(0, true, now);
         assertFalse(plan.isEmpty());
-        assertTrue(plan.stream().allMatch(o -> o.origin().equals("rebalance") && o.id().isEmpty()));
+        assertTrue(plan.stream().allMatch(o -> o.origin().equals("rebalance") && o.id().isDraft()));
         assertEquals(before.revision(), log.current().revision());
         assertEquals(before.operators(), log.current().operators());
         assertEquals(2, pd.rebalance(2, true, now).size());
@@ -286,7 +286,7 @@ class PlacementDriverAdminTest {
         return log.current().map().shards().get(shard).leader();
     }
 
-    Operator op(String id) {
+    Operator op(OperatorId id) {
         return log.current().operators().get(id);
     }
 

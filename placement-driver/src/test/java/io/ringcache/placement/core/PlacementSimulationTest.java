@@ -71,13 +71,15 @@ class PlacementSimulationTest {
         final SimCluster sim;
         final InMemoryPlacementLog log = new InMemoryPlacementLog();
         PlacementDriver pd;
+        /** The real loop's decisions (PlacementRounds) over the simulated cluster, behind the StepExecutor port. */
+        PlacementRounds rounds;
         long now = 1_000_000;
         long lastRevision = -1;
         long lastEpoch = -1;
         final boolean zoned;
         final boolean hot;
         /** Operators an admin cancelled while they were rolling back: they must end CANCELLED. */
-        final Set<String> cancelled = new HashSet<>();
+        final Set<OperatorId> cancelled = new HashSet<>();
         final List<String> events = new ArrayList<>();
         int nextStore = 1;
         /** Per shard, the stores that held a replica of it in a committed map and hold none now. */
@@ -85,7 +87,7 @@ class PlacementSimulationTest {
         final Map<Integer, Set<String>> lastMembers = new HashMap<>();
         /** Moves back to a former host: started, and ended DONE. */
         int movesBack;
-        final Set<String> moveBackOps = new HashSet<>();
+        final Set<OperatorId> moveBackOps = new HashSet<>();
 
         Run(long seed) {
             this.seed = seed;
@@ -95,6 +97,7 @@ class PlacementSimulationTest {
             this.zoned = rnd.nextBoolean();
             this.hot = rnd.nextInt(3) == 0;
             this.pd = new PlacementDriver(log, CONFIG);
+            this.rounds = rounds(pd);
             log.addListener(this::checkState);
         }
 
@@ -115,8 +118,8 @@ class PlacementSimulationTest {
                 if (now < eventsEnd && rnd.nextInt(8) == 0) {
                     event();
                 }
-                for (StepTask task : pd.tick(now)) {
-                    execute(task);
+                for (StepTask task : rounds.round(true).tasks()) {
+                    rounds.run(task);
                 }
                 checkGroups();
                 if (now >= eventsEnd && tick % 2 == 0 && settled()) {
@@ -153,15 +156,14 @@ class PlacementSimulationTest {
             }
         }
 
-        void execute(StepTask task) throws IOException {
-            for (StepAction a : task.actions()) {
-                String err = sim.execute(a);
+        /** A driver's loop as the PD leader runs it, its calls answered by the simulated stores. */
+        PlacementRounds rounds(PlacementDriver driver) {
+            return new PlacementRounds(driver, (action, map) -> {
+                String err = sim.execute(action);
                 if (err != null) {
-                    pd.taskFailed(task, err, now);
-                    return;
+                    throw new IllegalStateException(err);
                 }
-            }
-            pd.taskSucceeded(task, now);
+            }, () -> now);
         }
 
         void event() throws IOException {
@@ -178,8 +180,9 @@ class PlacementSimulationTest {
                 case 6 -> remove();
                 case 7 -> {
                     events.add(now + " pd failover");
+                    // A new leader member: fresh soft state, taken over in its loop's first round.
                     pd = new PlacementDriver(log, CONFIG);
-                    pd.takeOver(now);
+                    rounds = rounds(pd);
                 }
                 default -> admin();
             }
@@ -379,7 +382,7 @@ class PlacementSimulationTest {
             if (moves > CONFIG.maxConcurrentMoves() || transfers > CONFIG.maxConcurrentTransfers()) {
                 throw new AssertionError(moves + " moves and " + transfers + " transfers running: " + st.active());
             }
-            for (String id : cancelled) {
+            for (OperatorId id : cancelled) {
                 Operator op = st.operators().get(id);
                 if (op != null && op.finished() && op.status() != OperatorStatus.CANCELLED) {
                     throw new AssertionError("operator cancelled by an admin ended " + op);

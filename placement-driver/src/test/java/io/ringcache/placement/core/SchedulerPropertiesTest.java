@@ -235,9 +235,9 @@ class SchedulerPropertiesTest {
             Cluster c = Clusters.random(r, false);
             List<ShardInfo> shards = new ArrayList<>(c.state().map().shards().values());
             ShardInfo s = shards.get(r.nextInt(shards.size()));
-            Operator op = Clusters.randomOperator(r, "op-1", s, new ArrayList<>(c.state().map().stores().keySet()),
+            Operator op = Clusters.randomOperator(r, new OperatorId(1), s, new ArrayList<>(c.state().map().stores().keySet()),
                     c.config(), true);
-            Map<String, Operator> ops = new HashMap<>();
+            Map<OperatorId, Operator> ops = new HashMap<>();
             ops.put(op.id(), op);
             PlacementState st = new PlacementState(5, c.state().map(), ops, 2);
             return new Object[] {new Cluster(st, c.lastHeard(), c.reports(), c.config(), c.perShardOps(), c.zoned(),

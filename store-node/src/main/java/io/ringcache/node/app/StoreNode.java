@@ -90,7 +90,7 @@ public final class StoreNode implements AutoCloseable {
         writer = new GroupCommitWriter(host, metrics::commitBatch);
         ShardOps ops = new ShardOps();
         pacer = new ScheduledPacer();
-        requests = new RequestPath(currentMap, new RatisLocalShards(host, writer), new GrpcShardForwarder(channels),
+        requests = new RequestPath(currentMap, new RatisLocalShards(host, writer, metrics::readRound), new GrpcShardForwarder(channels),
                 pacer, limits, ops::record);
         KvService kv = new KvService(requests, host, limits);
         NettyServerBuilder builder = NettyServerBuilder.forAddress(bindAddress(grpcAddr))

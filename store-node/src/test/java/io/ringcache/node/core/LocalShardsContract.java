@@ -12,6 +12,8 @@ import io.ringcache.shard.core.CommandResult;
 import io.ringcache.shard.core.Query;
 import io.ringcache.shard.core.ResultCodec;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +44,32 @@ public abstract class LocalShardsContract {
         assertEquals(((CommandResult.Written) put).version(), read.value().version());
         ResultCodec.Answer.Value stale = (ResultCodec.Answer.Value) get(s.read(LED, new Query.Get(b("absent")), true));
         assertNull(stale.value());
+    }
+
+    @Test
+    void concurrentReadsEachGetTheirOwnKeyAndSeeEveryWriteAcknowledgedBeforeThem() throws Exception {
+        LocalShards s = shards();
+        int keys = 300;
+        List<CompletableFuture<CommandResult>> writes = new ArrayList<>();
+        for (int i = 0; i < keys; i++) {
+            writes.add(s.write(LED, new Command.Put(b("r" + i), b("v" + i), 0), 16));
+        }
+        for (CompletableFuture<CommandResult> w : writes) {
+            get(w);
+        }
+        // Issued at once, so an adapter that coalesces reads serves them in shared rounds.
+        List<CompletableFuture<ResultCodec.Answer>> reads = new ArrayList<>();
+        for (int i = 0; i < keys + 20; i++) {
+            reads.add(s.read(LED, new Query.Get(b("r" + i)), false));
+        }
+        for (int i = 0; i < reads.size(); i++) {
+            ResultCodec.Answer.Value v = (ResultCodec.Answer.Value) get(reads.get(i));
+            if (i < keys) {
+                assertArrayEquals(b("v" + i), v.value().value(), "read " + i);
+            } else {
+                assertNull(v.value(), "read " + i + " of a key never written");
+            }
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.ringcache.placement.adapter.grpc;
 import io.ringcache.placement.api.StoreChannels;
 import io.ringcache.placement.core.PartitionMap;
 import io.ringcache.placement.core.StepAction;
+import io.ringcache.placement.core.StepExecutor;
 import io.ringcache.placement.core.StoreInfo;
 import io.ringcache.proto.v1.AddShardReplicaRequest;
 import io.ringcache.proto.v1.AdminResponse;
@@ -19,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * Carries out operator steps by calling the stores' {@code StoreAdmin} service. Calls that must
  * reach a shard's leader try the candidates in order; each call has its own deadline.
  */
-public final class GrpcStepExecutor {
+public final class GrpcStepExecutor implements StepExecutor {
 
     private static final long CALL_SECONDS = 30;
 
@@ -30,6 +31,7 @@ public final class GrpcStepExecutor {
     }
 
     /** Runs one call against the stores of {@code map}; throws with the store's reason when it fails. */
+    @Override
     public void execute(StepAction action, PartitionMap map) {
         if (action instanceof StepAction.HostReplica h) {
             check(admin(map, h.storeId()).addShardReplica(AddShardReplicaRequest.newBuilder().setShardId(h.shardId())

@@ -17,6 +17,7 @@ import io.ringcache.placement.core.StoreInfo;
 import io.ringcache.placement.core.StoreReport;
 import io.ringcache.proto.v1.AdminReply;
 import io.ringcache.proto.v1.CancelOperatorRequest;
+import io.ringcache.placement.core.OperatorId;
 import io.ringcache.proto.v1.Error;
 import io.ringcache.proto.v1.GetClusterStatusRequest;
 import io.ringcache.proto.v1.GetClusterStatusResponse;
@@ -171,7 +172,7 @@ public final class PlacementDriverService extends PlacementDriverGrpc.PlacementD
 
     @Override
     public void cancelOperator(CancelOperatorRequest request, StreamObserver<AdminReply> out) {
-        admin(out, () -> List.of(driver.cancel(request.getId(), clock.getAsLong())));
+        admin(out, () -> List.of(driver.cancel(OperatorId.parse(request.getId()), clock.getAsLong())));
     }
 
     @Override

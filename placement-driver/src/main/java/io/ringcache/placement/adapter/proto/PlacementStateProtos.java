@@ -2,6 +2,7 @@ package io.ringcache.placement.adapter.proto;
 
 import io.ringcache.placement.api.PartitionMapProtos;
 import io.ringcache.placement.core.Operator;
+import io.ringcache.placement.core.OperatorId;
 import io.ringcache.placement.core.OperatorKind;
 import io.ringcache.placement.core.OperatorStatus;
 import io.ringcache.placement.core.OperatorStep;
@@ -29,7 +30,7 @@ public final class PlacementStateProtos {
     }
 
     public static PlacementState fromProto(io.ringcache.proto.v1.PlacementState p) {
-        Map<String, Operator> ops = new LinkedHashMap<>();
+        Map<OperatorId, Operator> ops = new LinkedHashMap<>();
         for (OperatorInfo o : p.getOperatorsList()) {
             Operator op = fromProto(o);
             ops.put(op.id(), op);
@@ -39,7 +40,7 @@ public final class PlacementStateProtos {
     }
 
     public static OperatorInfo toProto(Operator op) {
-        return OperatorInfo.newBuilder().setId(op.id()).setShardId(op.shardId())
+        return OperatorInfo.newBuilder().setId(op.id().toString()).setShardId(op.shardId())
                 .setKind(io.ringcache.proto.v1.OperatorKind.valueOf("OPERATOR_KIND_" + op.kind().name()))
                 .setSourceStore(op.source()).setTargetStore(op.target())
                 .setStatus(io.ringcache.proto.v1.OperatorStatus.valueOf("OPERATOR_STATUS_" + op.status().name()))
@@ -49,7 +50,7 @@ public final class PlacementStateProtos {
     }
 
     public static Operator fromProto(OperatorInfo o) {
-        return new Operator(o.getId(), o.getShardId(),
+        return new Operator(o.getId().isEmpty() ? OperatorId.DRAFT : OperatorId.parse(o.getId()), o.getShardId(),
                 OperatorKind.valueOf(o.getKind().name().substring("OPERATOR_KIND_".length())),
                 o.getSourceStore(), o.getTargetStore(),
                 OperatorStatus.valueOf(o.getStatus().name().substring("OPERATOR_STATUS_".length())),

@@ -35,19 +35,29 @@ import java.util.function.Function;
  * Forwards one shard's request to another store's KV service, asking it to serve the request
  * itself ({@code forward = false}), with the caller's remaining budget as the call's deadline.
  * A call refused at connect is reported as certainly not applied; any other failed call as
- * possibly applied.
+ * possibly applied. Single-key reads and plain puts of callers that do not route (epoch 0: HTTP,
+ * RESP) travel coalesced ({@link ForwardLanes}).
  */
 public final class GrpcShardForwarder implements ShardForwarder {
 
     private final StoreChannels channels;
+    private final ForwardLanes lanes;
 
     public GrpcShardForwarder(StoreChannels channels) {
         this.channels = channels;
+        this.lanes = new ForwardLanes(channels);
     }
 
     @Override
     public CompletableFuture<ShardOutcome> forward(String storeId, String address, int shardId, ShardOp op,
                                                    long epoch, long budgetMillis) {
+        // Single-key reads and plain puts of callers that do not route (HTTP, RESP) share calls.
+        if (epoch == 0 && op instanceof ShardOp.Read r && r.query() instanceof Query.Get g) {
+            return lanes.get(storeId, address, shardId, r.consistency(), g.key(), budgetMillis);
+        }
+        if (epoch == 0 && op instanceof ShardOp.Write w && w.command() instanceof Command.Put p) {
+            return lanes.put(storeId, address, shardId, p.key(), p.value(), p.ttlMillis(), budgetMillis);
+        }
         KvGrpc.KvFutureStub stub;
         try {
             stub = KvGrpc.newFutureStub(channels.to(address)).withDeadlineAfter(budgetMillis, TimeUnit.MILLISECONDS);

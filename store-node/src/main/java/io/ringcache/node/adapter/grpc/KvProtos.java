@@ -76,9 +76,12 @@ final class KvProtos {
     static BatchGetResponse batchGet(ShardOutcome outcome, int keys) {
         BatchGetResponse.Builder b = BatchGetResponse.newBuilder();
         if (outcome instanceof ShardOutcome.Answered a && a.answer() instanceof ResultCodec.Answer.Values vs) {
-            b.setHeader(header(a.shardId(), a.appliedIndex(), a.epoch()));
+            // Each result carries its part's header too: a batch over several shards is put back
+            // together from parts, and a store that forwarded a coalesced batch splits it again.
+            ResponseHeader h = header(a.shardId(), a.appliedIndex(), a.epoch());
+            b.setHeader(h);
             for (StoredValue v : vs.values()) {
-                GetResponse.Builder g = GetResponse.newBuilder().setFound(v != null);
+                GetResponse.Builder g = GetResponse.newBuilder().setHeader(h).setFound(v != null);
                 if (v != null) {
                     g.setValue(versioned(v));
                 }
@@ -106,10 +109,11 @@ final class KvProtos {
         BatchPutResponse.Builder b = BatchPutResponse.newBuilder();
         if (outcome instanceof ShardOutcome.Applied a && a.result() instanceof CommandResult.Batch batch
                 && batch.results().size() == writes) {
-            b.setHeader(header(a));
+            ResponseHeader h = header(a);
+            b.setHeader(h);
             for (CommandResult one : batch.results()) {
                 CommandResult.Written w = (CommandResult.Written) one;
-                b.addResults(PutResponse.newBuilder().setVersion(w.version()).setPreviousVersion(w.previousVersion()));
+                b.addResults(PutResponse.newBuilder().setHeader(h).setVersion(w.version()).setPreviousVersion(w.previousVersion()));
             }
             return b.build();
         }
@@ -201,10 +205,15 @@ final class KvProtos {
     // ---- reply -> outcome (forwarded requests) ----
 
     static ShardOutcome outcome(GetResponse r) {
+        return outcome(r.getHeader(), r);
+    }
+
+    /** {@code r}'s outcome, described by {@code h} (a batch's result may carry no header of its own). */
+    static ShardOutcome outcome(ResponseHeader h, GetResponse r) {
         if (r.hasError()) {
             return failed(r.getError());
         }
-        return new ShardOutcome.Answered(r.getHeader().getShardId(), r.getHeader().getAppliedIndex(), r.getHeader().getEpoch(),
+        return new ShardOutcome.Answered(h.getShardId(), h.getAppliedIndex(), h.getEpoch(),
                 new ResultCodec.Answer.Value(r.getFound() ? stored(r.getValue()) : null));
     }
 
@@ -221,8 +230,12 @@ final class KvProtos {
     }
 
     static ShardOutcome outcome(PutResponse r) {
-        return r.hasError() ? failed(r.getError()) : applied(r.getHeader(),
-                new CommandResult.Written(r.getVersion(), r.getPreviousVersion()));
+        return outcome(r.getHeader(), r);
+    }
+
+    /** {@code r}'s outcome, described by {@code h} (a batch's result may carry no header of its own). */
+    static ShardOutcome outcome(ResponseHeader h, PutResponse r) {
+        return r.hasError() ? failed(r.getError()) : applied(h, new CommandResult.Written(r.getVersion(), r.getPreviousVersion()));
     }
 
     static ShardOutcome outcome(BatchPutResponse r) {

@@ -34,6 +34,7 @@ public final class NodeMetrics implements AutoCloseable {
     private final Set<Integer> shardGauges = ConcurrentHashMap.newKeySet();
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final DistributionSummary batchSummary;
+    private final DistributionSummary readRoundSummary;
 
     public NodeMetrics(ShardGroupHost host) {
         this.host = host;
@@ -44,6 +45,8 @@ public final class NodeMetrics implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         batchSummary = DistributionSummary.builder("ringcache_commit_batch_commands")
                 .description("commands carried by one Raft log entry (group commit)").register(registry);
+        readRoundSummary = DistributionSummary.builder("ringcache_read_round_keys")
+                .description("linearizable single-key reads served by one ReadIndex round (read coalescing)").register(registry);
     }
 
     /** The Prometheus text exposition, refreshing per-shard gauges first. */
@@ -105,6 +108,11 @@ public final class NodeMetrics implements AutoCloseable {
     /** Records the commands carried by one log entry of group commit. */
     public void commitBatch(int commands) {
         batchSummary.record(commands);
+    }
+
+    /** Records the reads served by one coalesced ReadIndex round. */
+    public void readRound(int reads) {
+        readRoundSummary.record(reads);
     }
 
     /** Counts a typed error returned in a reply body (routing and capacity errors). */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -103,6 +104,11 @@ public final class GroupCommitWriter {
                 next.forEach(p -> p.result().completeExceptionally(closed));
             }
         }
+    }
+
+    /** The threads that send the next batch; {@link GroupReader} sends its next rounds on them too. */
+    Executor completions() {
+        return completions;
     }
 
     /** Stops the completion threads; writes still in flight complete on Ratis' threads. */

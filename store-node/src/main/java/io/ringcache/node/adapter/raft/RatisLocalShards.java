@@ -13,10 +13,12 @@ import io.ringcache.shard.core.ResultCodec;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.IntConsumer;
 
 /**
  * The store's shard replicas on Ratis: writes through group commit ({@link GroupCommitWriter}),
- * reads through the host, Ratis' failures as {@link KvFailure}s.
+ * linearizable single-key reads coalesced into read rounds ({@link GroupReader}), other reads
+ * through the host; Ratis' failures as {@link KvFailure}s.
  *
  * <p>A write is proposed only when the local replica is the leader at that moment, so a refusal
  * before that is certain to have changed nothing; a NotLeader that Ratis answers afterwards may
@@ -26,10 +28,17 @@ public final class RatisLocalShards implements LocalShards {
 
     private final ShardGroupHost host;
     private final GroupCommitWriter writer;
+    private final GroupReader reader;
 
     public RatisLocalShards(ShardGroupHost host, GroupCommitWriter writer) {
+        this(host, writer, n -> { });
+    }
+
+    /** @param readRounds told the number of reads of every coalesced read round (a metric) */
+    public RatisLocalShards(ShardGroupHost host, GroupCommitWriter writer, IntConsumer readRounds) {
         this.host = host;
         this.writer = writer;
+        this.reader = new GroupReader(host, writer.completions(), readRounds);
     }
 
     @Override
@@ -71,7 +80,10 @@ public final class RatisLocalShards implements LocalShards {
 
     @Override
     public CompletableFuture<ResultCodec.Answer> read(int shardId, Query query, boolean stale) {
-        return host.query(shardId, CommandCodec.encode(query), stale).handle((answer, error) -> {
+        CompletableFuture<ResultCodec.Answer> call = !stale && query instanceof Query.Get get
+                ? reader.get(shardId, get.key())
+                : host.query(shardId, CommandCodec.encode(query), stale);
+        return call.handle((answer, error) -> {
             if (error != null) {
                 throw new ShardCallFailedException(failure(shardId, error, false));
             }
