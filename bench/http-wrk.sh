@@ -58,7 +58,7 @@ errors() { awk '/Non-2xx or 3xx/ { n += $NF } /Socket errors/ { n += 1 } END { p
 sdk() { # workload -> ops/s of the SDK at 256 in flight on the running cluster
   java $jvm_flags -jar "$jar" SdkLoad pd="127.0.0.1:$base" workload="$1" dist=uniform records=10000 load=false \
     inflight=256 seconds="$seconds" warmup=3 progress=1000 > "$2" 2>&1 || true
-  awk '/^== workload/ { gsub(",", "", $6); print $6 + 0 }' "$2"
+  sed -nE 's/^== workload.*: ([0-9,]+) ops\/s.*/\1/p' "$2" | tr -d ,
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'; }
 

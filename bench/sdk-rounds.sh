@@ -25,7 +25,7 @@ current=""
 cleanup() { [[ -n "$current" ]] && "$current/bin/ringcache-local" stop --purge >/dev/null 2>&1 || true; rm -rf "$dir"; }
 trap cleanup EXIT
 jvm_flags="$(sed -n '/^ringcache.jvm.flags=/,/^[^ ]/p' "$here/jvm.properties" | grep -oE '^ +-[^ \\]+' | tr -d ' ' | tr '\n' ' ')"
-ops() { awk '/^== workload/ { gsub(",", "", $6); print $6 + 0 }' "$1"; }
+ops() { sed -nE 's/^== workload.*: ([0-9,]+) ops\/s.*/\1/p' "$1" | tr -d ,; }
 p99() { awk '/^all / { print $6 }' "$1"; }
 
 echo "| round | checkout | writes (w) | reads (c) | 50/50 (a) |"

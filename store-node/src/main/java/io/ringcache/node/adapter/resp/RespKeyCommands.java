@@ -81,6 +81,13 @@ final class RespKeyCommands {
             }
         }
         boolean returnPrevious = get;
+        if (!absolute && condition == Command.Condition.ALWAYS && !keepTtl && !returnPrevious) {
+            // A plain SET (or with EX/PX) is a put: the same effect on the shard (the value
+            // replaced, its TTL set or cleared), and a put forwarded to another store shares a
+            // BatchPut with other requests' puts.
+            checkValue(a.bytes(2));
+            return calls.write(a.bytes(1), new Command.Put(a.bytes(1), a.bytes(2), ttl), size(a), r -> RespReply.OK);
+        }
         Command.Set command = set(a, ttl, absolute, condition, keepTtl, returnPrevious);
         return calls.write(a.bytes(1), command, size(a), r -> {
             CommandResult.SetOutcome o = (CommandResult.SetOutcome) r;
@@ -106,8 +113,7 @@ final class RespKeyCommands {
         }
         byte[] value = a.bytes(3);
         checkValue(value);
-        Command.Set command = new Command.Set(a.bytes(1), value, millis ? n : n * 1000, false,
-                Command.Condition.ALWAYS, false, false);
+        Command.Put command = new Command.Put(a.bytes(1), value, millis ? n : n * 1000);
         return calls.write(a.bytes(1), command, a.bytes(1).length + value.length, r -> RespReply.OK);
     }
 
