@@ -24,22 +24,10 @@ dir="$(mktemp -d /tmp/http-frameworks.XXXXXX)"
 pid=""
 cleanup() { [[ -n "$pid" ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; rm -rf "$dir"; }
 trap cleanup EXIT
-jvm_flags="$(sed -n '/^ringcache.jvm.flags=/,/^[^ ]/p' "$here/jvm.properties" | grep -oE '^ +-[^ \\]+' | tr -d ' ' | tr '\n' ' ')"
-
-cat > "$dir/set.lua" <<'LUA'
-local value = string.rep("v", 100)
-request = function()
-  return wrk.format("GET", string.format("/set?key=k%015d&value=%s", math.random(0, 9999), value))
-end
-LUA
-cat > "$dir/get.lua" <<'LUA'
-request = function()
-  return wrk.format("GET", string.format("/get?key=k%015d", math.random(0, 9999)))
-end
-LUA
+. "$here/bench/lib.sh"
+jvm_flags="$(bench_jvm_flags "$here")"
+bench_wrk_scripts "$dir"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
-rate() { awk '/Requests\/sec/ { print int($2) }' "$1"; }
-p99() { awk '/^ +99%/ { print $2 }' "$1"; }
 
 echo "| round | server | /set 16 | /set 256 | /get 16 | /get 256 |"
 echo "|---|---|---|---|---|---|"
@@ -56,7 +44,7 @@ for round in $(seq 1 "$rounds"); do
       for c in 16 256; do
         f="$out/round$round-$server-$op-$c.txt"
         wrk -t2 -c"$c" -d"${seconds}s" --latency -s "$dir/$op.lua" "http://127.0.0.1:$port" > "$f" 2>&1 || true
-        cells+=("$(rate "$f")/s (p99 $(p99 "$f"))")
+        cells+=("$(wrk_rate "$f")/s (p99 $(wrk_p99 "$f"))")
       done
     done
     kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""

@@ -26,8 +26,8 @@ seconds="${RINGCACHE_BENCH_SECONDS:-8}"
 prewarm="${RINGCACHE_BENCH_PREWARM:-10}"
 jar="$here/bench/target/benchmarks.jar"
 [[ -f "$jar" ]] || { echo "http-wrk: build $jar first (./mvnw -q -DskipTests package)" >&2; exit 2; }
-# The JVM flags every ringcache JVM needs (jvm.properties), for the SDK's JVM.
-jvm_flags="$(sed -n '/^ringcache.jvm.flags=/,/^[^ ]/p' "$here/jvm.properties" | grep -oE '^ +-[^ \\]+' | tr -d ' ' | tr '\n' ' ')"
+. "$here/bench/lib.sh"
+jvm_flags="$(bench_jvm_flags "$here")"
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 out="$here/bench/results/http-wrk-$stamp"
 mkdir -p "$out"
@@ -38,27 +38,12 @@ cleanup() { [[ -n "$current" ]] && "$current/bin/ringcache-local" stop --purge >
 trap cleanup EXIT
 command -v wrk >/dev/null || { echo "http-wrk: needs wrk (apt-get install wrk)" >&2; exit 2; }
 
-cat > "$dir/set.lua" <<'LUA'
-local value = string.rep("v", 100)
-request = function()
-  return wrk.format("GET", string.format("/set?key=k%015d&value=%s", math.random(0, 9999), value))
-end
-LUA
-cat > "$dir/get.lua" <<'LUA'
-request = function()
-  return wrk.format("GET", string.format("/get?key=k%015d", math.random(0, 9999)))
-end
-LUA
-
-rate() { awk '/Requests\/sec/ { print int($2) }' "$1"; }
-p50() { awk '/^ +50%/ { print $2 }' "$1"; }
-p99() { awk '/^ +99%/ { print $2 }' "$1"; }
-errors() { awk '/Non-2xx or 3xx/ { n += $NF } /Socket errors/ { n += 1 } END { print n + 0 }' "$1"; }
+bench_wrk_scripts "$dir"
 
 sdk() { # workload -> ops/s of the SDK at 256 in flight on the running cluster
   java $jvm_flags -jar "$jar" SdkLoad pd="127.0.0.1:$base" workload="$1" dist=uniform records=10000 load=false \
     inflight=256 seconds="$seconds" warmup=3 progress=1000 > "$2" 2>&1 || true
-  sed -nE 's/^== workload.*: ([0-9,]+) ops\/s.*/\1/p' "$2" | tr -d ,
+  sdk_ops "$2"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'; }
 
@@ -68,7 +53,7 @@ round=0
 for root in "${roots[@]}"; do
   round=$((round + 1))
   current="$root"
-  rev="$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . ':!bench' || echo '+changes')"
+  rev="$(bench_rev "$root")"
   "$root/bin/ringcache-local" stop --purge >/dev/null 2>&1 || true
   "$root/bin/ringcache-local" start >/dev/null
   url="http://127.0.0.1:$((base + 11))"
@@ -85,13 +70,13 @@ for root in "${roots[@]}"; do
     for c in 16 256; do
       f="$out/round$round-$op-$c.txt"
       wrk -t2 -c"$c" -d"${seconds}s" --latency -s "$dir/$op.lua" "$url" > "$f" 2>&1 || true
-      cells+=("$(rate "$f")/s (p50 $(p50 "$f"), p99 $(p99 "$f"), non-2xx $(errors "$f"))")
+      cells+=("$(wrk_rate "$f")/s (p50 $(wrk_p50 "$f"), p99 $(wrk_p99 "$f"), non-2xx $(wrk_errors "$f"))")
     done
   done
   sdk_w="$(sdk w "$out/round$round-sdk-w.txt")"
   sdk_c="$(sdk c "$out/round$round-sdk-c.txt")"
-  set256="$(rate "$out/round$round-set-256.txt")"
-  get256="$(rate "$out/round$round-get-256.txt")"
+  set256="$(wrk_rate "$out/round$round-set-256.txt")"
+  get256="$(wrk_rate "$out/round$round-get-256.txt")"
   echo "| $round | $rev | $idle | ${cells[0]} | ${cells[1]} | ${cells[2]} | ${cells[3]} | ${sdk_w:-?}/s | ${sdk_c:-?}/s | $(ratio "$set256" "$sdk_w") | $(ratio "$get256" "$sdk_c") |"
   "$root/bin/ringcache-local" stop --purge >/dev/null
   current=""

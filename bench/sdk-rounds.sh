@@ -24,8 +24,8 @@ export RINGCACHE_LOCAL_DIR="$dir/cluster" RINGCACHE_LOCAL_BASE_PORT="$base" RING
 current=""
 cleanup() { [[ -n "$current" ]] && "$current/bin/ringcache-local" stop --purge >/dev/null 2>&1 || true; rm -rf "$dir"; }
 trap cleanup EXIT
-jvm_flags="$(sed -n '/^ringcache.jvm.flags=/,/^[^ ]/p' "$here/jvm.properties" | grep -oE '^ +-[^ \\]+' | tr -d ' ' | tr '\n' ' ')"
-ops() { sed -nE 's/^== workload.*: ([0-9,]+) ops\/s.*/\1/p' "$1" | tr -d ,; }
+. "$here/bench/lib.sh"
+jvm_flags="$(bench_jvm_flags "$here")"
 p99() { awk '/^all / { print $6 }' "$1"; }
 
 echo "| round | checkout | writes (w) | reads (c) | 50/50 (a) |"
@@ -34,7 +34,7 @@ round=0
 for root in "$@"; do
   round=$((round + 1))
   current="$root"
-  rev="$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . ':!bench' || echo '+changes')"
+  rev="$(bench_rev "$root")"
   "$root/bin/ringcache-local" stop --purge >/dev/null 2>&1 || true
   "$root/bin/ringcache-local" start >/dev/null
   url="http://127.0.0.1:$((base + 11))"
@@ -46,7 +46,7 @@ for root in "$@"; do
     java $jvm_flags -jar "$root/bench/target/benchmarks.jar" SdkLoad pd="127.0.0.1:$base" workload="$w" \
       records=100000 load="$load" inflight=256 seconds="$seconds" warmup=5 progress=1000 > "$f" 2>&1 || true
     load=false
-    cells+=("$(ops "$f")/s (p99 $(p99 "$f") ms)")
+    cells+=("$(sdk_ops "$f")/s (p99 $(p99 "$f") ms)")
   done
   echo "| $round | $rev | ${cells[0]} | ${cells[1]} | ${cells[2]} |"
   "$root/bin/ringcache-local" stop --purge >/dev/null
