@@ -107,6 +107,8 @@ class KvGrpcServiceIT {
             assertEquals("v" + i, read.getResults(i).getValue().getValue().toStringUtf8());
         }
         assertFalse(read.getResults(50).getFound());
+        BatchGetResponse oneShard = kv.batchGet(BatchGetRequest.newBuilder().addKeys(b("b0")).build());
+        assertTrue(oneShard.getHeader().getAppliedIndex() > 0, "a one-shard batch carries its shard's header: " + oneShard);
 
         assertTrue(kv.delete(DeleteRequest.newBuilder().setKey(b("k")).build()).getDeleted());
         assertFalse(kv.get(GetRequest.newBuilder().setKey(b("k")).build()).getFound());

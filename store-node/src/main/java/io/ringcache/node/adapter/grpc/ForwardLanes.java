@@ -40,6 +40,9 @@ import java.util.function.Function;
  * linearizable), and applies a batch's puts as one atomic command of the shard, each with its own
  * version. A call that fails fails every request in it alike, as possibly applied unless it was
  * refused at connect. Tagged writes (an SDK's deduplicated writes) and other kinds are not coalesced.
+ * A call's deadline is the latest of its requests' budgets, so a request may wait past its own
+ * budget for its batch's answer; the front doors' own backstop ({@code OffLoopRequests}) still
+ * answers it in time.
  *
  * <p>Lanes live as long as the forwarder: one per (store address, shard, kind, consistency), a
  * set bounded by the cluster's stores and shards.

@@ -3,6 +3,7 @@ package io.ringcache.node.adapter.grpc;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.ringcache.node.core.KvFailure;
 import io.ringcache.node.core.KvRequests;
 import io.ringcache.node.core.Routing;
 import io.ringcache.node.core.ShardOp;
@@ -14,6 +15,7 @@ import io.ringcache.proto.v1.BatchPutResponse;
 import io.ringcache.proto.v1.GetResponse;
 import io.ringcache.proto.v1.KeyValueWrite;
 import io.ringcache.proto.v1.PutResponse;
+import io.ringcache.proto.v1.ResponseHeader;
 import io.ringcache.shard.core.Command;
 import io.ringcache.shard.core.Query;
 import io.ringcache.shard.core.ShardLimits;
@@ -26,9 +28,19 @@ import java.util.concurrent.CompletableFuture;
 /**
  * BatchGet and BatchPut over any keys: split by shard, each shard's part one request on the
  * request path (a BatchPut part is one atomic command of its shard), results put back in request
- * order. A failed shard fails only its own keys.
+ * order. A failed shard fails only its own keys. A batch whose keys all belong to one shard (what
+ * a store's coalesced forward sends) is answered with that shard's header, so the caller learns
+ * the applied index and epoch it was served at.
  */
 final class KvBatchOperations {
+
+    /**
+     * Every key's answer while this store has no partition map (it just started): nothing was
+     * applied, so any caller may send it again, as the single-key calls answer through the
+     * request path. A failed call instead would read as possibly applied.
+     */
+    private static final io.ringcache.proto.v1.Error NO_MAP =
+            KvErrors.toProto(new KvFailure.Unavailable(0, "this store has no partition map yet", true));
 
     private final KvRequests requests;
     private final ShardLimits limits;
@@ -39,12 +51,21 @@ final class KvBatchOperations {
     }
 
     void batchGet(BatchGetRequest r, StreamObserver<BatchGetResponse> out) {
-        PartitionMap map = mapOrFail(out);
-        if (map == null || !validKeys(r.getKeysList(), out)) {
+        if (!validKeys(r.getKeysList(), out)) {
+            return;
+        }
+        PartitionMap map = requests.map().orElse(null);
+        if (map == null) {
+            BatchGetResponse.Builder b = BatchGetResponse.newBuilder();
+            for (int i = 0; i < r.getKeysCount(); i++) {
+                b.addResults(GetResponse.newBuilder().setError(NO_MAP));
+            }
+            KvService.reply(out, b.build());
             return;
         }
         Routing routing = KvService.routing(r.getHeader());
         GetResponse[] results = new GetResponse[r.getKeysCount()];
+        ResponseHeader[] header = new ResponseHeader[1];
         List<CompletableFuture<Void>> parts = new ArrayList<>();
         for (Map.Entry<Integer, List<Integer>> part : byShard(map, r.getKeysList()).entrySet()) {
             List<Integer> positions = part.getValue();
@@ -55,6 +76,7 @@ final class KvBatchOperations {
             ShardOp op = new ShardOp.Read(new Query.BatchGet(keys), KvProtos.consistency(r.getHeader().getConsistency()));
             parts.add(requests.submitToShard(part.getKey(), op, routing).thenAccept(outcome -> {
                 BatchGetResponse response = KvProtos.batchGet(outcome, positions.size());
+                header[0] = response.getHeader();
                 for (int i = 0; i < positions.size(); i++) {
                     results[positions.get(i)] = response.getResults(i);
                 }
@@ -62,6 +84,9 @@ final class KvBatchOperations {
         }
         CompletableFuture.allOf(parts.toArray(new CompletableFuture[0])).whenComplete((v, error) -> {
             BatchGetResponse.Builder b = BatchGetResponse.newBuilder();
+            if (parts.size() == 1 && header[0] != null) {
+                b.setHeader(header[0]);
+            }
             for (GetResponse g : results) {
                 b.addResults(g != null ? g : GetResponse.newBuilder().setError(KvErrors.unavailable(0, "no reply")).build());
             }
@@ -70,10 +95,6 @@ final class KvBatchOperations {
     }
 
     void batchPut(BatchPutRequest r, StreamObserver<BatchPutResponse> out) {
-        PartitionMap map = mapOrFail(out);
-        if (map == null) {
-            return;
-        }
         List<ByteString> allKeys = new ArrayList<>();
         for (KeyValueWrite w : r.getEntriesList()) {
             if (w.getTtlMs() < 0) {
@@ -85,8 +106,18 @@ final class KvBatchOperations {
         if (!validKeys(allKeys, out)) {
             return;
         }
+        PartitionMap map = requests.map().orElse(null);
+        if (map == null) {
+            BatchPutResponse.Builder b = BatchPutResponse.newBuilder();
+            for (int i = 0; i < r.getEntriesCount(); i++) {
+                b.addResults(PutResponse.newBuilder().setError(NO_MAP));
+            }
+            KvService.reply(out, b.build());
+            return;
+        }
         Routing routing = KvService.routing(r.getHeader());
         PutResponse[] results = new PutResponse[r.getEntriesCount()];
+        ResponseHeader[] header = new ResponseHeader[1];
         List<CompletableFuture<Void>> parts = new ArrayList<>();
         for (Map.Entry<Integer, List<Integer>> part : byShard(map, allKeys).entrySet()) {
             List<Integer> positions = new ArrayList<>();
@@ -110,6 +141,7 @@ final class KvBatchOperations {
             ShardOp op = new ShardOp.Write(KvService.tagged(r.getHeader(), new Command.BatchPut(puts)), bytes);
             parts.add(requests.submitToShard(part.getKey(), op, routing).thenAccept(outcome -> {
                 BatchPutResponse response = KvProtos.batchPut(outcome, positions.size());
+                header[0] = response.getHeader();
                 for (int i = 0; i < positions.size(); i++) {
                     results[positions.get(i)] = response.getResults(i);
                 }
@@ -117,6 +149,9 @@ final class KvBatchOperations {
         }
         CompletableFuture.allOf(parts.toArray(new CompletableFuture[0])).whenComplete((v, error) -> {
             BatchPutResponse.Builder b = BatchPutResponse.newBuilder();
+            if (parts.size() == 1 && header[0] != null) {
+                b.setHeader(header[0]);
+            }
             for (PutResponse p : results) {
                 b.addResults(p != null ? p : PutResponse.newBuilder().setError(KvErrors.unavailable(0, "no reply")).build());
             }
@@ -145,10 +180,4 @@ final class KvBatchOperations {
         return true;
     }
 
-    private PartitionMap mapOrFail(StreamObserver<?> out) {
-        return requests.map().orElseGet(() -> {
-            out.onError(Status.UNAVAILABLE.withDescription("this store has no partition map yet").asException());
-            return null;
-        });
-    }
 }

@@ -76,12 +76,9 @@ final class KvProtos {
     static BatchGetResponse batchGet(ShardOutcome outcome, int keys) {
         BatchGetResponse.Builder b = BatchGetResponse.newBuilder();
         if (outcome instanceof ShardOutcome.Answered a && a.answer() instanceof ResultCodec.Answer.Values vs) {
-            // Each result carries its part's header too: a batch over several shards is put back
-            // together from parts, and a store that forwarded a coalesced batch splits it again.
-            ResponseHeader h = header(a.shardId(), a.appliedIndex(), a.epoch());
-            b.setHeader(h);
+            b.setHeader(header(a.shardId(), a.appliedIndex(), a.epoch()));
             for (StoredValue v : vs.values()) {
-                GetResponse.Builder g = GetResponse.newBuilder().setHeader(h).setFound(v != null);
+                GetResponse.Builder g = GetResponse.newBuilder().setFound(v != null);
                 if (v != null) {
                     g.setValue(versioned(v));
                 }
@@ -109,11 +106,10 @@ final class KvProtos {
         BatchPutResponse.Builder b = BatchPutResponse.newBuilder();
         if (outcome instanceof ShardOutcome.Applied a && a.result() instanceof CommandResult.Batch batch
                 && batch.results().size() == writes) {
-            ResponseHeader h = header(a);
-            b.setHeader(h);
+            b.setHeader(header(a));
             for (CommandResult one : batch.results()) {
                 CommandResult.Written w = (CommandResult.Written) one;
-                b.addResults(PutResponse.newBuilder().setHeader(h).setVersion(w.version()).setPreviousVersion(w.previousVersion()));
+                b.addResults(PutResponse.newBuilder().setVersion(w.version()).setPreviousVersion(w.previousVersion()));
             }
             return b.build();
         }

@@ -132,9 +132,13 @@ class ForwardLanesIT {
         assertEquals("b", batch.getEntries(0).getKey().toStringUtf8());
         assertEquals("3", batch.getEntries(1).getValue().toStringUtf8());
         assertEquals(0, batch.getHeader().getClientId(), "plain puts stay untagged");
-        call2.reply().onNext(BatchPutResponse.newBuilder().addResults(written(11)).addResults(written(12)).build());
+        // As a store answers a one-shard batch: the header on the batch, none on the results.
+        call2.reply().onNext(BatchPutResponse.newBuilder().setHeader(ResponseHeader.newBuilder().setShardId(7).setAppliedIndex(99))
+                .addResults(PutResponse.newBuilder().setVersion(11)).addResults(PutResponse.newBuilder().setVersion(12)).build());
         call2.reply().onCompleted();
-        assertEquals(11, version(second.get(5, TimeUnit.SECONDS)));
+        ShardOutcome.Applied applied = assertInstanceOf(ShardOutcome.Applied.class, second.get(5, TimeUnit.SECONDS));
+        assertEquals(11, version(applied));
+        assertEquals(99, applied.appliedIndex(), "each put learns the applied index its batch was served at");
         assertEquals(12, version(third.get(5, TimeUnit.SECONDS)));
     }
 
