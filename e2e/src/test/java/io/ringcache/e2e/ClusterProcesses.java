@@ -127,6 +127,26 @@ final class ClusterProcesses implements AutoCloseable {
         p.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** SIGSTOP: the process (and everything it started) stops running, its sockets stay open. */
+    void pause(String name) throws IOException, InterruptedException {
+        signal(name, "STOP");
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    void resume(String name) throws IOException, InterruptedException {
+        signal(name, "CONT");
+    }
+
+    private void signal(String name, String signal) throws IOException, InterruptedException {
+        Process p = processes.get(name);
+        List<String> command = new ArrayList<>(List.of("kill", "-" + signal, Long.toString(p.pid())));
+        p.descendants().forEach(d -> command.add(Long.toString(d.pid())));
+        Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -" + signal + " " + name + " failed: " + new String(kill.getInputStream().readAllBytes()));
+        }
+    }
+
     Path folder(String name) {
         return root.resolve(name);
     }

@@ -23,9 +23,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * Linearizable across a kill -9, checked rather than sampled: clients run reads, writes, deletes
- * and compare-and-sets on a few keys through the SDK against a real three-store cluster, a store is
- * killed mid-run, and the whole recorded history goes to the {@link LinearizabilityChecker}. A call
+ * Linearizable across a kill -9 and across a pause, checked rather than sampled: clients run reads,
+ * writes, deletes and compare-and-sets on a few keys through the SDK against a real three-store
+ * cluster, a store is killed (or stopped with SIGSTOP past an election, then continued) mid-run,
+ * and the whole recorded history goes to the {@link LinearizabilityChecker}. A call
  * that failed or timed out is recorded with an unknown outcome (it may have applied), never
  * dropped; a read that failed constrains nothing. Every value written is unique, so a read names
  * the write it saw. The seed is printed and fixes the clients' choices (not the cluster's timing).
@@ -43,8 +44,28 @@ class LinearizableHistoryProcessIT {
 
     @Test
     void aHistoryAcrossAKillIsLinearizable() throws Exception {
+        checkHistory("kill -9 of s3", cluster -> cluster.kill("s3"));
+    }
+
+    @Test
+    void aHistoryAcrossAPauseLongerThanAnElectionIsLinearizable() throws Exception {
+        // SIGSTOP past the stores' election timeout (2-4 s), then SIGCONT: a leader that wakes up
+        // must not serve what it no longer may.
+        checkHistory("SIGSTOP of s3 for 6 s", cluster -> {
+            cluster.pause("s3");
+            Thread.sleep(6_000);
+            cluster.resume("s3");
+        });
+    }
+
+    /** A fault done to the cluster in the middle of the run. */
+    private interface Nemesis {
+        void strike(ClusterProcesses cluster) throws Exception;
+    }
+
+    private void checkHistory(String fault, Nemesis nemesis) throws Exception {
         long seed = Long.getLong("history.seed", System.nanoTime());
-        System.out.println("LinearizableHistoryProcessIT seed " + seed + " (re-run: -Dhistory.seed=" + seed + ")");
+        System.out.println("LinearizableHistoryProcessIT seed " + seed + ", " + fault + " (re-run: -Dhistory.seed=" + seed + ")");
         try (ClusterProcesses cluster = new ClusterProcesses()) {
             String pd = "127.0.0.1:" + ClusterProcesses.freePort();
             cluster.startProgram("pd1", "ringcache-pd", "-grpc_addr", pd, "-raft_addr", "127.0.0.1:" + ClusterProcesses.freePort(),
@@ -78,10 +99,10 @@ class LinearizableHistoryProcessIT {
                     t.start();
                     workers.add(t);
                 }
-                cluster.await("500 operations before the kill", () -> completed.get() >= 500);
-                cluster.kill("s3");
-                int atKill = completed.get();
-                cluster.await("500 operations after the kill", () -> completed.get() >= atKill + 500);
+                cluster.await("500 operations before the fault", () -> completed.get() >= 500);
+                nemesis.strike(cluster);
+                int atFault = completed.get();
+                cluster.await("500 operations after the fault", () -> completed.get() >= atFault + 500);
                 stop.set(true);
                 for (Thread t : workers) {
                     t.join(30_000);
@@ -90,14 +111,14 @@ class LinearizableHistoryProcessIT {
                 List<Operation> recorded = List.copyOf(history);
                 long unknown = recorded.stream().filter(Operation::unknown).count();
                 LinearizabilityChecker.Verdict verdict = LinearizabilityChecker.check(recorded);
-                System.out.println("LinearizableHistoryProcessIT: " + recorded.size() + " operations (" + unknown
+                System.out.println("LinearizableHistoryProcessIT, " + fault + ": " + recorded.size() + " operations (" + unknown
                         + " with unknown outcome) on " + KEYS + " keys: " + verdict.getClass().getSimpleName());
                 if (!(verdict instanceof LinearizabilityChecker.Verdict.Linearizable)) {
                     // The whole history, for reading; the assertion names the key and the file.
                     Path file = Path.of("target", "history-" + seed + ".txt").toAbsolutePath();
                     Files.createDirectories(file.getParent());
                     Files.write(file, recorded.stream().map(Operation::toString).toList());
-                    fail("seed " + seed + ": " + describe(verdict) + "; the history is in " + file);
+                    fail("seed " + seed + ", " + fault + ": " + describe(verdict) + "; the history is in " + file);
                 }
                 assertTrue(recorded.size() - unknown >= 800, "most operations got an answer: " + unknown + " did not");
             }
