@@ -54,11 +54,9 @@ for root in "${roots[@]}"; do
   round=$((round + 1))
   current="$root"
   rev="$(bench_rev "$root")"
-  "$root/bin/ringcache-local" stop --purge >/dev/null 2>&1 || true
-  "$root/bin/ringcache-local" start >/dev/null
   url="http://127.0.0.1:$((base + 11))"
+  bench_fresh_cluster "$root" "$url"
   # Idle latency: sequential, one connection each (curl), once every shard answers.
-  for try in $(seq 1 100); do curl -fsS "$url/set?key=warm&value=x" >/dev/null 2>&1 && break; sleep 0.2; done
   for i in $(seq 1 200); do
     curl -s -o /dev/null -w '%{time_total}\n' "$url/set?key=idle$((i % 50))&value=v"
   done | sort -n > "$out/round$round-idle.txt"

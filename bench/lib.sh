@@ -34,3 +34,12 @@ sdk_ops() { sed -nE 's/^== workload.*: ([0-9,]+) ops\/s.*/\1/p' "$1" | tr -d ,; 
 bench_rev() {
   echo "$(git -C "$1" rev-parse --short HEAD)$(git -C "$1" diff --quiet HEAD -- . ':!bench' || echo '+changes')"
 }
+
+# A fresh `ROOT/bin/ringcache-local` cluster (in RINGCACHE_LOCAL_DIR), ready once a /set through
+# URL (a node's HTTP address) answers, which needs every shard's leader on the way.
+bench_fresh_cluster() {
+  "$1/bin/ringcache-local" stop --purge >/dev/null 2>&1 || true
+  "$1/bin/ringcache-local" start >/dev/null
+  local try
+  for try in $(seq 1 100); do curl -fsS "$2/set?key=warm&value=x" >/dev/null 2>&1 && break; sleep 0.2; done
+}

@@ -35,10 +35,7 @@ for root in "$@"; do
   round=$((round + 1))
   current="$root"
   rev="$(bench_rev "$root")"
-  "$root/bin/ringcache-local" stop --purge >/dev/null 2>&1 || true
-  "$root/bin/ringcache-local" start >/dev/null
-  url="http://127.0.0.1:$((base + 11))"
-  for try in $(seq 1 100); do curl -fsS "$url/set?key=warm&value=x" >/dev/null 2>&1 && break; sleep 0.2; done
+  bench_fresh_cluster "$root" "http://127.0.0.1:$((base + 11))"
   cells=()
   load=true
   for w in w c a; do
