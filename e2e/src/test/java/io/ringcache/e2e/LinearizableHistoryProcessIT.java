@@ -9,6 +9,11 @@ import io.ringcache.client.CasResult;
 import io.ringcache.client.ReadOptions;
 import io.ringcache.client.RingcacheClient;
 import io.ringcache.client.Versioned;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +31,10 @@ import org.junit.jupiter.api.Test;
  * Linearizable across a kill -9 and across a pause, checked rather than sampled: clients run reads,
  * writes, deletes and compare-and-sets on a few keys through the SDK against a real three-store
  * cluster, a store is killed (or stopped with SIGSTOP past an election, then continued) mid-run,
- * and the whole recorded history goes to the {@link LinearizabilityChecker}. A call
+ * and the whole recorded history goes to the {@link LinearizabilityChecker}. Half the clients
+ * use the SDK (batched lanes straight to leaders); the other half use the HTTP API of s1 and s2
+ * ({@code /v1/kv/{key}}: reads, puts and deletes), which the stores coalesce into shared
+ * ReadIndex rounds and forwarded batches, so both paths' answers are checked. A call
  * that failed or timed out is recorded with an unknown outcome (it may have applied), never
  * dropped; a read that failed constrains nothing. Every value written is unique, so a read names
  * the write it saw. The seed is printed and fixes the clients' choices (not the cluster's timing).
@@ -71,9 +79,11 @@ class LinearizableHistoryProcessIT {
             cluster.startProgram("pd1", "ringcache-pd", "-grpc_addr", pd, "-raft_addr", "127.0.0.1:" + ClusterProcesses.freePort(),
                     "-http_addr", "127.0.0.1:" + ClusterProcesses.freePort(), "-data_dir", "data", "-shards", "4",
                     "-down_after", "2s", "-repair_after", "60s", "-election_timeout", "1000ms");
+            List<Integer> httpPorts = new ArrayList<>();
             for (int i = 1; i <= 3; i++) {
-                cluster.startStore("s" + i, pd);
+                httpPorts.add(cluster.startStore("s" + i, pd));
             }
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
             try (PdProbe probe = new PdProbe(pd);
                  RingcacheClient client = RingcacheClient.builder().placementDriver(pd).requestTimeout(Duration.ofSeconds(5)).build()) {
                 cluster.await("every shard with 3 replicas and a leader", () -> probe.settled(3));
@@ -86,10 +96,15 @@ class LinearizableHistoryProcessIT {
                 for (int c = 0; c < CLIENTS; c++) {
                     Random random = new Random(seed + c);
                     int clientId = c;
+                    // Clients 0 and 1: the SDK. Clients 2 and 3: HTTP through s1 and s2 (never
+                    // through s3, the store the nemesis strikes).
+                    String base = "http://127.0.0.1:" + httpPorts.get(c % 2) + "/v1/kv/";
                     Thread t = new Thread(() -> {
                         int n = 0;
                         while (!stop.get()) {
-                            Operation op = one(client, clientId, n++, random, ids.getAndIncrement());
+                            Operation op = clientId < CLIENTS / 2
+                                    ? one(client, clientId, n++, random, ids.getAndIncrement())
+                                    : oneOverHttp(http, base, clientId, n++, random, ids.getAndIncrement());
                             if (op != null) {
                                 history.add(op);
                             }
@@ -174,6 +189,38 @@ class LinearizableHistoryProcessIT {
 
     private static String text(Optional<Versioned> v) {
         return v.map(x -> new String(x.value(), StandardCharsets.UTF_8)).orElse(null);
+    }
+
+    /** One read, put or delete through the HTTP API, recorded; a failure or a 5xx is an unknown outcome. */
+    private static Operation oneOverHttp(HttpClient http, String base, int clientId, int n, Random random, int id) {
+        String key = "h" + random.nextInt(KEYS);
+        String fresh = "c" + clientId + "-" + n;
+        int dice = random.nextInt(10);
+        Operation.Call sent = dice < 4 ? new Operation.Call.Read()
+                : dice < 8 ? new Operation.Call.Write(fresh) : new Operation.Call.Delete();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + key)).timeout(Duration.ofSeconds(5));
+        if (sent instanceof Operation.Call.Write) {
+            request.PUT(HttpRequest.BodyPublishers.ofString(fresh));
+        } else if (sent instanceof Operation.Call.Delete) {
+            request.DELETE();
+        }
+        long invoked = System.nanoTime();
+        try {
+            HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            long returned = System.nanoTime();
+            if (sent instanceof Operation.Call.Read && (r.statusCode() == 200 || r.statusCode() == 404)) {
+                return new Operation(id, key, sent, new Operation.Outcome.Value(r.statusCode() == 200 ? r.body() : null),
+                        invoked, returned);
+            }
+            if (!(sent instanceof Operation.Call.Read) && r.statusCode() == 200) {
+                return new Operation(id, key, sent, new Operation.Outcome.Done(), invoked, returned);
+            }
+        } catch (IOException e) {
+            // No answer: it may have applied.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new Operation(id, key, sent, new Operation.Outcome.Unknown(), invoked, Operation.NEVER);
     }
 
     private static Operation done(int id, String key, Operation.Call call, Operation.Outcome outcome, long invoked) {
