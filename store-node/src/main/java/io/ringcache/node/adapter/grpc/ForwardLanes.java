@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * Coalesces forwarded single-key reads and plain (untagged) puts: per target store, shard and kind
@@ -147,7 +148,7 @@ final class ForwardLanes {
 
     /** Completes the batch from the call's reply ({@code split} gives the i-th request's outcome). */
     private <R> void call(Lane lane, List<Pending> batch, ListenableFuture<R> call,
-                          Function<R, Function<Integer, ShardOutcome>> split) {
+                          Function<R, IntFunction<ShardOutcome>> split) {
         Futures.addCallback(call, new FutureCallback<R>() {
             @Override
             public void onSuccess(R reply) {
@@ -167,7 +168,7 @@ final class ForwardLanes {
      * Answers every request of the batch, then sends the next batch of the lane. Callers continue
      * on this thread (gRPC's); their continuations only encode replies and hand them on.
      */
-    private static void finish(Lane lane, List<Pending> batch, Function<Integer, ShardOutcome> outcomeOf) {
+    private static void finish(Lane lane, List<Pending> batch, IntFunction<ShardOutcome> outcomeOf) {
         try {
             for (int i = 0; i < batch.size(); i++) {
                 ShardOutcome o;

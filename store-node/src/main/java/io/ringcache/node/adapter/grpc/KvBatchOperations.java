@@ -7,6 +7,7 @@ import io.ringcache.node.core.KvFailure;
 import io.ringcache.node.core.KvRequests;
 import io.ringcache.node.core.Routing;
 import io.ringcache.node.core.ShardOp;
+import io.ringcache.node.core.ShardOutcome;
 import io.ringcache.placement.core.PartitionMap;
 import io.ringcache.proto.v1.BatchGetRequest;
 import io.ringcache.proto.v1.BatchGetResponse;
@@ -39,8 +40,8 @@ final class KvBatchOperations {
      * applied, so any caller may send it again, as the single-key calls answer through the
      * request path. A failed call instead would read as possibly applied.
      */
-    private static final io.ringcache.proto.v1.Error NO_MAP =
-            KvErrors.toProto(new KvFailure.Unavailable(0, "this store has no partition map yet", true));
+    private static final ShardOutcome NO_MAP =
+            new ShardOutcome.Failed(new KvFailure.Unavailable(0, "this store has no partition map yet", true));
 
     private final KvRequests requests;
     private final ShardLimits limits;
@@ -56,11 +57,7 @@ final class KvBatchOperations {
         }
         PartitionMap map = requests.map().orElse(null);
         if (map == null) {
-            BatchGetResponse.Builder b = BatchGetResponse.newBuilder();
-            for (int i = 0; i < r.getKeysCount(); i++) {
-                b.addResults(GetResponse.newBuilder().setError(NO_MAP));
-            }
-            KvService.reply(out, b.build());
+            KvService.reply(out, KvProtos.batchGet(NO_MAP, r.getKeysCount()));
             return;
         }
         Routing routing = KvService.routing(r.getHeader());
@@ -108,11 +105,7 @@ final class KvBatchOperations {
         }
         PartitionMap map = requests.map().orElse(null);
         if (map == null) {
-            BatchPutResponse.Builder b = BatchPutResponse.newBuilder();
-            for (int i = 0; i < r.getEntriesCount(); i++) {
-                b.addResults(PutResponse.newBuilder().setError(NO_MAP));
-            }
-            KvService.reply(out, b.build());
+            KvService.reply(out, KvProtos.batchPut(NO_MAP, r.getEntriesCount()));
             return;
         }
         Routing routing = KvService.routing(r.getHeader());
