@@ -7,18 +7,23 @@ import io.ringcache.shard.core.ShardLimits;
 import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
  * What hosting Raft groups costs: three {@link ShardGroupHost}s in this JVM (as three stores on
  * one machine), grown to each requested group count; at each count it prints live threads, direct
  * memory, heap in use after a full GC, and the process CPU used over an idle interval (as % of one core), plus leader changes
- * seen while idle (churn). Usage: GroupFootprint [IDLE_SECONDS] [COUNTS...], e.g. 10 16 64 128.
+ * seen while idle (churn), and the idle CPU of the busiest thread roles (names with group and pool
+ * numbers folded). Usage: GroupFootprint [IDLE_SECONDS] [COUNTS...], e.g. 10 16 64 128.
  */
 public final class GroupFootprint {
 
@@ -89,10 +94,13 @@ public final class GroupFootprint {
             throws InterruptedException, IOException {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         String[] leadersBefore = leaders(hosts, groups);
+        Map<Long, Long> threadCpuBefore = threadCpu();
         long cpuBefore = os.getProcessCpuTime();
         long wallBefore = System.nanoTime();
         Thread.sleep(idleSeconds * 1000L);
-        double cpu = 100.0 * (os.getProcessCpuTime() - cpuBefore) / (System.nanoTime() - wallBefore);
+        long wall = System.nanoTime() - wallBefore;
+        double cpu = 100.0 * (os.getProcessCpuTime() - cpuBefore) / wall;
+        Map<String, Long> byRole = cpuByRole(threadCpuBefore, threadCpu());
         String[] leadersAfter = leaders(hosts, groups);
         int changes = 0;
         for (int g = 0; g < groups; g++) {
@@ -113,6 +121,39 @@ public final class GroupFootprint {
                         + "leader changes while idle %d%n",
                 label, ManagementFactory.getThreadMXBean().getThreadCount(), heap / 1048576.0, direct / 1048576.0,
                 cpu, changes);
+        byRole.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+                .forEach(e -> System.out.printf("    %5.1f%% of one core  %s%n", 100.0 * e.getValue() / wall, e.getKey()));
+    }
+
+    /** CPU nanoseconds so far of every live thread, by thread id. */
+    private static Map<Long, Long> threadCpu() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<Long, Long> out = new HashMap<>();
+        for (long id : threads.getAllThreadIds()) {
+            long ns = threads.getThreadCpuTime(id);
+            if (ns >= 0) {
+                out.put(id, ns);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * CPU used between two snapshots, summed per thread role: the thread's name with group ids,
+     * server ids and pool indexes replaced, so the 256 StateMachineUpdaters add up to one line.
+     */
+    private static Map<String, Long> cpuByRole(Map<Long, Long> before, Map<Long, Long> after) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, Long> out = new HashMap<>();
+        after.forEach((id, ns) -> {
+            ThreadInfo info = threads.getThreadInfo(id);
+            if (info != null) {
+                String role = info.getThreadName().replaceAll("group-[0-9A-F]+", "group-N")
+                        .replaceAll("\\bs[0-9]+\\b", "sX").replaceAll("[-#]?[0-9]+$", "");
+                out.merge(role, ns - before.getOrDefault(id, 0L), Long::sum);
+            }
+        });
+        return out;
     }
 
     private static String[] leaders(List<ShardGroupHost> hosts, int groups) {

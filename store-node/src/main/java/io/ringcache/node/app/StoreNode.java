@@ -34,6 +34,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -201,28 +202,11 @@ public final class StoreNode implements AutoCloseable {
         return self;
     }
 
-    /** Hands every leadership this store holds to another replica, within a bounded time. */
+    /** Hands every leadership this store holds to another replica, all shards at once, within a bounded time. */
     void handOffLeaders() {
-        long deadline = System.currentTimeMillis() + LEADER_HANDOFF_MILLIS;
-        for (int shard : host.hostedShards()) {
-            if (System.currentTimeMillis() > deadline) {
-                LOG.warn("leader hand-off ran out of time; remaining leaders step down on close");
-                return;
-            }
-            if (host.role(shard) != ShardGroupHost.Role.LEADER) {
-                continue;
-            }
-            for (ShardGroupHost.Replica r : host.replicas(shard)) {
-                if (!r.peerId().equals(options.nodeId)) {
-                    try {
-                        host.transferLeadership(shard, r.peerId(), Math.max(1, Math.min(3_000, deadline - System.currentTimeMillis())));
-                        LOG.info("shard {} leadership handed to {}", shard, r.peerId());
-                        break;
-                    } catch (IOException | RuntimeException e) {
-                        LOG.warn("handing shard {} to {} failed: {}", shard, r.peerId(), e.getMessage());
-                    }
-                }
-            }
+        List<Integer> kept = host.handOffLeaders(Duration.ofMillis(LEADER_HANDOFF_MILLIS));
+        if (!kept.isEmpty()) {
+            LOG.warn("shards {} still led here after the hand-off; they step down on close", kept);
         }
     }
 

@@ -21,10 +21,11 @@ import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
@@ -32,7 +33,6 @@ import java.util.stream.Stream;
 import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
-import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
@@ -44,8 +44,6 @@ import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
-import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,9 +52,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Owns the {@link RaftServer}, the per-group state machines it creates through its registry,
  * and one scheduler thread shared by all groups for TTL reclamation. Requests are submitted to
- * the local divisions in-process, without a RaftClient hop. Groups are added and removed at run
- * time; adding is idempotent, and an add that fails removes the group folder it left behind, so a
- * retry starts clean. On restart the server recovers every group folder under the storage dir.
+ * the local divisions in-process ({@link DivisionRequests}), without a RaftClient hop. Groups are
+ * added and removed at run time; adding is idempotent, and an add that fails removes the group
+ * folder it left behind, so a retry starts clean. On restart the server recovers every group folder under the storage dir.
  */
 public final class ShardGroupHost implements AutoCloseable {
 
@@ -86,6 +84,7 @@ public final class ShardGroupHost implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     private RaftServer server;
     private ShardMembership membership;
+    private DivisionRequests requests;
 
     /**
      * @param peerId      this store's id in every group it hosts
@@ -119,6 +118,7 @@ public final class ShardGroupHost implements AutoCloseable {
                 .setStateMachineRegistry(this::newStateMachine)
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
+        requests = new DivisionRequests(server, peerId, clientId, callIds);
         server.start();
         membership = new ShardMembership(server, peerId, clientId, callIds, ticker, this::proposeEmptyEntry,
                 tuning.electionTimeoutMin().dividedBy(2), MEMBERSHIP_CALL_WAIT, tuning.stagingTimeout());
@@ -294,7 +294,7 @@ public final class ShardGroupHost implements AutoCloseable {
                     + " bytes exceeds the " + tuning.maxEntryPayloadBytes()
                     + "-byte limit of one log entry; send it in smaller batches"));
         }
-        return call(shardId, entry, RaftClientRequest.writeRequestType())
+        return requests.call(shardId, entry, RaftClientRequest.writeRequestType())
                 .thenApply(content -> ResultCodec.decodeResults(content.toByteArray()));
     }
 
@@ -306,33 +306,7 @@ public final class ShardGroupHost implements AutoCloseable {
     public CompletableFuture<ResultCodec.Answer> query(int shardId, byte[] query, boolean stale) {
         RaftClientRequest.Type type = stale ? RaftClientRequest.staleReadRequestType(0)
                 : RaftClientRequest.readRequestType();
-        return call(shardId, query, type).thenApply(content -> ResultCodec.decodeAnswer(content.toByteArray()));
-    }
-
-    private CompletableFuture<ByteString> call(int shardId, byte[] payload, RaftClientRequest.Type type) {
-        RaftClientRequest request = RaftClientRequest.newBuilder()
-                .setClientId(clientId)
-                .setServerId(peerId)
-                .setGroupId(ShardGroups.groupId(shardId))
-                .setCallId(callIds.incrementAndGet())
-                .setMessage(Message.valueOf(UnsafeByteOperations.unsafeWrap(payload)))
-                .setType(type)
-                .build();
-        CompletableFuture<RaftClientReply> reply;
-        try {
-            reply = server.submitClientRequestAsync(request);
-        } catch (IOException e) {
-            return CompletableFuture.failedFuture(ShardCallException.unavailable(shardId, e));
-        }
-        return reply.handle((r, error) -> {
-            if (error != null) {
-                throw new CompletionException(ShardCallException.unavailable(shardId, error));
-            }
-            if (r.isSuccess()) {
-                return r.getMessage().getContent();
-            }
-            throw new CompletionException(ShardCallException.of(shardId, r));
-        });
+        return requests.call(shardId, query, type).thenApply(content -> ResultCodec.decodeAnswer(content.toByteArray()));
     }
 
     /** The shard's voting replicas as this host's replica knows them (empty when not hosted). */
@@ -376,6 +350,65 @@ public final class ShardGroupHost implements AutoCloseable {
         if (!reply.isSuccess()) {
             throw new IOException("leader transfer of shard " + shardId + " failed: " + reply.getException());
         }
+    }
+
+    /**
+     * Hands every leadership this host holds to another replica of that shard (a graceful stop),
+     * all shards at once, and returns when each has been handed or {@code budget} has passed.
+     * Within a shard the other replicas are tried in turn. Shards are handed concurrently because
+     * a transfer waits for its target to catch up and to win an election: one after another, a
+     * store leading 21 shards took 10 s to step aside while its peers were stopping too
+     * (bench/RESULTS.md, "Stopping a store with many shards"), and a stop that outlasts its grace
+     * period is a crash.
+     *
+     * @return the shards this host still leads when it returns (their leaders step down on close)
+     */
+    public List<Integer> handOffLeaders(Duration budget) {
+        long deadline = System.nanoTime() + budget.toNanos();
+        List<CompletableFuture<Void>> handoffs = new ArrayList<>();
+        for (int shard : hostedShards()) {
+            if (role(shard) == Role.LEADER) {
+                List<String> others = replicas(shard).stream().map(Replica::peerId)
+                        .filter(id -> !id.equals(peerId.toString())).toList();
+                handoffs.add(handOff(shard, others, 0, deadline));
+            }
+        }
+        try {
+            CompletableFuture.allOf(handoffs.toArray(new CompletableFuture<?>[0]))
+                    .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.warn("{}: leader hand-off ran out of time; remaining leaders step down on close", peerId);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return hostedShards().stream().filter(s -> role(s) == Role.LEADER).toList();
+    }
+
+    /** Tries {@code candidates[i..]} in turn as the shard's next leader; never fails. */
+    private CompletableFuture<Void> handOff(int shard, List<String> candidates, int i, long deadlineNanos) {
+        long millis = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+        if (i >= candidates.size() || millis <= 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        String target = candidates.get(i);
+        CompletableFuture<RaftClientReply> reply;
+        try {
+            reply = server.transferLeadershipAsync(new TransferLeadershipRequest(clientId, peerId,
+                    ShardGroups.groupId(shard), callIds.incrementAndGet(), RaftPeerId.valueOf(target),
+                    Math.min(3_000, millis)));
+        } catch (IOException | RuntimeException e) {
+            reply = CompletableFuture.failedFuture(e);
+        }
+        return reply.handle((r, error) -> {
+            if (error == null && r.isSuccess()) {
+                LOG.info("shard {} leadership handed to {}", shard, target);
+                return true;
+            }
+            LOG.warn("handing shard {} to {} failed: {}", shard, target,
+                    error != null ? error.getMessage() : r.getException());
+            return false;
+        }).thenCompose(handed -> handed ? CompletableFuture.<Void>completedFuture(null)
+                : handOff(shard, candidates, i + 1, deadlineNanos));
     }
 
     /** Takes a snapshot of this host's replica of {@code shardId} now; returns its log index. */

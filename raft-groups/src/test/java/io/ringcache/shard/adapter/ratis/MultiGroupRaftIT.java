@@ -83,6 +83,35 @@ class MultiGroupRaftIT {
     }
 
     @Test
+    void aStoppingHostHandsEveryLeadershipAwayAtOnceAndKeepsTheData() throws Exception {
+        try (RatisCluster cluster = new RatisCluster(3)) {
+            cluster.addShards(SHARDS);
+            for (int shard = 0; shard < SHARDS; shard++) {
+                put(cluster, shard, "k", "v" + shard);
+            }
+            final int stepping = 0;
+            for (int shard = 0; shard < SHARDS; shard++) {
+                int leader = cluster.leaderOf(shard);
+                if (leader != stepping) {
+                    cluster.host(leader).transferLeadership(shard, cluster.host(stepping).peerId(), 10_000);
+                }
+            }
+            ShardGroupHost host = cluster.host(stepping);
+            RatisCluster.awaitTrue("host " + stepping + " leads every shard",
+                    () -> host.hostedShards().stream().allMatch(s -> host.isReadyLeader(s)));
+
+            List<Integer> kept = host.handOffLeaders(java.time.Duration.ofSeconds(20));
+
+            assertEquals(List.of(), kept);
+            for (int shard = 0; shard < SHARDS; shard++) {
+                int s = shard;
+                RatisCluster.awaitTrue("shard " + s + " led by another host", () -> cluster.leaderOf(s) != stepping);
+                assertValue(cluster, shard, "k", "v" + shard);
+            }
+        }
+    }
+
+    @Test
     void malformedProposalsAreRefusedWithoutHarm() throws Exception {
         try (RatisCluster cluster = new RatisCluster(3)) {
             cluster.addShards(1);
