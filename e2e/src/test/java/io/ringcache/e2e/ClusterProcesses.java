@@ -1,5 +1,6 @@
 package io.ringcache.e2e;
 
+import io.ringcache.chaos.adapter.linux.ProcessTrees;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -121,10 +122,7 @@ final class ClusterProcesses implements AutoCloseable {
 
     /** kill -9. */
     void kill(String name) throws InterruptedException {
-        Process p = processes.get(name);
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        p.waitFor(30, TimeUnit.SECONDS);
+        ProcessTrees.kill(processes.get(name));
     }
 
     /** SIGSTOP: the process (and everything it started) stops running, its sockets stay open. */
@@ -137,14 +135,8 @@ final class ClusterProcesses implements AutoCloseable {
         signal(name, "CONT");
     }
 
-    private void signal(String name, String signal) throws IOException, InterruptedException {
-        Process p = processes.get(name);
-        List<String> command = new ArrayList<>(List.of("kill", "-" + signal, Long.toString(p.pid())));
-        p.descendants().forEach(d -> command.add(Long.toString(d.pid())));
-        Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
-        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-            throw new IOException("kill -" + signal + " " + name + " failed: " + new String(kill.getInputStream().readAllBytes()));
-        }
+    private void signal(String name, String signal) throws IOException {
+        ProcessTrees.signal(processes.get(name), signal);
     }
 
     Path folder(String name) {
@@ -233,17 +225,7 @@ final class ClusterProcesses implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        for (Process p : processes.values()) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }
-        for (Process p : processes.values()) {
-            try {
-                p.waitFor(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        ProcessTrees.killAll(processes.values());
         try (Stream<Path> paths = Files.walk(root)) {
             paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
         }

@@ -1,5 +1,6 @@
 package io.ringcache.e2e;
 
+import io.ringcache.chaos.adapter.grpc.PdProbe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -75,7 +75,7 @@ public final class LinearizabilityChecker {
             byKey.computeIfAbsent(op.key(), k -> new ArrayList<>()).add(op);
         }
         for (Map.Entry<String, List<Operation>> e : byKey.entrySet()) {
-            KeySearch search = new KeySearch(e.getValue(), maxConfigurations);
+            KeySearch search = new KeySearch(withUnobservedValuesMerged(e.getValue()), maxConfigurations);
             Optional<Boolean> ok = search.run();
             if (ok.isEmpty()) {
                 return new Verdict.Undecided(e.getKey(), search.configurations.size());
@@ -87,6 +87,43 @@ public final class LinearizabilityChecker {
             }
         }
         return new Verdict.Linearizable(byKey.size(), history.size());
+    }
+
+    /**
+     * The value every unobserved write is rewritten to. Not a value any client writes: clients' values
+     * never hold a NUL character.
+     */
+    static final String UNOBSERVED = "\u0000unobserved";
+
+    /**
+     * The same key's history with every write whose value nobody observed (no read returned it, no
+     * compare-and-set expected it) rewritten to write {@link #UNOBSERVED}. Exact, not an
+     * approximation: no operation can tell two unobserved values apart, or one from the other
+     * (reads never return them, a compare-and-set fails against any of them alike), so a history
+     * is linearizable exactly when its rewrite is. What it buys: states that differ only in an
+     * unobserved value become one state for the memo, and unknown-outcome writes become twins that
+     * the search may order by invocation (see {@link KeySearch}).
+     */
+    static List<Operation> withUnobservedValuesMerged(List<Operation> ops) {
+        Set<String> observed = new HashSet<>();
+        for (Operation op : ops) {
+            if (op.outcome() instanceof Operation.Outcome.Value v && v.value() != null) {
+                observed.add(v.value());
+            }
+            if (op.call() instanceof Operation.Call.CompareAndSet c && c.expected() != null) {
+                observed.add(c.expected());
+            }
+        }
+        List<Operation> merged = new ArrayList<>(ops.size());
+        for (Operation op : ops) {
+            if (op.call() instanceof Operation.Call.Write w && !observed.contains(w.value())) {
+                merged.add(new Operation(op.id(), op.key(), new Operation.Call.Write(UNOBSERVED), op.outcome(), op.invokedAt(),
+                        op.returnedAt()));
+            } else {
+                merged.add(op);
+            }
+        }
+        return merged;
     }
 
     /**
@@ -120,11 +157,21 @@ public final class LinearizabilityChecker {
         }
 
         private final Event head = new Event(null, -1, false, Long.MIN_VALUE);
+        /**
+         * For an unknown-outcome operation, the index of its previous twin (the latest operation
+         * invoked before it with the same call and an unknown outcome too), else -1. Twins differ
+         * only in when they were invoked, and neither ever returned; once both are invoked,
+         * linearizing one or the other leads to the same futures. So the search linearizes twins
+         * only in invocation order: an operation waits while its previous twin is not linearized.
+         * That cuts the orders of k pending twins from k! (and their subsets) to k + 1.
+         */
+        private final int[] previousTwin;
         private final int maxConfigurations;
         final Set<Configuration> configurations = new HashSet<>();
 
         KeySearch(List<Operation> ops, int maxConfigurations) {
             this.maxConfigurations = maxConfigurations;
+            this.previousTwin = twins(ops);
             List<Event> events = new ArrayList<>(2 * ops.size());
             for (int i = 0; i < ops.size(); i++) {
                 Operation op = ops.get(i);
@@ -153,7 +200,9 @@ public final class LinearizabilityChecker {
             Deque<Choice> choices = new ArrayDeque<>();
             Event entry = head.next;
             while (head.next != null) {
-                if (entry.invocation) {
+                if (entry.invocation && previousTwin[entry.index] >= 0 && !linearized.get(previousTwin[entry.index])) {
+                    entry = entry.next;
+                } else if (entry.invocation) {
                     Optional<RegisterModel.State> after = RegisterModel.step(state, entry.op);
                     if (after.isPresent()) {
                         BitSet with = (BitSet) linearized.clone();
@@ -185,6 +234,25 @@ public final class LinearizabilityChecker {
                 }
             }
             return Optional.of(true);
+        }
+
+        private static int[] twins(List<Operation> ops) {
+            int[] previous = new int[ops.size()];
+            java.util.Arrays.fill(previous, -1);
+            Map<Operation.Call, Integer> latest = new java.util.HashMap<>();
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < ops.size(); i++) {
+                order.add(i);
+            }
+            order.sort(Comparator.comparingLong((Integer i) -> ops.get(i).invokedAt()).thenComparingInt(i -> i));
+            for (int i : order) {
+                Operation op = ops.get(i);
+                if (op.unknown()) {
+                    Integer before = latest.put(op.call(), i);
+                    previous[i] = before == null ? -1 : before;
+                }
+            }
+            return previous;
         }
 
         private static void lift(Event call) {

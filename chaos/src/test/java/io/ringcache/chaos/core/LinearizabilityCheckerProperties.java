@@ -53,6 +53,26 @@ class LinearizabilityCheckerProperties {
         assertEquals(expected, verdict instanceof LinearizabilityChecker.Verdict.Linearizable, () -> ops + " -> " + verdict);
     }
 
+    /**
+     * Many unknown outcomes, and values that are often never read: where the checker merges
+     * unobserved values and orders unknown-outcome twins by invocation, it must still agree.
+     */
+    @Provide
+    Arbitrary<List<Draft>> historiesWithManyUnknowns() {
+        Arbitrary<Draft> draft = Combinators.combine(
+                Arbitraries.integers().between(0, 3), Arbitraries.integers().between(0, 1),
+                Arbitraries.integers().between(0, 2), Arbitraries.integers().between(0, 2),
+                Arbitraries.integers().between(0, 10), Arbitraries.integers().between(0, 8),
+                Arbitraries.integers().between(0, 1).map(n -> n == 0))
+                .as(Draft::new);
+        return draft.list().ofMinSize(2).ofMaxSize(8);
+    }
+
+    @Property(tries = 1500)
+    void agreesWithTheDefinitionWhenManyOutcomesAreUnknown(@ForAll("historiesWithManyUnknowns") List<Draft> drafts) {
+        agreesWithTheDefinitionOnSmallHistories(drafts);
+    }
+
     @Property(tries = 200)
     void acceptsWhatARealRegisterAnswered(@ForAll long seed, @ForAll @IntRange(min = 1, max = 6) int clients,
                                           @ForAll @IntRange(min = 1, max = 3) int keys) {

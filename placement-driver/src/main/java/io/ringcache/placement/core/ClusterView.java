@@ -217,6 +217,15 @@ public final class ClusterView {
         return r == null ? Optional.empty() : Optional.ofNullable(r.replicas().get(shardId));
     }
 
+    /**
+     * The live store {@code storeId} reported that its replica of {@code shardId} is lost: it will
+     * not run again (its term-and-vote file was damaged), so it is replaced like one on a dead store.
+     */
+    public boolean lost(int shardId, String storeId) {
+        StoreReport r = reports.get(storeId);
+        return r != null && alive(storeId) && r.lostShards().contains(shardId);
+    }
+
     /** Shards {@code storeId} reported hosting. */
     public Set<Integer> reportedShards(String storeId) {
         StoreReport r = reports.get(storeId);

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * Keeps every shard at the configured number of voting replicas, on live stores that are not
- * being drained: adds a replica where one is missing, replaces a replica on a store that has been
+ * being drained: adds a replica where one is missing, replaces a replica its store reported lost or one on a store that has been
  * silent past the repair time, been removed, or is draining, removes a surplus replica, and
  * removes a stray learner no operator owns. Replacements always add before they remove.
  */
@@ -29,7 +29,7 @@ public final class RepairScheduler implements Scheduler {
                     return Optional.of(new Proposal(s.id(), OperatorKind.MOVE_REPLICA, "", to.get(), "repair"));
                 }
             }
-            Optional<String> leaving = s.replicas().stream().filter(r -> leaving(view, r)).min(
+            Optional<String> leaving = s.replicas().stream().filter(r -> leaving(view, r) || view.lost(s.id(), r)).min(
                     Comparator.comparingInt((String r) -> draining(view, r) ? 1 : 0).thenComparing(r -> r));
             if (leaving.isPresent()) {
                 Optional<String> to = view.bestTarget(s, leaving.get());

@@ -50,6 +50,9 @@ import org.slf4j.LoggerFactory;
 public final class StoreNode implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreNode.class);
+    /** The exit code of a store whose Raft log failed (sysexits' EX_IOERR). */
+    static final int EXIT_LOG_FAILED = 74;
+    private static final java.util.concurrent.atomic.AtomicBoolean LOG_FAILED = new java.util.concurrent.atomic.AtomicBoolean();
     private static final long LEADER_HANDOFF_MILLIS = 10_000;
 
     private final NodeOptions options;
@@ -85,7 +88,7 @@ public final class StoreNode implements AutoCloseable {
         RatisTuning tuning = RatisTuning.defaults(dir.resolve("groups").toFile()).withPort(raftAddr.port())
                 .withLeaderLease(options.leaderLease);
         host = new ShardGroupHost(options.nodeId, tuning, shard -> ChronicleShardStore.forBudget(budget), limits,
-                System::currentTimeMillis).start();
+                System::currentTimeMillis).onLogFailure(StoreNode::logFailed).start();
         metrics = new NodeMetrics(host);
 
         writer = new GroupCommitWriter(host, metrics::commitBatch);
@@ -250,6 +253,23 @@ public final class StoreNode implements AutoCloseable {
             c.close();
         } catch (Exception e) {
             LOG.warn("closing {} failed: {}", c.getClass().getSimpleName(), e.getMessage());
+        }
+    }
+
+    /**
+     * A shard's Raft log failed to write or sync (a full or failing disk). Ratis takes no further
+     * entry into that log until the process restarts, so the replica would sit in its group unable
+     * to vote or append. The store stops at once, like a crash, and its supervisor (Kubernetes,
+     * systemd, the fault suite) restarts it from its disk, as etcd and TiKV do on a WAL write
+     * error. A crash is what Raft is built to survive: nothing acknowledged is lost (only fsynced
+     * entries were acknowledged) and the other replicas keep serving. No graceful stop: it would
+     * write snapshots and logs to the disk that just failed.
+     */
+    private static void logFailed(int shard, Throwable cause) {
+        if (LOG_FAILED.compareAndSet(false, true)) {
+            LOG.error("shard {}: the Raft log failed ({}); the store exits with code {} to restart from its disk", shard, cause,
+                    EXIT_LOG_FAILED);
+            new Thread(() -> Runtime.getRuntime().halt(EXIT_LOG_FAILED), "raft-log-failed-exit").start();
         }
     }
 

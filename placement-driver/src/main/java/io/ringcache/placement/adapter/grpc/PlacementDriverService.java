@@ -112,7 +112,8 @@ public final class PlacementDriverService extends PlacementDriverGrpc.PlacementD
                         s.getEntries(), s.getBytes()));
             }
             try {
-                long epoch = driver.heartbeat(new StoreReport(request.getStoreId(), replicas), clock.getAsLong());
+                long epoch = driver.heartbeat(new StoreReport(request.getStoreId(), replicas,
+                        new java.util.HashSet<>(request.getLostShardsList())), clock.getAsLong());
                 return StoreHeartbeatResponse.newBuilder().setEpoch(epoch).build();
             } catch (IllegalArgumentException e) {
                 return StoreHeartbeatResponse.newBuilder().setError(invalid(e.getMessage())).build();

@@ -21,11 +21,9 @@ import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
@@ -79,6 +77,8 @@ public final class ShardGroupHost implements AutoCloseable {
     private final ShardLimits limits;
     private final LongSupplier clockMillis;
     private final ClientId clientId = ClientId.randomId();
+    private volatile java.util.function.BiConsumer<Integer, Throwable> logFailure =
+            (shard, cause) -> LOG.error("shard {}: Raft log failed: {}", shard, cause.toString());
     private final AtomicLong callIds = new AtomicLong();
     /** Expiry rounds, replication checks and the watches of pending membership changes; one thread per host. */
     private final ScheduledExecutorService ticker;
@@ -112,6 +112,7 @@ public final class ShardGroupHost implements AutoCloseable {
     /** Starts the Raft server; every group found under the storage dir is recovered. */
     public ShardGroupHost start() throws IOException {
         Files.createDirectories(tuning.storageDir().toPath());
+        UnreadableReplicas.moveAside(tuning.storageDir().toPath(), quarantineDir(), clockMillis.getAsLong());
         server = RaftServer.newBuilder()
                 .setServerId(peerId)
                 .setProperties(tuning.toProperties())
@@ -133,7 +134,40 @@ public final class ShardGroupHost implements AutoCloseable {
 
     private ShardStateMachine newStateMachine(RaftGroupId groupId) {
         int shardId = ShardGroups.shardId(groupId);
-        return new ShardStateMachine(new ShardEngine(shardId, stores.apply(shardId), limits), clockMillis);
+        return new ShardStateMachine(new ShardEngine(shardId, stores.apply(shardId), limits), clockMillis,
+                cause -> logFailure.accept(shardId, cause));
+    }
+
+    /**
+     * Who hears that a shard's Raft log failed on this store (set before {@link #start}). Ratis
+     * does not recover a failed log in place, so the store's answer is to stop and restart from
+     * its disk, as etcd and TiKV do on a WAL write error; by default it is only logged.
+     */
+    public ShardGroupHost onLogFailure(java.util.function.BiConsumer<Integer, Throwable> handler) {
+        this.logFailure = handler;
+        return this;
+    }
+
+    /**
+     * Shards whose replica here was lost and is not hosted: moved aside at a start because its
+     * term-and-vote file was damaged ({@link UnreadableReplicas}). The placement driver replaces
+     * them; once a new replica of one is hosted here again, it is no longer lost.
+     */
+    public java.util.SortedSet<Integer> lostShards() {
+        try {
+            java.util.SortedSet<Integer> lost = UnreadableReplicas.quarantined(quarantineDir());
+            lost.removeAll(hostedShards());
+            return lost;
+        } catch (IOException e) {
+            LOG.warn("cannot list {}: {}", quarantineDir(), e.toString());
+            return new java.util.TreeSet<>();
+        }
+    }
+
+    /** Beside the storage folder, never in it (Ratis takes every folder there for a group): {@code groups-quarantine}. */
+    private java.nio.file.Path quarantineDir() {
+        java.nio.file.Path storage = tuning.storageDir().toPath().toAbsolutePath();
+        return storage.resolveSibling(storage.getFileName() + "-quarantine");
     }
 
     public String peerId() {
@@ -364,51 +398,7 @@ public final class ShardGroupHost implements AutoCloseable {
      * @return the shards this host still leads when it returns (their leaders step down on close)
      */
     public List<Integer> handOffLeaders(Duration budget) {
-        long deadline = System.nanoTime() + budget.toNanos();
-        List<CompletableFuture<Void>> handoffs = new ArrayList<>();
-        for (int shard : hostedShards()) {
-            if (role(shard) == Role.LEADER) {
-                List<String> others = replicas(shard).stream().map(Replica::peerId)
-                        .filter(id -> !id.equals(peerId.toString())).toList();
-                handoffs.add(handOff(shard, others, 0, deadline));
-            }
-        }
-        try {
-            CompletableFuture.allOf(handoffs.toArray(new CompletableFuture<?>[0]))
-                    .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            LOG.warn("{}: leader hand-off ran out of time; remaining leaders step down on close", peerId);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return hostedShards().stream().filter(s -> role(s) == Role.LEADER).toList();
-    }
-
-    /** Tries {@code candidates[i..]} in turn as the shard's next leader; never fails. */
-    private CompletableFuture<Void> handOff(int shard, List<String> candidates, int i, long deadlineNanos) {
-        long millis = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-        if (i >= candidates.size() || millis <= 0) {
-            return CompletableFuture.completedFuture(null);
-        }
-        String target = candidates.get(i);
-        CompletableFuture<RaftClientReply> reply;
-        try {
-            reply = server.transferLeadershipAsync(new TransferLeadershipRequest(clientId, peerId,
-                    ShardGroups.groupId(shard), callIds.incrementAndGet(), RaftPeerId.valueOf(target),
-                    Math.min(3_000, millis)));
-        } catch (IOException | RuntimeException e) {
-            reply = CompletableFuture.failedFuture(e);
-        }
-        return reply.handle((r, error) -> {
-            if (error == null && r.isSuccess()) {
-                LOG.info("shard {} leadership handed to {}", shard, target);
-                return true;
-            }
-            LOG.warn("handing shard {} to {} failed: {}", shard, target,
-                    error != null ? error.getMessage() : r.getException());
-            return false;
-        }).thenCompose(handed -> handed ? CompletableFuture.<Void>completedFuture(null)
-                : handOff(shard, candidates, i + 1, deadlineNanos));
+        return new LeaderHandOff(this, server, peerId, clientId, callIds).handOffAll(budget);
     }
 
     /** Takes a snapshot of this host's replica of {@code shardId} now; returns its log index. */

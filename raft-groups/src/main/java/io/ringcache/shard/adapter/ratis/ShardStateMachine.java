@@ -100,9 +100,28 @@ public final class ShardStateMachine extends BaseStateMachine {
     private final ArrayList<byte[]> changedKeys = new ArrayList<>();
     private final ChangedKeys collectKeys = changedKeys::add;
 
+    /** Told when this replica's Raft log failed (a write or fsync error): the log takes no more entries. */
+    private final java.util.function.Consumer<Throwable> logFailed;
+
     public ShardStateMachine(ShardEngine engine, LongSupplier clockMillis) {
+        this(engine, clockMillis, cause -> { });
+    }
+
+    public ShardStateMachine(ShardEngine engine, LongSupplier clockMillis, java.util.function.Consumer<Throwable> logFailed) {
         this.engine = engine;
         this.clockMillis = clockMillis;
+        this.logFailed = logFailed;
+    }
+
+    /**
+     * Ratis' log worker failed to write or sync (a full or failing disk). From then on Ratis fails
+     * every further append of this division ("Log already failed") until the process restarts, so
+     * the replica is useless until then; the host decides what to do (the store stops, see
+     * {@code ShardGroupHost#onLogFailure}).
+     */
+    @Override
+    public void notifyLogFailed(Throwable cause, org.apache.ratis.proto.RaftProtos.LogEntryProto failedEntry) {
+        logFailed.accept(cause);
     }
 
     public ShardEngine engine() {

@@ -177,6 +177,35 @@ class MultiGroupRaftIT {
         }
     }
 
+    /**
+     * What a write that failed on a full disk leaves behind on Ratis 3.3.0: an empty term-and-vote
+     * file (UnreadableReplicas). Ratis alone then refuses to start the whole server; the host
+     * moves that one replica aside, starts every other, and reports the shard lost so placement
+     * replaces it, while the shard keeps serving from its other two replicas.
+     */
+    @Test
+    void aReplicaWhoseTermAndVoteFileWasEmptiedIsSetAsideAndTheRestOfTheStoreStarts() throws Exception {
+        try (RatisCluster cluster = new RatisCluster(3)) {
+            cluster.addShards(2);
+            put(cluster, 0, "a", "1");
+            put(cluster, 1, "b", "2");
+            cluster.stop(2);
+            java.nio.file.Path meta = cluster.storage(2).resolve(ShardGroups.groupId(0).getUuid().toString())
+                    .resolve("current").resolve("raft-meta");
+            assertTrue(java.nio.file.Files.size(meta) > 0, meta + " holds a term and a vote before");
+            java.nio.file.Files.write(meta, new byte[0]);
+
+            cluster.restart(2);
+            assertEquals(ShardGroupHost.Role.NOT_HOSTED, cluster.host(2).role(0));
+            assertEquals(java.util.Set.of(0), cluster.host(2).lostShards());
+            RatisCluster.awaitTrue("shard 1 recovered on the restarted host", () -> cluster.host(2).role(1) != ShardGroupHost.Role.NOT_HOSTED);
+            assertValue(cluster, 0, "a", "1");
+            put(cluster, 0, "a", "3");
+            assertValue(cluster, 0, "a", "3");
+            assertValue(cluster, 1, "b", "2");
+        }
+    }
+
     private static int hostLeadingMostShards(RatisCluster cluster) {
         int[] counts = new int[cluster.size()];
         for (int shard = 0; shard < SHARDS; shard++) {

@@ -70,6 +70,11 @@ final class RatisCluster implements AutoCloseable {
         }
     }
 
+    /** Host {@code i}'s Ratis storage folder (one folder per group under it). */
+    Path storage(int i) {
+        return root.resolve("s" + i);
+    }
+
     ShardGroupHost host(int i) {
         return hosts[i];
     }

@@ -210,6 +210,7 @@ public final class PlacementClient implements AutoCloseable {
             }
         }
         lastOps.keySet().retainAll(host.hostedShards());
+        request.addAllLostShards(host.lostShards());
         return request.build();
     }
 

@@ -9,10 +9,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.stub.StreamObserver;
 import io.ringcache.node.core.KvFailure;
 import io.ringcache.node.core.KvRequests;
-import io.ringcache.node.core.Routing;
-import io.ringcache.node.core.ShardOp;
-import io.ringcache.node.core.ShardOutcome;
-import io.ringcache.placement.core.PartitionMap;
+import io.ringcache.node.core.UnroutedKvRequests;
 import io.ringcache.proto.v1.BatchGetRequest;
 import io.ringcache.proto.v1.BatchGetResponse;
 import io.ringcache.proto.v1.BatchPutRequest;
@@ -22,8 +19,6 @@ import io.ringcache.proto.v1.KeyValueWrite;
 import io.ringcache.shard.core.ShardLimits;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,22 +29,7 @@ import org.junit.jupiter.api.Test;
 class KvBatchOperationsTest {
 
     /** A request path before the store's first map: nothing can be routed. */
-    private static final KvRequests NO_MAP_YET = new KvRequests() {
-        @Override
-        public CompletableFuture<ShardOutcome> submit(byte[] key, ShardOp op, Routing routing) {
-            throw new AssertionError("nothing is submitted without a map");
-        }
-
-        @Override
-        public CompletableFuture<ShardOutcome> submitToShard(int shardId, ShardOp op, Routing routing) {
-            throw new AssertionError("nothing is submitted without a map");
-        }
-
-        @Override
-        public Optional<PartitionMap> map() {
-            return Optional.empty();
-        }
-    };
+    private static final KvRequests NO_MAP_YET = new UnroutedKvRequests("nothing is submitted without a map");
 
     private final KvBatchOperations batches = new KvBatchOperations(NO_MAP_YET, ShardLimits.withBudget(1 << 20));
 

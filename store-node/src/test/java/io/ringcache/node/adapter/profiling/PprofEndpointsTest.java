@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ringcache.node.adapter.http.HttpApi;
 import io.ringcache.node.adapter.http.HttpSettings;
 import io.ringcache.node.core.KvRequests;
-import io.ringcache.node.core.Routing;
-import io.ringcache.node.core.ShardOp;
-import io.ringcache.node.core.ShardOutcome;
-import io.ringcache.placement.core.PartitionMap;
+import io.ringcache.node.core.UnroutedKvRequests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -25,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -44,22 +40,7 @@ class PprofEndpointsTest {
 
     private Path work;
     /** No KV call is made here. */
-    private static final KvRequests NO_KV = new KvRequests() {
-        @Override
-        public CompletableFuture<ShardOutcome> submit(byte[] key, ShardOp op, Routing routing) {
-            throw new AssertionError("no KV call expected");
-        }
-
-        @Override
-        public CompletableFuture<ShardOutcome> submitToShard(int shardId, ShardOp op, Routing routing) {
-            throw new AssertionError("no KV call expected");
-        }
-
-        @Override
-        public Optional<PartitionMap> map() {
-            return Optional.empty();
-        }
-    };
+    private static final KvRequests NO_KV = new UnroutedKvRequests("no KV call expected");
     private HttpApi api;
     private HttpClient client;
     private int port;

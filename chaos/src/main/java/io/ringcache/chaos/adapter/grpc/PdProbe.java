@@ -1,4 +1,4 @@
-package io.ringcache.e2e;
+package io.ringcache.chaos.adapter.grpc;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -12,19 +12,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The tests' window on the placement driver: asks each member until the leader answers. */
-final class PdProbe implements AutoCloseable {
+/**
+ * A window on the placement driver for tests and the fault suite: asks each member (gRPC
+ * {@code host:port}, comma-separated) until the leader answers.
+ */
+public final class PdProbe implements AutoCloseable {
 
     private final List<ManagedChannel> channels = new ArrayList<>();
 
-    PdProbe(String list) {
+    public PdProbe(String list) {
         for (String a : list.split(",")) {
             channels.add(ManagedChannelBuilder.forTarget(a).usePlaintext().build());
         }
     }
 
     /** The leader's view, or null when no member answers as leader. */
-    GetClusterStatusResponse status() {
+    public GetClusterStatusResponse status() {
         for (ManagedChannel c : channels) {
             try {
                 GetClusterStatusResponse r = PlacementDriverGrpc.newBlockingStub(c).withDeadlineAfter(5, TimeUnit.SECONDS)
@@ -39,7 +42,7 @@ final class PdProbe implements AutoCloseable {
         return null;
     }
 
-    String leaderIdOrEmpty() {
+    public String leaderIdOrEmpty() {
         GetClusterStatusResponse r = status();
         if (r == null) {
             return "";
@@ -48,7 +51,7 @@ final class PdProbe implements AutoCloseable {
                 .findFirst().orElse("");
     }
 
-    String leaderId() {
+    public String leaderId() {
         String id = leaderIdOrEmpty();
         if (id.isEmpty()) {
             throw new AssertionError("no PD leader");
@@ -57,7 +60,7 @@ final class PdProbe implements AutoCloseable {
     }
 
     /** Every shard has {@code replicas} voters, no learner, and a known leader. */
-    boolean settled(int replicas) {
+    public boolean settled(int replicas) {
         GetClusterStatusResponse r = status();
         if (r == null || r.getMap().getShardsCount() == 0) {
             return false;
@@ -71,7 +74,7 @@ final class PdProbe implements AutoCloseable {
     }
 
     /** Every shard has {@code replicas} voters, all on stores placement sees UP, none on {@code gone}, no learner. */
-    boolean repairedWithout(int replicas, String gone) {
+    public boolean repairedWithout(int replicas, String gone) {
         GetClusterStatusResponse r = status();
         if (r == null || r.getMap().getShardsCount() == 0) {
             return false;
@@ -89,18 +92,18 @@ final class PdProbe implements AutoCloseable {
     }
 
     /** The id of the store serving gRPC at {@code address}. */
-    String storeAt(String address) {
+    public String storeAt(String address) {
         return status().getMap().getStoresList().stream().filter(st -> st.getGrpcAddress().equals(address))
                 .findFirst().orElseThrow(() -> new AssertionError("no store at " + address)).getId();
     }
 
     /** The UP store leading the most shards. */
-    String storeLeadingMostShards() {
+    public String storeLeadingMostShards() {
         return status().getStoresList().stream().max((a, b) -> Integer.compare(a.getLeaders(), b.getLeaders()))
                 .map(StoreStatus::getStore).orElseThrow().getId();
     }
 
-    ShardPlacement shard(int id) {
+    public ShardPlacement shard(int id) {
         return status().getMap().getShardsList().stream().filter(s -> s.getShardId() == id).findFirst().orElseThrow();
     }
 

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# chaos/run-long.sh: the fault suite's long tier (about 45 minutes on 2 cores): every nemesis alone,
+# then all of them mixed, several seeds of 90 s each, and a table of the results.
+#
+#   chaos/run-long.sh [RUNS_PER_ROW] [SECONDS]      (defaults: 3 runs, 90 s)
+#
+# Writes chaos-long-<UTC>/ under the working folder: one sub-folder per row (failed runs keep their
+# records there) and table.md (nemesis x runs x result, operations, unknown outcomes, worst
+# availability windows, recovery), ready for docs/. Needs root, like chaos/run.sh.
+set -uo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+runs="${1:-3}" seconds="${2:-90}"
+out="$PWD/chaos-long-$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$out"
+seed="$(date +%s)"
+failed=0
+for nemeses in partition kill pause loss slow disk all; do
+  "$here/run.sh" --seed "$seed" --runs "$runs" --seconds "$seconds" --nemeses "$nemeses" --out "$out/$nemeses" \
+    | tee -a "$out/output.txt"
+  status=${PIPESTATUS[0]}
+  (( status == 3 )) && exit 3
+  (( status != 0 )) && failed=1
+  seed=$((seed + runs))
+done
+{
+  echo "| nemeses | seed | verdict | operations | unknown | worst fault window | worst quiet window | recovery ms | result |"
+  echo "|---|---:|---|---:|---:|---:|---:|---:|---|"
+  for nemeses in partition kill pause loss slow disk all; do
+    awk -F'\t' -v n="$nemeses" '{ printf "| %s | %s | %s | %s | %s | %.1f%% | %.1f%% | %s | %s |\n", n, $1, $3, $4, $5, 100*$6, 100*$7, $8, $9 }' \
+      "$out/$nemeses/runs.tsv"
+  done
+} > "$out/table.md"
+cat "$out/table.md"
+exit "$failed"

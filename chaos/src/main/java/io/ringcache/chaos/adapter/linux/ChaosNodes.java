@@ -1,0 +1,176 @@
+package io.ringcache.chaos.adapter.linux;
+
+import io.ringcache.chaos.core.Fault;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * The cluster under test: node i runs placement-driver member pd{i} and store s{i}, both real
+ * processes started with the launchers in {@code bin/}, inside the node's network namespace and
+ * bound to its address. Each node's folder under the run's folder holds the PD's data, the store's
+ * data (on its own small tmpfs, for the disk-full fault) and both processes' logs, which stay for
+ * reading after the run. Closing kills every process and unmounts the disks.
+ *
+ * <pre>
+ *   n{i}/pd/        pd{i}'s Raft data        n{i}/pd.log
+ *   n{i}/disk/      tmpfs: s{i}'s Raft data  n{i}/store.log
+ * </pre>
+ */
+public final class ChaosNodes implements AutoCloseable {
+
+    public static final int PD_GRPC = 7100;
+    public static final int PD_RAFT = 7101;
+    public static final int PD_HTTP = 7102;
+    public static final int STORE_HTTP = 8080;
+    public static final int STORE_GRPC = 8090;
+    public static final int STORE_RAFT = 7000;
+
+    /** Small heaps and the quick compiler: six JVMs share the machine with the clients. */
+    private static final String JAVA_OPTS = "-Xmx320m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+
+    private final NetnsNetwork net;
+    private final Path bin;
+    private final Path runDir;
+    private final int nodes;
+    private final int shards;
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final Map<String, List<String>> commands = new LinkedHashMap<>();
+    private final Map<Integer, TmpfsDisk> disks = new LinkedHashMap<>();
+    /** Processes the nemesis killed on purpose: down until their fault heals, not restarted by {@link #superviseExited}. */
+    private final java.util.Set<String> killed = new java.util.HashSet<>();
+
+    public ChaosNodes(NetnsNetwork net, Path bin, Path runDir, int nodes, int shards) {
+        this.net = net;
+        this.bin = bin;
+        this.runDir = runDir;
+        this.nodes = nodes;
+        this.shards = shards;
+    }
+
+    /** Starts every PD member, then every store (on its own disk of {@code diskMegabytes}). */
+    public void start(int diskMegabytes) throws IOException {
+        StringJoiner peers = new StringJoiner(",");
+        for (int i = 1; i <= nodes; i++) {
+            peers.add("pd" + i + "=" + net.address(i) + ":" + PD_RAFT + "/" + net.address(i) + ":" + PD_GRPC);
+        }
+        for (int i = 1; i <= nodes; i++) {
+            Path dir = Files.createDirectories(runDir.resolve("n" + i));
+            define(pd(i), i, List.of(bin.resolve("ringcache-pd").toString(), "-id", "pd" + i,
+                    "-grpc_addr", net.address(i) + ":" + PD_GRPC, "-raft_addr", net.address(i) + ":" + PD_RAFT,
+                    "-http_addr", net.address(i) + ":" + PD_HTTP, "-data_dir", dir.resolve("pd").toString(),
+                    "-peers", peers.toString(), "-shards", Integer.toString(shards), "-down_after", "3s",
+                    "-repair_after", "60s", "-election_timeout", "1000ms"));
+            launch(pd(i));
+        }
+        for (int i = 1; i <= nodes; i++) {
+            Path dir = runDir.resolve("n" + i);
+            disks.put(i, TmpfsDisk.mount(dir.resolve("disk"), diskMegabytes));
+            define(store(i), i, List.of(bin.resolve("ringcache-store").toString(), "-node_id", "s" + i,
+                    "-http_addr", net.address(i) + ":" + STORE_HTTP, "-grpc_addr", net.address(i) + ":" + STORE_GRPC,
+                    "-raft_addr", net.address(i) + ":" + STORE_RAFT, "-raft_dir", dir.resolve("disk/data").toString(),
+                    "-pd", pdList(), "-shard_memory_mb", "16"));
+            launch(store(i));
+        }
+    }
+
+    /** Every PD member's gRPC address, comma-separated (what stores, the SDK and probes are given). */
+    public String pdList() {
+        StringJoiner list = new StringJoiner(",");
+        for (int i = 1; i <= nodes; i++) {
+            list.add(net.address(i) + ":" + PD_GRPC);
+        }
+        return list.toString();
+    }
+
+    /** The stores' HTTP base URLs, node 1 first. */
+    public List<String> storeHttpBases() {
+        List<String> bases = new ArrayList<>();
+        for (int i = 1; i <= nodes; i++) {
+            bases.add("http://" + net.address(i) + ":" + STORE_HTTP);
+        }
+        return bases;
+    }
+
+    private static String pd(int node) {
+        return "pd" + node;
+    }
+
+    private static String store(int node) {
+        return "s" + node;
+    }
+
+    private static String name(int node, Fault.Process process) {
+        return process == Fault.Process.PD ? pd(node) : store(node);
+    }
+
+    private void define(String name, int node, List<String> command) {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", net.namespace(node)));
+        full.addAll(command);
+        commands.put(name, full);
+    }
+
+    private void launch(String name) throws IOException {
+        Path log = runDir.resolve("n" + name.substring(name.length() - 1)).resolve((name.startsWith("pd") ? "pd" : "store") + ".log");
+        ProcessBuilder pb = new ProcessBuilder(commands.get(name)).directory(runDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().put("JAVA_OPTS", JAVA_OPTS);
+        processes.put(name, pb.start());
+    }
+
+    /** kill -9 of the node's process (and anything it started). */
+    public void kill(int node, Fault.Process process) throws InterruptedException {
+        killed.add(name(node, process));
+        ProcessTrees.kill(processes.get(name(node, process)));
+    }
+
+    /** Starts the node's process again with the same command and data. */
+    public void restart(int node, Fault.Process process) throws IOException {
+        killed.remove(name(node, process));
+        launch(name(node, process));
+    }
+
+    /**
+     * What a supervisor (Kubernetes' restartPolicy Always, systemd) does: every process that exited
+     * on its own (not killed by a nemesis) is started again on the same data. Returns one line per
+     * restart, naming the process and its exit code.
+     */
+    public List<String> superviseExited() throws IOException {
+        List<String> restarted = new ArrayList<>();
+        for (Map.Entry<String, Process> e : List.copyOf(processes.entrySet())) {
+            if (!e.getValue().isAlive() && !killed.contains(e.getKey())) {
+                restarted.add(e.getKey() + " exited with code " + e.getValue().exitValue() + "; restarted");
+                launch(e.getKey());
+            }
+        }
+        return restarted;
+    }
+
+    /** SIGSTOP or SIGCONT to the node's process and everything it started. */
+    public void signal(int node, Fault.Process process, String signal) throws IOException {
+        ProcessTrees.signal(processes.get(name(node, process)), signal);
+    }
+
+    public TmpfsDisk disk(int node) {
+        return disks.get(node);
+    }
+
+    /** The processes not running now, with their exit codes. */
+    public List<String> exited() {
+        return processes.entrySet().stream().filter(e -> !e.getValue().isAlive())
+                .map(e -> e.getKey() + " (exit " + e.getValue().exitValue() + ")").toList();
+    }
+
+    @Override
+    public void close() {
+        ProcessTrees.killAll(processes.values());
+        disks.values().forEach(TmpfsDisk::close);
+    }
+}

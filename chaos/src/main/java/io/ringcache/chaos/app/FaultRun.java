@@ -1,0 +1,293 @@
+package io.ringcache.chaos.app;
+
+import io.ringcache.chaos.adapter.grpc.PdProbe;
+import io.ringcache.chaos.adapter.linux.ChaosNodes;
+import io.ringcache.chaos.adapter.linux.NetnsNetwork;
+import io.ringcache.chaos.adapter.workload.RegisterWorkload;
+import io.ringcache.chaos.core.Availability;
+import io.ringcache.chaos.core.Fault;
+import io.ringcache.chaos.core.HistoryCodec;
+import io.ringcache.chaos.core.LinearizabilityChecker;
+import io.ringcache.chaos.core.NemesisPlan;
+import io.ringcache.chaos.core.Operation;
+import io.ringcache.client.ReadOptions;
+import io.ringcache.client.RingcacheClient;
+import java.io.BufferedWriter;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * One seed's run: network and cluster up, workload on, the seed's faults applied and healed on
+ * schedule, then recovery timed, every key read once more (so a lost acknowledged write shows), the
+ * history checked, and everything torn down. Its folder ({@code out/seed-<seed>/}) holds the seed,
+ * the schedule and when each fault really began and ended ({@code nemesis.log}), the full history
+ * ({@code history.tsv}, written as it happens) and every process's log; after a pass only the small
+ * records stay, unless asked to keep everything.
+ */
+final class FaultRun {
+
+    /** Requests answered within this long after a fault begins or heals do not count for availability. */
+    static final long GRACE_MILLIS = 3_000;
+    private static final Duration SETTLE = Duration.ofSeconds(120);
+    private static final Duration RECOVERY = Duration.ofSeconds(60);
+    /** A store's exit code when its Raft log failed (StoreNode.EXIT_LOG_FAILED, sysexits' EX_IOERR). */
+    static final int STORE_LOG_FAILED_EXIT = 74;
+
+    record Settings(long seed, Duration length, Set<NemesisPlan.Kind> kinds, int nodes, int shards, int keys, int sdkClients,
+                    int httpClients, boolean staleReads, Path bin, Path out, boolean keep, String clientNetns, String prefix) {
+    }
+
+    record Result(long seed, String kinds, int operations, long unknown, String verdict, double worstFaultWindow,
+                  double worstQuietWindow, long recoveryMillis, List<String> problems, Path folder) {
+        boolean passed() {
+            return problems.isEmpty();
+        }
+
+        String summary() {
+            return String.format("seed %d [%s]: %s, %d operations (%d unknown), answered in the worst fault window %.1f%%, "
+                            + "worst quiet window %.1f%%, recovered in %s%s", seed, kinds, verdict, operations, unknown,
+                    100 * worstFaultWindow, 100 * worstQuietWindow, recoveryMillis < 0 ? "never" : recoveryMillis + " ms",
+                    passed() ? "" : "; FAILED: " + String.join("; ", problems) + " (records in " + folder + ")");
+        }
+
+        String tableRow() {
+            return String.join("\t", Long.toString(seed), kinds, verdict, Integer.toString(operations), Long.toString(unknown),
+                    String.format("%.3f", worstFaultWindow), String.format("%.3f", worstQuietWindow), Long.toString(recoveryMillis),
+                    passed() ? "pass" : "FAIL");
+        }
+    }
+
+    private final Settings s;
+    private final Path folder;
+    private final List<Operation> history = Collections.synchronizedList(new ArrayList<>());
+    private final List<Availability.Request> requests = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> problems = new ArrayList<>();
+    private BufferedWriter historyFile;
+    private BufferedWriter nemesisLog;
+    private long startNanos;
+
+    FaultRun(Settings settings) {
+        this.s = settings;
+        this.folder = settings.out().resolve("seed-" + settings.seed());
+    }
+
+    Result run() throws IOException, InterruptedException {
+        deleteTree(folder);
+        Files.createDirectories(folder);
+        List<NemesisPlan.Step> plan = NemesisPlan.draw(s.seed(), s.nodes(), s.length().toMillis(), s.kinds());
+        Files.write(folder.resolve("schedule.txt"), Stream.concat(
+                Stream.of("seed " + s.seed() + ", " + s.length().toSeconds() + " s, nemeses " + s.kinds() + ", " + s.nodes()
+                        + " nodes, " + s.shards() + " shards"),
+                plan.stream().map(st -> "at " + st.startMillis() + " ms for " + st.durationMillis() + " ms: " + st.fault().describe()))
+                .toList());
+        String kinds = s.kinds().stream().map(k -> k.name().toLowerCase()).sorted().collect(Collectors.joining(","));
+        long recovery = -1;
+        List<Availability.Window> windows = List.of();
+        try (NetnsNetwork net = NetnsNetwork.create(s.prefix(), s.nodes(), s.clientNetns());
+             ChaosNodes nodes = new ChaosNodes(net, s.bin(), folder, s.nodes(), s.shards());
+             BufferedWriter h = Files.newBufferedWriter(folder.resolve("history.tsv"));
+             BufferedWriter n = Files.newBufferedWriter(folder.resolve("nemesis.log"))) {
+            historyFile = h;
+            nemesisLog = n;
+            nodes.start(128);
+            try (PdProbe probe = new PdProbe(nodes.pdList());
+                 RingcacheClient sdk = RingcacheClient.builder().placementDriver(nodes.pdList())
+                         .requestTimeout(Duration.ofSeconds(5)).build()) {
+                if (!await(SETTLE, () -> probe.settled(s.nodes() >= 3 ? 3 : s.nodes()))) {
+                    throw new IOException("the cluster did not settle (every shard with 3 replicas and a leader) in " + SETTLE.toSeconds()
+                            + " s; exited: " + nodes.exited());
+                }
+                RegisterWorkload.Targets targets = new RegisterWorkload.Targets(sdk, s.sdkClients(), nodes.storeHttpBases(), s.httpClients());
+                ReadOptions reads = s.staleReads() ? ReadOptions.stale(Duration.ofSeconds(5)) : ReadOptions.linearizable();
+                startNanos = System.nanoTime();
+                RegisterWorkload.Sink sink = new RegisterWorkload.Sink() {
+                    @Override
+                    public void record(Operation op, int client) {
+                        FaultRun.this.record(op, 1 + targets.httpTarget(client));
+                    }
+
+                    @Override
+                    public void refused(long invokedNanos, int client) {
+                        requests.add(new Availability.Request((invokedNanos - startNanos) / 1_000_000, false,
+                                1 + targets.httpTarget(client)));
+                    }
+                };
+                try (RegisterWorkload workload = new RegisterWorkload(targets, s.keys(), s.seed(), reads, sink)) {
+                    workload.start();
+                    for (NemesisPlan.Step step : plan) {
+                        superviseUntil(step.startMillis(), nodes);
+                        strike(step.fault(), net, nodes);
+                        superviseUntil(step.endMillis(), nodes);
+                        heal(step.fault(), net, nodes);
+                    }
+                    superviseUntil(s.length().toMillis(), nodes);
+                    long healedAt = System.nanoTime();
+                    net.heal();
+                    recovery = await(RECOVERY, () -> supervised(nodes) && probe.settled(3)) ? (System.nanoTime() - healedAt) / 1_000_000 : -1;
+                    log("recovered in " + recovery + " ms");
+                    workload.close();
+                    List<String> unanswered = workload.readEveryKey(Duration.ofSeconds(10), RECOVERY.multipliedBy(2));
+                    if (!unanswered.isEmpty()) {
+                        problems.add("no final read answered for " + unanswered.size() + " keys, first "
+                                + unanswered.subList(0, Math.min(10, unanswered.size())));
+                    }
+                }
+                windows = Availability.measure(List.copyOf(requests), plan, GRACE_MILLIS, s.length().toMillis());
+                writeWindows(windows);
+            }
+            if (recovery < 0) {
+                problems.add("the cluster did not recover (every shard with 3 replicas and a leader) within " + RECOVERY.toSeconds() + " s");
+            }
+            supervise(nodes);
+        }
+        List<Operation> recorded = List.copyOf(history);
+        long unknown = recorded.stream().filter(Operation::unknown).count();
+        LinearizabilityChecker.Verdict verdict = LinearizabilityChecker.check(recorded);
+        String verdictText = verdict.getClass().getSimpleName();
+        if (verdict instanceof LinearizabilityChecker.Verdict.Violation v) {
+            problems.add("the history of key " + v.key() + " (" + v.operations().size() + " operations) is not linearizable");
+        } else if (!(verdict instanceof LinearizabilityChecker.Verdict.Linearizable)) {
+            problems.add("the checker could not decide: " + verdict);
+        }
+        double worstFault = windows.stream().filter(w -> !w.label().startsWith("quiet")).mapToDouble(Availability.Window::ratio).min().orElse(1);
+        double worstQuiet = windows.stream().filter(w -> w.label().startsWith("quiet")).mapToDouble(Availability.Window::ratio).min().orElse(1);
+        Result result = new Result(s.seed(), kinds, recorded.size(), unknown, verdictText, worstFault, worstQuiet, recovery,
+                List.copyOf(problems), folder);
+        Files.writeString(folder.resolve("result.txt"), result.summary() + "\n");
+        if (result.passed() && !s.keep()) {
+            // A pass keeps its small records (schedule, nemesis log, availability, result) for the
+            // tier's table; the history and the process logs go.
+            Files.deleteIfExists(folder.resolve("history.tsv"));
+            for (int i = 1; i <= s.nodes(); i++) {
+                deleteTree(folder.resolve("n" + i));
+            }
+        }
+        return result;
+    }
+
+    private void record(Operation op, int pinnedNode) {
+        history.add(op);
+        requests.add(new Availability.Request((op.invokedAt() - startNanos) / 1_000_000, !op.unknown(), pinnedNode));
+        synchronized (this) {
+            try {
+                historyFile.write(HistoryCodec.encode(op));
+                historyFile.newLine();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private void strike(Fault fault, NetnsNetwork net, ChaosNodes nodes) throws IOException, InterruptedException {
+        log("begin " + fault.describe());
+        if (fault instanceof Fault.Partition p) {
+            net.block(p.blocked());
+        } else if (fault instanceof Fault.Kill k) {
+            nodes.kill(k.node(), k.process());
+        } else if (fault instanceof Fault.Pause p) {
+            nodes.signal(p.node(), p.process(), "STOP");
+        } else if (fault instanceof Fault.Loss l) {
+            net.loss(l.node(), l.percent());
+        } else if (fault instanceof Fault.SlowLink sl) {
+            net.slow(sl.node(), sl.kbitPerSecond(), sl.queueMillis());
+        } else if (fault instanceof Fault.DiskFull d) {
+            nodes.disk(d.node()).fill();
+        }
+    }
+
+    private void heal(Fault fault, NetnsNetwork net, ChaosNodes nodes) throws IOException {
+        if (fault instanceof Fault.Kill k) {
+            nodes.restart(k.node(), k.process());
+        } else if (fault instanceof Fault.Pause p) {
+            nodes.signal(p.node(), p.process(), "CONT");
+        } else if (fault instanceof Fault.DiskFull d) {
+            nodes.disk(d.node()).free();
+        } else {
+            net.heal();
+        }
+        log("end " + fault.describe());
+    }
+
+    private synchronized void log(String line) throws IOException {
+        nemesisLog.write(String.format("%8d ms  %s%n", (System.nanoTime() - startNanos) / 1_000_000, line));
+        nemesisLog.flush();
+        historyFile.flush();
+    }
+
+    private void writeWindows(List<Availability.Window> windows) throws IOException {
+        List<String> lines = new ArrayList<>(List.of("from-ms\tto-ms\tsent\tanswered\tratio\twindow"));
+        for (Availability.Window w : windows) {
+            lines.add(w.fromMillis() + "\t" + w.toMillis() + "\t" + w.sent() + "\t" + w.answered() + "\t"
+                    + String.format("%.3f", w.ratio()) + "\t" + w.label());
+        }
+        Files.write(folder.resolve("availability.tsv"), lines);
+    }
+
+    /** Waits until {@code millisAfterStart}, restarting every half second what exited on its own. */
+    private void superviseUntil(long millisAfterStart, ChaosNodes nodes) throws InterruptedException, IOException {
+        while (true) {
+            supervise(nodes);
+            long left = millisAfterStart - (System.nanoTime() - startNanos) / 1_000_000;
+            if (left <= 0) {
+                return;
+            }
+            Thread.sleep(Math.min(left, 500));
+        }
+    }
+
+    /**
+     * Restarts what exited on its own, as a supervisor would, and notes it. A store exiting with
+     * code 74 after its Raft log failed (a full disk) is the designed answer; any other exit is a
+     * problem of the run.
+     */
+    private void supervise(ChaosNodes nodes) throws IOException {
+        for (String line : nodes.superviseExited()) {
+            log(line);
+            if (!line.contains("exited with code " + STORE_LOG_FAILED_EXIT + ";")) {
+                problems.add(line);
+            }
+        }
+    }
+
+    /** {@link #supervise} for a condition: true once it ran. */
+    private boolean supervised(ChaosNodes nodes) {
+        try {
+            supervise(nodes);
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean await(Duration budget, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + budget.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(200);
+        }
+        return false;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.ringcache.chaos.app;
+
+import io.ringcache.chaos.core.NemesisPlan;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The fault suite's entry point, run by {@code chaos/run.sh} inside the client namespace that script
+ * made. Each run (one seed) builds its own network and cluster, runs the workload under the seed's
+ * faults, heals, checks the history and tears everything down. Exit code: 0 when every run passed,
+ * 1 when one found a violation, a lost write or a cluster that did not recover, 2 on bad flags or a
+ * harness failure.
+ */
+@Command(name = "chaos/run.sh", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Runs the fault suite: real PD and store processes in network namespaces, faults drawn from a seed, "
+                + "a register workload through the SDK and HTTP, and a linearizability check of the whole history.")
+public final class FaultSuiteMain implements Callable<Integer> {
+
+    @Option(names = "--seed", description = "first run's seed (default: from the clock); run k uses seed + k")
+    Long seed;
+
+    @Option(names = "--runs", defaultValue = "1", description = "how many runs (seeds) (default: ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--seconds", defaultValue = "60", description = "workload length of each run, faults included (default: ${DEFAULT-VALUE})")
+    int seconds;
+
+    @Option(names = "--nemeses", defaultValue = "all",
+            description = "fault families: partition, kill, pause, loss, slow, disk, comma-separated, or all (default: ${DEFAULT-VALUE})")
+    String nemeses;
+
+    @Option(names = "--nodes", defaultValue = "3", description = "nodes, each with a PD member and a store (default: ${DEFAULT-VALUE})")
+    int nodes;
+
+    @Option(names = "--shards", defaultValue = "4", description = "shards (default: ${DEFAULT-VALUE})")
+    int shards;
+
+    @Option(names = "--keys", defaultValue = "8", description = "register keys the clients share (default: ${DEFAULT-VALUE})")
+    int keys;
+
+    @Option(names = "--sdk-clients", defaultValue = "3", description = "(default: ${DEFAULT-VALUE})")
+    int sdkClients;
+
+    @Option(names = "--http-clients", defaultValue = "3", description = "each pinned to one store's HTTP API (default: ${DEFAULT-VALUE})")
+    int httpClients;
+
+    @Option(names = "--stale-reads", description = "a deliberately broken client: SDK reads may come from any replica up to 5 s behind, "
+            + "yet are checked as linearizable (the checker must catch it)")
+    boolean staleReads;
+
+    @Option(names = "--out", defaultValue = "chaos-runs", description = "folder for run records (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--keep", description = "keep every run's folder, not only failed ones")
+    boolean keep;
+
+    @Option(names = "--client-netns", required = true, description = "the network namespace this process runs in (made by chaos/run.sh)")
+    String clientNetns;
+
+    @Option(names = "--bin", description = "the checkout's bin/ folder with the launchers (default: found above the working folder)")
+    Path bin;
+
+    @Option(names = "--prefix", defaultValue = "rcchaos", description = "prefix of the namespaces this run makes (default: ${DEFAULT-VALUE})")
+    String prefix;
+
+    @Override
+    public Integer call() throws Exception {
+        Set<NemesisPlan.Kind> kinds;
+        try {
+            kinds = NemesisPlan.Kind.parse(nemeses);
+        } catch (IllegalArgumentException e) {
+            System.err.println("chaos: " + e.getMessage());
+            return 2;
+        }
+        if (runs < 1 || seconds < 20 || nodes < 3 || shards < 1 || keys < 1 || sdkClients < 1 || httpClients < 0) {
+            System.err.println("chaos: need --runs >= 1, --seconds >= 20, --nodes >= 3, --shards >= 1, --keys >= 1, --sdk-clients >= 1");
+            return 2;
+        }
+        Path launchers = bin != null ? bin.toAbsolutePath() : findBin();
+        if (!Files.isExecutable(launchers.resolve("ringcache-store")) || !Files.isExecutable(launchers.resolve("ringcache-pd"))) {
+            System.err.println("chaos: no ringcache-store and ringcache-pd launchers in " + launchers);
+            return 2;
+        }
+        Files.createDirectories(out);
+        long first = seed != null ? seed : System.nanoTime();
+        int failed = 0;
+        for (int k = 0; k < runs; k++) {
+            FaultRun.Settings settings = new FaultRun.Settings(first + k, Duration.ofSeconds(seconds), kinds, nodes, shards, keys,
+                    sdkClients, httpClients, staleReads, launchers, out.toAbsolutePath(), keep, clientNetns, prefix);
+            FaultRun.Result result = new FaultRun(settings).run();
+            System.out.println(result.summary());
+            Files.writeString(out.resolve("runs.tsv"), result.tableRow() + "\n",
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            failed += result.passed() ? 0 : 1;
+        }
+        System.out.println("chaos: " + (runs - failed) + " of " + runs + " runs passed; records in " + out.toAbsolutePath());
+        return failed == 0 ? 0 : 1;
+    }
+
+    private static Path findBin() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("bin/ringcache-store"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("bin/ringcache-store not found above " + Path.of("").toAbsolutePath());
+        }
+        return dir.resolve("bin");
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new FaultSuiteMain()).execute(args));
+    }
+}

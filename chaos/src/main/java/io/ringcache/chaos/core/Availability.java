@@ -1,0 +1,65 @@
+package io.ringcache.chaos.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * How many requests got an answer, in the windows the suite's availability aim speaks of: while a
+ * fault lasts (after a grace period for the election it may force), and in the quiet gaps after a
+ * fault healed (after the same grace). A request sent to a node the fault made unable to serve
+ * (an HTTP client pinned to a killed store) is not counted: the aim is about healthy nodes. SDK
+ * requests follow shard leaders, so they always count.
+ */
+public final class Availability {
+
+    private Availability() {
+    }
+
+    /**
+     * One request: when it was sent (ms after the run's start), whether it got an answer, and the
+     * node it was pinned to (0: none, it followed leaders).
+     */
+    public record Request(long sentMillis, boolean answered, int pinnedNode) {
+    }
+
+    /** One window's counts. {@code label} is the fault's description, or "quiet after ..." for a gap. */
+    public record Window(String label, long fromMillis, long toMillis, int sent, int answered) {
+        public double ratio() {
+            return sent == 0 ? 1.0 : answered / (double) sent;
+        }
+    }
+
+    /**
+     * The windows of {@code steps}: each fault from its start plus {@code graceMillis} to its end,
+     * and each quiet gap from the fault's end plus {@code graceMillis} to the next fault's start (or
+     * {@code endMillis}). Windows shorter than a second are left out.
+     */
+    public static List<Window> measure(List<Request> requests, List<NemesisPlan.Step> steps, long graceMillis, long endMillis) {
+        List<Window> windows = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            NemesisPlan.Step step = steps.get(i);
+            long quietUntil = i + 1 < steps.size() ? steps.get(i + 1).startMillis() : endMillis;
+            add(windows, requests, step.fault().describe(), step.startMillis() + graceMillis, step.endMillis(),
+                    step.fault().faultyNodes());
+            add(windows, requests, "quiet after " + step.fault().describe(), step.endMillis() + graceMillis, quietUntil,
+                    Set.of());
+        }
+        return windows;
+    }
+
+    private static void add(List<Window> windows, List<Request> requests, String label, long from, long to, Set<Integer> faulty) {
+        if (to - from < 1_000) {
+            return;
+        }
+        int sent = 0;
+        int answered = 0;
+        for (Request r : requests) {
+            if (r.sentMillis() >= from && r.sentMillis() < to && !faulty.contains(r.pinnedNode())) {
+                sent++;
+                answered += r.answered() ? 1 : 0;
+            }
+        }
+        windows.add(new Window(label, from, to, sent, answered));
+    }
+}

@@ -1,0 +1,128 @@
+package io.ringcache.chaos.core;
+
+import java.util.Comparator;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * One fault a nemesis does to the cluster, named by node (1..n). A node runs one placement-driver
+ * member and one store in its own network namespace; the clients run outside every node.
+ */
+public sealed interface Fault {
+
+    /** What a log line, a schedule file and a report call the fault. */
+    String describe();
+
+    /** The nodes the fault leaves unable to serve (crashed, paused, out of disk); partitions name none. */
+    default Set<Integer> faultyNodes() {
+        return Set.of();
+    }
+
+    /** A directed link: packets from {@code from} to {@code to} are dropped while it is blocked. */
+    record Link(int from, int to) {
+        public Link {
+            if (from == to || from < 1 || to < 1) {
+                throw new IllegalArgumentException("no link " + from + "->" + to);
+            }
+        }
+    }
+
+    /**
+     * Packets along every link in {@code blocked} are dropped (both TCP directions of a pair are
+     * blocked only when both links are listed). {@code shape} names how it was drawn.
+     */
+    record Partition(String shape, Set<Link> blocked) implements Fault {
+        public Partition {
+            Objects.requireNonNull(shape, "shape");
+            blocked = Set.copyOf(blocked);
+            if (blocked.isEmpty()) {
+                throw new IllegalArgumentException("a partition blocks at least one link");
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "partition " + shape + " " + blocked.stream()
+                    .sorted(Comparator.comparingInt(Link::from).thenComparingInt(Link::to))
+                    .map(l -> l.from() + "->" + l.to()).collect(Collectors.joining(",", "[", "]"));
+        }
+    }
+
+    /** Which process of a node a process fault strikes. */
+    enum Process { STORE, PD }
+
+    /** kill -9 of the node's process; it is restarted on the same data folder when the fault ends. */
+    record Kill(int node, Process process) implements Fault {
+        @Override
+        public String describe() {
+            return "kill -9 " + process.name().toLowerCase() + "@n" + node;
+        }
+
+        @Override
+        public Set<Integer> faultyNodes() {
+            return process == Process.STORE ? Set.of(node) : Set.of();
+        }
+    }
+
+    /** SIGSTOP of the node's process; SIGCONT when the fault ends. */
+    record Pause(int node, Process process) implements Fault {
+        @Override
+        public String describe() {
+            return "pause " + process.name().toLowerCase() + "@n" + node;
+        }
+
+        @Override
+        public Set<Integer> faultyNodes() {
+            return process == Process.STORE ? Set.of(node) : Set.of();
+        }
+    }
+
+    /** Random loss of {@code percent}% of the packets arriving at the node. */
+    record Loss(int node, int percent) implements Fault {
+        public Loss {
+            if (percent < 1 || percent > 99) {
+                throw new IllegalArgumentException("loss percent " + percent);
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "loss " + percent + "% into n" + node;
+        }
+    }
+
+    /**
+     * The node's link throttled to {@code kbitPerSecond} with a queue that holds up to
+     * {@code queueMillis} of traffic: a slow, congested link (queueing delay, then drops).
+     */
+    record SlowLink(int node, int kbitPerSecond, int queueMillis) implements Fault {
+        @Override
+        public String describe() {
+            return "slow link n" + node + " " + kbitPerSecond + "kbit/s queue " + queueMillis + "ms";
+        }
+    }
+
+    /** The filesystem under the node's store data fills up: every further write fails with ENOSPC. */
+    record DiskFull(int node) implements Fault {
+        @Override
+        public String describe() {
+            return "disk full n" + node;
+        }
+
+        @Override
+        public Set<Integer> faultyNodes() {
+            return Set.of(node);
+        }
+    }
+
+    /** The nodes of {@code n} nodes, 1..n. */
+    static Set<Integer> nodes(int n) {
+        Set<Integer> all = new TreeSet<>();
+        for (int i = 1; i <= n; i++) {
+            all.add(i);
+        }
+        return all;
+    }
+}

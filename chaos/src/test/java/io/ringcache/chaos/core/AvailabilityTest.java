@@ -1,0 +1,36 @@
+package io.ringcache.chaos.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AvailabilityTest {
+
+    private static final List<NemesisPlan.Step> KILL_N2_FROM_5S_TO_15S =
+            List.of(new NemesisPlan.Step(5_000, 10_000, new Fault.Kill(2, Fault.Process.STORE)));
+
+    @Test
+    void theGraceAfterAFaultBeginsAndEndsIsNotCounted() {
+        List<Availability.Request> requests = List.of(
+                new Availability.Request(6_000, false, 0),   // election after the kill: in the grace
+                new Availability.Request(9_000, true, 0),
+                new Availability.Request(10_000, false, 0),
+                new Availability.Request(16_000, false, 0),  // just healed: in the grace
+                new Availability.Request(19_000, true, 0));
+        List<Availability.Window> w = Availability.measure(requests, KILL_N2_FROM_5S_TO_15S, 3_000, 25_000);
+        assertEquals(2, w.size());
+        assertEquals(new Availability.Window("kill -9 store@n2", 8_000, 15_000, 2, 1), w.get(0));
+        assertEquals(new Availability.Window("quiet after kill -9 store@n2", 18_000, 25_000, 1, 1), w.get(1));
+    }
+
+    @Test
+    void requestsPinnedToTheFaultyNodeDoNotCountWhileItIsFaulty() {
+        List<Availability.Request> requests = List.of(new Availability.Request(9_000, false, 2),
+                new Availability.Request(9_500, true, 1), new Availability.Request(20_000, true, 2));
+        List<Availability.Window> w = Availability.measure(requests, KILL_N2_FROM_5S_TO_15S, 3_000, 25_000);
+        assertEquals(1, w.get(0).sent());
+        assertEquals(1.0, w.get(0).ratio());
+        assertEquals(1, w.get(1).sent());
+    }
+}

@@ -1,0 +1,77 @@
+package io.ringcache.chaos.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+import org.junit.jupiter.api.Test;
+
+/** A run's schedule is a function of its seed, and it never takes a majority of any shard away. */
+class NemesisPlanProperties {
+
+    @Property(tries = 300)
+    void theSameSeedGivesTheSameSchedule(@ForAll long seed, @ForAll @IntRange(min = 3, max = 7) int nodes,
+                                         @ForAll @LongRange(min = 10_000, max = 600_000) long total) {
+        Set<NemesisPlan.Kind> all = EnumSet.allOf(NemesisPlan.Kind.class);
+        assertEquals(NemesisPlan.draw(seed, nodes, total, all), NemesisPlan.draw(seed, nodes, total, all));
+    }
+
+    @Property(tries = 300)
+    void faultsDoNotOverlapFitTheRunAndLeaveAGapAfterEach(@ForAll long seed, @ForAll @IntRange(min = 3, max = 7) int nodes,
+                                                         @ForAll @LongRange(min = 10_000, max = 600_000) long total) {
+        List<NemesisPlan.Step> steps = NemesisPlan.draw(seed, nodes, total, EnumSet.allOf(NemesisPlan.Kind.class));
+        long previousEnd = 0;
+        for (NemesisPlan.Step step : steps) {
+            assertTrue(step.startMillis() >= previousEnd + NemesisPlan.MIN_QUIET_MILLIS, "a quiet gap before " + step);
+            assertTrue(step.durationMillis() >= NemesisPlan.MIN_FAULT_MILLIS && step.durationMillis() <= NemesisPlan.MAX_FAULT_MILLIS);
+            assertTrue(step.endMillis() <= total, step + " ends within the run of " + total + " ms");
+            assertTrue(step.fault().faultyNodes().size() <= (nodes - 1) / 2, "a minority at most is faulty: " + step);
+            previousEnd = step.endMillis();
+        }
+    }
+
+    @Property(tries = 500)
+    void partitionsOnlyNameNodesOfTheClusterAndCutSomething(@ForAll long seed, @ForAll @IntRange(min = 3, max = 9) int nodes) {
+        Fault.Partition p = NemesisPlan.partition(nodes, new Random(seed));
+        assertFalse(p.blocked().isEmpty());
+        p.blocked().forEach(l -> assertTrue(l.from() <= nodes && l.to() <= nodes, l + " within " + nodes + " nodes"));
+    }
+
+    @Test
+    void inAMajorityRingOfFiveEachNodeSeesAMajorityButNoTwoTheSame() {
+        Fault.Partition ring = null;
+        for (long seed = 0; ring == null; seed++) {
+            Fault.Partition p = NemesisPlan.partition(5, new Random(seed));
+            ring = p.shape().equals("majority-ring") ? p : null;
+        }
+        Set<Set<Integer>> views = new java.util.HashSet<>();
+        for (int a = 1; a <= 5; a++) {
+            Set<Integer> hears = new java.util.TreeSet<>(Set.of(a));
+            for (int b = 1; b <= 5; b++) {
+                if (b != a && !ring.blocked().contains(new Fault.Link(b, a))) {
+                    hears.add(b);
+                }
+            }
+            assertEquals(3, hears.size(), "node " + a + " hears itself and two neighbours");
+            views.add(hears);
+        }
+        assertEquals(5, views.size());
+    }
+
+    @Test
+    void kindsParseFromTheirNamesAndAnUnknownNameIsNamed() {
+        assertEquals(EnumSet.of(NemesisPlan.Kind.PARTITION, NemesisPlan.Kind.KILL), NemesisPlan.Kind.parse("partition, kill"));
+        assertEquals(EnumSet.allOf(NemesisPlan.Kind.class), NemesisPlan.Kind.parse("all"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NemesisPlan.Kind.parse("partition,flood"));
+        assertTrue(e.getMessage().contains("'flood'"), e.getMessage());
+    }
+}

@@ -1,0 +1,119 @@
+package io.ringcache.shard.adapter.ratis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves aside, before Ratis starts, every replica whose term-and-vote file cannot be read, so that
+ * one damaged replica does not keep the whole store down, and the damaged one never runs again.
+ *
+ * <p>Why it happens: Ratis 3.3.0 writes {@code <group>/current/raft-meta} (the term and the vote,
+ * which Raft must never forget) through {@code AtomicFileOutputStream} inside try-with-resources.
+ * When the write fails (a full disk: ENOSPC), closing the stream still renames the partial
+ * temporary file over the good one, so the file is left empty. Reproduced on a full tmpfs with
+ * Ratis' own class: before, {@code term=5}; after a failed write of term 6, an empty file. On the
+ * next start Ratis fails the whole server ("'term' not found in properties: {}"), every group with
+ * it: the store crash-loops until someone deletes files by hand.
+ *
+ * <p>Why moving aside is the safe answer: the lost file held the last term this replica saw and
+ * whom it voted for in it. Guessing them (term 0, or the last term in the log) could let the
+ * replica vote twice in one term, so two leaders could be elected. A replica that does not run
+ * cannot vote. The group keeps its other replicas, which hold every committed entry (a majority
+ * acknowledged each), and the placement driver replaces the missing replica as it replaces one
+ * on a dead store: the store reports it lost in its heartbeats ({@code lost_shards}) and the
+ * placement driver's repair moves it. The folder is kept in {@code <storage>-quarantine/} beside
+ * the storage folder, for reading; nothing deletes it.
+ */
+final class UnreadableReplicas {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UnreadableReplicas.class);
+
+    private UnreadableReplicas() {
+    }
+
+    /**
+     * Moves each group folder under {@code storageDir} whose raft-meta is unreadable to
+     * {@code quarantineDir}; returns the shard ids moved.
+     */
+    static List<Integer> moveAside(Path storageDir, Path quarantineDir, long nowMillis) throws IOException {
+        List<Integer> moved = new ArrayList<>();
+        if (!Files.isDirectory(storageDir)) {
+            return moved;
+        }
+        try (DirectoryStream<Path> groups = Files.newDirectoryStream(storageDir, Files::isDirectory)) {
+            for (Path group : groups) {
+                Path meta = group.resolve("current").resolve("raft-meta");
+                String problem = Files.exists(meta) ? unreadable(meta) : null;
+                if (problem == null) {
+                    continue;
+                }
+                Integer shard = shardOf(group.getFileName().toString());
+                Files.createDirectories(quarantineDir);
+                Path target = quarantineDir.resolve(group.getFileName() + "-" + nowMillis);
+                Files.move(group, target);
+                LOG.error("{}: {}; this replica{} will not run again (it may have lost its vote); moved to {} and left for the "
+                        + "placement driver to replace", meta, problem, shard == null ? "" : " of shard " + shard, target);
+                if (shard != null) {
+                    moved.add(shard);
+                }
+            }
+        }
+        return moved;
+    }
+
+    /** The shards of the replicas moved to {@code quarantineDir}, now or by an earlier start. */
+    static java.util.SortedSet<Integer> quarantined(Path quarantineDir) throws IOException {
+        java.util.SortedSet<Integer> shards = new java.util.TreeSet<>();
+        if (!Files.isDirectory(quarantineDir)) {
+            return shards;
+        }
+        try (DirectoryStream<Path> moved = Files.newDirectoryStream(quarantineDir, Files::isDirectory)) {
+            for (Path folder : moved) {
+                String name = folder.getFileName().toString();
+                Integer shard = name.length() >= 36 ? shardOf(name.substring(0, 36)) : null;
+                if (shard != null) {
+                    shards.add(shard);
+                }
+            }
+        }
+        return shards;
+    }
+
+    /** Why the file cannot be read, or null when it holds a term and a vote. */
+    static String unreadable(Path meta) {
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(meta)) {
+            p.load(in);
+        } catch (IOException | IllegalArgumentException e) {
+            return "cannot be read: " + e.getMessage();
+        }
+        String term = p.getProperty("term");
+        if (term == null || p.getProperty("votedFor") == null) {
+            return "holds no term and vote (" + p.size() + " properties: a write that failed left it so)";
+        }
+        try {
+            Long.parseLong(term.trim());
+            return null;
+        } catch (NumberFormatException e) {
+            return "holds a term that is not a number: " + term;
+        }
+    }
+
+    private static Integer shardOf(String folderName) {
+        try {
+            return ShardGroups.shardId(RaftGroupId.valueOf(UUID.fromString(folderName)));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}
