@@ -29,6 +29,7 @@ prefix="rc$$"
 ns="$prefix-client"
 ip netns add "$ns"
 trap 'ip netns del "$ns" 2>/dev/null || true; for n in $(ip netns list | awk "/^$prefix-/ {print \$1}"); do ip netns del "$n"; done' EXIT
+trap 'exit 143' INT TERM
 ip -n "$ns" link set lo up
 status=0
 # shellcheck disable=SC2046

@@ -74,6 +74,9 @@ final class FaultRun {
     private final List<Operation> history = Collections.synchronizedList(new ArrayList<>());
     private final List<Availability.Request> requests = Collections.synchronizedList(new ArrayList<>());
     private final List<String> problems = new ArrayList<>();
+    /** ms from the final heal until every shard had a leader and three voters; -1: never. */
+    private long recovery = -1;
+    private List<Availability.Window> windows = List.of();
     private BufferedWriter historyFile;
     private BufferedWriter nemesisLog;
     private long startNanos;
@@ -93,64 +96,28 @@ final class FaultRun {
                 plan.stream().map(st -> "at " + st.startMillis() + " ms for " + st.durationMillis() + " ms: " + st.fault().describe()))
                 .toList());
         String kinds = s.kinds().stream().map(k -> k.name().toLowerCase()).sorted().collect(Collectors.joining(","));
-        long recovery = -1;
-        List<Availability.Window> windows = List.of();
         try (NetnsNetwork net = NetnsNetwork.create(s.prefix(), s.nodes(), s.clientNetns());
              ChaosNodes nodes = new ChaosNodes(net, s.bin(), folder, s.nodes(), s.shards());
              BufferedWriter h = Files.newBufferedWriter(folder.resolve("history.tsv"));
              BufferedWriter n = Files.newBufferedWriter(folder.resolve("nemesis.log"))) {
             historyFile = h;
             nemesisLog = n;
-            nodes.start(128);
-            try (PdProbe probe = new PdProbe(nodes.pdList());
-                 RingcacheClient sdk = RingcacheClient.builder().placementDriver(nodes.pdList())
-                         .requestTimeout(Duration.ofSeconds(5)).build()) {
-                if (!await(SETTLE, () -> probe.settled(s.nodes() >= 3 ? 3 : s.nodes()))) {
-                    throw new IOException("the cluster did not settle (every shard with 3 replicas and a leader) in " + SETTLE.toSeconds()
-                            + " s; exited: " + nodes.exited());
+            // Killed from outside (Ctrl-C, a CI timeout), the JVM runs no finally block: this hook
+            // still kills the processes, unmounts the disks and deletes the namespaces.
+            Thread cleanup = new Thread(() -> {
+                nodes.close();
+                net.close();
+            }, "chaos-cleanup");
+            Runtime.getRuntime().addShutdownHook(cleanup);
+            try {
+                exercise(plan, net, nodes);
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(cleanup);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running already
                 }
-                RegisterWorkload.Targets targets = new RegisterWorkload.Targets(sdk, s.sdkClients(), nodes.storeHttpBases(), s.httpClients());
-                ReadOptions reads = s.staleReads() ? ReadOptions.stale(Duration.ofSeconds(5)) : ReadOptions.linearizable();
-                startNanos = System.nanoTime();
-                RegisterWorkload.Sink sink = new RegisterWorkload.Sink() {
-                    @Override
-                    public void record(Operation op, int client) {
-                        FaultRun.this.record(op, 1 + targets.httpTarget(client));
-                    }
-
-                    @Override
-                    public void refused(long invokedNanos, int client) {
-                        requests.add(new Availability.Request((invokedNanos - startNanos) / 1_000_000, false,
-                                1 + targets.httpTarget(client)));
-                    }
-                };
-                try (RegisterWorkload workload = new RegisterWorkload(targets, s.keys(), s.seed(), reads, sink)) {
-                    workload.start();
-                    for (NemesisPlan.Step step : plan) {
-                        superviseUntil(step.startMillis(), nodes);
-                        strike(step.fault(), net, nodes);
-                        superviseUntil(step.endMillis(), nodes);
-                        heal(step.fault(), net, nodes);
-                    }
-                    superviseUntil(s.length().toMillis(), nodes);
-                    long healedAt = System.nanoTime();
-                    net.heal();
-                    recovery = await(RECOVERY, () -> supervised(nodes) && probe.settled(3)) ? (System.nanoTime() - healedAt) / 1_000_000 : -1;
-                    log("recovered in " + recovery + " ms");
-                    workload.close();
-                    List<String> unanswered = workload.readEveryKey(Duration.ofSeconds(10), RECOVERY.multipliedBy(2));
-                    if (!unanswered.isEmpty()) {
-                        problems.add("no final read answered for " + unanswered.size() + " keys, first "
-                                + unanswered.subList(0, Math.min(10, unanswered.size())));
-                    }
-                }
-                windows = Availability.measure(List.copyOf(requests), plan, GRACE_MILLIS, s.length().toMillis());
-                writeWindows(windows);
             }
-            if (recovery < 0) {
-                problems.add("the cluster did not recover (every shard with 3 replicas and a leader) within " + RECOVERY.toSeconds() + " s");
-            }
-            supervise(nodes);
         }
         List<Operation> recorded = List.copyOf(history);
         long unknown = recorded.stream().filter(Operation::unknown).count();
@@ -175,6 +142,64 @@ final class FaultRun {
             }
         }
         return result;
+    }
+
+    /**
+     * Everything between the cluster's start and its teardown: settle, workload, the faults on
+     * schedule, the final heal and recovery, the final reads. Sets {@link #recovery} and
+     * {@link #windows}; adds to {@link #problems}.
+     */
+    private void exercise(List<NemesisPlan.Step> plan, NetnsNetwork net, ChaosNodes nodes) throws IOException, InterruptedException {
+        nodes.start(128);
+        try (PdProbe probe = new PdProbe(nodes.pdList());
+             RingcacheClient sdk = RingcacheClient.builder().placementDriver(nodes.pdList())
+                     .requestTimeout(Duration.ofSeconds(5)).build()) {
+            if (!await(SETTLE, () -> probe.settled(3))) {
+                throw new IOException("the cluster did not settle (every shard with 3 replicas and a leader) in " + SETTLE.toSeconds()
+                        + " s; exited: " + nodes.exited());
+            }
+            RegisterWorkload.Targets targets = new RegisterWorkload.Targets(sdk, s.sdkClients(), nodes.storeHttpBases(), s.httpClients());
+            ReadOptions reads = s.staleReads() ? ReadOptions.stale(Duration.ofSeconds(5)) : ReadOptions.linearizable();
+            startNanos = System.nanoTime();
+            RegisterWorkload.Sink sink = new RegisterWorkload.Sink() {
+                @Override
+                public void record(Operation op, int client) {
+                    FaultRun.this.record(op, 1 + targets.httpTarget(client));
+                }
+
+                @Override
+                public void refused(long invokedNanos, int client) {
+                    requests.add(new Availability.Request((invokedNanos - startNanos) / 1_000_000, false,
+                            1 + targets.httpTarget(client)));
+                }
+            };
+            try (RegisterWorkload workload = new RegisterWorkload(targets, s.keys(), s.seed(), reads, sink)) {
+                workload.start();
+                for (NemesisPlan.Step step : plan) {
+                    superviseUntil(step.startMillis(), nodes);
+                    strike(step.fault(), net, nodes);
+                    superviseUntil(step.endMillis(), nodes);
+                    heal(step.fault(), net, nodes);
+                }
+                superviseUntil(s.length().toMillis(), nodes);
+                long healedAt = System.nanoTime();
+                net.heal();
+                recovery = await(RECOVERY, () -> supervised(nodes) && probe.settled(3)) ? (System.nanoTime() - healedAt) / 1_000_000 : -1;
+                log("recovered in " + recovery + " ms");
+                workload.close();
+                List<String> unanswered = workload.readEveryKey(Duration.ofSeconds(10), RECOVERY.multipliedBy(2));
+                if (!unanswered.isEmpty()) {
+                    problems.add("no final read answered for " + unanswered.size() + " keys, first "
+                            + unanswered.subList(0, Math.min(10, unanswered.size())));
+                }
+            }
+            windows = Availability.measure(List.copyOf(requests), plan, GRACE_MILLIS, s.length().toMillis());
+            writeWindows(windows);
+        }
+        if (recovery < 0) {
+            problems.add("the cluster did not recover (every shard with 3 replicas and a leader) within " + RECOVERY.toSeconds() + " s");
+        }
+        supervise(nodes);
     }
 
     private void record(Operation op, int pinnedNode) {

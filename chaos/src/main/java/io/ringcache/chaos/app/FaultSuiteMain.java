@@ -93,7 +93,15 @@ public final class FaultSuiteMain implements Callable<Integer> {
         for (int k = 0; k < runs; k++) {
             FaultRun.Settings settings = new FaultRun.Settings(first + k, Duration.ofSeconds(seconds), kinds, nodes, shards, keys,
                     sdkClients, httpClients, staleReads, launchers, out.toAbsolutePath(), keep, clientNetns, prefix);
-            FaultRun.Result result = new FaultRun(settings).run();
+            FaultRun.Result result;
+            try {
+                result = new FaultRun(settings).run();
+            } catch (java.io.IOException | RuntimeException e) {
+                // The harness itself failed (a namespace, a process, a tool): not a finding about
+                // ringcache, and not a pass. The run's folder stays for reading.
+                System.err.println("chaos: seed " + settings.seed() + ": the harness failed: " + e);
+                return 2;
+            }
             System.out.println(result.summary());
             Files.writeString(out.resolve("runs.tsv"), result.tableRow() + "\n",
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);

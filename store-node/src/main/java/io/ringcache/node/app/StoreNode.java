@@ -92,6 +92,9 @@ public final class StoreNode implements AutoCloseable {
         metrics = new NodeMetrics(host);
 
         writer = new GroupCommitWriter(host, metrics::commitBatch);
+        // A linearizable read on a leader waits for a barrier entry (ShardGroupHost.query); under
+        // writes it rides in the next write batch.
+        host.readBarriersThrough(shard -> writer.write(shard, ShardGroupHost.READ_BARRIER, 0));
         ShardOps ops = new ShardOps();
         pacer = new ScheduledPacer();
         requests = new RequestPath(currentMap, new RatisLocalShards(host, writer, metrics::readRound), new GrpcShardForwarder(channels),

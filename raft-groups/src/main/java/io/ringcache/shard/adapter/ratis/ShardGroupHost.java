@@ -77,6 +77,8 @@ public final class ShardGroupHost implements AutoCloseable {
     private final ShardLimits limits;
     private final LongSupplier clockMillis;
     private final ClientId clientId = ClientId.randomId();
+    private volatile java.util.function.IntFunction<CompletableFuture<?>> readBarrier =
+            shard -> submit(shard, List.of(READ_BARRIER));
     private volatile java.util.function.BiConsumer<Integer, Throwable> logFailure =
             (shard, cause) -> LOG.error("shard {}: Raft log failed: {}", shard, cause.toString());
     private final AtomicLong callIds = new AtomicLong();
@@ -333,14 +335,50 @@ public final class ShardGroupHost implements AutoCloseable {
     }
 
     /**
-     * Reads through this replica. {@code stale = false}: linearizable (ReadIndex, on a leader or,
-     * on a follower, through the leader's commit index). {@code stale = true}: this replica's
-     * state as applied, with no round trip.
+     * Reads through this replica. {@code stale = true}: this replica's state as applied, with no
+     * round trip. {@code stale = false}, linearizable:
+     * <ul>
+     *   <li>on the leader, behind a <b>read barrier</b>: an empty entry is committed first, then
+     *       the leader's own state is read. The barrier was proposed after the read arrived and
+     *       committed by a majority in this leader's term, so this replica was still the leader
+     *       then, and every write acknowledged before the read arrived sits below it in the log.
+     *       A deposed leader cannot commit it, so the read fails instead of answering from old
+     *       state. Ratis' own ReadIndex is not used on the leader: in 3.3.0 it answers at once,
+     *       with no heartbeat round, whenever the commit index has not moved past the last one a
+     *       round confirmed ({@code ReadIndexHeartbeats.addAppendEntriesListener} returns null
+     *       for {@code commitIndex <= ackedCommitIndex}), which is exactly the state of a deposed
+     *       leader whose commit index froze; the fault suite caught such a leader serving old
+     *       values during a leader transfer (chaos/README.md).</li>
+     *   <li>on a follower, Ratis' follower read: a ReadIndex from the leader it knows, then its
+     *       own state once applied that far. With three replicas a follower that does not know of
+     *       a newer leader asks a leader that does not know either only if neither voted in the
+     *       newer term, which a three-replica election rules out.</li>
+     * </ul>
      */
     public CompletableFuture<ResultCodec.Answer> query(int shardId, byte[] query, boolean stale) {
+        if (!stale && role(shardId) == Role.LEADER) {
+            return readBarrier.apply(shardId)
+                    .thenCompose(done -> requests.call(shardId, query, RaftClientRequest.staleReadRequestType(0)))
+                    .thenApply(content -> ResultCodec.decodeAnswer(content.toByteArray()));
+        }
         RaftClientRequest.Type type = stale ? RaftClientRequest.staleReadRequestType(0)
                 : RaftClientRequest.readRequestType();
         return requests.call(shardId, query, type).thenApply(content -> ResultCodec.decodeAnswer(content.toByteArray()));
+    }
+
+    /** The read barrier's command: an expiry of no keys changes nothing on any replica. */
+    public static final Command READ_BARRIER = new Command.Expire(List.of());
+
+    /**
+     * Where read barriers are proposed (set before requests are served): {@code barrier} proposes
+     * {@link #READ_BARRIER} for a shard, no earlier than it is called, and completes once that
+     * entry is committed and applied here. By default a barrier is an entry of its own; the store
+     * sends it through its group commit, so that under writes it rides in the next write batch
+     * instead of costing an entry.
+     */
+    public ShardGroupHost readBarriersThrough(java.util.function.IntFunction<CompletableFuture<?>> barrier) {
+        this.readBarrier = barrier;
+        return this;
     }
 
     /** The shard's voting replicas as this host's replica knows them (empty when not hosted). */
