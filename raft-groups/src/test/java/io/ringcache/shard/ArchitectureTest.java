@@ -13,7 +13,8 @@ class ArchitectureTest {
     @Test
     void theSharedRules() {
         // ExpiryIndex and ExpiryLag: written by the apply thread, read by metrics and the expiry ticker.
-        HexagonalRules.forModule("io.ringcache.shard").monitorsIn("ExpiryIndex", "ExpiryLag").check();
+        // LeaderReadLease: renewed by barrier completions, suspended by transfers, read lock-free by reads.
+        HexagonalRules.forModule("io.ringcache.shard").monitorsIn("ExpiryIndex", "ExpiryLag", "LeaderReadLease").check();
     }
 
     @Test

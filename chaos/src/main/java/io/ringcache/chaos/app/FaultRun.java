@@ -4,12 +4,16 @@ import io.ringcache.chaos.adapter.grpc.PdProbe;
 import io.ringcache.chaos.adapter.linux.ChaosNodes;
 import io.ringcache.chaos.adapter.linux.NetnsNetwork;
 import io.ringcache.chaos.adapter.workload.RegisterWorkload;
+import io.ringcache.chaos.adapter.workload.SetWorkload;
+import io.ringcache.chaos.adapter.workload.TtlWorkload;
 import io.ringcache.chaos.core.Availability;
 import io.ringcache.chaos.core.Fault;
 import io.ringcache.chaos.core.HistoryCodec;
 import io.ringcache.chaos.core.LinearizabilityChecker;
 import io.ringcache.chaos.core.NemesisPlan;
 import io.ringcache.chaos.core.Operation;
+import io.ringcache.chaos.core.SetChecker;
+import io.ringcache.chaos.core.TtlChecker;
 import io.ringcache.client.ReadOptions;
 import io.ringcache.client.RingcacheClient;
 import java.io.BufferedWriter;
@@ -33,8 +37,8 @@ import java.util.stream.Stream;
  * schedule, then recovery timed, every key read once more (so a lost acknowledged write shows), the
  * history checked, and everything torn down. Its folder ({@code out/seed-<seed>/}) holds the seed,
  * the schedule and when each fault really began and ended ({@code nemesis.log}), the full history
- * ({@code history.tsv}, written as it happens) and every process's log; after a pass only the small
- * records stay, unless asked to keep everything.
+ * ({@code history.tsv}, written as it happens), the TTL probes ({@code ttl.tsv}) and every process's
+ * log; after a pass only the small records stay, unless asked to keep everything.
  */
 final class FaultRun {
 
@@ -45,27 +49,37 @@ final class FaultRun {
     /** A store's exit code when its Raft log failed (StoreNode.EXIT_LOG_FAILED, sysexits' EX_IOERR). */
     static final int STORE_LOG_FAILED_EXIT = 74;
 
+    /**
+     * @param maxClockJumpMillis the largest wall-clock jump the clock nemesis makes
+     * @param ttlBoundMillis     the clock bound TTL probes are checked against
+     * @param fakeTime           libfaketime's library, or null when no clock nemesis runs
+     */
     record Settings(long seed, Duration length, Set<NemesisPlan.Kind> kinds, int nodes, int shards, int keys, int sdkClients,
-                    int httpClients, boolean staleReads, Path bin, Path out, boolean keep, String clientNetns, String prefix) {
+                    int httpClients, int ttlClients, int setClients, long maxClockJumpMillis, long ttlBoundMillis, boolean staleReads, Path bin,
+                    Path out, boolean keep, String clientNetns, String prefix, Path fakeTime) {
     }
 
     record Result(long seed, String kinds, int operations, long unknown, String verdict, double worstFaultWindow,
-                  double worstQuietWindow, long recoveryMillis, List<String> problems, Path folder) {
+                  double worstQuietWindow, long recoveryMillis, TtlChecker.Report ttl, SetChecker.Report sets, List<String> problems,
+                  Path folder) {
         boolean passed() {
             return problems.isEmpty();
         }
 
         String summary() {
             return String.format("seed %d [%s]: %s, %d operations (%d unknown), answered in the worst fault window %.1f%%, "
-                            + "worst quiet window %.1f%%, recovered in %s%s", seed, kinds, verdict, operations, unknown,
-                    100 * worstFaultWindow, 100 * worstQuietWindow, recoveryMillis < 0 ? "never" : recoveryMillis + " ms",
-                    passed() ? "" : "; FAILED: " + String.join("; ", problems) + " (records in " + folder + ")");
+                            + "worst quiet window %.1f%%, recovered in %s; TTL: %s; sets: %s%s", seed, kinds, verdict, operations,
+                    unknown, 100 * worstFaultWindow, 100 * worstQuietWindow, recoveryMillis < 0 ? "never" : recoveryMillis + " ms",
+                    ttl.describe(), sets.describe(), passed() ? "" : "; FAILED: " + String.join("; ", problems) + " (records in " + folder + ")");
         }
 
         String tableRow() {
             return String.join("\t", Long.toString(seed), kinds, verdict, Integer.toString(operations), Long.toString(unknown),
                     String.format("%.3f", worstFaultWindow), String.format("%.3f", worstQuietWindow), Long.toString(recoveryMillis),
-                    passed() ? "pass" : "FAIL");
+                    passed() ? "pass" : "FAIL", Integer.toString(ttl.probes()), Integer.toString(ttl.violations().size()),
+                    ttl.latestPresentMillis() == TtlChecker.NONE ? "-" : Long.toString(ttl.latestPresentMillis()),
+                    Integer.toString(sets.acknowledged()),
+                    Integer.toString(sets.lost().size() + sets.phantom().size() + sets.duplicate().size() + sets.unread().size()));
         }
     }
 
@@ -73,12 +87,15 @@ final class FaultRun {
     private final Path folder;
     private final List<Operation> history = Collections.synchronizedList(new ArrayList<>());
     private final List<Availability.Request> requests = Collections.synchronizedList(new ArrayList<>());
+    private final List<TtlChecker.Probe> probes = Collections.synchronizedList(new ArrayList<>());
+    private List<SetChecker.SetHistory> sets = List.of();
     private final List<String> problems = new ArrayList<>();
     /** ms from the final heal until every shard had a leader and three voters; -1: never. */
     private long recovery = -1;
     private List<Availability.Window> windows = List.of();
     private BufferedWriter historyFile;
     private BufferedWriter nemesisLog;
+    private BufferedWriter ttlFile;
     private long startNanos;
 
     FaultRun(Settings settings) {
@@ -89,7 +106,7 @@ final class FaultRun {
     Result run() throws IOException, InterruptedException {
         deleteTree(folder);
         Files.createDirectories(folder);
-        List<NemesisPlan.Step> plan = NemesisPlan.draw(s.seed(), s.nodes(), s.length().toMillis(), s.kinds());
+        List<NemesisPlan.Step> plan = NemesisPlan.draw(s.seed(), s.nodes(), s.length().toMillis(), s.kinds(), s.maxClockJumpMillis());
         Files.write(folder.resolve("schedule.txt"), Stream.concat(
                 Stream.of("seed " + s.seed() + ", " + s.length().toSeconds() + " s, nemeses " + s.kinds() + ", " + s.nodes()
                         + " nodes, " + s.shards() + " shards"),
@@ -97,11 +114,15 @@ final class FaultRun {
                 .toList());
         String kinds = s.kinds().stream().map(k -> k.name().toLowerCase()).sorted().collect(Collectors.joining(","));
         try (NetnsNetwork net = NetnsNetwork.create(s.prefix(), s.nodes(), s.clientNetns());
-             ChaosNodes nodes = new ChaosNodes(net, s.bin(), folder, s.nodes(), s.shards());
+             ChaosNodes nodes = new ChaosNodes(net, s.bin(), folder, s.nodes(), s.shards(), s.fakeTime());
              BufferedWriter h = Files.newBufferedWriter(folder.resolve("history.tsv"));
-             BufferedWriter n = Files.newBufferedWriter(folder.resolve("nemesis.log"))) {
+             BufferedWriter n = Files.newBufferedWriter(folder.resolve("nemesis.log"));
+             BufferedWriter t = Files.newBufferedWriter(folder.resolve("ttl.tsv"))) {
             historyFile = h;
             nemesisLog = n;
+            ttlFile = t;
+            ttlFile.write("key\tttl-ms\tput-invoked-ns\tput-returned-ns\treads (invoked-ns/returned-ns/present)");
+            ttlFile.newLine();
             // Killed from outside (Ctrl-C, a CI timeout), the JVM runs no finally block: this hook
             // still kills the processes, unmounts the disks and deletes the namespaces.
             Thread cleanup = new Thread(() -> {
@@ -130,13 +151,28 @@ final class FaultRun {
         }
         double worstFault = windows.stream().filter(w -> !w.label().startsWith("quiet")).mapToDouble(Availability.Window::ratio).min().orElse(1);
         double worstQuiet = windows.stream().filter(w -> w.label().startsWith("quiet")).mapToDouble(Availability.Window::ratio).min().orElse(1);
+        TtlChecker.Report ttl = TtlChecker.check(List.copyOf(probes), s.ttlBoundMillis());
+        if (!ttl.violations().isEmpty()) {
+            problems.add(ttl.violations().size() + " TTL reads broke the " + s.ttlBoundMillis() + " ms clock bound, first: "
+                    + ttl.violations().get(0).describe());
+        }
+        SetChecker.Report setReport = SetChecker.check(sets);
+        if (!setReport.ok()) {
+            problems.add("grow-only sets: " + setReport.describe() + "; lost " + first(setReport.lost()) + ", phantom "
+                    + first(setReport.phantom()) + ", duplicated " + first(setReport.duplicate()) + ", unread "
+                    + first(setReport.unread()));
+        }
+        Files.write(folder.resolve("sets.tsv"), sets.stream().map(h -> h.key() + "\tacknowledged=" + h.acknowledged().size()
+                + "\tattempted=" + h.attempted().size() + "\tfinal=" + (h.finalValue() == null ? "-" : String.join(",", h.finalValue())))
+                .toList());
         Result result = new Result(s.seed(), kinds, recorded.size(), unknown, verdictText, worstFault, worstQuiet, recovery,
-                List.copyOf(problems), folder);
+                ttl, setReport, List.copyOf(problems), folder);
         Files.writeString(folder.resolve("result.txt"), result.summary() + "\n");
         if (result.passed() && !s.keep()) {
             // A pass keeps its small records (schedule, nemesis log, availability, result) for the
             // tier's table; the history and the process logs go.
             Files.deleteIfExists(folder.resolve("history.tsv"));
+            Files.deleteIfExists(folder.resolve("ttl.tsv"));
             for (int i = 1; i <= s.nodes(); i++) {
                 deleteTree(folder.resolve("n" + i));
             }
@@ -173,20 +209,29 @@ final class FaultRun {
                             1 + targets.httpTarget(client)));
                 }
             };
-            try (RegisterWorkload workload = new RegisterWorkload(targets, s.keys(), s.seed(), reads, sink)) {
+            try (RegisterWorkload workload = new RegisterWorkload(targets, s.keys(), s.seed(), reads, sink);
+                 TtlWorkload ttl = new TtlWorkload(sdk, s.ttlClients(), s.seed(), s.ttlBoundMillis() + 1_000, this::record);
+                 SetWorkload setAdds = new SetWorkload(sdk, s.setClients(), 2)) {
                 workload.start();
+                ttl.start();
+                setAdds.start();
+                Placements placements = new Placements(probe, new java.util.Random(s.seed()), this::logQuietly);
                 for (NemesisPlan.Step step : plan) {
-                    superviseUntil(step.startMillis(), nodes);
-                    strike(step.fault(), net, nodes);
-                    superviseUntil(step.endMillis(), nodes);
-                    heal(step.fault(), net, nodes);
+                    superviseUntil(step.startMillis(), nodes, () -> { });
+                    strike(step.fault(), net, nodes, placements);
+                    Runnable during = step.fault() instanceof Fault.LeaderChurn churn
+                            ? placements.churnEvery(churn.everyMillis()) : () -> { };
+                    superviseUntil(step.endMillis(), nodes, during);
+                    heal(step.fault(), net, nodes, placements);
                 }
-                superviseUntil(s.length().toMillis(), nodes);
+                superviseUntil(s.length().toMillis(), nodes, () -> { });
                 long healedAt = System.nanoTime();
                 net.heal();
                 recovery = await(RECOVERY, () -> supervised(nodes) && probe.settled(3)) ? (System.nanoTime() - healedAt) / 1_000_000 : -1;
                 log("recovered in " + recovery + " ms");
                 workload.close();
+                ttl.close();
+                sets = setAdds.finish(Duration.ofSeconds(10));
                 List<String> unanswered = workload.readEveryKey(Duration.ofSeconds(10), RECOVERY.multipliedBy(2));
                 if (!unanswered.isEmpty()) {
                     problems.add("no final read answered for " + unanswered.size() + " keys, first "
@@ -215,7 +260,27 @@ final class FaultRun {
         }
     }
 
-    private void strike(Fault fault, NetnsNetwork net, ChaosNodes nodes) throws IOException, InterruptedException {
+    private void record(TtlChecker.Probe probe) {
+        probes.add(probe);
+        StringBuilder line = new StringBuilder().append(probe.key()).append('\t').append(probe.ttlMillis()).append('\t')
+                .append(probe.putInvokedAt() - startNanos).append('\t')
+                .append(probe.acknowledged() ? Long.toString(probe.putReturnedAt() - startNanos) : "-");
+        for (TtlChecker.Read r : probe.reads()) {
+            line.append('\t').append(r.invokedAt() - startNanos).append('/').append(r.returnedAt() - startNanos).append('/')
+                    .append(r.present() ? '1' : '0');
+        }
+        synchronized (this) {
+            try {
+                ttlFile.write(line.toString());
+                ttlFile.newLine();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private void strike(Fault fault, NetnsNetwork net, ChaosNodes nodes, Placements placements)
+            throws IOException, InterruptedException {
         log("begin " + fault.describe());
         if (fault instanceof Fault.Partition p) {
             net.block(p.blocked());
@@ -229,16 +294,37 @@ final class FaultRun {
             net.slow(sl.node(), sl.kbitPerSecond(), sl.queueMillis());
         } else if (fault instanceof Fault.DiskFull d) {
             nodes.disk(d.node()).fill();
+        } else if (fault instanceof Fault.ClockJump c) {
+            nodes.skewClock(c.node(), c.offsetMillis());
+        } else if (fault instanceof Fault.KillPdLeader) {
+            int node = placements.pdLeaderNode();
+            if (node > 0) {
+                log("the pd leader is pd" + node);
+                nodes.kill(node, Fault.Process.PD);
+            } else {
+                log("no pd leader to kill");
+            }
+        } else if (fault instanceof Fault.ReplicaMove) {
+            placements.moveOneReplica();
         }
     }
 
-    private void heal(Fault fault, NetnsNetwork net, ChaosNodes nodes) throws IOException {
+    private void heal(Fault fault, NetnsNetwork net, ChaosNodes nodes, Placements placements) throws IOException {
         if (fault instanceof Fault.Kill k) {
             nodes.restart(k.node(), k.process());
         } else if (fault instanceof Fault.Pause p) {
             nodes.signal(p.node(), p.process(), "CONT");
         } else if (fault instanceof Fault.DiskFull d) {
             nodes.disk(d.node()).free();
+        } else if (fault instanceof Fault.ClockJump c) {
+            nodes.skewClock(c.node(), 0);
+        } else if (fault instanceof Fault.KillPdLeader) {
+            int node = placements.killedPdLeader();
+            if (node > 0) {
+                nodes.restart(node, Fault.Process.PD);
+            }
+        } else if (fault instanceof Fault.LeaderChurn || fault instanceof Fault.ReplicaMove) {
+            // placement keeps what it did
         } else {
             net.heal();
         }
@@ -249,6 +335,19 @@ final class FaultRun {
         nemesisLog.write(String.format("%8d ms  %s%n", (System.nanoTime() - startNanos) / 1_000_000, line));
         nemesisLog.flush();
         historyFile.flush();
+        ttlFile.flush();
+    }
+
+    private static String first(List<String> items) {
+        return items.isEmpty() ? "none" : items.size() + " (first " + items.get(0) + ")";
+    }
+
+    private void logQuietly(String line) {
+        try {
+            log(line);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void writeWindows(List<Availability.Window> windows) throws IOException {
@@ -260,10 +359,14 @@ final class FaultRun {
         Files.write(folder.resolve("availability.tsv"), lines);
     }
 
-    /** Waits until {@code millisAfterStart}, restarting every half second what exited on its own. */
-    private void superviseUntil(long millisAfterStart, ChaosNodes nodes) throws InterruptedException, IOException {
+    /**
+     * Waits until {@code millisAfterStart}, restarting every half second what exited on its own
+     * and running {@code tick} (what a fault does while it lasts) as often.
+     */
+    private void superviseUntil(long millisAfterStart, ChaosNodes nodes, Runnable tick) throws InterruptedException, IOException {
         while (true) {
             supervise(nodes);
+            tick.run();
             long left = millisAfterStart - (System.nanoTime() - startNanos) / 1_000_000;
             if (left <= 0) {
                 return;

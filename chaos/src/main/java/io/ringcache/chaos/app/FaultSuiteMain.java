@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  * made. Each run (one seed) builds its own network and cluster, runs the workload under the seed's
  * faults, heals, checks the history and tears everything down. Exit code: 0 when every run passed,
  * 1 when one found a violation, a lost write or a cluster that did not recover, 2 on bad flags or a
- * harness failure.
+ * harness failure, 3 when a tool a chosen nemesis needs is missing (libfaketime).
  */
 @Command(name = "chaos/run.sh", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Runs the fault suite: real PD and store processes in network namespaces, faults drawn from a seed, "
@@ -32,8 +32,27 @@ public final class FaultSuiteMain implements Callable<Integer> {
     int seconds;
 
     @Option(names = "--nemeses", defaultValue = "all",
-            description = "fault families: partition, kill, pause, loss, slow, disk, comma-separated, or all (default: ${DEFAULT-VALUE})")
+            description = "fault families: partition, kill, pause, loss, slow, disk, clock, placement, comma-separated, or all (default: ${DEFAULT-VALUE})")
     String nemeses;
+
+    @Option(names = "--ttl-clients", defaultValue = "2", description = "SDK clients probing keys with a TTL (default: ${DEFAULT-VALUE})")
+    int ttlClients;
+
+    @Option(names = "--set-clients", defaultValue = "2",
+            description = "SDK clients adding to grow-only sets by compare-and-set (default: ${DEFAULT-VALUE})")
+    int setClients;
+
+    @Option(names = "--clock-jump-ms", defaultValue = "" + NemesisPlan.DEFAULT_MAX_CLOCK_JUMP_MILLIS,
+            description = "largest wall-clock jump of the clock nemesis, either way (default: ${DEFAULT-VALUE})")
+    long clockJumpMillis;
+
+    @Option(names = "--ttl-bound-ms", description = "the clock bound TTL reads are checked against (default: --clock-jump-ms "
+            + "when the clock nemesis runs, else 0); a bound below the jumps shows what clocks further apart do")
+    Long ttlBoundMillis;
+
+    @Option(names = "--faketime-lib", description = "libfaketime's multi-threaded library, for the clock nemesis "
+            + "(default: found under /usr/lib)")
+    Path fakeTimeLib;
 
     @Option(names = "--nodes", defaultValue = "3", description = "nodes, each with a PD member and a store (default: ${DEFAULT-VALUE})")
     int nodes;
@@ -78,10 +97,21 @@ public final class FaultSuiteMain implements Callable<Integer> {
             System.err.println("chaos: " + e.getMessage());
             return 2;
         }
-        if (runs < 1 || seconds < 20 || nodes < 3 || shards < 1 || keys < 1 || sdkClients < 1 || httpClients < 0) {
-            System.err.println("chaos: need --runs >= 1, --seconds >= 20, --nodes >= 3, --shards >= 1, --keys >= 1, --sdk-clients >= 1");
+        if (runs < 1 || seconds < 20 || nodes < 3 || shards < 1 || keys < 1 || sdkClients < 1 || httpClients < 0
+                || ttlClients < 0 || setClients < 0 || clockJumpMillis < 4 || ttlBoundMillis != null && ttlBoundMillis < 0) {
+            System.err.println("chaos: need --runs >= 1, --seconds >= 20, --nodes >= 3, --shards >= 1, --keys >= 1, --sdk-clients >= 1, "
+                    + "--http-clients >= 0, --ttl-clients >= 0, --set-clients >= 0, --clock-jump-ms >= 4, --ttl-bound-ms >= 0");
             return 2;
         }
+        boolean clock = kinds.contains(NemesisPlan.Kind.CLOCK);
+        Path fakeTime = clock ? (fakeTimeLib != null ? fakeTimeLib : findFakeTime()) : null;
+        if (clock && (fakeTime == null || !Files.isReadable(fakeTime))) {
+            // A tool missing, as chaos/run.sh reports one: nothing ran (exit 3).
+            System.err.println("chaos: the clock nemesis needs libfaketime (Debian: apt-get install libfaketime); nothing was run"
+                    + (fakeTimeLib != null ? "; not readable: " + fakeTimeLib : ""));
+            return 3;
+        }
+        long ttlBound = ttlBoundMillis != null ? ttlBoundMillis : clock ? clockJumpMillis : 0;
         Path launchers = bin != null ? bin.toAbsolutePath() : findBin();
         if (!Files.isExecutable(launchers.resolve("ringcache-store")) || !Files.isExecutable(launchers.resolve("ringcache-pd"))) {
             System.err.println("chaos: no ringcache-store and ringcache-pd launchers in " + launchers);
@@ -92,7 +122,8 @@ public final class FaultSuiteMain implements Callable<Integer> {
         int failed = 0;
         for (int k = 0; k < runs; k++) {
             FaultRun.Settings settings = new FaultRun.Settings(first + k, Duration.ofSeconds(seconds), kinds, nodes, shards, keys,
-                    sdkClients, httpClients, staleReads, launchers, out.toAbsolutePath(), keep, clientNetns, prefix);
+                    sdkClients, httpClients, ttlClients, setClients, clockJumpMillis, ttlBound, staleReads, launchers, out.toAbsolutePath(), keep,
+                    clientNetns, prefix, fakeTime);
             FaultRun.Result result;
             try {
                 result = new FaultRun(settings).run();
@@ -109,6 +140,18 @@ public final class FaultSuiteMain implements Callable<Integer> {
         }
         System.out.println("chaos: " + (runs - failed) + " of " + runs + " runs passed; records in " + out.toAbsolutePath());
         return failed == 0 ? 0 : 1;
+    }
+
+    /** libfaketime's multi-threaded library where Debian, Ubuntu and Fedora put it; null when absent. */
+    static Path findFakeTime() {
+        for (String dir : new String[] {"/usr/lib/x86_64-linux-gnu/faketime", "/usr/lib/aarch64-linux-gnu/faketime",
+                "/usr/lib64/faketime", "/usr/lib/faketime"}) {
+            Path lib = Path.of(dir, "libfaketimeMT.so.1");
+            if (Files.isReadable(lib)) {
+                return lib;
+            }
+        }
+        return null;
     }
 
     private static Path findBin() {

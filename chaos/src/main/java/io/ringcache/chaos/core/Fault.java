@@ -117,6 +117,62 @@ public sealed interface Fault {
         }
     }
 
+    /**
+     * The wall clock of the node's store jumps by {@code offsetMillis} (either way) and stays off
+     * by that much until the fault heals, when it jumps back. The monotonic clock (what Raft's
+     * timers and leases measure with) is untouched, as NTP leaves it when it steps a clock.
+     */
+    record ClockJump(int node, long offsetMillis) implements Fault {
+        public ClockJump {
+            if (offsetMillis == 0) {
+                throw new IllegalArgumentException("a clock jump of 0 ms");
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "clock n" + node + " " + (offsetMillis > 0 ? "+" : "") + offsetMillis + "ms";
+        }
+    }
+
+    /**
+     * Placement moves while the fault lasts: every {@code everyMillis} the leadership of a random
+     * shard is handed to another of its replicas through the placement driver, as its balancer and
+     * an operator's {@code ringctl transfer-leader} do.
+     */
+    record LeaderChurn(int everyMillis) implements Fault {
+        public LeaderChurn {
+            if (everyMillis < 100) {
+                throw new IllegalArgumentException("leader churn every " + everyMillis + " ms");
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "leader churn every " + everyMillis + "ms";
+        }
+    }
+
+    /** kill -9 of whichever placement-driver member leads when the fault begins; restarted when it ends. */
+    record KillPdLeader() implements Fault {
+        @Override
+        public String describe() {
+            return "kill -9 pd leader";
+        }
+    }
+
+    /**
+     * A replica of a random shard moved to a store that has none, through the placement driver
+     * ({@code ringctl move-replica}), when the fault begins; the move is not undone. Needs more
+     * nodes than a shard has replicas.
+     */
+    record ReplicaMove() implements Fault {
+        @Override
+        public String describe() {
+            return "replica move";
+        }
+    }
+
     /** The nodes of {@code n} nodes, 1..n. */
     static Set<Integer> nodes(int n) {
         Set<Integer> all = new TreeSet<>();

@@ -21,7 +21,7 @@ public final class NemesisPlan {
 
     /** The families of faults a run may draw from. */
     public enum Kind {
-        PARTITION, KILL, PAUSE, LOSS, SLOW, DISK;
+        PARTITION, KILL, PAUSE, LOSS, SLOW, DISK, CLOCK, PLACEMENT;
 
         /** Parses "partition,kill" or "all"; an unknown name is an IllegalArgumentException naming the choices. */
         public static Set<Kind> parse(String list) {
@@ -54,14 +54,26 @@ public final class NemesisPlan {
     public static final long MIN_QUIET_MILLIS = 4_000;
     public static final long MAX_QUIET_MILLIS = 8_000;
 
+    /** The largest clock jump a plan draws unless told otherwise. */
+    public static final long DEFAULT_MAX_CLOCK_JUMP_MILLIS = 2_000;
+
     private NemesisPlan() {
+    }
+
+    /** {@link #draw(long, int, long, Set, long)} with clock jumps of at most {@link #DEFAULT_MAX_CLOCK_JUMP_MILLIS}. */
+    public static List<Step> draw(long seed, int nodes, long totalMillis, Set<Kind> kinds) {
+        return draw(seed, nodes, totalMillis, kinds, DEFAULT_MAX_CLOCK_JUMP_MILLIS);
     }
 
     /**
      * The schedule of a run of {@code totalMillis} over {@code nodes} nodes: faults of the given
-     * kinds, the first after a quiet gap, none ending later than {@code totalMillis}.
+     * kinds, the first after a quiet gap, none ending later than {@code totalMillis}. A clock jump
+     * is at least a quarter of {@code maxClockJumpMillis} and at most all of it, either way.
      */
-    public static List<Step> draw(long seed, int nodes, long totalMillis, Set<Kind> kinds) {
+    public static List<Step> draw(long seed, int nodes, long totalMillis, Set<Kind> kinds, long maxClockJumpMillis) {
+        if (maxClockJumpMillis < 4) {
+            throw new IllegalArgumentException("the largest clock jump must be at least 4 ms, got " + maxClockJumpMillis);
+        }
         if (nodes < 3) {
             throw new IllegalArgumentException("a fault suite needs at least 3 nodes, got " + nodes);
         }
@@ -80,12 +92,12 @@ public final class NemesisPlan {
                 return steps;
             }
             Kind kind = choices.get(random.nextInt(choices.size()));
-            steps.add(new Step(at, duration, fault(kind, nodes, random)));
+            steps.add(new Step(at, duration, fault(kind, nodes, random, maxClockJumpMillis)));
             at += duration + between(random, MIN_QUIET_MILLIS, MAX_QUIET_MILLIS);
         }
     }
 
-    private static Fault fault(Kind kind, int nodes, Random random) {
+    private static Fault fault(Kind kind, int nodes, Random random, long maxClockJumpMillis) {
         int node = 1 + random.nextInt(nodes);
         Fault.Process process = random.nextInt(4) == 0 ? Fault.Process.PD : Fault.Process.STORE;
         return switch (kind) {
@@ -95,6 +107,13 @@ public final class NemesisPlan {
             case LOSS -> new Fault.Loss(node, 5 + random.nextInt(26));
             case SLOW -> new Fault.SlowLink(node, 256 + random.nextInt(768), 200 + random.nextInt(800));
             case DISK -> new Fault.DiskFull(node);
+            case CLOCK -> new Fault.ClockJump(node, (random.nextBoolean() ? 1 : -1)
+                    * between(random, maxClockJumpMillis / 4, maxClockJumpMillis));
+            case PLACEMENT -> switch (random.nextInt(nodes > 3 ? 3 : 2)) {
+                case 0 -> new Fault.LeaderChurn(500 + random.nextInt(1_501));
+                case 1 -> new Fault.KillPdLeader();
+                default -> new Fault.ReplicaMove();
+            };
         };
     }
 

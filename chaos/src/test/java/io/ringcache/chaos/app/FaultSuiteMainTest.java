@@ -8,7 +8,7 @@ import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** Bad flags are refused with a message and exit code 2, before anything is built or started. */
+/** Bad flags are refused with a message and exit code 2 (a missing tool: 3), before anything is built or started. */
 class FaultSuiteMainTest {
 
     private final StringWriter err = new StringWriter();
@@ -43,5 +43,17 @@ class FaultSuiteMainTest {
     void theClientNamespaceIsRequired() {
         assertEquals(2, run("--seconds", "60"));
         assertTrue(err.toString().contains("--client-netns"), err.toString());
+    }
+
+    @Test
+    void aNegativeTtlBoundIsRefused() {
+        assertEquals(2, run("--client-netns", "ns", "--ttl-bound-ms", "-1"));
+        assertTrue(err.toString().contains("--ttl-bound-ms >= 0"), err.toString());
+    }
+
+    @Test
+    void theClockNemesisSaysWhenLibfaketimeIsMissing() {
+        assertEquals(3, run("--client-netns", "ns", "--nemeses", "clock", "--faketime-lib", "/nonexistent/libfaketimeMT.so.1"));
+        assertTrue(err.toString().contains("apt-get install libfaketime"), err.toString());
     }
 }

@@ -39,6 +39,14 @@ class NemesisPlanProperties {
         }
     }
 
+    @Property(tries = 300)
+    void clockJumpsStayWithinTheirBoundAndAreNeverTiny(@ForAll long seed, @ForAll @LongRange(min = 4, max = 60_000) long max) {
+        for (NemesisPlan.Step step : NemesisPlan.draw(seed, 3, 300_000, EnumSet.of(NemesisPlan.Kind.CLOCK), max)) {
+            long jump = Math.abs(((Fault.ClockJump) step.fault()).offsetMillis());
+            assertTrue(jump >= max / 4 && jump <= max, jump + " ms within [" + max / 4 + ", " + max + "]");
+        }
+    }
+
     @Property(tries = 500)
     void partitionsOnlyNameNodesOfTheClusterAndCutSomething(@ForAll long seed, @ForAll @IntRange(min = 3, max = 9) int nodes) {
         Fault.Partition p = NemesisPlan.partition(nodes, new Random(seed));

@@ -9,8 +9,17 @@ public sealed interface Failure {
     /** Whether retrying can help (the loop still stops at the deadline). */
     boolean retryable();
 
-    /** The store does not lead the shard; it may name the leader. Retry at once at the leader. */
-    record NotLeader(int shardId, String leaderStoreId, String leaderAddress) implements Failure {
+    /**
+     * The store does not lead the shard; it may name the leader. Retry at once at the leader.
+     * {@code maybeApplied}: the store had proposed the write before it lost leadership, so the
+     * next leader may still commit it; only the identical request (same sequence) may follow.
+     */
+    record NotLeader(int shardId, String leaderStoreId, String leaderAddress, boolean maybeApplied) implements Failure {
+        /** A refusal before anything was proposed. */
+        public NotLeader(int shardId, String leaderStoreId, String leaderAddress) {
+            this(shardId, leaderStoreId, leaderAddress, false);
+        }
+
         public boolean retryable() {
             return true;
         }

@@ -27,6 +27,14 @@ class ResendPolicyTest {
     }
 
     @Test
+    void aNotLeaderAfterTheWriteWasProposedIsAmbiguousFromTheFirstAttempt() {
+        Failure lostLeadership = new Failure.NotLeader(0, "b", "b:1", true);
+        assertTrue(ResendPolicy.ambiguous(List.of(lostLeadership), false),
+                "the next leader may commit it: only the same sequence may follow");
+        assertTrue(ResendPolicy.ambiguous(Arrays.asList(null, lostLeadership), false));
+    }
+
+    @Test
     void theFirstStoreOnceMoreThenTheOtherLiveStoresInTurn() {
         RouteTable t = new RouteTable(1, TokenPlanner.initial(new int[] {0}), Map.of(),
                 Map.of("a", new RouteTable.StoreRoute("a", "a:1", true), "b", new RouteTable.StoreRoute("b", "b:1", true),

@@ -107,6 +107,37 @@ public final class PdProbe implements AutoCloseable {
         return status().getMap().getShardsList().stream().filter(s -> s.getShardId() == id).findFirst().orElseThrow();
     }
 
+    /**
+     * Asks the placement driver's leader to hand {@code shard}'s leadership to {@code toStore};
+     * returns "ok" or why not (the placement driver's error, or no leader answering).
+     */
+    public String transferLeader(int shard, String toStore) {
+        return admin(stub -> stub.transferLeader(io.ringcache.proto.v1.TransferLeaderRequest.newBuilder().setShardId(shard)
+                .setToStore(toStore).build()));
+    }
+
+    /** Asks the placement driver's leader to move {@code shard}'s replica from one store to another; "ok" or why not. */
+    public String moveReplica(int shard, String fromStore, String toStore) {
+        return admin(stub -> stub.moveReplica(io.ringcache.proto.v1.MoveReplicaRequest.newBuilder().setShardId(shard)
+                .setFromStore(fromStore).setToStore(toStore).build()));
+    }
+
+    private String admin(java.util.function.Function<PlacementDriverGrpc.PlacementDriverBlockingStub, io.ringcache.proto.v1.AdminReply> call) {
+        String last = "no placement-driver member answered";
+        for (ManagedChannel c : channels) {
+            try {
+                io.ringcache.proto.v1.AdminReply r = call.apply(PlacementDriverGrpc.newBlockingStub(c).withDeadlineAfter(10, TimeUnit.SECONDS));
+                if (r.hasNotLeader()) {
+                    continue;
+                }
+                return r.hasError() ? "refused: " + r.getError().toString().replace('\n', ' ').trim() : "ok";
+            } catch (RuntimeException e) {
+                last = e.getMessage();
+            }
+        }
+        return last;
+    }
+
     @Override
     public void close() {
         channels.forEach(ManagedChannel::shutdownNow);

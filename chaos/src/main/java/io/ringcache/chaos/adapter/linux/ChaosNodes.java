@@ -21,7 +21,14 @@ import java.util.StringJoiner;
  * <pre>
  *   n{i}/pd/        pd{i}'s Raft data        n{i}/pd.log
  *   n{i}/disk/      tmpfs: s{i}'s Raft data  n{i}/store.log
+ *   n{i}/clock      s{i}'s wall-clock offset (with libfaketime)
  * </pre>
+ *
+ * <p>With a libfaketime library given, each store runs under it ({@code LD_PRELOAD}) and reads its
+ * wall-clock offset from its {@code clock} file, re-read at most once a second, so
+ * {@link #skewClock} moves one store's wall clock while it runs. Its monotonic clock is left alone
+ * ({@code FAKETIME_DONT_FAKE_MONOTONIC}), as NTP leaves it, and so is libfaketime's rewriting of
+ * timed waits ({@code FAKETIME_FORCE_MONOTONIC_FIX=0}: with it, the JVM's sleeps ran 3-4x long).
  */
 public final class ChaosNodes implements AutoCloseable {
 
@@ -40,14 +47,17 @@ public final class ChaosNodes implements AutoCloseable {
     private final Path runDir;
     private final int nodes;
     private final int shards;
+    /** libfaketime's shared library, or null: stores run on the real clock. */
+    private final Path fakeTime;
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, List<String>> commands = new LinkedHashMap<>();
     private final Map<Integer, TmpfsDisk> disks = new LinkedHashMap<>();
     /** Processes the nemesis killed on purpose: down until their fault heals, not restarted by {@link #superviseExited}. */
     private final java.util.Set<String> killed = new java.util.HashSet<>();
 
-    public ChaosNodes(NetnsNetwork net, Path bin, Path runDir, int nodes, int shards) {
+    public ChaosNodes(NetnsNetwork net, Path bin, Path runDir, int nodes, int shards, Path fakeTime) {
         this.net = net;
+        this.fakeTime = fakeTime;
         this.bin = bin;
         this.runDir = runDir;
         this.nodes = nodes;
@@ -72,6 +82,9 @@ public final class ChaosNodes implements AutoCloseable {
         for (int i = 1; i <= nodes; i++) {
             Path dir = runDir.resolve("n" + i);
             disks.put(i, TmpfsDisk.mount(dir.resolve("disk"), diskMegabytes));
+            if (fakeTime != null) {
+                skewClock(i, 0);
+            }
             define(store(i), i, List.of(bin.resolve("ringcache-store").toString(), "-node_id", "s" + i,
                     "-http_addr", net.address(i) + ":" + STORE_HTTP, "-grpc_addr", net.address(i) + ":" + STORE_GRPC,
                     "-raft_addr", net.address(i) + ":" + STORE_RAFT, "-raft_dir", dir.resolve("disk/data").toString(),
@@ -122,6 +135,13 @@ public final class ChaosNodes implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().put("JAVA_OPTS", JAVA_OPTS);
+        if (fakeTime != null && name.startsWith("s")) {
+            pb.environment().put("LD_PRELOAD", fakeTime.toString());
+            pb.environment().put("FAKETIME_TIMESTAMP_FILE", clockFile(Integer.parseInt(name.substring(1))).toString());
+            pb.environment().put("FAKETIME_CACHE_DURATION", "1");
+            pb.environment().put("FAKETIME_DONT_FAKE_MONOTONIC", "1");
+            pb.environment().put("FAKETIME_FORCE_MONOTONIC_FIX", "0");
+        }
         processes.put(name, pb.start());
     }
 
@@ -156,6 +176,24 @@ public final class ChaosNodes implements AutoCloseable {
     /** SIGSTOP or SIGCONT to the node's process and everything it started. */
     public void signal(int node, Fault.Process process, String signal) throws IOException {
         ProcessTrees.signal(processes.get(name(node, process)), signal);
+    }
+
+    /**
+     * Sets the wall-clock offset of the node's store to {@code offsetMillis} (0: the true time); it
+     * takes effect within a second. Needs the libfaketime library.
+     */
+    public void skewClock(int node, long offsetMillis) throws IOException {
+        if (fakeTime == null) {
+            throw new IllegalStateException("clock jumps need libfaketime; the stores run on the real clock");
+        }
+        Path file = clockFile(node);
+        Path next = file.resolveSibling("clock.next");
+        Files.writeString(next, String.format(java.util.Locale.ROOT, "%+.3f%n", offsetMillis / 1000.0));
+        Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private Path clockFile(int node) {
+        return runDir.resolve("n" + node).resolve("clock");
     }
 
     public TmpfsDisk disk(int node) {

@@ -2,7 +2,6 @@ package io.ringcache.shard.adapter.ratis;
 
 import io.ringcache.shard.adapter.ratis.ShardGroupHost.Replica;
 import io.ringcache.shard.adapter.ratis.ShardGroupHost.Role;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,12 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
-import org.apache.ratis.protocol.ClientId;
-import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.protocol.TransferLeadershipRequest;
-import org.apache.ratis.server.RaftServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,17 +22,13 @@ final class LeaderHandOff {
     private static final Logger LOG = LoggerFactory.getLogger(LeaderHandOff.class);
 
     private final ShardGroupHost host;
-    private final RaftServer server;
+    private final LeaderTransfers transfers;
     private final RaftPeerId peerId;
-    private final ClientId clientId;
-    private final AtomicLong callIds;
 
-    LeaderHandOff(ShardGroupHost host, RaftServer server, RaftPeerId peerId, ClientId clientId, AtomicLong callIds) {
+    LeaderHandOff(ShardGroupHost host, LeaderTransfers transfers, RaftPeerId peerId) {
         this.host = host;
-        this.server = server;
+        this.transfers = transfers;
         this.peerId = peerId;
-        this.clientId = clientId;
-        this.callIds = callIds;
     }
 
     /** The shards still led here when it returns: each was handed away or {@code budget} passed. */
@@ -70,15 +60,7 @@ final class LeaderHandOff {
             return CompletableFuture.completedFuture(null);
         }
         String target = candidates.get(i);
-        CompletableFuture<RaftClientReply> reply;
-        try {
-            reply = server.transferLeadershipAsync(new TransferLeadershipRequest(clientId, peerId,
-                    ShardGroups.groupId(shard), callIds.incrementAndGet(), RaftPeerId.valueOf(target),
-                    Math.min(3_000, millis)));
-        } catch (IOException | RuntimeException e) {
-            reply = CompletableFuture.failedFuture(e);
-        }
-        return reply.handle((r, error) -> {
+        return transfers.transfer(shard, target, Math.min(3_000, millis)).handle((r, error) -> {
             if (error == null && r.isSuccess()) {
                 LOG.info("shard {} leadership handed to {}", shard, target);
                 return true;

@@ -76,6 +76,15 @@ public record RatisTuning(
     }
 
     /** How long a peer being added may stay silent before its staging fails: 3x the maximum election timeout. */
+    /**
+     * How long a committed read barrier lets the leader answer reads on its own, from the
+     * barrier's proposal: 90% of the minimum election timeout, as Ratis' lease (the margin is for
+     * clocks that run at different rates).
+     */
+    public Duration readLease() {
+        return electionTimeoutMin.multipliedBy(9).dividedBy(10);
+    }
+
     public Duration stagingTimeout() {
         return electionTimeoutMax.multipliedBy(3);
     }
@@ -176,6 +185,10 @@ public record RatisTuning(
 
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, leaderLease);
+        // Leases (Ratis' for follower reads, ringcache's LeaderReadLease on the leader) rest on
+        // voters refusing pre-votes while their leader is fresh; pre-vote is Ratis' default, set
+        // here so that no default change can take it away unnoticed.
+        RaftServerConfigKeys.LeaderElection.setPreVote(p, true);
 
         // Fixed pools: 'cached' with a size would run a single thread.
         RaftServerConfigKeys.ThreadPool.setServerCached(p, false);

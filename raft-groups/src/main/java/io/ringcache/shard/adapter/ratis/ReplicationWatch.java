@@ -1,16 +1,12 @@
 package io.ringcache.shard.adapter.ratis;
 
-import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
-import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.slf4j.Logger;
@@ -39,19 +35,17 @@ final class ReplicationWatch {
     private final ShardGroupHost host;
     private final ShardMembership membership;
     private final RaftPeerId self;
-    private final ClientId clientId;
-    private final AtomicLong callIds;
+    private final LeaderTransfers transfers;
     private final long transferTimeoutMillis;
     /** Shard to the time (System.nanoTime) its missing member was first seen; ticker thread only. */
     private final Map<Integer, Long> missingSince = new HashMap<>();
 
-    ReplicationWatch(ShardGroupHost host, ShardMembership membership, RaftPeerId self, ClientId clientId,
-                     AtomicLong callIds, long transferTimeoutMillis) {
+    ReplicationWatch(ShardGroupHost host, ShardMembership membership, LeaderTransfers transfers, RaftPeerId self,
+                     long transferTimeoutMillis) {
         this.host = host;
         this.membership = membership;
+        this.transfers = transfers;
         this.self = self;
-        this.clientId = clientId;
-        this.callIds = callIds;
         this.transferTimeoutMillis = transferTimeoutMillis;
     }
 
@@ -97,12 +91,10 @@ final class ReplicationWatch {
         LOG.warn("shard {}: leader {} has not replicated to {} for {} s (Ratis stopped its appender); handing "
                         + "leadership to {}", shardId, self, missing, TimeUnit.NANOSECONDS.toSeconds(now - since),
                 heir == null ? "an election" : heir);
-        try {
-            host.raftServer().transferLeadershipAsync(new TransferLeadershipRequest(clientId, self,
-                    ShardGroups.groupId(shardId), callIds.incrementAndGet(),
-                    heir == null ? null : RaftPeerId.valueOf(heir), transferTimeoutMillis));
-        } catch (IOException e) {
-            LOG.warn("shard {}: handing leadership on failed", shardId, e);
-        }
+        transfers.transfer(shardId, heir, transferTimeoutMillis).whenComplete((reply, error) -> {
+            if (error != null) {
+                LOG.warn("shard {}: handing leadership on failed", shardId, error);
+            }
+        });
     }
 }

@@ -38,7 +38,6 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SnapshotManagementRequest;
-import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -51,8 +50,9 @@ import org.slf4j.LoggerFactory;
  * <p>Owns the {@link RaftServer}, the per-group state machines it creates through its registry,
  * and one scheduler thread shared by all groups for TTL reclamation. Requests are submitted to
  * the local divisions in-process ({@link DivisionRequests}), without a RaftClient hop. Groups are
- * added and removed at run time; adding is idempotent, and an add that fails removes the group
- * folder it left behind, so a retry starts clean. On restart the server recovers every group folder under the storage dir.
+ * added and removed at run time ({@link HostedGroups}); on restart the server recovers every group
+ * folder under the storage dir. Linearizable reads on a leader go through {@link LeaderReads},
+ * and every leader transfer through {@link LeaderTransfers}.
  */
 public final class ShardGroupHost implements AutoCloseable {
 
@@ -79,6 +79,8 @@ public final class ShardGroupHost implements AutoCloseable {
     private final ClientId clientId = ClientId.randomId();
     private volatile java.util.function.IntFunction<CompletableFuture<?>> readBarrier =
             shard -> submit(shard, List.of(READ_BARRIER));
+    private LeaderReads leaderReads;
+    private LeaderTransfers transfers;
     private volatile java.util.function.BiConsumer<Integer, Throwable> logFailure =
             (shard, cause) -> LOG.error("shard {}: Raft log failed: {}", shard, cause.toString());
     private final AtomicLong callIds = new AtomicLong();
@@ -87,6 +89,7 @@ public final class ShardGroupHost implements AutoCloseable {
     private RaftServer server;
     private ShardMembership membership;
     private DivisionRequests requests;
+    private HostedGroups groups;
 
     /**
      * @param peerId      this store's id in every group it hosts
@@ -114,7 +117,8 @@ public final class ShardGroupHost implements AutoCloseable {
     /** Starts the Raft server; every group found under the storage dir is recovered. */
     public ShardGroupHost start() throws IOException {
         Files.createDirectories(tuning.storageDir().toPath());
-        UnreadableReplicas.moveAside(tuning.storageDir().toPath(), quarantineDir(), clockMillis.getAsLong());
+        UnreadableReplicas.moveAside(tuning.storageDir().toPath(), HostedGroups.quarantineDir(tuning.storageDir().toPath()),
+                clockMillis.getAsLong());
         server = RaftServer.newBuilder()
                 .setServerId(peerId)
                 .setProperties(tuning.toProperties())
@@ -122,12 +126,16 @@ public final class ShardGroupHost implements AutoCloseable {
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
         requests = new DivisionRequests(server, peerId, clientId, callIds);
+        groups = new HostedGroups(server, peerId, clientId, callIds, tuning.storageDir().toPath());
+        leaderReads = new LeaderReads(requests, tuning.leaderLease(), tuning.readLease().toNanos(), readBarrier);
+        transfers = new LeaderTransfers(server, peerId, clientId, callIds, leaderReads, tuning.electionTimeoutMax().toNanos());
+        awaitForgottenLeases();
         server.start();
-        membership = new ShardMembership(server, peerId, clientId, callIds, ticker, this::proposeEmptyEntry,
+        membership = new ShardMembership(server, peerId, transfers, clientId, callIds, ticker, this::proposeEmptyEntry,
                 tuning.electionTimeoutMin().dividedBy(2), MEMBERSHIP_CALL_WAIT, tuning.stagingTimeout());
         ExpiryTicker expiryTicker = new ExpiryTicker(this, clockMillis);
         ticker.scheduleWithFixedDelay(expiryTicker::tick, 100, 100, TimeUnit.MILLISECONDS);
-        ReplicationWatch replication = new ReplicationWatch(this, membership, peerId, clientId, callIds,
+        ReplicationWatch replication = new ReplicationWatch(this, membership, transfers, peerId,
                 tuning.electionTimeoutMax().toMillis());
         ticker.scheduleWithFixedDelay(replication::tick, 1, 1, TimeUnit.SECONDS);
         LOG.info("store {} serving Raft on {} with {} recovered groups", peerId, raftAddress(), hostedShards().size());
@@ -156,20 +164,7 @@ public final class ShardGroupHost implements AutoCloseable {
      * them; once a new replica of one is hosted here again, it is no longer lost.
      */
     public java.util.SortedSet<Integer> lostShards() {
-        try {
-            java.util.SortedSet<Integer> lost = UnreadableReplicas.quarantined(quarantineDir());
-            lost.removeAll(hostedShards());
-            return lost;
-        } catch (IOException e) {
-            LOG.warn("cannot list {}: {}", quarantineDir(), e.toString());
-            return new java.util.TreeSet<>();
-        }
-    }
-
-    /** Beside the storage folder, never in it (Ratis takes every folder there for a group): {@code groups-quarantine}. */
-    private java.nio.file.Path quarantineDir() {
-        java.nio.file.Path storage = tuning.storageDir().toPath().toAbsolutePath();
-        return storage.resolveSibling(storage.getFileName() + "-quarantine");
+        return groups.lost();
     }
 
     public String peerId() {
@@ -200,54 +195,45 @@ public final class ShardGroupHost implements AutoCloseable {
      * is already hosted.
      */
     public void addShard(int shardId, List<Replica> replicas, List<Replica> learners) throws IOException {
-        RaftGroupId groupId = ShardGroups.groupId(shardId);
-        if (hosts(groupId)) {
-            return;
-        }
-        if (replicas.stream().noneMatch(r -> r.peerId().equals(peerId.toString()))
-                && learners.stream().noneMatch(r -> r.peerId().equals(peerId.toString()))) {
-            throw new IllegalArgumentException("store " + peerId + " is not a replica of shard " + shardId);
-        }
-        List<RaftPeer> peers = new ArrayList<>(ShardMembership.peers(replicas, RaftProtos.RaftPeerRole.FOLLOWER));
-        peers.addAll(ShardMembership.peers(learners, RaftProtos.RaftPeerRole.LISTENER));
-        RaftGroup group = RaftGroup.valueOf(groupId, peers);
-        try {
-            RaftClientReply reply = server.groupManagement(
-                    GroupManagementRequest.newAdd(clientId, peerId, callIds.incrementAndGet(), group, true));
-            if (!reply.isSuccess()) {
-                throw reply.getException() != null ? reply.getException() : new IOException("add refused");
-            }
-        } catch (IOException | RuntimeException e) {
-            if (!hosts(groupId)) {
-                deleteGroupFolder(groupId);
-            }
-            throw new IOException("adding shard " + shardId + " on " + peerId + " failed: " + e.getMessage(), e);
-        }
-        LOG.info("store {} now hosts shard {} with replicas {}{}", peerId, shardId, replicas,
-                learners.isEmpty() ? "" : " and learners " + learners);
+        groups.add(shardId, replicas, learners);
     }
 
     /** Stops hosting {@code shardId} and deletes its data. Does nothing when it is not hosted. */
     public void removeShard(int shardId) throws IOException {
-        RaftGroupId groupId = ShardGroups.groupId(shardId);
-        if (!hosts(groupId)) {
-            return;
-        }
-        RaftClientReply reply = server.groupManagement(GroupManagementRequest.newRemove(
-                clientId, peerId, callIds.incrementAndGet(), groupId, true, false));
-        if (!reply.isSuccess()) {
-            throw new IOException("removing shard " + shardId + " failed: " + reply.getException());
-        }
-        LOG.info("store {} no longer hosts shard {}", peerId, shardId);
+        leaderReads.forget(shardId);
+        groups.remove(shardId);
     }
 
     /** The shards this host has a replica of. */
     public SortedSet<Integer> hostedShards() {
-        SortedSet<Integer> out = new TreeSet<>();
-        for (RaftGroupId g : server.getGroupIds()) {
-            out.add(ShardGroups.shardId(g));
+        return groups.hosted();
+    }
+
+    /** The current term when this replica leads {@code shardId}; -1 otherwise. */
+    private long leaderTerm(int shardId) {
+        return division(shardId).map(d -> {
+            DivisionInfo info = d.getInfo();
+            return info.isLeader() ? info.getCurrentTerm() : -1L;
+        }).orElse(-1L);
+    }
+
+    /**
+     * Holds Raft back until this process has run for the minimum election timeout. A voter that
+     * crashed and restarted has forgotten its leader and would grant pre-votes at once, while a
+     * read lease it helped grant before the crash may still hold ({@code LeaderReadLease}); the
+     * process's uptime bounds from below how long ago its previous incarnation died. JVM start-up
+     * usually takes most of that already.
+     */
+    private void awaitForgottenLeases() throws IOException {
+        long wait = tuning.electionTimeoutMin().toMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+        if (wait > 0) {
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while starting", e);
+            }
         }
-        return out;
     }
 
     public Role role(int shardId) {
@@ -338,17 +324,12 @@ public final class ShardGroupHost implements AutoCloseable {
      * Reads through this replica. {@code stale = true}: this replica's state as applied, with no
      * round trip. {@code stale = false}, linearizable:
      * <ul>
-     *   <li>on the leader, behind a <b>read barrier</b>: an empty entry is committed first, then
-     *       the leader's own state is read. The barrier was proposed after the read arrived and
-     *       committed by a majority in this leader's term, so this replica was still the leader
-     *       then, and every write acknowledged before the read arrived sits below it in the log.
-     *       A deposed leader cannot commit it, so the read fails instead of answering from old
-     *       state. Ratis' own ReadIndex is not used on the leader: in 3.3.0 it answers at once,
-     *       with no heartbeat round, whenever the commit index has not moved past the last one a
-     *       round confirmed ({@code ReadIndexHeartbeats.addAppendEntriesListener} returns null
-     *       for {@code commitIndex <= ackedCommitIndex}), which is exactly the state of a deposed
-     *       leader whose commit index froze; the fault suite caught such a leader serving old
-     *       values during a leader transfer (chaos/README.md).</li>
+     *   <li>on the leader, {@link LeaderReads}: from the leader's own state while its read lease
+     *       holds ({@code LeaderReadLease}), else behind a <b>read barrier</b> (an empty entry
+     *       proposed after the read arrived, committed by a majority in this leader's term; a
+     *       deposed leader cannot commit it, so it answers nothing). Ratis' own ReadIndex is not
+     *       used on the leader: in 3.3.0 it answers a deposed leader's reads with no round at all
+     *       (see {@link LeaderReads}).</li>
      *   <li>on a follower, Ratis' follower read: a ReadIndex from the leader it knows, then its
      *       own state once applied that far. With three replicas a follower that does not know of
      *       a newer leader asks a leader that does not know either only if neither voted in the
@@ -356,9 +337,9 @@ public final class ShardGroupHost implements AutoCloseable {
      * </ul>
      */
     public CompletableFuture<ResultCodec.Answer> query(int shardId, byte[] query, boolean stale) {
-        if (!stale && role(shardId) == Role.LEADER) {
-            return readBarrier.apply(shardId)
-                    .thenCompose(done -> requests.call(shardId, query, RaftClientRequest.staleReadRequestType(0)))
+        long leaderTerm = stale ? -1 : leaderTerm(shardId);
+        if (leaderTerm >= 0) {
+            return leaderReads.read(shardId, leaderTerm, query)
                     .thenApply(content -> ResultCodec.decodeAnswer(content.toByteArray()));
         }
         RaftClientRequest.Type type = stale ? RaftClientRequest.staleReadRequestType(0)
@@ -378,6 +359,9 @@ public final class ShardGroupHost implements AutoCloseable {
      */
     public ShardGroupHost readBarriersThrough(java.util.function.IntFunction<CompletableFuture<?>> barrier) {
         this.readBarrier = barrier;
+        if (leaderReads != null) {
+            leaderReads.barriersThrough(barrier);
+        }
         return this;
     }
 
@@ -417,8 +401,15 @@ public final class ShardGroupHost implements AutoCloseable {
 
     /** Asks this host's replica (which must lead) to hand leadership to {@code newLeader}. */
     public void transferLeadership(int shardId, String newLeader, long timeoutMillis) throws IOException {
-        RaftClientReply reply = server.transferLeadership(new TransferLeadershipRequest(clientId, peerId,
-                ShardGroups.groupId(shardId), callIds.incrementAndGet(), RaftPeerId.valueOf(newLeader), timeoutMillis));
+        RaftClientReply reply;
+        try {
+            reply = transfers.transfer(shardId, newLeader, timeoutMillis).get(timeoutMillis + 10_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while handing shard " + shardId + " to " + newLeader, e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IOException("leader transfer of shard " + shardId + " failed: " + e.getMessage(), e);
+        }
         if (!reply.isSuccess()) {
             throw new IOException("leader transfer of shard " + shardId + " failed: " + reply.getException());
         }
@@ -436,7 +427,7 @@ public final class ShardGroupHost implements AutoCloseable {
      * @return the shards this host still leads when it returns (their leaders step down on close)
      */
     public List<Integer> handOffLeaders(Duration budget) {
-        return new LeaderHandOff(this, server, peerId, clientId, callIds).handOffAll(budget);
+        return new LeaderHandOff(this, transfers, peerId).handOffAll(budget);
     }
 
     /** Takes a snapshot of this host's replica of {@code shardId} now; returns its log index. */
@@ -457,15 +448,6 @@ public final class ShardGroupHost implements AutoCloseable {
         if (isReadyLeader(shardId)) {
             submit(shardId, List.of(new Command.Expire(List.of())));
         }
-    }
-
-    private boolean hosts(RaftGroupId groupId) {
-        for (RaftGroupId g : server.getGroupIds()) {
-            if (g.equals(groupId)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The Raft server itself (package tests that drive Ratis without this class). */
@@ -491,18 +473,6 @@ public final class ShardGroupHost implements AutoCloseable {
             return Optional.of(server.getDivision(ShardGroups.groupId(shardId)));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
-        }
-    }
-
-    private void deleteGroupFolder(RaftGroupId groupId) {
-        Path folder = tuning.storageDir().toPath().resolve(groupId.getUuid().toString());
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(folder)) {
-            paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot clean up half-made group folder " + folder, e);
         }
     }
 

@@ -27,7 +27,6 @@ import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
-import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.slf4j.Logger;
@@ -83,6 +82,7 @@ final class ShardMembership {
     private final Duration nudgeInterval;
     private final Duration callWait;
     private final Duration stagingTimeout;
+    private final LeaderTransfers transfers;
     /** Per shard, the changes this host is waiting on Ratis for (a retry may overlap an earlier call). */
     private final Map<Integer, Integer> changing = new ConcurrentHashMap<>();
 
@@ -95,11 +95,12 @@ final class ShardMembership {
      * @param stagingTimeout    Ratis' {@code raft.server.staging.timeout}: a peer being added that
      *                          has not answered for this long makes the change abort
      */
-    ShardMembership(RaftServer server, RaftPeerId peerId, ClientId clientId, AtomicLong callIds,
+    ShardMembership(RaftServer server, RaftPeerId peerId, LeaderTransfers transfers, ClientId clientId, AtomicLong callIds,
                     ScheduledExecutorService ticker, IntConsumer proposeEmptyEntry, Duration nudgeInterval,
                     Duration callWait, Duration stagingTimeout) {
         this.server = server;
         this.peerId = peerId;
+        this.transfers = transfers;
         this.clientId = clientId;
         this.callIds = callIds;
         this.ticker = ticker;
@@ -214,9 +215,8 @@ final class ShardMembership {
                 abortReason = "peer " + silent + " has not answered the leader for " + stagingTimeout.toSeconds()
                         + " s while being added; " + peerId + " stepped down to abort the change";
                 LOG.warn("shard {}: {}", shardId, abortReason);
-                server.transferLeadershipAsync(new TransferLeadershipRequest(clientId, peerId,
-                        ShardGroups.groupId(shardId), callIds.incrementAndGet(), null, stagingTimeout.toMillis()));
-            } catch (IOException | RuntimeException e) {
+                transfers.transfer(shardId, null, stagingTimeout.toMillis());
+            } catch (RuntimeException e) {
                 LOG.warn("shard {}: watching a pending membership change failed", shardId, e);
             }
         }

@@ -14,7 +14,8 @@ final class WireErrors {
     static Failure of(int shardId, Error e) {
         switch (e.getKindCase()) {
             case NOT_LEADER:
-                return new Failure.NotLeader(shardId, e.getNotLeader().getLeaderStoreId(), e.getNotLeader().getLeaderAddress());
+                return new Failure.NotLeader(shardId, e.getNotLeader().getLeaderStoreId(), e.getNotLeader().getLeaderAddress(),
+                        e.getNotLeader().getMaybeApplied());
             case STALE_EPOCH:
                 return new Failure.StaleEpoch(e.getStaleEpoch().getRequestEpoch(), e.getStaleEpoch().getCurrentEpoch());
             case SHARD_NOT_FOUND:

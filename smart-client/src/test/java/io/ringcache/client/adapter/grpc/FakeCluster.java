@@ -52,7 +52,9 @@ final class FakeCluster implements AutoCloseable {
     enum Mode {
         SERVE, NOT_LEADER_POINT_TO_OTHER, STALE_EPOCH, UNAVAILABLE, TOO_LARGE, APPLY_THEN_DROP_REPLY,
         /** Applies and loses the reply, then answers the next request NotLeader even when forwarded. */
-        APPLY_DROP_THEN_NOT_LEADER, NOT_LEADER_ONCE
+        APPLY_DROP_THEN_NOT_LEADER, NOT_LEADER_ONCE,
+        /** Answers NotLeader once for a write it had proposed (maybe_applied), as a store that lost leadership does. */
+        NOT_LEADER_MAYBE_APPLIED_ONCE
     }
 
     final Map<String, FakeStore> stores = new ConcurrentHashMap<>();
@@ -147,6 +149,10 @@ final class FakeCluster implements AutoCloseable {
                             .setRequestEpoch(h.getEpoch()).setCurrentEpoch(epoch.get())).build() : null;
                 case UNAVAILABLE:
                     return Error.newBuilder().setUnavailable(Unavailable.newBuilder().setMessage("no leader")).build();
+                case NOT_LEADER_MAYBE_APPLIED_ONCE:
+                    mode = Mode.SERVE;
+                    return Error.newBuilder().setNotLeader(NotLeader.newBuilder().setShardId(0).setMaybeApplied(true)
+                            .setLeaderStoreId(other()).setLeaderAddress(address(other()))).build();
                 case NOT_LEADER_ONCE:
                     mode = Mode.SERVE;
                     return Error.newBuilder().setNotLeader(NotLeader.newBuilder().setShardId(0)

@@ -113,6 +113,15 @@ class GrpcRingcacheClientTest {
     }
 
     @Test
+    void aNotLeaderForAWriteTheStoreHadProposedKeepsItsSequence() {
+        // The store lost leadership after proposing the write: its successor may commit it, so a
+        // new sequence could apply it twice (the fault suite's finding 7).
+        a().mode = FakeCluster.Mode.NOT_LEADER_MAYBE_APPLIED_ONCE;
+        client.put("k", "v");
+        assertOneSequence(2);
+    }
+
+    @Test
     void neverPastTheDeadline() {
         a().mode = FakeCluster.Mode.UNAVAILABLE;
         b().mode = FakeCluster.Mode.UNAVAILABLE;

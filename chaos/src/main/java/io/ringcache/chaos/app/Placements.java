@@ -1,0 +1,95 @@
+package io.ringcache.chaos.app;
+
+import io.ringcache.chaos.adapter.grpc.PdProbe;
+import io.ringcache.proto.v1.GetClusterStatusResponse;
+import io.ringcache.proto.v1.PlacementMember;
+import io.ringcache.proto.v1.ShardPlacement;
+import io.ringcache.proto.v1.Store;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * The placement nemesis's hands: what it asks of the placement driver (leader transfers, replica
+ * moves) and which PD member it kills, chosen when the fault strikes from the cluster as the
+ * placement driver sees it then, with the run's seeded random. Every action and its answer go to
+ * the nemesis log. Node i runs store "s{i}" and PD member "pd{i}".
+ */
+final class Placements {
+
+    private final PdProbe probe;
+    private final Random random;
+    private final Consumer<String> log;
+    private int killedPdLeader;
+
+    Placements(PdProbe probe, Random random, Consumer<String> log) {
+        this.probe = probe;
+        this.random = random;
+        this.log = log;
+    }
+
+    /** What a leader-churn fault does every half second: a transfer once {@code everyMillis} passed since the last. */
+    Runnable churnEvery(int everyMillis) {
+        long[] last = {0};
+        return () -> {
+            long now = System.nanoTime();
+            if (now - last[0] >= everyMillis * 1_000_000L) {
+                last[0] = now;
+                transferOneLeader();
+            }
+        };
+    }
+
+    /** Hands a random shard's leadership to another of its replicas. */
+    void transferOneLeader() {
+        GetClusterStatusResponse status = probe.status();
+        if (status == null || status.getMap().getShardsCount() == 0) {
+            log.accept("leader transfer: no placement-driver leader answered");
+            return;
+        }
+        ShardPlacement shard = status.getMap().getShards(random.nextInt(status.getMap().getShardsCount()));
+        List<String> others = new ArrayList<>(shard.getReplicasList());
+        others.remove(shard.getLeader());
+        if (others.isEmpty()) {
+            return;
+        }
+        String to = others.get(random.nextInt(others.size()));
+        log.accept("transfer shard " + shard.getShardId() + " " + shard.getLeader() + "->" + to + ": "
+                + probe.transferLeader(shard.getShardId(), to));
+    }
+
+    /** Moves a replica of a random shard to a store without one; logs why not when no store is free. */
+    void moveOneReplica() {
+        GetClusterStatusResponse status = probe.status();
+        if (status == null || status.getMap().getShardsCount() == 0) {
+            log.accept("replica move: no placement-driver leader answered");
+            return;
+        }
+        ShardPlacement shard = status.getMap().getShards(random.nextInt(status.getMap().getShardsCount()));
+        List<String> free = new ArrayList<>(status.getMap().getStoresList().stream().map(Store::getId).toList());
+        free.removeAll(shard.getReplicasList());
+        free.removeAll(shard.getLearnersList());
+        if (free.isEmpty()) {
+            log.accept("replica move: every store holds shard " + shard.getShardId());
+            return;
+        }
+        String from = shard.getReplicasList().get(random.nextInt(shard.getReplicasCount()));
+        String to = free.get(random.nextInt(free.size()));
+        log.accept("move shard " + shard.getShardId() + " replica " + from + "->" + to + ": "
+                + probe.moveReplica(shard.getShardId(), from, to));
+    }
+
+    /** The node whose PD member leads now (remembered for the heal); 0 when none answers. */
+    int pdLeaderNode() {
+        GetClusterStatusResponse status = probe.status();
+        killedPdLeader = status == null ? 0 : status.getMembersList().stream().filter(PlacementMember::getLeader)
+                .map(m -> Integer.parseInt(m.getId().substring("pd".length()))).findFirst().orElse(0);
+        return killedPdLeader;
+    }
+
+    /** The node {@link #pdLeaderNode} named at the strike; 0 when none. */
+    int killedPdLeader() {
+        return killedPdLeader;
+    }
+}
