@@ -6,7 +6,7 @@
 #
 # Writes chaos-long-<UTC>/ under the working folder: one sub-folder per row (failed runs keep their
 # records there) and table.md (nemesis x runs x result, operations, unknown outcomes, worst
-# availability windows, recovery, TTL probes, grow-only set adds), ready for docs/. Needs root, like chaos/run.sh.
+# availability windows, recovery, TTL probes, grow-only set adds, batches), ready for docs/. Needs root, like chaos/run.sh.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 runs="${1:-3}" seconds="${2:-90}"
@@ -23,10 +23,10 @@ for nemeses in partition kill pause loss slow disk clock placement all; do
   seed=$((seed + runs))
 done
 {
-  echo "| nemeses | seed | verdict | operations | unknown | worst fault window | worst quiet window | recovery ms | TTL keys | TTL violations | latest TTL read ms | set adds | set problems | result |"
-  echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  echo "| nemeses | seed | verdict | operations | unknown | worst fault window | worst quiet window | recovery ms | TTL keys | TTL violations | latest TTL read ms | set adds | set problems | batch shard parts | batch problems | result |"
+  echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
   for nemeses in partition kill pause loss slow disk clock placement all; do
-    awk -F'\t' -v n="$nemeses" '{ printf "| %s | %s | %s | %s | %s | %.1f%% | %.1f%% | %s | %s | %s | %s | %s | %s | %s |\n", n, $1, $3, $4, $5, 100*$6, 100*$7, $8, $10, $11, $12, $13, $14, $9 }' \
+    awk -F'\t' -v n="$nemeses" '{ printf "| %s | %s | %s | %s | %s | %.1f%% | %.1f%% | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", n, $1, $3, $4, $5, 100*$6, 100*$7, $8, $10, $11, $12, $13, $14, $15, $16, $9 }' \
       "$out/$nemeses/runs.tsv"
   done
 } > "$out/table.md"

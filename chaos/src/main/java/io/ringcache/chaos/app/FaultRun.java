@@ -4,6 +4,7 @@ import io.ringcache.chaos.adapter.grpc.PdProbe;
 import io.ringcache.chaos.adapter.linux.ChaosNodes;
 import io.ringcache.chaos.adapter.linux.NetnsNetwork;
 import io.ringcache.chaos.adapter.workload.RegisterWorkload;
+import io.ringcache.chaos.adapter.workload.BatchWorkload;
 import io.ringcache.chaos.adapter.workload.SetWorkload;
 import io.ringcache.chaos.adapter.workload.TtlWorkload;
 import io.ringcache.chaos.core.Availability;
@@ -12,6 +13,7 @@ import io.ringcache.chaos.core.HistoryCodec;
 import io.ringcache.chaos.core.LinearizabilityChecker;
 import io.ringcache.chaos.core.NemesisPlan;
 import io.ringcache.chaos.core.Operation;
+import io.ringcache.chaos.core.BatchChecker;
 import io.ringcache.chaos.core.SetChecker;
 import io.ringcache.chaos.core.TtlChecker;
 import io.ringcache.client.ReadOptions;
@@ -55,12 +57,13 @@ final class FaultRun {
      * @param fakeTime           libfaketime's library, or null when no clock nemesis runs
      */
     record Settings(long seed, Duration length, Set<NemesisPlan.Kind> kinds, int nodes, int shards, int keys, int sdkClients,
-                    int httpClients, int ttlClients, int setClients, long maxClockJumpMillis, long ttlBoundMillis, boolean staleReads, Path bin,
+                    int httpClients, int ttlClients, int setClients, int batchClients, long maxClockJumpMillis, long ttlBoundMillis, boolean staleReads, Path bin,
                     Path out, boolean keep, String clientNetns, String prefix, Path fakeTime) {
     }
 
     record Result(long seed, String kinds, int operations, long unknown, String verdict, double worstFaultWindow,
-                  double worstQuietWindow, long recoveryMillis, TtlChecker.Report ttl, SetChecker.Report sets, List<String> problems,
+                  double worstQuietWindow, long recoveryMillis, TtlChecker.Report ttl, SetChecker.Report sets, BatchChecker.Report batches,
+                  List<String> problems,
                   Path folder) {
         boolean passed() {
             return problems.isEmpty();
@@ -68,9 +71,9 @@ final class FaultRun {
 
         String summary() {
             return String.format("seed %d [%s]: %s, %d operations (%d unknown), answered in the worst fault window %.1f%%, "
-                            + "worst quiet window %.1f%%, recovered in %s; TTL: %s; sets: %s%s", seed, kinds, verdict, operations,
-                    unknown, 100 * worstFaultWindow, 100 * worstQuietWindow, recoveryMillis < 0 ? "never" : recoveryMillis + " ms",
-                    ttl.describe(), sets.describe(), passed() ? "" : "; FAILED: " + String.join("; ", problems) + " (records in " + folder + ")");
+                            + "worst quiet window %.1f%%, recovered in %s; TTL: %s; sets: %s; batches: %s%s", seed, kinds, verdict,
+                    operations, unknown, 100 * worstFaultWindow, 100 * worstQuietWindow, recoveryMillis < 0 ? "never" : recoveryMillis + " ms",
+                    ttl.describe(), sets.describe(), batches.describe(), passed() ? "" : "; FAILED: " + String.join("; ", problems) + " (records in " + folder + ")");
         }
 
         String tableRow() {
@@ -79,7 +82,8 @@ final class FaultRun {
                     passed() ? "pass" : "FAIL", Integer.toString(ttl.probes()), Integer.toString(ttl.violations().size()),
                     ttl.latestPresentMillis() == TtlChecker.NONE ? "-" : Long.toString(ttl.latestPresentMillis()),
                     Integer.toString(sets.acknowledged()),
-                    Integer.toString(sets.lost().size() + sets.phantom().size() + sets.duplicate().size() + sets.unread().size()));
+                    Integer.toString(sets.lost().size() + sets.phantom().size() + sets.duplicate().size() + sets.unread().size()),
+                    Integer.toString(batches.shardParts()), Integer.toString(batches.torn().size() + batches.phantom().size()));
         }
     }
 
@@ -89,6 +93,7 @@ final class FaultRun {
     private final List<Availability.Request> requests = Collections.synchronizedList(new ArrayList<>());
     private final List<TtlChecker.Probe> probes = Collections.synchronizedList(new ArrayList<>());
     private List<SetChecker.SetHistory> sets = List.of();
+    private List<BatchChecker.Group> batchGroups = List.of();
     private final List<String> problems = new ArrayList<>();
     /** ms from the final heal until every shard had a leader and three voters; -1: never. */
     private long recovery = -1;
@@ -165,8 +170,13 @@ final class FaultRun {
         Files.write(folder.resolve("sets.tsv"), sets.stream().map(h -> h.key() + "\tacknowledged=" + h.acknowledged().size()
                 + "\tattempted=" + h.attempted().size() + "\tfinal=" + (h.finalValue() == null ? "-" : String.join(",", h.finalValue())))
                 .toList());
+        BatchChecker.Report batchReport = BatchChecker.check(batchGroups);
+        if (!batchReport.ok()) {
+            problems.add("batches: " + batchReport.describe() + "; torn " + first(batchReport.torn()) + ", phantom "
+                    + first(batchReport.phantom()));
+        }
         Result result = new Result(s.seed(), kinds, recorded.size(), unknown, verdictText, worstFault, worstQuiet, recovery,
-                ttl, setReport, List.copyOf(problems), folder);
+                ttl, setReport, batchReport, List.copyOf(problems), folder);
         Files.writeString(folder.resolve("result.txt"), result.summary() + "\n");
         if (result.passed() && !s.keep()) {
             // A pass keeps its small records (schedule, nemesis log, availability, result) for the
@@ -211,10 +221,12 @@ final class FaultRun {
             };
             try (RegisterWorkload workload = new RegisterWorkload(targets, s.keys(), s.seed(), reads, sink);
                  TtlWorkload ttl = new TtlWorkload(sdk, s.ttlClients(), s.seed(), s.ttlBoundMillis() + 1_000, this::record);
-                 SetWorkload setAdds = new SetWorkload(sdk, s.setClients(), 2)) {
+                 SetWorkload setAdds = new SetWorkload(sdk, s.setClients(), 2);
+                 BatchWorkload batches = new BatchWorkload(sdk, s.batchClients(), s.seed(), ring(probe), op -> record(op, 0))) {
                 workload.start();
                 ttl.start();
                 setAdds.start();
+                batches.start();
                 Placements placements = new Placements(probe, new java.util.Random(s.seed()), this::logQuietly);
                 for (NemesisPlan.Step step : plan) {
                     superviseUntil(step.startMillis(), nodes, () -> { });
@@ -232,6 +244,7 @@ final class FaultRun {
                 workload.close();
                 ttl.close();
                 sets = setAdds.finish(Duration.ofSeconds(10));
+                batchGroups = batches.finish(Duration.ofSeconds(10));
                 List<String> unanswered = workload.readEveryKey(Duration.ofSeconds(10), RECOVERY.multipliedBy(2));
                 if (!unanswered.isEmpty()) {
                     problems.add("no final read answered for " + unanswered.size() + " keys, first "
@@ -336,6 +349,22 @@ final class FaultRun {
         nemesisLog.flush();
         historyFile.flush();
         ttlFile.flush();
+    }
+
+    /** The partition map's ring, which stays fixed for a run (nothing splits shards). */
+    private static io.ringcache.routing.HashRing ring(PdProbe probe) throws IOException {
+        io.ringcache.proto.v1.GetClusterStatusResponse status = probe.status();
+        if (status == null) {
+            throw new IOException("no placement-driver leader answered for the ring");
+        }
+        io.ringcache.proto.v1.Ring ring = status.getMap().getRing();
+        long[] tokens = new long[ring.getTokensCount()];
+        int[] owners = new int[ring.getShardIdsCount()];
+        for (int i = 0; i < tokens.length; i++) {
+            tokens[i] = ring.getTokens(i);
+            owners[i] = ring.getShardIds(i);
+        }
+        return io.ringcache.routing.HashRing.of(tokens, owners);
     }
 
     private static String first(List<String> items) {

@@ -42,6 +42,10 @@ public final class FaultSuiteMain implements Callable<Integer> {
             description = "SDK clients adding to grow-only sets by compare-and-set (default: ${DEFAULT-VALUE})")
     int setClients;
 
+    @Option(names = "--batch-clients", defaultValue = "2",
+            description = "SDK clients sending putAll and getAll over groups of keys across shards (default: ${DEFAULT-VALUE})")
+    int batchClients;
+
     @Option(names = "--clock-jump-ms", defaultValue = "" + NemesisPlan.DEFAULT_MAX_CLOCK_JUMP_MILLIS,
             description = "largest wall-clock jump of the clock nemesis, either way (default: ${DEFAULT-VALUE})")
     long clockJumpMillis;
@@ -98,9 +102,9 @@ public final class FaultSuiteMain implements Callable<Integer> {
             return 2;
         }
         if (runs < 1 || seconds < 20 || nodes < 3 || shards < 1 || keys < 1 || sdkClients < 1 || httpClients < 0
-                || ttlClients < 0 || setClients < 0 || clockJumpMillis < 4 || ttlBoundMillis != null && ttlBoundMillis < 0) {
+                || ttlClients < 0 || setClients < 0 || batchClients < 0 || clockJumpMillis < 4 || ttlBoundMillis != null && ttlBoundMillis < 0) {
             System.err.println("chaos: need --runs >= 1, --seconds >= 20, --nodes >= 3, --shards >= 1, --keys >= 1, --sdk-clients >= 1, "
-                    + "--http-clients >= 0, --ttl-clients >= 0, --set-clients >= 0, --clock-jump-ms >= 4, --ttl-bound-ms >= 0");
+                    + "--http-clients >= 0, --ttl-clients >= 0, --set-clients >= 0, --batch-clients >= 0, --clock-jump-ms >= 4, --ttl-bound-ms >= 0");
             return 2;
         }
         boolean clock = kinds.contains(NemesisPlan.Kind.CLOCK);
@@ -122,7 +126,7 @@ public final class FaultSuiteMain implements Callable<Integer> {
         int failed = 0;
         for (int k = 0; k < runs; k++) {
             FaultRun.Settings settings = new FaultRun.Settings(first + k, Duration.ofSeconds(seconds), kinds, nodes, shards, keys,
-                    sdkClients, httpClients, ttlClients, setClients, clockJumpMillis, ttlBound, staleReads, launchers, out.toAbsolutePath(), keep,
+                    sdkClients, httpClients, ttlClients, setClients, batchClients, clockJumpMillis, ttlBound, staleReads, launchers, out.toAbsolutePath(), keep,
                     clientNetns, prefix, fakeTime);
             FaultRun.Result result;
             try {
