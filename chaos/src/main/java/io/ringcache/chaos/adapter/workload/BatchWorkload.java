@@ -17,7 +17,6 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -48,9 +47,8 @@ public final class BatchWorkload implements AutoCloseable {
     private final Consumer<Operation> sink;
     private final AtomicInteger ids = new AtomicInteger(FIRST_ID);
     private final AtomicInteger completed = new AtomicInteger();
-    private final AtomicBoolean stop = new AtomicBoolean();
     private final Map<Integer, Set<String>> sent = new ConcurrentHashMap<>();
-    private final List<Thread> workers = new ArrayList<>();
+    private final ClientThreads threads = new ClientThreads();
 
     /**
      * @param ring the partition map's ring (fixed for the run), to name each key's shard
@@ -65,24 +63,18 @@ public final class BatchWorkload implements AutoCloseable {
     }
 
     public void start() {
-        for (int c = 0; c < clients; c++) {
-            int client = c;
-            Random random = new Random(seed * 17 + c);
-            Thread t = new Thread(() -> {
-                for (int n = 0; !stop.get(); n++) {
-                    int group = completed.get() / OPS_PER_GROUP;
-                    if (random.nextBoolean()) {
-                        put(group, "w" + client + "-" + n);
-                    } else {
-                        read(group);
-                    }
-                    completed.incrementAndGet();
+        threads.start("batch-client", clients, client -> {
+            Random random = new Random(seed * 17 + client);
+            return n -> {
+                int group = completed.get() / OPS_PER_GROUP;
+                if (random.nextBoolean()) {
+                    put(group, "w" + client + "-" + n);
+                } else {
+                    read(group);
                 }
-            }, "batch-client-" + c);
-            t.setDaemon(true);
-            t.start();
-            workers.add(t);
-        }
+                completed.incrementAndGet();
+            };
+        });
     }
 
     private void put(int group, String value) {
@@ -158,10 +150,7 @@ public final class BatchWorkload implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        stop.set(true);
-        for (Thread t : workers) {
-            t.join(30_000);
-        }
+        threads.close();
     }
 
     static List<String> keys(int group) {

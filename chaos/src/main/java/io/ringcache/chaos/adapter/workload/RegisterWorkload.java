@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -77,8 +76,7 @@ public final class RegisterWorkload implements AutoCloseable {
     private final AtomicInteger completed = new AtomicInteger();
     /** Roughly how many operations each key of a generation gets. */
     static final int OPS_PER_KEY = 100;
-    private final AtomicBoolean stop = new AtomicBoolean();
-    private final List<Thread> workers = new ArrayList<>();
+    private final ClientThreads threads = new ClientThreads();
 
     /**
      * @param reads how the SDK clients read; anything but linearizable is a deliberately broken client
@@ -96,29 +94,22 @@ public final class RegisterWorkload implements AutoCloseable {
     /** Starts the clients; each runs until {@link #close}. */
     public void start() {
         int clients = targets.sdkClients() + targets.httpClients();
-        for (int c = 0; c < clients; c++) {
-            Random random = new Random(seed + c);
-            int clientId = c;
-            boolean sdk = c < targets.sdkClients();
-            String base = sdk ? null : targets.httpBases().get(targets.httpTarget(c));
-            Thread t = new Thread(() -> {
-                int n = 0;
-                while (!stop.get()) {
-                    Operation op = sdk ? viaSdk(clientId, n++, random) : viaHttp(base, clientId, n++, random);
-                    if (op == REFUSED) {
-                        op = null;
-                        pause(100); // a client backs off from a store that is not there
-                    }
-                    if (op != null) {
-                        sink.record(op, clientId);
-                    }
-                    completed.incrementAndGet();
+        threads.start("register-client", clients, clientId -> {
+            Random random = new Random(seed + clientId);
+            boolean sdk = clientId < targets.sdkClients();
+            String base = sdk ? null : targets.httpBases().get(targets.httpTarget(clientId));
+            return n -> {
+                Operation op = sdk ? viaSdk(clientId, n, random) : viaHttp(base, clientId, n, random);
+                if (op == REFUSED) {
+                    op = null;
+                    pause(100); // a client backs off from a store that is not there
                 }
-            }, "register-client-" + c);
-            t.setDaemon(true);
-            t.start();
-            workers.add(t);
-        }
+                if (op != null) {
+                    sink.record(op, clientId);
+                }
+                completed.incrementAndGet();
+            };
+        });
     }
 
     /** Operations finished so far (answered or not). */
@@ -161,10 +152,7 @@ public final class RegisterWorkload implements AutoCloseable {
     /** Stops the clients and waits for their calls in flight (each bounded by its timeout). */
     @Override
     public void close() throws InterruptedException {
-        stop.set(true);
-        for (Thread t : workers) {
-            t.join(30_000);
-        }
+        threads.close();
     }
 
     /** Key {@code k} of generation {@code generation}. */

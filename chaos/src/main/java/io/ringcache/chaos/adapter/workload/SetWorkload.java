@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -32,11 +31,10 @@ public final class SetWorkload implements AutoCloseable {
     private final RingcacheClient sdk;
     private final int clients;
     private final int keys;
-    private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicInteger acknowledgedTotal = new AtomicInteger();
     private final Map<String, Set<String>> attempted = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> acknowledged = new ConcurrentHashMap<>();
-    private final List<Thread> workers = new ArrayList<>();
+    private final ClientThreads threads = new ClientThreads();
 
     /** @param keys set keys the clients share at a time */
     public SetWorkload(RingcacheClient sdk, int clients, int keys) {
@@ -46,25 +44,17 @@ public final class SetWorkload implements AutoCloseable {
     }
 
     public void start() {
-        for (int c = 0; c < clients; c++) {
-            int client = c;
-            Thread t = new Thread(() -> {
-                for (int n = 0; !stop.get(); n++) {
-                    int generation = acknowledgedTotal.get() / (ADDS_PER_KEY * keys);
-                    add(key(generation, (client + n) % keys), "a" + client + "-" + n);
-                }
-            }, "set-client-" + c);
-            t.setDaemon(true);
-            t.start();
-            workers.add(t);
-        }
+        threads.start("set-client", clients, client -> n -> {
+            int generation = acknowledgedTotal.get() / (ADDS_PER_KEY * keys);
+            add(key(generation, (client + n) % keys), "a" + client + "-" + n);
+        });
     }
 
     /** Adds {@code element} to the set at {@code key}: read, compare-and-set, again on a lost race. */
     private void add(String key, String element) {
         byte[] k = bytes(key);
         attempted.computeIfAbsent(key, x -> ConcurrentHashMap.newKeySet()).add(element);
-        for (int tries = 0; tries < 20 && !stop.get(); tries++) {
+        for (int tries = 0; tries < 20 && !threads.stopping(); tries++) {
             try {
                 Optional<Versioned> current = sdk.get(k, ReadOptions.linearizable());
                 String old = current.map(v -> new String(v.value(), StandardCharsets.UTF_8)).orElse(null);
@@ -106,10 +96,7 @@ public final class SetWorkload implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        stop.set(true);
-        for (Thread t : workers) {
-            t.join(30_000);
-        }
+        threads.close();
     }
 
     static String key(int generation, int k) {

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Keys with a time to live, through the SDK: each client puts a fresh key with a TTL of 0.5-2.5 s,
@@ -36,8 +35,7 @@ public final class TtlWorkload implements AutoCloseable {
     private final long seed;
     private final long watchMillis;
     private final Sink sink;
-    private final AtomicBoolean stop = new AtomicBoolean();
-    private final List<Thread> workers = new ArrayList<>();
+    private final ClientThreads threads = new ClientThreads();
 
     public TtlWorkload(RingcacheClient sdk, int clients, long seed, long watchMillis, Sink sink) {
         this.sdk = sdk;
@@ -48,18 +46,10 @@ public final class TtlWorkload implements AutoCloseable {
     }
 
     public void start() {
-        for (int c = 0; c < clients; c++) {
-            Random random = new Random(seed * 31 + c);
-            int client = c;
-            Thread t = new Thread(() -> {
-                for (int n = 0; !stop.get(); n++) {
-                    sink.probe(probe("t" + client + "." + n, random));
-                }
-            }, "ttl-client-" + c);
-            t.setDaemon(true);
-            t.start();
-            workers.add(t);
-        }
+        threads.start("ttl-client", clients, client -> {
+            Random random = new Random(seed * 31 + client);
+            return n -> sink.probe(probe("t" + client + "." + n, random));
+        });
     }
 
     private TtlChecker.Probe probe(String key, Random random) {
@@ -75,7 +65,7 @@ public final class TtlWorkload implements AutoCloseable {
         }
         long watchUntil = (returned == Operation.NEVER ? invoked : returned) + TimeUnit.MILLISECONDS.toNanos(ttl + watchMillis);
         List<TtlChecker.Read> reads = new ArrayList<>();
-        while (!stop.get() && System.nanoTime() - watchUntil < 0) {
+        while (!threads.stopping() && System.nanoTime() - watchUntil < 0) {
             long readAt = System.nanoTime();
             try {
                 boolean present = sdk.get(k, ReadOptions.linearizable()).isPresent();
@@ -91,10 +81,7 @@ public final class TtlWorkload implements AutoCloseable {
     /** Stops the clients and waits for their calls in flight (each bounded by the SDK's timeout). */
     @Override
     public void close() throws InterruptedException {
-        stop.set(true);
-        for (Thread t : workers) {
-            t.join(30_000);
-        }
+        threads.close();
     }
 
     private static void pause(long millis) {
