@@ -44,26 +44,48 @@ class LinearizableHistoryProcessIT {
 
     @Test
     void aHistoryAcrossAKillIsLinearizable() throws Exception {
-        checkHistory("kill -9 of s3", cluster -> cluster.kill("s3"));
+        checkHistory("kill -9 of s3", (cluster, pd) -> cluster.kill("s3"));
     }
 
     @Test
     void aHistoryAcrossAPauseLongerThanAnElectionIsLinearizable() throws Exception {
         // SIGSTOP past the stores' election timeout (2-4 s), then SIGCONT: a leader that wakes up
         // must not serve what it no longer may.
-        checkHistory("SIGSTOP of s3 for 6 s", cluster -> {
+        checkHistory("SIGSTOP of s3 for 6 s", (cluster, pd) -> {
             cluster.pause("s3");
             Thread.sleep(6_000);
             cluster.resume("s3");
         });
     }
 
+    /**
+     * Two live splits mid-run (issue 18): a shard splits, then one of its halves again, while the
+     * clients go on; keys that move are refused by their old shard until the clients and stores
+     * have the new map, and must keep every write acknowledged before, during and after.
+     */
+    @Test
+    void aHistoryAcrossSplitsIsLinearizable() throws Exception {
+        checkHistory("splits of shard 0, then of its new half", 24, (cluster, pd) -> {
+            try (PdProbe probe = new PdProbe(pd)) {
+                for (int shard : new int[] {0, 4}) {
+                    String answer = probe.split(shard);
+                    assertTrue(answer.startsWith("ok"), "split of shard " + shard + ": " + answer);
+                    cluster.await("the split of shard " + shard + " done", probe::noSplitRunning);
+                }
+            }
+        });
+    }
+
     /** A fault done to the cluster in the middle of the run. */
     private interface Nemesis {
-        void strike(ClusterProcesses cluster) throws Exception;
+        void strike(ClusterProcesses cluster, String pd) throws Exception;
     }
 
     private void checkHistory(String fault, Nemesis nemesis) throws Exception {
+        checkHistory(fault, KEYS, nemesis);
+    }
+
+    private void checkHistory(String fault, int keys, Nemesis nemesis) throws Exception {
         long seed = Long.getLong("history.seed", System.nanoTime());
         System.out.println("LinearizableHistoryProcessIT seed " + seed + ", " + fault + " (re-run: -Dhistory.seed=" + seed + ")");
         try (ClusterProcesses cluster = new ClusterProcesses()) {
@@ -84,10 +106,10 @@ class LinearizableHistoryProcessIT {
                 // through s3, the store the nemesis strikes).
                 RegisterWorkload.Targets targets = new RegisterWorkload.Targets(client, CLIENTS / 2,
                         List.of("http://127.0.0.1:" + httpPorts.get(0), "http://127.0.0.1:" + httpPorts.get(1)), CLIENTS / 2);
-                try (RegisterWorkload workload = new RegisterWorkload(targets, KEYS, seed, READS, (op, c) -> history.add(op))) {
+                try (RegisterWorkload workload = new RegisterWorkload(targets, keys, seed, READS, (op, c) -> history.add(op))) {
                     workload.start();
                     cluster.await("500 operations before the fault", () -> workload.completed() >= 500);
-                    nemesis.strike(cluster);
+                    nemesis.strike(cluster, pd);
                     int atFault = workload.completed();
                     cluster.await("500 operations after the fault", () -> workload.completed() >= atFault + 500);
                 }
@@ -96,7 +118,7 @@ class LinearizableHistoryProcessIT {
                 long unknown = recorded.stream().filter(Operation::unknown).count();
                 LinearizabilityChecker.Verdict verdict = LinearizabilityChecker.check(recorded);
                 System.out.println("LinearizableHistoryProcessIT, " + fault + ": " + recorded.size() + " operations (" + unknown
-                        + " with unknown outcome) on " + KEYS + " keys: " + verdict.getClass().getSimpleName());
+                        + " with unknown outcome) on " + keys + " keys: " + verdict.getClass().getSimpleName());
                 if (!(verdict instanceof LinearizabilityChecker.Verdict.Linearizable)) {
                     // The whole history, for reading; the assertion names the key and the file.
                     Path file = Path.of("target", "history-" + seed + ".txt").toAbsolutePath();

@@ -90,6 +90,58 @@ public final class TokenPlanner {
     }
 
     /**
+     * What splitting {@code parent} into itself and {@code child} does to the ring: the child takes
+     * every second slot of the parent's (its 2nd, 4th, ... in ring order), so both keep slots spread
+     * over the hash space and each holds half of the parent's, the child the smaller half on an odd
+     * count. Only keys of those slots move, all from the parent to the child. When the ring is too
+     * small for one more shard ({@link #SLOTS_PER_SHARD}) or the parent holds a single slot, every
+     * slot is first split in two with its owner, which moves nothing.
+     *
+     * @return the new ring and the moving slots at its resolution
+     */
+    public static SplitPlan planSplit(HashRing ring, int parent, int child) {
+        int[] owners = slotOwners(ring);
+        int[] ids = ring.shardIds();
+        if (Arrays.binarySearch(ids, parent) < 0) {
+            throw new IllegalArgumentException("shard " + parent + " is not on the ring");
+        }
+        if (child < 0 || Arrays.binarySearch(ids, child) >= 0) {
+            throw new IllegalArgumentException("shard " + child + " cannot be the new shard: "
+                    + (child < 0 ? "negative id" : "it is already on the ring"));
+        }
+        int slots = slotCountFor(ids.length + 1, owners.length);
+        owners = split(owners, slots / owners.length);
+        if (Arrays.stream(owners).filter(o -> o == parent).count() < 2) {
+            if (slots * 2 > MAX_SLOTS) {
+                throw new IllegalArgumentException("shard " + parent + " holds a single slot of the largest ring");
+            }
+            owners = split(owners, 2);
+            slots *= 2;
+        }
+        List<Integer> moving = new ArrayList<>();
+        boolean give = false;
+        for (int slot = 0; slot < slots; slot++) {
+            if (owners[slot] == parent) {
+                if (give) {
+                    owners[slot] = child;
+                    moving.add(slot);
+                }
+                give = !give;
+            }
+        }
+        return new SplitPlan(HashRing.of(slotTokens(slots), owners), Integer.numberOfTrailingZeros(slots),
+                moving.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /**
+     * A split's effect: {@code ring} after it, and the slots that move from parent to child, as
+     * indices among the {@code 2^slotBits} slots of that ring (slot {@code i} holds the hashes whose
+     * top {@code slotBits} bits equal {@code i}).
+     */
+    public record SplitPlan(HashRing ring, int slotBits, int[] movingSlots) {
+    }
+
+    /**
      * The ring without {@code shard}: its slots go one at a time to whichever surviving shard
      * holds the fewest (lowest id on ties), lowest slot first.
      */

@@ -96,6 +96,63 @@ class HashRingProperties {
         assertBalanced(after, shards - 1);
     }
 
+    /**
+     * Any sequence of splits: each moves keys only from the parent to the child, exactly the keys
+     * of the plan's moving slots, halves the parent's share (the child takes the smaller half by at
+     * most one slot), and the ring keeps every slot owned by exactly one shard.
+     */
+    @Property(tries = 40)
+    void splitsMoveOnlyTheirSlotsFromParentToChild(@ForAll @IntRange(min = 1, max = 64) int shards,
+                                                  @ForAll("splitPicks") java.util.List<Integer> picks, @ForAll long seed) {
+        HashRing ring = TokenPlanner.initial(shardIds(shards));
+        SplittableRandom random = new SplittableRandom(seed);
+        byte[] key = new byte[16];
+        int next = shards;
+        for (int pick : picks) {
+            int[] ids = ring.shardIds();
+            int parent = ids[pick % ids.length];
+            int child = next++;
+            double parentShare = ring.shares().get(parent);
+            TokenPlanner.SplitPlan plan = TokenPlanner.planSplit(ring, parent, child);
+            HashRing after = plan.ring();
+            long slotCount = 1L << plan.slotBits();
+            assertEquals(slotCount, after.size());
+            java.util.Set<Integer> moving = new java.util.HashSet<>();
+            for (int s : plan.movingSlots()) {
+                moving.add(s);
+                assertEquals(child, after.owner(s));
+            }
+            for (int k = 0; k < 2_000; k++) {
+                fill(random, key);
+                long hash = KeyHash.of(key);
+                int from = ring.shardForHash(hash);
+                int to = after.shardForHash(hash);
+                boolean inPlan = moving.contains((int) (hash >>> (64 - plan.slotBits())));
+                assertEquals(inPlan, to == child, "the plan's slots are exactly the child's");
+                assertTrue(from == to || (from == parent && to == child), "key moved " + from + " -> " + to);
+            }
+            double childShare = after.shares().get(child);
+            double keptShare = after.shares().get(parent);
+            assertEquals(parentShare, childShare + keptShare, 1e-9);
+            assertTrue(childShare <= keptShare + 1e-12 && keptShare - childShare <= 1.0 / slotCount + 1e-12,
+                    "child " + childShare + " vs parent " + keptShare);
+            ring = after;
+        }
+    }
+
+    @Provide
+    Arbitrary<java.util.List<Integer>> splitPicks() {
+        return Arbitraries.integers().between(0, 10_000).list().ofMinSize(1).ofMaxSize(12);
+    }
+
+    @Test
+    void aSplitNeedsAKnownParentAndANewChild() {
+        HashRing ring = TokenPlanner.initial(0, 1);
+        assertThrows(IllegalArgumentException.class, () -> TokenPlanner.planSplit(ring, 2, 3));
+        assertThrows(IllegalArgumentException.class, () -> TokenPlanner.planSplit(ring, 0, 1));
+        assertEquals(TokenPlanner.planSplit(ring, 0, 2).ring(), TokenPlanner.planSplit(ring, 0, 2).ring());
+    }
+
     /** The hash spreads real keys as the arcs say: sampled shares stay within the balance bound. */
     @Test
     void sampledKeysFollowTheArcs() {

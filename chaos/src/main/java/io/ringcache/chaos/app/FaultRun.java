@@ -319,6 +319,8 @@ final class FaultRun {
             }
         } else if (fault instanceof Fault.ReplicaMove) {
             placements.moveOneReplica();
+        } else if (fault instanceof Fault.Split) {
+            placements.splitOne();
         }
     }
 
@@ -336,7 +338,7 @@ final class FaultRun {
             if (node > 0) {
                 nodes.restart(node, Fault.Process.PD);
             }
-        } else if (fault instanceof Fault.LeaderChurn || fault instanceof Fault.ReplicaMove) {
+        } else if (fault instanceof Fault.LeaderChurn || fault instanceof Fault.ReplicaMove || fault instanceof Fault.Split) {
             // placement keeps what it did
         } else {
             net.heal();

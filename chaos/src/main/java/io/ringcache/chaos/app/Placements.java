@@ -59,6 +59,17 @@ final class Placements {
                 + probe.transferLeader(shard.getShardId(), to));
     }
 
+    /** Splits a random shard; the placement driver runs the split while the workloads go on. */
+    void splitOne() {
+        GetClusterStatusResponse status = probe.status();
+        if (status == null || status.getMap().getShardsCount() == 0) {
+            log.accept("split: no placement-driver leader answered");
+            return;
+        }
+        ShardPlacement shard = status.getMap().getShards(random.nextInt(status.getMap().getShardsCount()));
+        log.accept("split shard " + shard.getShardId() + ": " + probe.split(shard.getShardId()));
+    }
+
     /** Moves a replica of a random shard to a store without one; logs why not when no store is free. */
     void moveOneReplica() {
         GetClusterStatusResponse status = probe.status();

@@ -153,6 +153,18 @@ public sealed interface Fault {
         }
     }
 
+    /**
+     * A random shard split through the placement driver ({@code ringctl split}) when the fault
+     * begins, while the workloads run: its keys in half of its slots move to a new shard on the
+     * same stores. Not undone.
+     */
+    record Split() implements Fault {
+        @Override
+        public String describe() {
+            return "split";
+        }
+    }
+
     /** kill -9 of whichever placement-driver member leads when the fault begins; restarted when it ends. */
     record KillPdLeader() implements Fault {
         @Override

@@ -109,9 +109,10 @@ public final class NemesisPlan {
             case DISK -> new Fault.DiskFull(node);
             case CLOCK -> new Fault.ClockJump(node, (random.nextBoolean() ? 1 : -1)
                     * between(random, maxClockJumpMillis / 4, maxClockJumpMillis));
-            case PLACEMENT -> switch (random.nextInt(nodes > 3 ? 3 : 2)) {
+            case PLACEMENT -> switch (random.nextInt(nodes > 3 ? 4 : 3)) {
                 case 0 -> new Fault.LeaderChurn(500 + random.nextInt(1_501));
                 case 1 -> new Fault.KillPdLeader();
+                case 2 -> new Fault.Split();
                 default -> new Fault.ReplicaMove();
             };
         };

@@ -67,6 +67,8 @@ public final class ClusterView {
                 }
                 return out;
             }
+            case SPLIT_SHARD:
+                return s; // the parent keeps its replicas; the child appears with the same ones
             case REMOVE_REPLICA: {
                 boolean led = s.leader().equals(source);
                 ShardInfo out = s.without(source);

@@ -7,5 +7,10 @@ public enum OperatorKind {
     /** Removes the source's replica (an over-replicated shard, or an operator's explicit request). */
     REMOVE_REPLICA,
     /** Hands the shard's leadership from the source to the target. */
-    TRANSFER_LEADER
+    TRANSFER_LEADER,
+    /**
+     * Splits the shard: a new shard takes half of its ring slots, with the same voters (see
+     * {@link OperatorSteps}). The operator's target holds the new shard's id once it runs.
+     */
+    SPLIT_SHARD
 }

@@ -4,7 +4,7 @@ package io.ringcache.placement.core;
  * The steps operators go through. A move: {@code ADD_LEARNER, CATCH_UP, PROMOTE}, then (with a
  * source) {@code TRANSFER_AWAY} if the source leads, {@code REMOVE_SOURCE}, {@code DROP_SOURCE}.
  * A removal starts at {@code TRANSFER_AWAY}. A leader transfer is the single step {@code TRANSFER}.
- * {@code ROLLBACK} undoes an unpromoted learner.
+ * {@code ROLLBACK} undoes an unpromoted learner. A split is the single step {@code SPLIT}.
  */
 public enum OperatorStep {
     QUEUED("queued"),
@@ -15,6 +15,7 @@ public enum OperatorStep {
     REMOVE_SOURCE("remove-source"),
     DROP_SOURCE("drop-source"),
     TRANSFER("transfer"),
+    SPLIT("split"),
     ROLLBACK("rollback");
 
     private final String label;

@@ -1,5 +1,7 @@
 package io.ringcache.placement.core;
 
+import io.ringcache.routing.TokenPlanner;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,7 +17,18 @@ import java.util.Optional;
  *                  (timeout, failure or cancel before PROMOTE) -> ROLLBACK -> FAILED | CANCELLED
  * REMOVE_REPLICA:  TRANSFER_AWAY -> REMOVE_SOURCE -> DROP_SOURCE -> DONE
  * TRANSFER_LEADER: TRANSFER -> DONE
+ * SPLIT_SHARD:     SPLIT -> DONE   (no timeout, no cancel once running: see below)
  * </pre>
+ *
+ * <h2>Splits</h2>
+ * A split starts only when no other split runs ({@code PlacementDriver}), so the ring changes by
+ * one split at a time and the plan ({@link TokenPlanner#planSplit}) is the same function of the
+ * map at every step and on every PD leader. At start the child gets the next free shard id (kept
+ * in the operator's target). {@code SPLIT} asks the parent's leader to split (the store makes it
+ * idempotent); once a call succeeded the new map (ring and child placement, the parent's voters)
+ * is committed with the operator's end in one entry. A running split is never abandoned: the
+ * store may have split already with the reply lost, and only the new map makes the moved keys
+ * reachable again, so it retries until it succeeds.
  */
 public final class OperatorSteps {
 
@@ -61,6 +74,16 @@ public final class OperatorSteps {
                     return op.ended(OperatorStatus.FAILED, "store " + op.source() + " no longer holds shard " + s.id(), now);
                 }
                 return op.at(OperatorStep.TRANSFER_AWAY, now);
+            case SPLIT_SHARD: {
+                if (!s.learners().isEmpty()) {
+                    return op.waiting("shard " + s.id() + " is changing its membership");
+                }
+                String child = Integer.toString(nextShardId(view.map()));
+                Operator running = op.at(OperatorStep.SPLIT, now);
+                return new Operator(running.id(), running.shardId(), running.kind(), "", child, running.status(),
+                        running.step(), "", running.origin(), 0, running.created(), running.updated(), 0);
+            }
+            case TRANSFER_LEADER:
             default:
                 if (!s.replicas().contains(op.target())) {
                     return op.ended(OperatorStatus.FAILED, "store " + op.target() + " is not a voter of shard " + s.id(), now);
@@ -188,6 +211,19 @@ public final class OperatorSteps {
                 }
                 return run(new StepAction.TransferLeader(s.id(), candidates(s, ""), target));
             }
+            case SPLIT: {
+                int child = Integer.parseInt(target);
+                if (map.shards().containsKey(child)) {
+                    return advance(op.ended(OperatorStatus.DONE, "", now), map);
+                }
+                Optional<String> noMajority = majorityMissing(s.replicas(), view);
+                if (noMajority.isPresent()) {
+                    return new StepOutcome.Wait(noMajority.get());
+                }
+                TokenPlanner.SplitPlan plan = TokenPlanner.planSplit(map.ring(), s.id(), child);
+                return run(new StepAction.SplitShard(s.id(), candidates(s, ""), child, s.replicas(), plan.slotBits(),
+                        plan.movingSlots()));
+            }
             case ROLLBACK: {
                 // Even when the map shows no learner, the add-learner call may have taken effect
                 // with its reply lost: the membership change (a no-op otherwise) clears it.
@@ -229,12 +265,30 @@ public final class OperatorSteps {
                 return advance(op.ended(OperatorStatus.DONE, "", now), map);
             case TRANSFER:
                 return advance(op.ended(OperatorStatus.DONE, "", now), map.withShard(s.withLeader(op.target())));
+            case SPLIT:
+                return advance(op.ended(OperatorStatus.DONE, "", now), splitMap(map, s, Integer.parseInt(op.target())));
             case ROLLBACK:
                 return advance(rolledBack(op, now), s.learners().contains(op.target())
                         ? map.withShard(s.without(op.target())) : map);
             default:
                 return advance(op, map);
         }
+    }
+
+    /** The map after {@code parent} split into itself and {@code child}: the planned ring, the child on the parent's voters. */
+    static PartitionMap splitMap(PartitionMap map, ShardInfo parent, int child) {
+        if (map.shards().containsKey(child)) {
+            return map;
+        }
+        TokenPlanner.SplitPlan plan = TokenPlanner.planSplit(map.ring(), parent.id(), child);
+        java.util.Map<Integer, ShardInfo> shards = new java.util.TreeMap<>(map.shards());
+        shards.put(child, new ShardInfo(child, parent.replicas(), List.of(), "", 0));
+        return new PartitionMap(map.epoch() + 1, plan.ring(), shards, map.stores());
+    }
+
+    /** The id a new shard gets: one above the largest ever placed (ids are never reused). */
+    public static int nextShardId(PartitionMap map) {
+        return map.shards().isEmpty() ? 0 : map.shards().lastKey() + 1;
     }
 
     /** The state after a call of the step failed: the attempt is counted and the reason shown. */

@@ -195,6 +195,34 @@ public final class PlacementDriver {
         return create(new Proposal(shardId, OperatorKind.TRANSFER_LEADER, s.leader(), to, "admin"), now);
     }
 
+    /**
+     * Queues a split of {@code shardId}: a new shard takes half of its ring slots once the
+     * operator runs (one split at a time, see {@link OperatorSteps}).
+     */
+    public synchronized Operator split(int shardId, long now) throws IOException {
+        ShardInfo s = shard(shardId);
+        if (s.replicas().isEmpty()) {
+            throw new IllegalArgumentException("shard " + shardId + " has no replicas to split");
+        }
+        return create(new Proposal(shardId, OperatorKind.SPLIT_SHARD, "", "", "admin"), now);
+    }
+
+    /** What a split would do now: the new shard's id, the slots that move, the shares before and after. */
+    public record SplitPreview(int childShard, int movingSlots, int ringSlots, double parentShareBefore,
+                               double parentShareAfter, double childShare) {
+    }
+
+    /** What splitting {@code shardId} now would do: the plan against the current ring. */
+    public synchronized SplitPreview previewSplit(int shardId) {
+        shard(shardId);
+        PartitionMap map = requireMap();
+        int child = OperatorSteps.nextShardId(map);
+        io.ringcache.routing.TokenPlanner.SplitPlan plan = io.ringcache.routing.TokenPlanner.planSplit(map.ring(), shardId, child);
+        return new SplitPreview(child, plan.movingSlots().length, plan.ring().size(),
+                map.ring().shares().getOrDefault(shardId, 0.0), plan.ring().shares().getOrDefault(shardId, 0.0),
+                plan.ring().shares().getOrDefault(child, 0.0));
+    }
+
     /** Marks a store draining: repair moves its replicas (and so its leaderships) to the others. */
     public synchronized void drain(String storeId, long now) throws IOException {
         StoreInfo s = store(storeId);
@@ -356,6 +384,11 @@ public final class PlacementDriver {
             for (int shard : view.reportedShards(store)) {
                 ShardInfo s = map.shards().get(shard);
                 TaskKey key = new TaskKey.StaleReplica(store, shard);
+                if (s == null && shard >= OperatorSteps.nextShardId(map)) {
+                    // A split's child, started by the stores before the map that places it is
+                    // committed (or a store that saw a split this PD has not published yet): never stale.
+                    continue;
+                }
                 if ((s == null || !s.hasMember(store)) && log.current().activeOn(shard).isEmpty()
                         && !executing.contains(key) && retryAt.getOrDefault(key, 0L) <= now) {
                     executing.add(key);
@@ -396,15 +429,19 @@ public final class PlacementDriver {
         int transfers = 0;
         for (Operator op : log.current().active()) {
             if (op.status() == OperatorStatus.RUNNING) {
-                if (op.kind() == OperatorKind.TRANSFER_LEADER) {
+                if (op.kind() == OperatorKind.SPLIT_SHARD) {
+                    if (kind == OperatorKind.SPLIT_SHARD) {
+                        return false; // one split at a time: see OperatorSteps, "Splits"
+                    }
+                } else if (op.kind() == OperatorKind.TRANSFER_LEADER) {
                     transfers++;
                 } else {
                     moves++;
                 }
             }
         }
-        return kind == OperatorKind.TRANSFER_LEADER ? transfers < config.maxConcurrentTransfers()
-                : moves < config.maxConcurrentMoves();
+        return kind == OperatorKind.SPLIT_SHARD || (kind == OperatorKind.TRANSFER_LEADER
+                ? transfers < config.maxConcurrentTransfers() : moves < config.maxConcurrentMoves());
     }
 
     private Operator create(Proposal p, long now) throws IOException {

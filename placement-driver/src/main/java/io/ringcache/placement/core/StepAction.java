@@ -25,6 +25,15 @@ public sealed interface StepAction {
     record DropReplica(int shardId, String storeId) implements StepAction {
     }
 
+    /**
+     * Have the shard's leader (tried in the order of {@code candidates}) split it: the keys of
+     * {@code movingSlots} (indices among {@code 2^slotBits} equal slots) go to a new shard
+     * {@code childShard} with the same voters, which must be {@code voters}.
+     */
+    record SplitShard(int shardId, List<String> candidates, int childShard, List<String> voters, int slotBits,
+                      int[] movingSlots) implements StepAction {
+    }
+
     /** Have the shard's leader (tried in the order of {@code candidates}) hand leadership to {@code to}. */
     record TransferLeader(int shardId, List<String> candidates, String to) implements StepAction {
     }

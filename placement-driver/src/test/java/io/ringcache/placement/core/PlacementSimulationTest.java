@@ -142,7 +142,8 @@ class PlacementSimulationTest {
             MOVED_BACK.addAndGet(movedBack);
             System.out.println("seed " + seed + " settled " + (now - eventsEnd) / 1000 + " s after the events; zoned="
                     + zoned + " hot=" + hot + " calls=" + sim.calls + " injected=" + sim.injected + " events="
-                    + events.size() + " rollbacks-cancelled=" + cancelled.size() + " moves-back=" + movedBack + "/"
+                    + events.size() + " splits=" + splits + " shards=" + log.current().map().shards().size()
+                    + " rollbacks-cancelled=" + cancelled.size() + " moves-back=" + movedBack + "/"
                     + movesBack + " last operators " + ends);
         }
 
@@ -298,6 +299,16 @@ class PlacementSimulationTest {
             }
             List<ShardInfo> shards = new ArrayList<>(map.shards().values());
             ShardInfo s = shards.get(rnd.nextInt(shards.size()));
+            if (rnd.nextInt(4) == 0 && map.shards().size() < 2 * SHARDS) {
+                try {
+                    Operator op = pd.split(s.id(), now);
+                    splits++;
+                    events.add(now + " admin " + op);
+                } catch (IllegalArgumentException | IllegalStateException refused) {
+                    // busy with another operator: fine to refuse
+                }
+                return;
+            }
             List<String> ids = new ArrayList<>(map.stores().keySet());
             String from = s.replicas().get(rnd.nextInt(s.replicas().size()));
             String to = ids.get(rnd.nextInt(ids.size()));
@@ -342,6 +353,9 @@ class PlacementSimulationTest {
         // ---- invariants ----
 
         /** On every committed state: revisions and epochs grow, one operator per shard, limits kept. */
+        int splits;
+        Set<Integer> lastShards = new HashSet<>();
+
         void checkState(PlacementState st) {
             if (st.revision() <= lastRevision) {
                 throw new AssertionError("revision went from " + lastRevision + " to " + st.revision());
@@ -363,16 +377,40 @@ class PlacementSimulationTest {
                     throw new AssertionError("map epoch went from " + lastEpoch + " to " + st.map().epoch());
                 }
                 lastEpoch = st.map().epoch();
+                // Splits: the ring's owners are exactly the placed shards (every slot owned by one
+                // shard, every shard owning slots), shards are never lost, and a split's child
+                // exists as a group (the stores split before the map says so).
+                Set<Integer> owners = new HashSet<>();
+                for (int owner : st.map().ring().owners()) {
+                    owners.add(owner);
+                }
+                if (!owners.equals(st.map().shards().keySet())) {
+                    throw new AssertionError("ring owners " + owners + " but shards " + st.map().shards().keySet());
+                }
+                if (!st.map().shards().keySet().containsAll(lastShards)) {
+                    throw new AssertionError("shards went from " + lastShards + " to " + st.map().shards().keySet());
+                }
+                lastShards = new HashSet<>(st.map().shards().keySet());
+                for (int shard : lastShards) {
+                    if (shard >= SHARDS && !sim.groups.containsKey(shard)) { // the bootstrap's groups come after its map
+                        throw new AssertionError("the map places shard " + shard + " but no group was made for it");
+                    }
+                }
             }
             Set<Integer> busy = new HashSet<>();
             int moves = 0;
             int transfers = 0;
+            int runningSplits = 0;
             for (Operator op : st.active()) {
                 if (!busy.add(op.shardId())) {
                     throw new AssertionError("two unfinished operators on shard " + op.shardId() + ": " + st.active());
                 }
                 if (op.status() == OperatorStatus.RUNNING) {
-                    if (op.kind() == OperatorKind.TRANSFER_LEADER) {
+                    if (op.kind() == OperatorKind.SPLIT_SHARD) {
+                        if (++runningSplits > 1) {
+                            throw new AssertionError("two splits running: " + st.active());
+                        }
+                    } else if (op.kind() == OperatorKind.TRANSFER_LEADER) {
                         transfers++;
                     } else {
                         moves++;

@@ -235,6 +235,26 @@ final class SimCluster {
             }
             return null;
         }
+        if (a instanceof StepAction.SplitShard x) {
+            String leader = leaderAmong(g, x.candidates());
+            if (leader == null) {
+                return "no candidate of " + x.candidates() + " leads " + g;
+            }
+            if (groups.containsKey(x.childShard())) {
+                return null; // the same split again: the store answers already done
+            }
+            if (!g.learners.isEmpty() || !new java.util.TreeSet<>(g.voters).equals(new java.util.TreeSet<>(x.voters()))) {
+                return "group " + g + " is not as the PD expects: " + x.voters();
+            }
+            // Every voter applies the split entry (a dead one when it comes back) and starts the child.
+            Group child = new Group(x.childShard(), g.voters, leader, g.ops / 2);
+            child.commit = g.commit;
+            groups.put(child.id, child);
+            for (String v : g.voters) {
+                stores.get(v).hosted.put(child.id, g.commit);
+            }
+            return null;
+        }
         StepAction.TransferLeader t = (StepAction.TransferLeader) a;
         String leader = leaderAmong(g, t.candidates());
         if (leader == null) {

@@ -120,6 +120,26 @@ public sealed interface Command {
     }
 
     /**
+     * Internal: the shard gives the keys of {@code slots} to a new shard {@code childShard}. Proposed
+     * by the shard leader only, alone in its entry. At this entry every replica hands those keys
+     * (with the retry table) to the child and from then on refuses the slots with
+     * {@link ShardError#WRONG_SHARD}; a replica named in {@code childMembers} also starts the
+     * child's replica from that hand-over (the adapter's business: {@code childMembers} is the
+     * adapter's encoding of the child group's voters, carried so that every replica starts the
+     * same group). Applying the same split again changes nothing.
+     */
+    record Split(int childShard, SlotSet slots, byte[] childMembers) implements Command {
+        public Split {
+            if (childShard < 0) {
+                throw new IllegalArgumentException("negative shard id " + childShard);
+            }
+            if (slots.isEmpty()) {
+                throw new IllegalArgumentException("a split moves at least one slot");
+            }
+        }
+    }
+
+    /**
      * A client's write, identified by the client's id and a sequence number unique per client, so
      * a retry of it applies once: the shard answers a repeated (client, sequence) with the result
      * of the first application ({@link ClientSessions}).
@@ -129,7 +149,7 @@ public sealed interface Command {
             if (clientId == 0) {
                 throw new IllegalArgumentException("client id 0 means untagged");
             }
-            if (command instanceof Tagged || command instanceof Expire) {
+            if (command instanceof Tagged || command instanceof Expire || command instanceof Split) {
                 throw new IllegalArgumentException("only client writes are tagged");
             }
         }
@@ -166,6 +186,9 @@ public sealed interface Command {
         }
         if (this instanceof Expire e) {
             return e.keys().size();
+        }
+        if (this instanceof Split) {
+            return 0;
         }
         return 1;
     }

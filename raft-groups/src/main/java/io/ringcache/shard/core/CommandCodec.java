@@ -43,6 +43,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   0x0D GET_TOUCH    key:bytes ttl:int64 absolute:byte
  *   0x0E BATCH_PUT_NX n:int32 then n x (key:bytes value:bytes ttl:int64)
  *   0x0F EXPIRE_IF    key:bytes ttl:int64 absolute:byte condition:byte (ExpiryCondition's ordinal)
+ *   0x20 SPLIT        child:int32 slotBits:byte n:int32 then n x word:int64 (SlotSet) members:bytes
  *
  * Query:
  *   +------+------+--------+-----------------+
@@ -79,6 +80,7 @@ public final class CommandCodec {
     private static final byte GET_TOUCH = 0x0D;
     private static final byte BATCH_PUT_NX = 0x0E;
     private static final byte EXPIRE_IF = 0x0F;
+    private static final byte SPLIT = 0x20;
     private static final Command.ExpiryCondition[] EXPIRY_CONDITIONS = Command.ExpiryCondition.values();
     private static final int SET_ABSOLUTE = 1;
     private static final int SET_NX = 2;
@@ -189,7 +191,7 @@ public final class CommandCodec {
             }
             r.readLong();
             byte inner = r.peekByte();
-            if (inner == TAGGED || inner == EXPIRE) {
+            if (inner == TAGGED || inner == EXPIRE || inner == SPLIT) {
                 throw new MalformedMessageException("only client writes are tagged");
             }
             skipCommand(r);
@@ -251,6 +253,7 @@ public final class CommandCodec {
                     r.readLong();
                 }
             }
+            case SPLIT -> readSplit(r);
             default -> throw new MalformedMessageException("unknown command opcode " + op);
         }
     }
@@ -345,6 +348,13 @@ public final class CommandCodec {
         } else if (c instanceof Command.Tagged t) {
             w.writeByte(TAGGED).writeLong(t.clientId()).writeLong(t.sequence());
             writeCommand(w, t.command());
+        } else if (c instanceof Command.Split x) {
+            long[] words = x.slots().words();
+            w.writeByte(SPLIT).writeInt(x.childShard()).writeByte(x.slots().bits()).writeInt(words.length);
+            for (long word : words) {
+                w.writeLong(word);
+            }
+            w.writeBytes(x.childMembers());
         } else if (c instanceof Expire e) {
             w.writeByte(EXPIRE).writeInt(e.keys().size());
             for (ExpiredKey k : e.keys()) {
@@ -406,8 +416,25 @@ public final class CommandCodec {
                 }
                 yield new Expire(keys);
             }
+            case SPLIT -> readSplit(r);
             default -> throw new MalformedMessageException("unknown command opcode " + op);
         };
+    }
+
+    private static Command.Split readSplit(WireReader r) {
+        int child = r.readInt();
+        int bits = r.readByte();
+        int n = r.readCount(8);
+        long[] words = new long[n];
+        for (int i = 0; i < n; i++) {
+            words[i] = r.readLong();
+        }
+        byte[] members = r.readBytes();
+        try {
+            return new Command.Split(child, SlotSet.fromWords(bits, words), members);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedMessageException("invalid split: " + e.getMessage());
+        }
     }
 
     private static Command.Set readSet(WireReader r) {

@@ -52,6 +52,13 @@ public sealed interface CommandResult {
     record Expired(int removed) implements CommandResult {
     }
 
+    /**
+     * A split handed {@code movedKeys} keys to {@code childShard} at log index {@code index}; when
+     * {@code alreadyDone}, the same split had applied before (at {@code index}) and this changed nothing.
+     */
+    record SplitDone(int childShard, long index, long movedKeys, boolean alreadyDone) implements CommandResult {
+    }
+
     /** The command was refused; nothing it named was changed. */
     record Rejected(ShardError error, String message) implements CommandResult {
     }

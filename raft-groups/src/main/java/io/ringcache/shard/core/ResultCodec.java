@@ -32,6 +32,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   0x09 COUNTER   value:int64
  *   0x0A LENGTH    length:int64
  *   0x0B VALUE_OF  value:value?
+ *   0x0C SPLIT_DONE child:int32 index:int64 movedKeys:int64 alreadyDone:byte
  * Query reply:  v=1:byte  answer
  *   0x10 VALUE     value?
  *   0x11 VALUES    n:int32 then n x value?
@@ -52,6 +53,7 @@ public final class ResultCodec {
     private static final byte COUNTER = 9;
     private static final byte LENGTH = 0x0A;
     private static final byte VALUE_OF = 0x0B;
+    private static final byte SPLIT_DONE = 0x0C;
     private static final byte VALUE = 0x10;
     private static final byte VALUES = 0x11;
     private static final byte DIGEST = 0x12;
@@ -196,6 +198,9 @@ public final class ResultCodec {
             }
         } else if (result instanceof Expired x) {
             w.writeByte(EXPIRED).writeInt(x.removed());
+        } else if (result instanceof CommandResult.SplitDone x) {
+            w.writeByte(SPLIT_DONE).writeInt(x.childShard()).writeLong(x.index()).writeLong(x.movedKeys())
+                    .writeBoolean(x.alreadyDone());
         } else if (result instanceof Rejected x) {
             w.writeByte(REJECTED).writeByte(x.error().ordinal())
                     .writeBytes(x.message().getBytes(StandardCharsets.UTF_8));
@@ -224,6 +229,7 @@ public final class ResultCodec {
                 yield new Batch(results);
             }
             case EXPIRED -> new Expired(r.readInt());
+            case SPLIT_DONE -> new CommandResult.SplitDone(r.readInt(), r.readLong(), r.readLong(), r.readBoolean());
             case REJECTED -> {
                 int e = r.readByte();
                 if (e < 0 || e >= ERRORS.length) {

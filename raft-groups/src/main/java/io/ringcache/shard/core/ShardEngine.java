@@ -30,6 +30,13 @@ import java.util.List;
  * A command that cannot apply (too large, over budget, invalid) yields a {@link Rejected}
  * result and changes nothing; no input makes {@link #apply} throw.
  *
+ * <h2>Splits</h2>
+ * A {@link Command.Split} hands the keys of some ring slots, with the retry table, to a new shard
+ * through {@link SplitHandOff}, then drops them; from that entry on every command and read that
+ * names a key of those slots is refused ({@link ShardError#WRONG_SHARD}, {@link WrongShardException}),
+ * because the key now lives in the child. The slots given away are part of the state (snapshots
+ * carry them), so a replica restored from a snapshot refuses the same keys.
+ *
  * <h2>Threading</h2>
  * {@link #apply} runs on one thread (the shard's apply thread). Reads may run concurrently on
  * other threads; see {@link ShardStore} for what they observe.
@@ -46,12 +53,22 @@ public final class ShardEngine {
     private final ExpiryLag expiryLag = new ExpiryLag();
     private final ClientSessions sessions = new ClientSessions();
     private final ShardWrites writes;
+    private final SplitHandOff handOff;
+    /** The splits this shard went through, oldest first; replaced whole, read by reader threads. */
+    private volatile SplitRecord[] splits = NO_SPLITS;
+    private static final SplitRecord[] NO_SPLITS = new SplitRecord[0];
 
     /** The latest entry time applied (or restored); volatile for readers on other threads. */
     private volatile long logTime;
 
     public ShardEngine(int shardId, ShardStore store, ShardLimits limits) {
+        this(shardId, store, limits, SplitHandOff.NONE);
+    }
+
+    /** @param handOff where a split's moving keys go before this replica drops them */
+    public ShardEngine(int shardId, ShardStore store, ShardLimits limits, SplitHandOff handOff) {
         this.shardId = shardId;
+        this.handOff = handOff;
         this.store = store;
         this.limits = limits;
         this.expiryIndex = new ExpiryIndex();
@@ -82,18 +99,23 @@ public final class ShardEngine {
      * stored state the entry changed: written, deleted, compare-and-set that succeeded, touched
      * (expiry changed), batch-put or batch-deleted, reclaimed by expiry. Rejected commands,
      * failed compare-and-sets, deletes and touches of absent keys, and retries answered from
-     * {@link ClientSessions} report nothing. A key changed twice is reported twice.
+     * {@link ClientSessions} report nothing. A key changed twice is reported twice. A split reports every key it hands to the child.
      *
      * @return one result per command, in order
      */
     public List<CommandResult> apply(long index, CommandBatch batch, ChangedKeys changes) {
         writes.reportTo(changes);
+        this.changes = changes;
         try {
             return applyBatch(index, batch);
         } finally {
             writes.reportTo(null);
+            this.changes = null;
         }
     }
+
+    /** Where the entry being applied reports changed keys (null: nobody listens); apply thread only. */
+    private ChangedKeys changes;
 
     private List<CommandResult> applyBatch(long index, CommandBatch batch) {
         long now = Math.max(batch.timeMillis(), logTime);
@@ -119,6 +141,14 @@ public final class ShardEngine {
     }
 
     private CommandResult applyOne(Command command, long index, int ordinal, long now) {
+        if (command instanceof Command.Split split) {
+            return split(split, index);
+        }
+        SplitRecord moved = splits.length == 0 ? null : movedRecord(command);
+        if (moved != null) {
+            // Checked before the retry table: the child has that table too, and answers retries.
+            return new Rejected(ShardError.WRONG_SHARD, new WrongShardException(shardId, moved).getMessage());
+        }
         if (command instanceof Command.Tagged t) {
             CommandResult earlier = sessions.remembered(t.clientId(), t.sequence());
             if (earlier != null) {
@@ -131,15 +161,156 @@ public final class ShardEngine {
         return writes.apply(command, index, ordinal, now);
     }
 
+    // ---- splits ----
+
+    private CommandResult split(Command.Split split, long index) {
+        if (split.childShard() == shardId) {
+            return new Rejected(ShardError.INVALID_ARGUMENT, "shard " + shardId + " cannot split into itself");
+        }
+        for (SplitRecord done : splits) {
+            if (done.childShard() == split.childShard()) {
+                return done.slots().equals(split.slots())
+                        ? new CommandResult.SplitDone(done.childShard(), done.index(), 0, true)
+                        : new Rejected(ShardError.INVALID_ARGUMENT, "shard " + shardId + " already gave shard "
+                                + done.childShard() + " other slots (" + done.slots() + ") at index " + done.index());
+            }
+            if (done.slots().intersects(split.slots())) {
+                return new Rejected(ShardError.INVALID_ARGUMENT, "some of these slots left shard " + shardId
+                        + " for shard " + done.childShard() + " at index " + done.index());
+            }
+        }
+        handOff.handOff(split, index, this);
+        // Collected first: the store may not be changed while it is being visited.
+        List<byte[]> moving = new ArrayList<>();
+        store.forEach((key, value, version, expiresAt) -> {
+            byte[] k = new byte[key.capacity()];
+            key.getBytes(0, k);
+            if (split.slots().containsKey(k)) {
+                moving.add(k);
+            }
+        });
+        for (byte[] k : moving) {
+            store.remove(k);
+            if (changes != null) {
+                // Gone from this shard: a near cache that read it here drops it and reads it anew,
+                // through the map that routes it to the child.
+                changes.changed(k);
+            }
+        }
+        SplitRecord[] next = java.util.Arrays.copyOf(splits, splits.length + 1);
+        next[splits.length] = new SplitRecord(split.childShard(), index, split.slots());
+        splits = next;
+        return new CommandResult.SplitDone(split.childShard(), index, moving.size(), false);
+    }
+
+    /** The split that took {@code key}'s slot, or null when the key is this shard's. */
+    public SplitRecord movedBy(byte[] key) {
+        SplitRecord[] done = splits;
+        if (done.length == 0) {
+            return null;
+        }
+        long hash = io.ringcache.routing.KeyHash.of(key);
+        for (SplitRecord r : done) {
+            if (r.slots().containsHash(hash)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** The split that took a key {@code command} names, or null when they are all this shard's. */
+    private SplitRecord movedRecord(Command command) {
+        Command c = command instanceof Command.Tagged t ? t.command() : command;
+        if (c instanceof Command.BatchPut b) {
+            return movedOfPuts(b.puts());
+        }
+        if (c instanceof Command.BatchPutIfAbsent b) {
+            return movedOfPuts(b.puts());
+        }
+        if (c instanceof Command.BatchDelete b) {
+            for (byte[] k : b.keys()) {
+                SplitRecord r = movedBy(k);
+                if (r != null) {
+                    return r;
+                }
+            }
+            return null;
+        }
+        byte[] key = singleKey(c);
+        return key == null ? null : movedBy(key);
+    }
+
+    private SplitRecord movedOfPuts(List<Command.Put> puts) {
+        for (Command.Put p : puts) {
+            SplitRecord r = movedBy(p.key());
+            if (r != null) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** The key of a single-key command; null for expiry and splits, which name no client key. */
+    private static byte[] singleKey(Command c) {
+        if (c instanceof Command.Put x) {
+            return x.key();
+        } else if (c instanceof Command.Delete x) {
+            return x.key();
+        } else if (c instanceof Command.CompareAndSet x) {
+            return x.key();
+        } else if (c instanceof Command.Touch x) {
+            return x.key();
+        } else if (c instanceof Command.Set x) {
+            return x.key();
+        } else if (c instanceof Command.Increment x) {
+            return x.key();
+        } else if (c instanceof Command.Append x) {
+            return x.key();
+        } else if (c instanceof Command.GetAndDelete x) {
+            return x.key();
+        } else if (c instanceof Command.GetAndTouch x) {
+            return x.key();
+        } else if (c instanceof Command.ExpireIf x) {
+            return x.key();
+        }
+        return null;
+    }
+
+    /** The splits this shard went through, oldest first. */
+    public List<SplitRecord> splits() {
+        return List.of(splits);
+    }
+
+    /** Replaces the splits after a snapshot restore. */
+    void restoreSplits(List<SplitRecord> restored) {
+        splits = restored.toArray(NO_SPLITS);
+    }
+
+    private void refuseMoved(byte[] key) {
+        SplitRecord moved = splits.length == 0 ? null : movedBy(key);
+        if (moved != null) {
+            throw new WrongShardException(shardId, moved);
+        }
+    }
+
     // ---- reads ----
 
-    /** The live value of {@code key} at {@code max(now, log time)}, or null. */
+    /**
+     * The live value of {@code key} at {@code max(now, log time)}, or null.
+     *
+     * @throws WrongShardException when the key's slot left this shard in a split
+     */
     public StoredValue get(byte[] key, long now) {
+        refuseMoved(key);
         StoredValue v = store.get(key);
         return v == null || v.expiredAt(Math.max(now, logTime)) ? null : v;
     }
 
-    /** Answers a query at {@code max(now, log time)}. */
+    /**
+     * Answers a query at {@code max(now, log time)}.
+     *
+     * @throws WrongShardException when a key it names left this shard in a split
+     */
     public ResultCodec.Answer query(Query query, long now) {
         if (query instanceof Query.Get g) {
             return new ResultCodec.Answer.Value(get(g.key(), now));

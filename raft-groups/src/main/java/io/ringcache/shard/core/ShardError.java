@@ -9,5 +9,10 @@ public enum ShardError {
     /** The shard reached its memory budget; nothing stored was touched. */
     RESOURCE_EXHAUSTED,
     /** The command is malformed or names something invalid (a negative TTL, an empty key). */
-    INVALID_ARGUMENT
+    INVALID_ARGUMENT,
+    /**
+     * The key's slot left this shard in a split: the caller's partition map is older than the
+     * split, and the key is now served by the shard the message names.
+     */
+    WRONG_SHARD
 }

@@ -22,6 +22,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * sessions clients:int32, then per client (least recently used first):
  *          clientId:int64 | forgottenUpTo:int64 | n:int32 | n x (sequence:int64 | length:int32 | result)
  *          and last crc32 of the sessions section:int64
+ * splits   n:int32, then per split (oldest first):
+ *          childShard:int32 | index:int64 | slotBits:int32 | words:int32 | words x int64
+ *          and last crc32 of the splits section:int64         (format 03; 02 has no splits)
  * </pre>
  * A result is one {@link CommandResult} in {@link ResultCodec}'s encoding. The sessions make a
  * replica restored from a snapshot answer retried writes exactly as the others do.
@@ -30,7 +33,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class ShardSnapshot {
 
-    private static final byte[] MAGIC = {'R', 'C', 'S', 'N', 'A', 'P', '0', '2'};
+    private static final byte[] MAGIC = {'R', 'C', 'S', 'N', 'A', 'P', '0', '3'};
+    /** The format before splits: read, never written. */
+    private static final byte FORMAT_WITHOUT_SPLITS = '2';
     private static final int ENTRY_HEADER = 24;
     private static final int BUFFER_BYTES = 1 << 20;
 
@@ -39,17 +44,36 @@ public final class ShardSnapshot {
 
     /** Writes the engine's state; the caller keeps the engine from applying meanwhile. */
     public static ShardDigest write(ShardEngine engine, WritableByteChannel out) throws IOException {
+        return write(engine, engine.shardId(), null, engine.splits(), out);
+    }
+
+    /**
+     * Writes the starting state of a split's child: the parent's entries in the split's slots, its
+     * retry table whole (a retry of a write the parent applied may reach the child) and its log
+     * time, as a snapshot of shard {@code split.childShard()} with no splits of its own. Called at
+     * the split's entry, before the parent drops those entries.
+     */
+    public static ShardDigest writeChild(ShardEngine parent, Command.Split split, WritableByteChannel out) throws IOException {
+        return write(parent, split.childShard(), split.slots(), List.of(), out);
+    }
+
+    private static ShardDigest write(ShardEngine engine, int shardId, SlotSet only, List<SplitRecord> splits,
+                                     WritableByteChannel out) throws IOException {
         Writer w = new Writer(out);
         for (byte b : MAGIC) {
             w.reserve(1).putByte(w.at(1), b);
         }
         w.reserve(12);
-        w.buffer.putInt(w.at(4), engine.shardId(), ByteOrder.LITTLE_ENDIAN);
+        w.buffer.putInt(w.at(4), shardId, ByteOrder.LITTLE_ENDIAN);
         w.buffer.putLong(w.at(8), engine.logTime(), ByteOrder.LITTLE_ENDIAN);
         // The digest is accumulated in the same pass that writes the entries.
         ShardDigest.Accumulator digest = new ShardDigest.Accumulator();
+        byte[][] scratch = {new byte[64]};
         try {
             engine.store().forEach((key, value, version, expiresAt) -> {
+                if (only != null && !only.containsHash(hashOf(key, scratch))) {
+                    return;
+                }
                 try {
                     w.reserve(ENTRY_HEADER);
                     w.buffer.putInt(w.at(4), key.capacity(), ByteOrder.LITTLE_ENDIAN);
@@ -73,8 +97,71 @@ public final class ShardSnapshot {
         w.buffer.putLong(w.at(8), content.sum(), ByteOrder.LITTLE_ENDIAN);
         w.buffer.putLong(w.at(8), content.xor(), ByteOrder.LITTLE_ENDIAN);
         writeSessions(engine.sessions(), w);
+        writeSplits(splits, w);
         w.flush();
         return content;
+    }
+
+    /** The ring position of a key in the store, through a reused scratch array. */
+    private static long hashOf(DirectBuffer key, byte[][] scratch) {
+        int n = key.capacity();
+        if (scratch[0].length < n) {
+            scratch[0] = new byte[Math.max(n, scratch[0].length * 2)];
+        }
+        key.getBytes(0, scratch[0], 0, n);
+        return io.ringcache.routing.KeyHash.of(scratch[0], 0, n);
+    }
+
+    private static void writeSplits(List<SplitRecord> splits, Writer w) throws IOException {
+        CRC32 crc = new CRC32();
+        UnsafeBuffer scratch = new UnsafeBuffer(new byte[24]);
+        scratch.putInt(0, splits.size(), ByteOrder.LITTLE_ENDIAN);
+        w.copy(scratch, 4, crc);
+        for (SplitRecord r : splits) {
+            long[] words = r.slots().words();
+            scratch.putInt(0, r.childShard(), ByteOrder.LITTLE_ENDIAN);
+            scratch.putLong(4, r.index(), ByteOrder.LITTLE_ENDIAN);
+            scratch.putInt(12, r.slots().bits(), ByteOrder.LITTLE_ENDIAN);
+            scratch.putInt(16, words.length, ByteOrder.LITTLE_ENDIAN);
+            w.copy(scratch, 20, crc);
+            for (long word : words) {
+                scratch.putLong(0, word, ByteOrder.LITTLE_ENDIAN);
+                w.copy(scratch, 8, crc);
+            }
+        }
+        scratch.putLong(0, crc.getValue(), ByteOrder.LITTLE_ENDIAN);
+        w.copy(scratch, 8, null);
+    }
+
+    private static List<SplitRecord> readSplits(Reader r) throws IOException {
+        CRC32 crc = new CRC32();
+        int n = r.intChecked(crc);
+        if (n < 0 || n > 1 << 16) {
+            throw new IOException("corrupt snapshot: " + n + " splits");
+        }
+        List<SplitRecord> splits = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int child = r.intChecked(crc);
+            long index = r.longChecked(crc);
+            int bits = r.intChecked(crc);
+            int count = r.intChecked(crc);
+            if (bits < 1 || bits > SlotSet.MAX_BITS || count != Math.max(1, (1 << bits) >>> 6)) {
+                throw new IOException("corrupt snapshot: a split of " + count + " words at " + bits + " slot bits");
+            }
+            long[] words = new long[count];
+            for (int k = 0; k < count; k++) {
+                words[k] = r.longChecked(crc);
+            }
+            try {
+                splits.add(new SplitRecord(child, index, SlotSet.fromWords(bits, words)));
+            } catch (IllegalArgumentException e) {
+                throw new IOException("corrupt snapshot: " + e.getMessage());
+            }
+        }
+        if (r.buffer(8).getLong() != crc.getValue()) {
+            throw new IOException("snapshot splits fail their checksum");
+        }
+        return splits;
     }
 
     /**
@@ -85,8 +172,12 @@ public final class ShardSnapshot {
      */
     public static ShardDigest restore(ShardEngine engine, ReadableByteChannel in) throws IOException {
         Reader r = new Reader(in);
-        for (byte b : MAGIC) {
-            if (r.buffer(1).get() != b) {
+        boolean withSplits = true;
+        for (int i = 0; i < MAGIC.length; i++) {
+            byte b = r.buffer(1).get();
+            if (i == MAGIC.length - 1 && b == FORMAT_WITHOUT_SPLITS) {
+                withSplits = false;
+            } else if (b != MAGIC[i]) {
                 throw new IOException("not a ringcache shard snapshot");
             }
         }
@@ -128,6 +219,7 @@ public final class ShardSnapshot {
             throw new IOException("snapshot digest mismatch: file says " + expected + ", content is " + actual);
         }
         readSessions(engine.sessions(), r);
+        engine.restoreSplits(withSplits ? readSplits(r) : List.of());
         engine.restoreLogTime(logTime);
         engine.rebuildExpiryIndex();
         return actual;

@@ -25,6 +25,17 @@ public sealed interface Failure {
         }
     }
 
+    /**
+     * A key of the request left its shard in a split the routing map did not have yet; nothing
+     * was done. Back off while the map refreshes (the placement driver publishes the split right
+     * after it), then send again; a write keeps its sequence, so it applies once.
+     */
+    record KeyMoved(int shardId, String message) implements Failure {
+        public boolean retryable() {
+            return true;
+        }
+    }
+
     /** The client routed with an older map. Refresh the map, then retry. */
     record StaleEpoch(long requestEpoch, long currentEpoch) implements Failure {
         public boolean retryable() {

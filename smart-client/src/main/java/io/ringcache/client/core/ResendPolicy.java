@@ -32,7 +32,8 @@ public final class ResendPolicy {
             if (f instanceof Failure.NotLeader n && n.maybeApplied()) {
                 return true;
             }
-            if (afterAmbiguousAttempt && (f instanceof Failure.NotLeader || f instanceof Failure.StaleEpoch)) {
+            if (afterAmbiguousAttempt && (f instanceof Failure.NotLeader || f instanceof Failure.StaleEpoch
+                    || f instanceof Failure.KeyMoved)) {
                 return true;
             }
         }

@@ -19,6 +19,8 @@ import java.util.function.IntUnaryOperator;
  *       jitter, never past the deadline), refresh the map, and try another replica with
  *       {@code forward} set, so any live replica can proxy to the leader meanwhile.</li>
  *   <li>StaleEpoch: refresh the map, then try again.</li>
+ *   <li>KeyMoved (a split the map does not show yet): back off while the map refreshes, then
+ *       try again with {@code forward} set.</li>
  *   <li>Rejected: fail at once. The deadline: fail with the last informative failure.</li>
  * </ul>
  */
@@ -106,6 +108,11 @@ public final class ShardRetry {
             }
         } else if (f instanceof Failure.StaleEpoch) {
             return new Decision.Refresh();
+        } else if (f instanceof Failure.KeyMoved) {
+            // The store is fine; the map is behind a split. Wait for it (the wait refreshes it),
+            // and let the store forward the retry to whichever shard holds the key now.
+            forward = true;
+            return waitAt(nowNanos);
         }
         // No (new) leader named, or the store is unreachable or without a leader: elsewhere, later.
         avoid.add(address);

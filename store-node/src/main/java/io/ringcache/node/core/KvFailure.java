@@ -20,6 +20,13 @@ public sealed interface KvFailure {
         }
     }
 
+    /**
+     * A key the request names left its shard in a split: the map the request was routed with is
+     * older than the split. Nothing was done; it succeeds once routed with the map that has the split.
+     */
+    record KeyMoved(int shardId, String message) implements KvFailure {
+    }
+
     /** The caller routed with an older partition map. */
     record StaleEpoch(long requestEpoch, long currentEpoch) implements KvFailure {
     }

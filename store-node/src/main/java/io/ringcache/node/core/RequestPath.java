@@ -151,12 +151,14 @@ public final class RequestPath implements KvRequests {
             case VALUE_TOO_LARGE -> new KvFailure.ValueTooLarge(0, 0);
             case RESOURCE_EXHAUSTED -> new KvFailure.ResourceExhausted(shard, budgetBytes, rejected.message());
             case INVALID_ARGUMENT -> new KvFailure.InvalidArgument(rejected.message());
+            case WRONG_SHARD -> new KvFailure.KeyMoved(shard, rejected.message());
         };
     }
 
     /**
      * True when sending {@code op} again after {@code failure} cannot apply it twice and may
-     * succeed: reads always; writes when nothing was proposed, or when the shard deduplicates them.
+     * succeed: reads always; writes when nothing was proposed, or when the shard deduplicates them;
+     * anything a split's parent refused (the retry routes by the map that has the split).
      */
     static boolean sendAgain(KvFailure failure, ShardOp op) {
         boolean read = op instanceof ShardOp.Read;
@@ -167,7 +169,8 @@ public final class RequestPath implements KvRequests {
         if (failure instanceof KvFailure.Unavailable u) {
             return read || deduplicated || u.notApplied();
         }
-        return false;
+        // Refused before anything applied; this store's map learns of the split in a moment.
+        return failure instanceof KvFailure.KeyMoved;
     }
 
     private static CompletableFuture<ShardOutcome> failed(KvFailure failure) {

@@ -122,6 +122,47 @@ public final class PdProbe implements AutoCloseable {
                 .setFromStore(fromStore).setToStore(toStore).build()));
     }
 
+    /**
+     * Asks the placement driver's leader to split {@code shard} (as {@code ringctl split} does);
+     * returns "ok, new shard N" or why not.
+     */
+    public String split(int shard) {
+        String last = "no placement-driver member answered";
+        for (ManagedChannel c : channels) {
+            try {
+                io.ringcache.proto.v1.SplitReply r = PlacementDriverGrpc.newBlockingStub(c).withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .split(io.ringcache.proto.v1.SplitRequest.newBuilder().setShardId(shard).build());
+                if (r.hasNotLeader()) {
+                    continue;
+                }
+                return r.hasError() ? "refused: " + r.getError().toString().replace('\n', ' ').trim()
+                        : "ok, new shard " + r.getChildShardId();
+            } catch (RuntimeException e) {
+                last = e.getMessage();
+            }
+        }
+        return last;
+    }
+
+    /** True when the placement driver's leader reports no unfinished split operator. */
+    public boolean noSplitRunning() {
+        for (ManagedChannel c : channels) {
+            try {
+                io.ringcache.proto.v1.ListOperatorsResponse r = PlacementDriverGrpc.newBlockingStub(c)
+                        .withDeadlineAfter(10, TimeUnit.SECONDS).listOperators(io.ringcache.proto.v1.ListOperatorsRequest.newBuilder().build());
+                if (r.hasNotLeader()) {
+                    continue;
+                }
+                return r.getOperatorsList().stream().noneMatch(op -> op.getKind() == io.ringcache.proto.v1.OperatorKind.OPERATOR_KIND_SPLIT_SHARD
+                        && (op.getStatus() == io.ringcache.proto.v1.OperatorStatus.OPERATOR_STATUS_PENDING
+                        || op.getStatus() == io.ringcache.proto.v1.OperatorStatus.OPERATOR_STATUS_RUNNING));
+            } catch (RuntimeException e) {
+                // try the next member
+            }
+        }
+        return false;
+    }
+
     private String admin(java.util.function.Function<PlacementDriverGrpc.PlacementDriverBlockingStub, io.ringcache.proto.v1.AdminReply> call) {
         String last = "no placement-driver member answered";
         for (ManagedChannel c : channels) {

@@ -51,7 +51,29 @@ public final class GrpcStepExecutor implements StepExecutor {
                     .setToStoreId(t.to()).build();
             onLeader(t.candidates(), "transfer shard " + t.shardId() + " leadership to " + t.to(),
                     store -> admin(map, store).transferShardLeader(request));
+        } else if (action instanceof StepAction.SplitShard x) {
+            io.ringcache.proto.v1.SplitShardRequest request = splitRequest(x);
+            onLeader(x.candidates(), "split shard " + x.shardId() + " into shard " + x.childShard(), store -> {
+                io.ringcache.proto.v1.SplitShardResponse r = admin(map, store).splitShard(request);
+                return r.hasError() ? AdminResponse.newBuilder().setError(r.getError()).build()
+                        : AdminResponse.getDefaultInstance();
+            });
         }
+    }
+
+    /** The store call for a planned split: the moving slots as words of a bit set. */
+    static io.ringcache.proto.v1.SplitShardRequest splitRequest(StepAction.SplitShard x) {
+        long[] words = new long[Math.max(1, (1 << x.slotBits()) >>> 6)];
+        for (int slot : x.movingSlots()) {
+            words[slot >>> 6] |= 1L << slot;
+        }
+        io.ringcache.proto.v1.SplitShardRequest.Builder b = io.ringcache.proto.v1.SplitShardRequest.newBuilder()
+                .setShardId(x.shardId()).setChildShardId(x.childShard()).setSlotBits(x.slotBits())
+                .addAllExpectedVoters(x.voters());
+        for (long w : words) {
+            b.addSlotWords(w);
+        }
+        return b.build();
     }
 
     private interface AdminCall {

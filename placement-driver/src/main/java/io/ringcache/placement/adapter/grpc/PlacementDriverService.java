@@ -188,6 +188,23 @@ public final class PlacementDriverService extends PlacementDriverGrpc.PlacementD
     }
 
     @Override
+    public void split(io.ringcache.proto.v1.SplitRequest request, StreamObserver<io.ringcache.proto.v1.SplitReply> out) {
+        leaderOnly(out, h -> io.ringcache.proto.v1.SplitReply.newBuilder().setNotLeader(h).build(), () -> {
+            int shard = request.getShardId();
+            PlacementDriver.SplitPreview plan = driver.previewSplit(shard);
+            io.ringcache.proto.v1.SplitReply.Builder r = io.ringcache.proto.v1.SplitReply.newBuilder()
+                    .setChildShardId(plan.childShard()).setMovingSlots(plan.movingSlots()).setRingSlots(plan.ringSlots())
+                    .setParentShareBefore(plan.parentShareBefore()).setParentShareAfter(plan.parentShareAfter())
+                    .setChildShare(plan.childShare());
+            if (!request.getDryRun()) {
+                r.addOperators(PlacementStateProtos.toProto(driver.split(shard, clock.getAsLong())));
+                wake.run();
+            }
+            return r.build();
+        });
+    }
+
+    @Override
     public void drainStore(StoreRequest request, StreamObserver<AdminReply> out) {
         admin(out, () -> {
             driver.drain(request.getStoreId(), clock.getAsLong());

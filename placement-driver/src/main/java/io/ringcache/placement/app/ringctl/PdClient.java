@@ -96,6 +96,13 @@ final class PdClient implements AutoCloseable {
         return admin("TransferLeader", s -> s.transferLeader(req));
     }
 
+    io.ringcache.proto.v1.SplitReply split(int shard, boolean dryRun) {
+        io.ringcache.proto.v1.SplitRequest req = io.ringcache.proto.v1.SplitRequest.newBuilder().setShardId(shard)
+                .setDryRun(dryRun).build();
+        return leaderCall("Split", s -> s.split(req),
+                r -> r.hasNotLeader() ? r.getNotLeader() : null, r -> r.hasError() ? r.getError() : null);
+    }
+
     AdminReply drainStore(String store) {
         StoreRequest req = StoreRequest.newBuilder().setStoreId(store).build();
         return admin("DrainStore", s -> s.drainStore(req));

@@ -316,6 +316,27 @@ final class FakePd extends PlacementDriverGrpc.PlacementDriverImplBase {
     }
 
     @Override
+    public synchronized void split(io.ringcache.proto.v1.SplitRequest request,
+                                   StreamObserver<io.ringcache.proto.v1.SplitReply> obs) {
+        if (redirected(obs, () -> io.ringcache.proto.v1.SplitReply.newBuilder().setNotLeader(hint()).build())) {
+            return;
+        }
+        requests.add(request);
+        Shard s = shards.get(request.getShardId());
+        if (s == null) {
+            fail(obs, Status.INVALID_ARGUMENT, "no shard " + request.getShardId());
+            return;
+        }
+        int child = shards.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
+        io.ringcache.proto.v1.SplitReply.Builder r = io.ringcache.proto.v1.SplitReply.newBuilder().setChildShardId(child)
+                .setMovingSlots(8).setRingSlots(64).setParentShareBefore(0.25).setParentShareAfter(0.125).setChildShare(0.125);
+        if (!request.getDryRun()) {
+            r.addOperators(create(OperatorKind.OPERATOR_KIND_SPLIT_SHARD, s.id, "", Integer.toString(child), "admin"));
+        }
+        reply(obs, r.build());
+    }
+
+    @Override
     public synchronized void drainStore(StoreRequest request, StreamObserver<AdminReply> obs) {
         if (redirected(obs, () -> AdminReply.newBuilder().setNotLeader(hint()).build())) {
             return;

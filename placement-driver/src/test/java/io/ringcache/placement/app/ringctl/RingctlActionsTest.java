@@ -190,6 +190,25 @@ class RingctlActionsTest {
     }
 
     @Test
+    void splitPrintsThePlanAndTheOperator() {
+        RingctlTestSupport.Result dry = ringctl("split", "0", "--dry-run");
+        assertEquals(0, dry.code(), dry.err());
+        assertEquals(List.of("split of shard 0: shard 4 takes 8 of the ring's 64 slots; shard 0 holds 25.00% of the "
+                + "hash space, then 12.50%, shard 4 12.50%", "dry run: nothing changed"), dry.out().lines().toList());
+        assertTrue(pd.ops.isEmpty(), "a dry run creates no operator");
+
+        RingctlTestSupport.Result r = ringctl("split", "0", "--wait");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("SPLIT_SHARD"), r.out());
+        assertEquals(io.ringcache.proto.v1.OperatorKind.OPERATOR_KIND_SPLIT_SHARD, pd.ops.get(0).getKind());
+
+        RingctlTestSupport.Result unknown = ringctl("split", "99");
+        assertEquals(ExitCodes.REFUSED, unknown.code());
+        assertEquals(List.of("ringctl: no shard 99"), unknown.errLines());
+        assertEquals(ExitCodes.USAGE, ringctl("split", "-1").code());
+    }
+
+    @Test
     void waitTimesOut() {
         pd.advance = false;
         RingctlTestSupport.Result r = ringctl("transfer-leader", "0", "s2", "--wait", "--timeout", "50ms");

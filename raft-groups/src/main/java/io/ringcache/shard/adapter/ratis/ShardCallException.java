@@ -1,5 +1,7 @@
 package io.ringcache.shard.adapter.ratis;
 
+import io.ringcache.shard.core.ShardError;
+
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -20,7 +22,12 @@ public final class ShardCallException extends Exception {
         /** No leader yet, leader not ready, or the replica is not hosted here: retry later. */
         UNAVAILABLE,
         /** The request is malformed: do not retry. */
-        INVALID_ARGUMENT
+        INVALID_ARGUMENT,
+        /**
+         * A key it names left this shard in a split ({@code ShardError.WRONG_SHARD}): nothing was
+         * done; route again with a newer partition map.
+         */
+        WRONG_SHARD
     }
 
     private final int shardId;
@@ -57,8 +64,9 @@ public final class ShardCallException extends Exception {
         }
         StateMachineException refused = reply.getStateMachineException();
         if (refused != null) {
-            return new ShardCallException(shardId, ShardCallException.Reason.INVALID_ARGUMENT, null,
-                    refused.getMessage());
+            String message = String.valueOf(refused.getMessage());
+            return new ShardCallException(shardId, message.contains(ShardError.WRONG_SHARD + ":")
+                    ? ShardCallException.Reason.WRONG_SHARD : ShardCallException.Reason.INVALID_ARGUMENT, null, message);
         }
         return unavailable(shardId, reply.getException());
     }

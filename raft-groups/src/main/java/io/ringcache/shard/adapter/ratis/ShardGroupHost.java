@@ -90,6 +90,8 @@ public final class ShardGroupHost implements AutoCloseable {
     private ShardMembership membership;
     private DivisionRequests requests;
     private HostedGroups groups;
+    private SplitSeeds seeds;
+    private ShardSplits splits;
 
     /**
      * @param peerId      this store's id in every group it hosts
@@ -119,6 +121,9 @@ public final class ShardGroupHost implements AutoCloseable {
         Files.createDirectories(tuning.storageDir().toPath());
         UnreadableReplicas.moveAside(tuning.storageDir().toPath(), HostedGroups.quarantineDir(tuning.storageDir().toPath()),
                 clockMillis.getAsLong());
+        // Before the server: recovering groups may be split children that load their seed.
+        seeds = new SplitSeeds(peerId.toString(), SplitSeeds.dirFor(tuning.storageDir().toPath()),
+                (shard, cause) -> logFailure.accept(shard, cause), () -> ticker.execute(this::tickSplits));
         server = RaftServer.newBuilder()
                 .setServerId(peerId)
                 .setProperties(tuning.toProperties())
@@ -127,6 +132,7 @@ public final class ShardGroupHost implements AutoCloseable {
                 .build();
         requests = new DivisionRequests(server, peerId, clientId, callIds);
         groups = new HostedGroups(server, peerId, clientId, callIds, tuning.storageDir().toPath());
+        splits = new ShardSplits(seeds, groups, this::division, this::appliedIndex, this::submit);
         leaderReads = new LeaderReads(requests, tuning.leaderLease(), tuning.readLease().toNanos(), readBarrier);
         transfers = new LeaderTransfers(server, peerId, clientId, callIds, leaderReads, tuning.electionTimeoutMax().toNanos());
         awaitForgottenLeases();
@@ -138,14 +144,42 @@ public final class ShardGroupHost implements AutoCloseable {
         ReplicationWatch replication = new ReplicationWatch(this, membership, transfers, peerId,
                 tuning.electionTimeoutMax().toMillis());
         ticker.scheduleWithFixedDelay(replication::tick, 1, 1, TimeUnit.SECONDS);
+        ticker.scheduleWithFixedDelay(this::tickSplits, 0, 1, TimeUnit.SECONDS);
         LOG.info("store {} serving Raft on {} with {} recovered groups", peerId, raftAddress(), hostedShards().size());
         return this;
     }
 
     private ShardStateMachine newStateMachine(RaftGroupId groupId) {
         int shardId = ShardGroups.shardId(groupId);
-        return new ShardStateMachine(new ShardEngine(shardId, stores.apply(shardId), limits), clockMillis,
-                cause -> logFailure.accept(shardId, cause));
+        return new ShardStateMachine(new ShardEngine(shardId, stores.apply(shardId), limits, seeds), clockMillis,
+                cause -> logFailure.accept(shardId, cause), seeds);
+    }
+
+    private void tickSplits() {
+        ShardSplits current = splits;
+        if (current != null) {
+            try {
+                current.tick();
+            } catch (RuntimeException e) {
+                LOG.warn("starting split children failed: {}", e.toString());
+            }
+        }
+    }
+
+    /**
+     * Splits {@code parent}, which this store leads: at the entry this proposes, every replica
+     * hands the keys of {@code slots} to a new shard {@code child} whose voters are the parent's,
+     * and the parent refuses those keys from then on ({@link ShardSplits}). Idempotent: the same
+     * split again completes with {@code alreadyDone}.
+     *
+     * @param expectedVoters the parent's voters as the caller knows them; the split is refused if
+     *                       the group's differ (empty: no check)
+     * @return completes with the split's outcome, or fails with a {@link ShardCallException}
+     *         (not the leader, membership changing, refused as invalid)
+     */
+    public CompletableFuture<io.ringcache.shard.core.CommandResult.SplitDone> split(
+            int parent, int child, io.ringcache.shard.core.SlotSet slots, java.util.Collection<String> expectedVoters) {
+        return splits.split(parent, child, slots, expectedVoters);
     }
 
     /**
@@ -298,8 +332,15 @@ public final class ShardGroupHost implements AutoCloseable {
         return stateMachine(shardId).map(ShardStateMachine::installedSnapshots).orElse(0L);
     }
 
+    /** The replica's last applied index; -1 when it is not hosted or still starting. */
     public long appliedIndex(int shardId) {
-        return division(shardId).map(d -> d.getInfo().getLastAppliedIndex()).orElse(-1L);
+        return division(shardId).map(d -> {
+            try {
+                return d.getInfo().getLastAppliedIndex();
+            } catch (IllegalStateException starting) {
+                return -1L; // Ratis' "stateMachineUpdater is uninitialized" while the division starts
+            }
+        }).orElse(-1L);
     }
 
     /** Submits commands as one log entry; completes with one result per command. */

@@ -108,10 +108,27 @@ public final class ShardStateMachine extends BaseStateMachine {
     }
 
     public ShardStateMachine(ShardEngine engine, LongSupplier clockMillis, java.util.function.Consumer<Throwable> logFailed) {
+        this(engine, clockMillis, logFailed, null);
+    }
+
+    /** @param seeds where a split child finds its starting state (null: this replica is never one) */
+    ShardStateMachine(ShardEngine engine, LongSupplier clockMillis, java.util.function.Consumer<Throwable> logFailed,
+                      SplitSeeds seeds) {
         this.engine = engine;
         this.clockMillis = clockMillis;
         this.logFailed = logFailed;
+        this.seeds = seeds;
     }
+
+    private final SplitSeeds seeds;
+
+    /**
+     * The term of a split child's first snapshot. Not 0: Ratis 3.3.0 takes a voter whose last entry
+     * has term 0 for one with an empty log and refuses its vote ({@code LeaderElection.nonEmptyLog}),
+     * so no child could elect. 1 is the child's first leader's term too (its stored term starts at
+     * 0), so the entries it appends never have a lower term than the snapshot.
+     */
+    static final long SEED_TERM = 1;
 
     /**
      * Ratis' log worker failed to write or sync (a full or failing disk). From then on Ratis fails
@@ -187,6 +204,9 @@ public final class ShardStateMachine extends BaseStateMachine {
             super.initialize(server, groupId, raftStorage);
             storage.init(raftStorage);
             latestSnapshot = storage.loadLatestSnapshot();
+            if (latestSnapshot == null && seeds != null) {
+                latestSnapshot = startFromSeed().orElse(null);
+            }
             load(latestSnapshot);
         });
     }
@@ -208,6 +228,25 @@ public final class ShardStateMachine extends BaseStateMachine {
             getLifeCycle().transition(LifeCycle.State.STARTING);
             getLifeCycle().transition(LifeCycle.State.RUNNING);
         }
+    }
+
+    /**
+     * A split child's first start: its seed becomes its first snapshot, named for term
+     * {@link #SEED_TERM} and the split's index, so its log begins after the split and its versions
+     * above the parent's.
+     */
+    private java.util.Optional<SingleFileSnapshotInfo> startFromSeed() throws IOException {
+        java.util.Optional<SplitSeeds.Seed> seed = seeds.seed(engine.shardId());
+        if (seed.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        File file = storage.getSnapshotFile(SEED_TERM, seed.get().splitIndex());
+        Files.createDirectories(file.getParentFile().toPath());
+        SplitSeeds.copySnapshot(seed.get(), file.toPath());
+        MD5FileUtil.computeAndSaveMd5ForFile(file);
+        LOG.info("shard {} starts from the state its parent handed over at index {}", engine.shardId(),
+                seed.get().splitIndex());
+        return java.util.Optional.ofNullable(storage.loadLatestSnapshot());
     }
 
     private void load(SingleFileSnapshotInfo snapshot) throws IOException {
@@ -347,6 +386,8 @@ public final class ShardStateMachine extends BaseStateMachine {
         } catch (MalformedMessageException e) {
             return CompletableFuture.failedFuture(new StateMachineException(
                     ShardError.INVALID_ARGUMENT + ": malformed query: " + e.getMessage()));
+        } catch (io.ringcache.shard.core.WrongShardException e) {
+            return CompletableFuture.failedFuture(new StateMachineException(e.getMessage()));
         }
     }
 

@@ -220,7 +220,7 @@ class MultiGroupRaftIT {
         return best;
     }
 
-    private static void awaitIdenticalReplicas(RatisCluster cluster, int shard) {
+    static void awaitIdenticalReplicas(RatisCluster cluster, int shard) {
         RatisCluster.awaitTrue("identical replicas of shard " + shard, () -> {
             List<Long> applied = new ArrayList<>();
             List<ShardDigest> digests = new ArrayList<>();

@@ -93,7 +93,7 @@ final class Resender implements WriteLane.BatchResender {
             // Only these kinds bear on ambiguity; any other error (a refusal, a shard not found)
             // is an answer about this attempt, like a success.
             boolean counts = r.hasError() && (r.getError().hasUnavailable() || r.getError().hasNotLeader()
-                    || r.getError().hasStaleEpoch());
+                    || r.getError().hasStaleEpoch() || r.getError().hasKeyMoved());
             parts.add(counts ? WireErrors.of(-1, r.getError()) : null);
         }
         return ResendPolicy.ambiguous(parts, afterAmbiguousAttempt);

@@ -18,6 +18,8 @@ final class WireErrors {
                         e.getNotLeader().getMaybeApplied());
             case STALE_EPOCH:
                 return new Failure.StaleEpoch(e.getStaleEpoch().getRequestEpoch(), e.getStaleEpoch().getCurrentEpoch());
+            case KEY_MOVED:
+                return new Failure.KeyMoved(shardId, e.getKeyMoved().getMessage());
             case SHARD_NOT_FOUND:
                 return new Failure.Unavailable(shardId, "shard " + e.getShardNotFound().getShardId() + " not found on the store");
             case KEY_TOO_LARGE:
@@ -75,6 +77,9 @@ final class WireErrors {
         }
         if (f instanceof Failure.Unavailable u) {
             return u.message();
+        }
+        if (f instanceof Failure.KeyMoved m) {
+            return m.message();
         }
         if (f instanceof Failure.TimedOut t) {
             return t.message();

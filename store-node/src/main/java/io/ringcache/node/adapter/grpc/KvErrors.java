@@ -27,6 +27,10 @@ final class KvErrors {
             return e.setStaleEpoch(StaleEpoch.newBuilder().setRequestEpoch(s.requestEpoch())
                     .setCurrentEpoch(s.currentEpoch())).build();
         }
+        if (failure instanceof KvFailure.KeyMoved m) {
+            return e.setKeyMoved(io.ringcache.proto.v1.KeyMoved.newBuilder().setShardId(m.shardId())
+                    .setMessage(m.message())).build();
+        }
         if (failure instanceof KvFailure.Unavailable u) {
             return e.setUnavailable(Unavailable.newBuilder().setShardId(u.shardId()).setMessage(u.message())
                     .setNotApplied(u.notApplied())).build();
@@ -57,6 +61,7 @@ final class KvErrors {
             case STALE_EPOCH -> new KvFailure.StaleEpoch(e.getStaleEpoch().getRequestEpoch(),
                     e.getStaleEpoch().getCurrentEpoch());
             case SHARD_NOT_FOUND -> new KvFailure.ShardNotFound(e.getShardNotFound().getShardId());
+            case KEY_MOVED -> new KvFailure.KeyMoved(e.getKeyMoved().getShardId(), e.getKeyMoved().getMessage());
             case KEY_TOO_LARGE -> new KvFailure.KeyTooLarge(e.getKeyTooLarge().getSize(), e.getKeyTooLarge().getMaxSize());
             case VALUE_TOO_LARGE -> new KvFailure.ValueTooLarge(Integer.toUnsignedLong(e.getValueTooLarge().getSize()),
                     Integer.toUnsignedLong(e.getValueTooLarge().getMaxSize()));

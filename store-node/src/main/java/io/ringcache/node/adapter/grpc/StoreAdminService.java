@@ -53,6 +53,57 @@ public final class StoreAdminService extends StoreAdminGrpc.StoreAdminImplBase {
         run(out, () -> host.transferLeadership(request.getShardId(), request.getToStoreId(), 10_000));
     }
 
+    /**
+     * Splits a shard this store leads (see {@link ShardGroupHost#split}); answers when every
+     * replica can start the child, the moved keys counted. Not the leader: NotLeader with a hint;
+     * membership changing or voters other than expected: Unavailable; an invalid split: InvalidArgument.
+     */
+    @Override
+    public void splitShard(io.ringcache.proto.v1.SplitShardRequest request,
+                           StreamObserver<io.ringcache.proto.v1.SplitShardResponse> out) {
+        io.ringcache.proto.v1.SplitShardResponse.Builder r = io.ringcache.proto.v1.SplitShardResponse.newBuilder();
+        io.ringcache.shard.core.SlotSet slots;
+        try {
+            long[] words = request.getSlotWordsList().stream().mapToLong(Long::longValue).toArray();
+            slots = io.ringcache.shard.core.SlotSet.fromWords(request.getSlotBits(), words);
+            if (slots.isEmpty()) {
+                throw new IllegalArgumentException("a split moves at least one slot");
+            }
+        } catch (IllegalArgumentException e) {
+            out.onNext(r.setError(Error.newBuilder().setInvalidArgument(InvalidArgument.newBuilder()
+                    .setMessage("invalid split: " + e.getMessage()))).build());
+            out.onCompleted();
+            return;
+        }
+        host.split(request.getShardId(), request.getChildShardId(), slots, request.getExpectedVotersList())
+                .whenComplete((done, error) -> {
+                    if (error == null) {
+                        r.setSplitIndex(done.index()).setMovedKeys(done.movedKeys()).setAlreadyDone(done.alreadyDone());
+                    } else {
+                        r.setError(splitError(request.getShardId(), error));
+                    }
+                    out.onNext(r.build());
+                    out.onCompleted();
+                });
+    }
+
+    private static Error splitError(int shard, Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        if (cause instanceof io.ringcache.shard.adapter.ratis.ShardCallException s) {
+            return switch (s.reason()) {
+                case NOT_LEADER -> Error.newBuilder().setNotLeader(NotLeader.newBuilder().setShardId(shard)
+                        .setLeaderStoreId(s.leaderHint().orElse(""))).build();
+                case INVALID_ARGUMENT -> Error.newBuilder().setInvalidArgument(InvalidArgument.newBuilder()
+                        .setMessage(s.getMessage())).build();
+                default -> Error.newBuilder().setUnavailable(Unavailable.newBuilder().setShardId(shard)
+                        .setMessage(s.getMessage())).build();
+            };
+        }
+        return Error.newBuilder().setUnavailable(Unavailable.newBuilder().setShardId(shard)
+                .setMessage(String.valueOf(cause))).build();
+    }
+
     private interface Action {
         void run() throws Exception;
     }

@@ -180,6 +180,10 @@ final class KvRoutes {
         if (failure instanceof KvFailure.ShardNotFound s) {
             return HttpError.unavailable("shard_not_found", "shard " + s.shardId() + " not found");
         }
+        if (failure instanceof KvFailure.KeyMoved m) {
+            return HttpError.unavailable("key_moved", "the key's shard split and this store has not seen the new "
+                    + "partition map yet; retry (" + m.message() + ")");
+        }
         KvFailure.Unavailable u = (KvFailure.Unavailable) failure;
         return HttpError.unavailable("unavailable", u.message().isEmpty()
                 ? "shard " + u.shardId() + " is unavailable" : u.message());

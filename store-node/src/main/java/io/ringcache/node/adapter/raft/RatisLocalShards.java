@@ -98,6 +98,7 @@ public final class RatisLocalShards implements LocalShards {
             return switch (s.reason()) {
                 case NOT_LEADER -> new KvFailure.NotLeader(shardId, s.leaderHint().orElse(""), "", write);
                 case INVALID_ARGUMENT -> new KvFailure.InvalidArgument(s.getMessage());
+                case WRONG_SHARD -> new KvFailure.KeyMoved(shardId, s.getMessage());
                 case UNAVAILABLE -> new KvFailure.Unavailable(shardId, s.getMessage(), !write);
             };
         }

@@ -89,6 +89,9 @@ final class RespCalls {
         if (failure instanceof KvFailure.ShardNotFound s) {
             return RespReply.error("TRYAGAIN shard " + s.shardId() + " not found");
         }
+        if (failure instanceof KvFailure.KeyMoved m) {
+            return RespReply.error("TRYAGAIN shard " + m.shardId() + " split and the key moved; retry");
+        }
         KvFailure.Unavailable u = (KvFailure.Unavailable) failure;
         return RespReply.error("TRYAGAIN shard " + u.shardId() + " is unavailable: " + u.message()
                 + (u.notApplied() ? "" : " (a write may have applied)"));

@@ -1,0 +1,133 @@
+package io.ringcache.shard.adapter.ratis;
+
+import io.ringcache.shard.adapter.ratis.ShardGroupHost.Replica;
+import io.ringcache.shard.core.Command;
+import io.ringcache.shard.core.CommandResult;
+import io.ringcache.shard.core.ShardError;
+import io.ringcache.shard.core.SlotSet;
+import java.io.IOException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.IntFunction;
+import java.util.function.IntToLongFunction;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.server.RaftConfiguration;
+import org.apache.ratis.server.RaftServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Splits on this store: proposing one on a parent this store leads, and starting the child
+ * replicas whose starting state the parent's replica left here ({@link SplitSeeds}).
+ *
+ * <h2>A split, on every replica of the parent</h2>
+ * <pre>
+ *   leader: split(parent, child, slots)  -> proposes Split{child, slots, voters of the parent}
+ *   each replica, applying that entry:      writes the child's seed (if it is one of the voters)
+ *                                          drops the slots' keys, refuses them from then on
+ *   each replica, on this host's ticker:    adds the child group with those voters; the child
+ *                                          loads the seed as its first snapshot and elects
+ * </pre>
+ * The child's voters are the parent's at proposal time, carried in the entry, so every replica
+ * starts the same group; a split is refused while the parent's membership is changing. A store
+ * that restarts before it started the child starts it from the seed on its first tick. Owned by
+ * {@link ShardGroupHost}; {@link #tick} runs on the host's ticker thread only.
+ */
+final class ShardSplits {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShardSplits.class);
+
+    /** Submits commands to a shard as one entry (the host's write path). */
+    @FunctionalInterface
+    interface Submit {
+        CompletableFuture<List<CommandResult>> submit(int shardId, List<Command> commands);
+    }
+
+    private final SplitSeeds seeds;
+    private final HostedGroups groups;
+    private final IntFunction<Optional<RaftServer.Division>> divisions;
+    private final IntToLongFunction appliedIndex;
+    private final Submit submit;
+
+    ShardSplits(SplitSeeds seeds, HostedGroups groups, IntFunction<Optional<RaftServer.Division>> divisions,
+                IntToLongFunction appliedIndex, Submit submit) {
+        this.seeds = seeds;
+        this.groups = groups;
+        this.divisions = divisions;
+        this.appliedIndex = appliedIndex;
+        this.submit = submit;
+    }
+
+    /** See {@link ShardGroupHost#split}. */
+    CompletableFuture<CommandResult.SplitDone> split(int parent, int child, SlotSet slots, Collection<String> expectedVoters) {
+        Optional<RaftServer.Division> found = divisions.apply(parent);
+        if (found.isEmpty()) {
+            return failed(new ShardCallException(parent, ShardCallException.Reason.UNAVAILABLE, null,
+                    "shard " + parent + " is not hosted here"));
+        }
+        RaftServer.Division d = found.get();
+        if (!d.getInfo().isLeader()) {
+            String leader = d.getInfo().getLeaderId() == null ? null : d.getInfo().getLeaderId().toString();
+            return failed(new ShardCallException(parent, ShardCallException.Reason.NOT_LEADER, leader, "not the leader"));
+        }
+        RaftConfiguration conf = d.getRaftConf();
+        // Joint consensus, a learner catching up, or a configuration not yet committed (applied).
+        if (!conf.getPreviousPeers().isEmpty() || !conf.getCurrentPeers(RaftPeerRole.LISTENER).isEmpty()
+                || conf.getLogEntryIndex() > d.getInfo().getLastAppliedIndex()) {
+            return failed(new ShardCallException(parent, ShardCallException.Reason.UNAVAILABLE, null,
+                    "the membership of shard " + parent + " is changing; split it when that is done"));
+        }
+        List<Replica> voters = ShardMembership.members(d, RaftPeerRole.FOLLOWER);
+        TreeSet<String> ids = new TreeSet<>();
+        voters.forEach(v -> ids.add(v.peerId()));
+        if (!expectedVoters.isEmpty() && !ids.equals(new TreeSet<>(expectedVoters))) {
+            return failed(new ShardCallException(parent, ShardCallException.Reason.UNAVAILABLE, null,
+                    "shard " + parent + " has voters " + ids + ", not " + new TreeSet<>(expectedVoters)
+                            + " as the caller expects; split it when its map is current"));
+        }
+        Command.Split command = new Command.Split(child, slots, ChildMembers.encode(voters));
+        // An empty entry right behind the split carries its commit to the followers at once (Ratis
+        // would tell them with the next heartbeat, up to half an election timeout later), so every
+        // replica starts the child within milliseconds and its first election finds all of them.
+        return submit.submit(parent, List.of(command))
+                .thenCompose(results -> submit.submit(parent, List.of(ShardGroupHost.READ_BARRIER))
+                        .handle((ignored, error) -> results))
+                .thenApply(results -> {
+            CommandResult r = results.get(0);
+            if (r instanceof CommandResult.SplitDone done) {
+                return done;
+            }
+            CommandResult.Rejected x = (CommandResult.Rejected) r;
+            throw new java.util.concurrent.CompletionException(new ShardCallException(parent,
+                    x.error() == ShardError.INVALID_ARGUMENT ? ShardCallException.Reason.INVALID_ARGUMENT
+                            : ShardCallException.Reason.UNAVAILABLE, null, x.message()));
+        });
+    }
+
+    /**
+     * Starts every child a seed names that is not hosted yet, and deletes the seeds of children
+     * that applied past them (a replica needs its seed until then: a restart before its first
+     * entry reloads it).
+     */
+    void tick() {
+        for (SplitSeeds.Seed seed : seeds.pending()) {
+            int child = seed.childShard();
+            if (divisions.apply(child).isEmpty()) {
+                try {
+                    groups.add(child, seed.members(), List.of());
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("cannot start shard {} from its split seed yet: {}", child, e.toString());
+                }
+            } else if (appliedIndex.applyAsLong(child) > seed.splitIndex()) {
+                seeds.done(seed);
+            }
+        }
+    }
+
+    private static <T> CompletableFuture<T> failed(Throwable t) {
+        return CompletableFuture.failedFuture(t);
+    }
+}

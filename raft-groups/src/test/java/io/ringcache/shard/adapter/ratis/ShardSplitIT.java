@@ -1,0 +1,138 @@
+package io.ringcache.shard.adapter.ratis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ringcache.shard.core.Command;
+import io.ringcache.shard.core.CommandCodec;
+import io.ringcache.shard.core.CommandResult;
+import io.ringcache.shard.core.Query;
+import io.ringcache.shard.core.ShardError;
+import io.ringcache.shard.core.SlotSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Splits on real Ratis groups (three hosts in one JVM): the child starts on every replica from the
+ * parent's state at the split's entry, elects a leader, and serves the moved keys; the parent
+ * refuses them; nothing acknowledged is lost, and a write the parent applied is answered by the
+ * child when retried there.
+ */
+class ShardSplitIT {
+
+    /** Slot 1 of 2: the upper half of the hash space moves. */
+    private static final SlotSet UPPER_HALF = SlotSet.of(1, 1);
+
+    @Test
+    void aSplitUnderWritesLosesNothingAndServesMovedKeysFromTheChild() throws Exception {
+        try (RatisCluster cluster = new RatisCluster(3)) {
+            cluster.addShards(1);
+            for (int i = 0; i < 500; i++) {
+                MultiGroupRaftIT.put(cluster, 0, "pre-" + i, "v" + i);
+            }
+            Map<String, String> acknowledged = new ConcurrentHashMap<>();
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong refusedByParent = new AtomicLong();
+            Thread writer = new Thread(() -> {
+                long sequence = 0;
+                while (!stop.get()) {
+                    String key = "w-" + sequence;
+                    Command.Tagged put = new Command.Tagged(7, ++sequence,
+                            new Command.Put(MultiGroupRaftIT.bytes(key), MultiGroupRaftIT.bytes("x" + sequence), 0));
+                    CommandResult r = cluster.write(0, List.of(put)).get(0);
+                    if (r instanceof CommandResult.Rejected x && x.error() == ShardError.WRONG_SHARD) {
+                        refusedByParent.incrementAndGet();
+                        r = cluster.write(1, List.of(put)).get(0); // the same client and sequence
+                    }
+                    assertInstanceOf(CommandResult.Written.class, r, key);
+                    acknowledged.put(key, "x" + sequence);
+                }
+            }, "split-writer");
+            writer.start();
+            RatisCluster.awaitTrue("writes before the split", () -> acknowledged.size() >= 50);
+
+            int leader = cluster.leaderOf(0);
+            long started = System.nanoTime();
+            CommandResult.SplitDone done = cluster.host(leader)
+                    .split(0, 1, UPPER_HALF, List.of("s0", "s1", "s2")).get(30, TimeUnit.SECONDS);
+            assertFalse(done.alreadyDone());
+            assertTrue(done.movedKeys() > 0);
+            cluster.leaderOf(1);
+            long childLedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            int before = acknowledged.size();
+            RatisCluster.awaitTrue("writes after the split", () -> acknowledged.size() >= before + 50);
+            stop.set(true);
+            writer.join(TimeUnit.SECONDS.toMillis(60));
+            assertFalse(writer.isAlive());
+            System.out.printf("split moved %d keys; the child led %d ms after the call; %d writes refused by the parent%n",
+                    done.movedKeys(), childLedMillis, refusedByParent.get());
+
+            // The same split again changes nothing.
+            assertTrue(cluster.host(cluster.leaderOf(0)).split(0, 1, UPPER_HALF, List.of()).get(30, TimeUnit.SECONDS)
+                    .alreadyDone());
+
+            for (int i = 0; i < 500; i++) {
+                assertReadable(cluster, "pre-" + i, "v" + i);
+            }
+            acknowledged.forEach((k, v) -> assertReadable(cluster, k, v));
+            MultiGroupRaftIT.awaitIdenticalReplicas(cluster, 0);
+            MultiGroupRaftIT.awaitIdenticalReplicas(cluster, 1);
+
+            // A host restarted after the split comes back with both replicas and the same content.
+            cluster.stop(2);
+            cluster.restart(2);
+            MultiGroupRaftIT.awaitIdenticalReplicas(cluster, 0);
+            MultiGroupRaftIT.awaitIdenticalReplicas(cluster, 1);
+        }
+    }
+
+    @Test
+    void aReplicaDownDuringTheSplitStartsTheChildWhenItComesBack() throws Exception {
+        try (RatisCluster cluster = new RatisCluster(3)) {
+            cluster.addShards(1);
+            for (int i = 0; i < 200; i++) {
+                MultiGroupRaftIT.put(cluster, 0, "k-" + i, "v" + i);
+            }
+            int leader = cluster.leaderOf(0);
+            int down = (leader + 1) % 3;
+            cluster.stop(down);
+            cluster.host(leader).split(0, 1, UPPER_HALF, List.of("s0", "s1", "s2")).get(30, TimeUnit.SECONDS);
+            for (int i = 200; i < 300; i++) {
+                String key = "k-" + i;
+                MultiGroupRaftIT.put(cluster, UPPER_HALF.containsKey(MultiGroupRaftIT.bytes(key)) ? 1 : 0, key, "v" + i);
+            }
+            cluster.restart(down);
+            MultiGroupRaftIT.awaitIdenticalReplicas(cluster, 0);
+            MultiGroupRaftIT.awaitIdenticalReplicas(cluster, 1);
+            for (int i = 0; i < 300; i++) {
+                assertReadable(cluster, "k-" + i, "v" + i);
+            }
+        }
+    }
+
+    /** Reads {@code key} from the shard that owns it after the split; the parent refuses it if it moved. */
+    private static void assertReadable(RatisCluster cluster, String key, String value) {
+        byte[] k = MultiGroupRaftIT.bytes(key);
+        boolean moved = UPPER_HALF.containsKey(k);
+        MultiGroupRaftIT.assertValue(cluster, moved ? 1 : 0, key, value);
+        if (moved) {
+            try {
+                cluster.host(cluster.leaderOf(0)).query(0, CommandCodec.encode(new Query.Get(k)), false).get(10, TimeUnit.SECONDS);
+                throw new AssertionError("the parent served moved key " + key);
+            } catch (ExecutionException e) {
+                ShardCallException s = assertInstanceOf(ShardCallException.class, e.getCause());
+                assertEquals(ShardCallException.Reason.WRONG_SHARD, s.reason());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
