@@ -108,7 +108,7 @@ public final class SplitPause {
             long beforeMax = maxNanos.getAndSet(0);
             phase[0] = during;
             long t0 = System.nanoTime();
-            SplitReply reply = stub.split(SplitRequest.newBuilder().setShardId(shard).build());
+            SplitReply reply = stub.withDeadlineAfter(30, TimeUnit.SECONDS).split(SplitRequest.newBuilder().setShardId(shard).build());
             if (reply.hasError() || reply.getOperatorsCount() == 0) {
                 throw new IllegalStateException("split refused: " + reply);
             }
@@ -144,7 +144,8 @@ public final class SplitPause {
     }
 
     private static boolean done(PlacementDriverGrpc.PlacementDriverBlockingStub stub, String id) {
-        for (OperatorInfo op : stub.listOperators(ListOperatorsRequest.newBuilder().build()).getOperatorsList()) {
+        for (OperatorInfo op : stub.withDeadlineAfter(10, TimeUnit.SECONDS)
+                .listOperators(ListOperatorsRequest.newBuilder().setIncludeFinished(true).build()).getOperatorsList()) {
             if (op.getId().equals(id)) {
                 if (op.getStatus() == OperatorStatus.OPERATOR_STATUS_DONE) {
                     return true;
@@ -165,16 +166,21 @@ public final class SplitPause {
         List<byte[]> keys = keysOf(map, shard, (int) (bytes / valueBytes) + 64, "fill-");
         int next = 0;
         long started = System.nanoTime();
-        while (shardBytes(stub, shard) < bytes && next < keys.size()) {
+        // Counted here as the shard charges it (key + value + 48 per entry): the PD's figure lags
+        // by a heartbeat, and overfilling would hit the shard's budget.
+        long written = shardBytes(stub, shard);
+        while (written < bytes && next < keys.size()) {
             List<Map.Entry<byte[], byte[]>> batch = new ArrayList<>();
-            for (int i = 0; i < 16 && next < keys.size(); i++) {
-                batch.add(new AbstractMap.SimpleEntry<>(keys.get(next++), value));
+            for (int i = 0; i < 16 && next < keys.size() && written < bytes; i++) {
+                byte[] key = keys.get(next++);
+                batch.add(new AbstractMap.SimpleEntry<>(key, value));
+                written += key.length + value.length + 48;
             }
             client.putAll(batch, Duration.ZERO);
         }
         // The PD learns sizes from heartbeats: wait for the last one.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (shardBytes(stub, shard) < bytes && System.nanoTime() < deadline) {
+        while (shardBytes(stub, shard) < bytes * 0.99 && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
         System.out.printf("filled shard %d with %d values of %d bytes in %.1f s; the PD reports %.1f MiB%n", shard, next,

@@ -74,7 +74,10 @@ public final class RequestPath implements KvRequests {
     private CompletableFuture<ShardOutcome> attempt(byte[] key, int shardId, ShardOp op, Routing routing,
                                                     long deadline, int retries) {
         return once(key, shardId, op, routing, deadline).thenCompose(outcome -> {
-            if (!(outcome instanceof ShardOutcome.Failed f) || !routing.forward() || !sendAgain(f.failure(), op)) {
+            if (!(outcome instanceof ShardOutcome.Failed f) || !routing.forward() || !sendAgain(f.failure(), op)
+                    || (key == null && f.failure() instanceof KvFailure.KeyMoved)) {
+                // A request for a named shard (a batch's part) that a split's parent refused would
+                // be refused again: it goes back to the caller, which groups its keys afresh.
                 return CompletableFuture.completedFuture(outcome);
             }
             long left = deadline - pacer.nowMillis();

@@ -183,6 +183,22 @@ class RequestPathTest {
     }
 
     @Test
+    void aKeyASplitMovedIsRoutedAgainButANamedShardsPartComesBack() {
+        currentMap.offer(map(3, "self"));
+        local.host(0, "self");
+        KvFailure moved = new KvFailure.KeyMoved(0, "WRONG_SHARD: shard 0 gave this key's slot to shard 1");
+        local.failNext(moved);
+        assertInstanceOf(ShardOutcome.Applied.class, submit(put("v"), Routing.anyStore(BUDGET)),
+                "by key: sent again, routed by the map of that moment");
+        assertEquals(2, local.calls());
+
+        local.failNext(moved);
+        assertEquals(new ShardOutcome.Failed(moved), path.submitToShard(0, put("w"), Routing.anyStore(BUDGET)).join(),
+                "a batch's part for a named shard would be refused again: the caller regroups it");
+        assertEquals(3, local.calls());
+    }
+
+    @Test
     void aForwardRefusedAtConnectIsSentAgain() {
         currentMap.offer(map(3, "b"));
         forwarder.script.add(new ShardOutcome.Failed(new KvFailure.Unavailable(0, "connection refused", true)));
