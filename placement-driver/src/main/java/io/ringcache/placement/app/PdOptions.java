@@ -1,5 +1,7 @@
 package io.ringcache.placement.app;
 
+import io.ringcache.placement.core.SplitTriggers;
+
 import io.ringcache.placement.core.PdMember;
 import io.ringcache.placement.core.SchedulingConfig;
 import java.nio.file.Path;
@@ -79,6 +81,25 @@ public final class PdOptions {
                     + "itself and balancing waits for `ringctl rebalance` (env RINGCACHE_PD_AUTO_BALANCE).")
     boolean autoBalance;
 
+    @Option(names = {"-split_size", "--split-size"}, defaultValue = "${env:RINGCACHE_PD_SPLIT_SIZE:-32MiB}",
+            description = "A shard holding this much data splits by itself; 0 turns it off (default: ${DEFAULT-VALUE}, "
+                    + "half of a store's default budget per shard; units B, KiB, MiB, GiB; env RINGCACHE_PD_SPLIT_SIZE).")
+    String splitSize;
+
+    @Option(names = {"-split_load", "--split-load"}, defaultValue = "${env:RINGCACHE_PD_SPLIT_LOAD:-10000}",
+            description = "A shard serving at least this many ops/s for -split_load_for splits by itself; 0 turns it "
+                    + "off (default: ${DEFAULT-VALUE}; env RINGCACHE_PD_SPLIT_LOAD).")
+    double splitLoad;
+
+    @Option(names = {"-split_load_for", "--split-load-for"}, defaultValue = "${env:RINGCACHE_PD_SPLIT_LOAD_FOR:-60s}",
+            description = "How long a shard must stay that hot (default: ${DEFAULT-VALUE}; env RINGCACHE_PD_SPLIT_LOAD_FOR).")
+    String splitLoadFor;
+
+    @Option(names = {"-max_shards", "--max-shards"}, defaultValue = "${env:RINGCACHE_PD_MAX_SHARDS:-1024}",
+            description = "Shards never split by themselves past this many (`ringctl split` still can) "
+                    + "(default: ${DEFAULT-VALUE}; env RINGCACHE_PD_MAX_SHARDS).")
+    int maxShards;
+
     @Option(names = {"-election_timeout", "--election-timeout"}, defaultValue = "${env:RINGCACHE_PD_ELECTION_TIMEOUT:-1500ms}",
             description = "Minimum Raft election timeout of the PD group; the maximum is twice it "
                     + "(default: ${DEFAULT-VALUE}; env RINGCACHE_PD_ELECTION_TIMEOUT).")
@@ -111,8 +132,13 @@ public final class PdOptions {
         }
         int initial = shards > 0 ? shards : Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         SchedulingConfig d = SchedulingConfig.defaults(initial);
+        if (splitLoad < 0 || maxShards < 0) {
+            throw new IllegalArgumentException("-split_load and -max_shards must not be negative");
+        }
+        SplitTriggers triggers = new SplitTriggers(Sizes.bytes(splitSize, "-split_size"), splitLoad,
+                Durations.millis(splitLoadFor, "-split_load_for"), maxShards);
         return d.withReplicas(replicas).withRepairAfter(down, repair).withAutoBalance(autoBalance)
-                .withConcurrency(maxMoves, d.maxConcurrentTransfers());
+                .withConcurrency(maxMoves, d.maxConcurrentTransfers()).withSplits(triggers);
     }
 
     long electionMillis() {

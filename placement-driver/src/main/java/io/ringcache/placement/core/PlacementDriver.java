@@ -34,6 +34,7 @@ public final class PlacementDriver {
     private final Set<TaskKey> executing = new HashSet<>();
     private final Map<TaskKey, Long> retryAt = new HashMap<>();
     private final Scheduler repair = new RepairScheduler();
+    private final Scheduler splits = new SplitScheduler();
     private final List<Scheduler> balancers = List.of(new HotShardScheduler(), new LeaderBalanceScheduler(),
             new ReplicaBalanceScheduler());
 
@@ -355,6 +356,7 @@ public final class PlacementDriver {
     private void schedule(long now) throws IOException {
         List<Scheduler> rules = new ArrayList<>();
         rules.add(repair);
+        rules.add(splits);
         if (config.autoBalance()) {
             rules.addAll(balancers);
         }

@@ -14,11 +14,12 @@ package io.ringcache.placement.core;
  * @param hotRatio              a store leading more than this multiple of the mean ops/s is hot
  * @param hotMinOpsPerSecond    below this many ops/s no store counts as hot
  * @param autoBalance           whether replica and leader balance run by themselves (repair always does)
+ * @param splits                when shards split by themselves (independent of {@code autoBalance})
  */
 public record SchedulingConfig(int replicas, int initialShards, long downAfterMillis, long repairAfterMillis,
                                int maxConcurrentMoves, int maxConcurrentTransfers, long stepTimeoutMillis,
                                long catchUpTimeoutMillis, double hotRatio, double hotMinOpsPerSecond,
-                               boolean autoBalance) {
+                               boolean autoBalance, SplitTriggers splits) {
 
     public SchedulingConfig {
         if (replicas < 1 || initialShards < 1) {
@@ -31,37 +32,47 @@ public record SchedulingConfig(int replicas, int initialShards, long downAfterMi
         if (maxConcurrentMoves < 1 || maxConcurrentTransfers < 1) {
             throw new IllegalArgumentException("concurrency limits must be at least 1");
         }
+        if (splits == null) {
+            throw new IllegalArgumentException("split triggers missing (SplitTriggers.OFF turns them off)");
+        }
         if (hotRatio <= 1.0) {
             throw new IllegalArgumentException("the hot ratio must exceed 1, not " + hotRatio);
         }
     }
 
     public static SchedulingConfig defaults(int initialShards) {
-        return new SchedulingConfig(3, initialShards, 5_000, 30_000, 3, 8, 60_000, 300_000, 2.0, 200, true);
+        return new SchedulingConfig(3, initialShards, 5_000, 30_000, 3, 8, 60_000, 300_000, 2.0, 200, true,
+                SplitTriggers.DEFAULTS);
     }
 
     public SchedulingConfig withRepairAfter(long downAfter, long repairAfter) {
         return new SchedulingConfig(replicas, initialShards, downAfter, repairAfter, maxConcurrentMoves,
-                maxConcurrentTransfers, stepTimeoutMillis, catchUpTimeoutMillis, hotRatio, hotMinOpsPerSecond, autoBalance);
+                maxConcurrentTransfers, stepTimeoutMillis, catchUpTimeoutMillis, hotRatio, hotMinOpsPerSecond, autoBalance, splits);
     }
 
     public SchedulingConfig withAutoBalance(boolean on) {
         return new SchedulingConfig(replicas, initialShards, downAfterMillis, repairAfterMillis, maxConcurrentMoves,
-                maxConcurrentTransfers, stepTimeoutMillis, catchUpTimeoutMillis, hotRatio, hotMinOpsPerSecond, on);
+                maxConcurrentTransfers, stepTimeoutMillis, catchUpTimeoutMillis, hotRatio, hotMinOpsPerSecond, on, splits);
     }
 
     public SchedulingConfig withReplicas(int n) {
         return new SchedulingConfig(n, initialShards, downAfterMillis, repairAfterMillis, maxConcurrentMoves,
-                maxConcurrentTransfers, stepTimeoutMillis, catchUpTimeoutMillis, hotRatio, hotMinOpsPerSecond, autoBalance);
+                maxConcurrentTransfers, stepTimeoutMillis, catchUpTimeoutMillis, hotRatio, hotMinOpsPerSecond, autoBalance, splits);
     }
 
     public SchedulingConfig withTimeouts(long step, long catchUp) {
         return new SchedulingConfig(replicas, initialShards, downAfterMillis, repairAfterMillis, maxConcurrentMoves,
-                maxConcurrentTransfers, step, catchUp, hotRatio, hotMinOpsPerSecond, autoBalance);
+                maxConcurrentTransfers, step, catchUp, hotRatio, hotMinOpsPerSecond, autoBalance, splits);
+    }
+
+    public SchedulingConfig withSplits(SplitTriggers triggers) {
+        return new SchedulingConfig(replicas, initialShards, downAfterMillis, repairAfterMillis, maxConcurrentMoves,
+                maxConcurrentTransfers, stepTimeoutMillis, catchUpTimeoutMillis, hotRatio, hotMinOpsPerSecond, autoBalance,
+                triggers);
     }
 
     public SchedulingConfig withConcurrency(int moves, int transfers) {
         return new SchedulingConfig(replicas, initialShards, downAfterMillis, repairAfterMillis, moves, transfers,
-                stepTimeoutMillis, catchUpTimeoutMillis, hotRatio, hotMinOpsPerSecond, autoBalance);
+                stepTimeoutMillis, catchUpTimeoutMillis, hotRatio, hotMinOpsPerSecond, autoBalance, splits);
     }
 }

@@ -49,7 +49,8 @@ class PdOptionsTest {
     void badFlagsAreOneClearLineAndExitTwo() {
         for (String[] args : List.of(new String[] {"-peers", "pd1=nonsense"}, new String[] {"-id", "pd9", "-peers",
                 "pd1=a:1/a:2"}, new String[] {"-repair_after", "soon"}, new String[] {"-repair_after", "1s"},
-                new String[] {"-replicas", "0"}, new String[] {"-bogus"})) {
+                new String[] {"-replicas", "0"}, new String[] {"-bogus"}, new String[] {"-split_size", "lots"},
+                new String[] {"-split_size", "-1MiB"}, new String[] {"-split_load_for", "0s"})) {
             err.reset();
             exit[0] = 0;
             assertNull(parse(args), String.join(" ", args));
@@ -59,10 +60,22 @@ class PdOptionsTest {
     }
 
     @Test
+    void splitTriggersTakeSizesAndDurations() {
+        assertEquals(io.ringcache.placement.core.SplitTriggers.DEFAULTS, parse().scheduling().splits());
+        PdOptions o = parse("-split_size", "2GiB", "--split-load", "0", "-split_load_for", "90s", "-max_shards", "64");
+        assertNotNull(o, err.toString());
+        assertEquals(new io.ringcache.placement.core.SplitTriggers(2L << 30, 0, 90_000, 64), o.scheduling().splits());
+        assertEquals(512, Sizes.bytes("512", "-x"));
+        assertEquals(64L << 10, Sizes.bytes("64kb", "-x"));
+        assertEquals(0, Sizes.bytes("0", "-x"));
+    }
+
+    @Test
     void helpListsEveryFlag() {
         assertNull(parse("--help"));
         for (String flag : List.of("-id", "-grpc_addr", "-raft_addr", "-http_addr", "-peers", "-data_dir", "-shards",
-                "-replicas", "-down_after", "-repair_after", "-max_moves", "-auto_balance", "-election_timeout")) {
+                "-replicas", "-down_after", "-repair_after", "-max_moves", "-auto_balance", "-election_timeout", "-split_size",
+                "-split_load", "-split_load_for", "-max_shards")) {
             assertTrue(out.toString().contains(flag), flag);
         }
     }

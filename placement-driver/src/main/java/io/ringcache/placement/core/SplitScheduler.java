@@ -1,0 +1,69 @@
+package io.ringcache.placement.core;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Splits shards that grew ({@link SplitTriggers#sizeBytes}) or stayed hot
+ * ({@link SplitTriggers#opsPerSecond} for {@link SplitTriggers#loadMillis}), biggest first, then
+ * hottest; one proposal at a time (one split runs at a time anyway). Sizes and loads are what
+ * each shard's leader last reported.
+ *
+ * <p>Unlike the other schedulers it keeps state: since when each shard has been hot, from the
+ * views' times (no clock of its own). It is soft state of the PD leader, as liveness is: a new
+ * leader starts the windows over, which only delays a load split.
+ */
+public final class SplitScheduler implements Scheduler {
+
+    /** Per shard: the time its leader first reported it hot in the current run of hot reports. */
+    private final Map<Integer, Long> hotSince = new HashMap<>();
+
+    @Override
+    public Optional<Proposal> next(ClusterView view) {
+        SplitTriggers t = view.config().splits();
+        PartitionMap map = view.map();
+        if (map == null || map.shards().size() >= t.maxShards() || (!t.bySize() && !t.byLoad())) {
+            return Optional.empty();
+        }
+        long now = view.now();
+        Integer biggest = null;
+        long biggestBytes = 0;
+        Integer hottest = null;
+        double hottestLoad = 0;
+        for (ShardInfo s : map.shards().values()) {
+            if (s.leader().isEmpty()) {
+                hotSince.remove(s.id());
+                continue;
+            }
+            long bytes = view.report(s.leader(), s.id()).map(StoreReport.Replica::bytes).orElse(0L);
+            double load = view.shardLoad(s.id());
+            if (t.byLoad() && load >= t.opsPerSecond()) {
+                hotSince.putIfAbsent(s.id(), now);
+            } else {
+                hotSince.remove(s.id());
+            }
+            if (view.busy(s.id())) {
+                continue;
+            }
+            if (t.bySize() && bytes >= t.sizeBytes() && bytes > biggestBytes) {
+                biggest = s.id();
+                biggestBytes = bytes;
+            }
+            Long since = hotSince.get(s.id());
+            if (since != null && now - since >= t.loadMillis() && load > hottestLoad) {
+                hottest = s.id();
+                hottestLoad = load;
+            }
+        }
+        hotSince.keySet().retainAll(map.shards().keySet());
+        if (biggest != null) {
+            return Optional.of(new Proposal(biggest, OperatorKind.SPLIT_SHARD, "", "", "split-size"));
+        }
+        if (hottest != null) {
+            hotSince.remove(hottest); // a new window once it has split
+            return Optional.of(new Proposal(hottest, OperatorKind.SPLIT_SHARD, "", "", "split-load"));
+        }
+        return Optional.empty();
+    }
+}
