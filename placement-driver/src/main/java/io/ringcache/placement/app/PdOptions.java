@@ -135,7 +135,7 @@ public final class PdOptions {
         if (splitLoad < 0 || maxShards < 0) {
             throw new IllegalArgumentException("-split_load and -max_shards must not be negative");
         }
-        SplitTriggers triggers = new SplitTriggers(Sizes.bytes(splitSize, "-split_size"), splitLoad,
+        SplitTriggers triggers = new SplitTriggers(io.ringcache.placement.api.ByteSizes.bytes(splitSize, "-split_size"), splitLoad,
                 Durations.millis(splitLoadFor, "-split_load_for"), maxShards);
         return d.withReplicas(replicas).withRepairAfter(down, repair).withAutoBalance(autoBalance)
                 .withConcurrency(maxMoves, d.maxConcurrentTransfers()).withSplits(triggers);

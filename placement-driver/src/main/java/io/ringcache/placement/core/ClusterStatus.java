@@ -22,7 +22,12 @@ public record ClusterStatus(PartitionMap map, List<StoreStatus> stores, List<Sha
     /**
      * @param heartbeatAgeMillis since its last heartbeat; -1 if not heard since this PD leader took over
      */
-    public record StoreStatus(StoreInfo store, long heartbeatAgeMillis, int replicas, int leaders, double opsPerSecond) {
+    /**
+     * @param memoryBudgetBytes the store's memory for shard replicas as it last reported it (0: unknown)
+     * @param reservedBytes     what its hosted replicas may use together (hosted x per-replica budget)
+     */
+    public record StoreStatus(StoreInfo store, long heartbeatAgeMillis, int replicas, int leaders, double opsPerSecond,
+                              long memoryBudgetBytes, long reservedBytes) {
     }
 
     public record ShardStatus(ShardInfo shard, double opsPerSecond, long entries, long bytes, double keyShare) {
@@ -55,8 +60,11 @@ public record ClusterStatus(PartitionMap map, List<StoreStatus> stores, List<Sha
         List<StoreStatus> stores = new ArrayList<>();
         for (StoreInfo s : map.stores().values()) {
             Long heard = lastHeard.get(s.id());
+            Optional<StoreReport> report = view.storeReport(s.id());
             stores.add(new StoreStatus(s, heard == null ? -1 : now - heard,
-                    replicas.getOrDefault(s.id(), 0), leaders.getOrDefault(s.id(), 0), ops.getOrDefault(s.id(), 0.0)));
+                    replicas.getOrDefault(s.id(), 0), leaders.getOrDefault(s.id(), 0), ops.getOrDefault(s.id(), 0.0),
+                    report.map(StoreReport::memoryBudgetBytes).orElse(0L),
+                    report.map(r -> r.replicas().size() * r.shardBudgetBytes()).orElse(0L)));
         }
         List<Operator> operators = new ArrayList<>(state.active());
         List<Operator> finished = new ArrayList<>(state.operators().values().stream().filter(Operator::finished).toList());

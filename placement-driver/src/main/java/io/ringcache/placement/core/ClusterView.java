@@ -228,6 +228,26 @@ public final class ClusterView {
         return r != null && alive(storeId) && r.lostShards().contains(shardId);
     }
 
+    /** What {@code storeId} said in its latest heartbeat to this leader. */
+    public Optional<StoreReport> storeReport(String storeId) {
+        return Optional.ofNullable(reports.get(storeId));
+    }
+
+    /**
+     * Whether {@code storeId} has memory for {@code more} replicas more than it hosts, counting what
+     * the projected map already places on it (true when it reported no budget).
+     */
+    public boolean roomFor(String storeId, int more) {
+        StoreReport r = reports.get(storeId);
+        if (r == null) {
+            return true;
+        }
+        // The map counts a split's child or a move's learner as soon as it is committed; the
+        // store's report only from its next heartbeat: take the larger.
+        int placed = replicaCounts().getOrDefault(storeId, 0);
+        return r.roomFor(more + Math.max(0, placed - r.replicas().size()));
+    }
+
     /** Shards {@code storeId} reported hosting. */
     public Set<Integer> reportedShards(String storeId) {
         StoreReport r = reports.get(storeId);

@@ -205,6 +205,13 @@ public final class PlacementDriver {
         if (s.replicas().isEmpty()) {
             throw new IllegalArgumentException("shard " + shardId + " has no replicas to split");
         }
+        ClusterView view = view(now);
+        for (String v : s.replicas()) {
+            if (!view.roomFor(v, 1)) {
+                throw new IllegalStateException("store " + v + " has no memory for another shard replica (its -memory "
+                        + "holds no more); a split adds one on every store of shard " + shardId);
+            }
+        }
         return create(new Proposal(shardId, OperatorKind.SPLIT_SHARD, "", "", "admin"), now);
     }
 

@@ -43,8 +43,8 @@ public final class SplitScheduler implements Scheduler {
             } else {
                 hotSince.remove(s.id());
             }
-            if (view.busy(s.id())) {
-                continue;
+            if (view.busy(s.id()) || !s.replicas().stream().allMatch(v -> view.roomFor(v, 1))) {
+                continue; // a split adds a replica on every voter's store
             }
             if (t.bySize() && bytes >= t.sizeBytes() && bytes > biggestBytes) {
                 biggest = s.id();

@@ -65,9 +65,9 @@ class PdOptionsTest {
         PdOptions o = parse("-split_size", "2GiB", "--split-load", "0", "-split_load_for", "90s", "-max_shards", "64");
         assertNotNull(o, err.toString());
         assertEquals(new io.ringcache.placement.core.SplitTriggers(2L << 30, 0, 90_000, 64), o.scheduling().splits());
-        assertEquals(512, Sizes.bytes("512", "-x"));
-        assertEquals(64L << 10, Sizes.bytes("64kb", "-x"));
-        assertEquals(0, Sizes.bytes("0", "-x"));
+        assertEquals(512, io.ringcache.placement.api.ByteSizes.bytes("512", "-x"));
+        assertEquals(64L << 10, io.ringcache.placement.api.ByteSizes.bytes("64kb", "-x"));
+        assertEquals(0, io.ringcache.placement.api.ByteSizes.bytes("0", "-x"));
     }
 
     @Test

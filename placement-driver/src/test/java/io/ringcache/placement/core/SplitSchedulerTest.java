@@ -49,8 +49,24 @@ class SplitSchedulerTest {
         assertTrue(new SplitScheduler().next(view(big, Map.of(), NOW, CONFIG)).isPresent());
     }
 
-    /** Stores s1..s3, shards 0..n-1 on all three, each led by s1, with these bytes and loads. */
+    @Test
+    void aShardSplitsOnlyIfEveryStoreOfItHasMemoryForOneMoreReplica() {
+        Map<Integer, Long> big = Map.of(0, 1L << 30, 1, 1L, 2, 1L);
+        // s2 hosts 3 replicas of 64 MiB and may use 192 MiB: full.
+        assertEquals(Optional.empty(), new SplitScheduler().next(view(big, Map.of(), NOW, CONFIG, 192L << 20)));
+        assertTrue(new SplitScheduler().next(view(big, Map.of(), NOW, CONFIG, 256L << 20)).isPresent());
+    }
+
     private static ClusterView view(Map<Integer, Long> bytes, Map<Integer, Double> loads, long now, SchedulingConfig config) {
+        return view(bytes, loads, now, config, 0);
+    }
+
+    /**
+     * Stores s1..s3, shards 0..n-1 on all three, each led by s1, with these bytes and loads; s2
+     * reports a memory budget of {@code s2Budget} (0: none) for replicas of 64 MiB.
+     */
+    private static ClusterView view(Map<Integer, Long> bytes, Map<Integer, Double> loads, long now, SchedulingConfig config,
+                                    long s2Budget) {
         Map<String, StoreInfo> stores = new TreeMap<>();
         Map<String, Long> heard = new HashMap<>();
         for (int i = 1; i <= 3; i++) {
@@ -66,8 +82,13 @@ class SplitSchedulerTest {
             led.put(id, new StoreReport.Replica(StoreReport.Role.LEADER, 10, loads.getOrDefault(id, 0.0), 1, bytes.get(id)));
         }
         PartitionMap map = new PartitionMap(1, TokenPlanner.initial(ids), shards, stores);
-        Map<String, StoreReport> reports = Map.of("s1", new StoreReport("s1", led), "s2", new StoreReport("s2", Map.of()),
-                "s3", new StoreReport("s3", Map.of()));
+        Map<Integer, StoreReport.Replica> followed = new HashMap<>();
+        for (int id : ids) {
+            followed.put(id, new StoreReport.Replica(StoreReport.Role.FOLLOWER, 10, 0, 1, bytes.get(id)));
+        }
+        Map<String, StoreReport> reports = Map.of("s1", new StoreReport("s1", led),
+                "s2", new StoreReport("s2", followed, java.util.Set.of(), s2Budget, 64L << 20),
+                "s3", new StoreReport("s3", followed));
         return new ClusterView(new PlacementState(1, map, Map.of(), 1), heard, reports, now, config);
     }
 }

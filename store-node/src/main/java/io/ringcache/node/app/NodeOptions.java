@@ -98,6 +98,21 @@ public final class NodeOptions {
             description = "Memory budget per shard replica in MiB (default: ${DEFAULT-VALUE}; env RINGCACHE_SHARD_MEMORY_MB).")
     long shardMemoryMb;
 
+    @Option(names = {"-memory", "--memory"}, defaultValue = "${env:RINGCACHE_MEMORY:-25%}",
+            description = "Memory for all this store's shard replicas together: a size (8GiB) or a percentage of the "
+                    + "container's memory limit, or of the machine's RAM outside a container (default: ${DEFAULT-VALUE}, "
+                    + "so three stores fit on one machine; a store alone in a container can take 60%%). Each replica "
+                    + "takes -shard_memory_mb of it; placement and splits never give the store more replicas than fit "
+                    + "(env RINGCACHE_MEMORY).")
+    String memory;
+
+    /** The -memory flag against {@code machineBytes}, with the per-replica budget. */
+    io.ringcache.node.core.StoreMemory storeMemory(long machineBytes) {
+        long budget = io.ringcache.node.core.StoreMemory.parse(memory, machineBytes,
+                text -> io.ringcache.placement.api.ByteSizes.bytes(text, "-memory"));
+        return new io.ringcache.node.core.StoreMemory(budget, shardMemoryMb << 20);
+    }
+
     @Option(names = {"-max_value_bytes", "--max-value-bytes"}, defaultValue = "${env:RINGCACHE_MAX_VALUE_BYTES:-1048576}",
             description = "Largest value accepted (default: ${DEFAULT-VALUE}; env RINGCACHE_MAX_VALUE_BYTES).")
     int maxValueBytes;
@@ -141,6 +156,7 @@ public final class NodeOptions {
         if (shardMemoryMb < 1) {
             throw new IllegalArgumentException("-shard_memory_mb must be at least 1");
         }
+        storeMemory(io.ringcache.node.adapter.os.MachineMemory.totalBytes());
         if (maxValueBytes < 1 || maxValueBytes > (1 << 20)) {
             throw new IllegalArgumentException("-max_value_bytes must be between 1 and 1048576");
         }

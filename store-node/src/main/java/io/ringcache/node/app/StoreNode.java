@@ -30,6 +30,7 @@ import io.ringcache.shard.adapter.chronicle.ChronicleShardStore;
 import io.ringcache.shard.adapter.ratis.RatisTuning;
 import io.ringcache.shard.adapter.ratis.ShardGroupHost;
 import io.ringcache.shard.core.ShardLimits;
+import io.ringcache.node.core.StoreMemory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -84,6 +85,9 @@ public final class StoreNode implements AutoCloseable {
         Files.createDirectories(dir);
 
         long budget = options.shardMemoryMb << 20;
+        StoreMemory memory = options.storeMemory(io.ringcache.node.adapter.os.MachineMemory.totalBytes());
+        LOG.info("store {}: {} MiB for shard replicas, {} MiB each: at most {} replicas", options.nodeId,
+                memory.budgetBytes() >> 20, budget >> 20, memory.maxReplicas());
         ShardLimits limits = new ShardLimits(ShardLimits.DEFAULT_MAX_KEY_BYTES, options.maxValueBytes, budget);
         RatisTuning tuning = RatisTuning.defaults(dir.resolve("groups").toFile()).withPort(raftAddr.port())
                 .withLeaderLease(options.leaderLease);
@@ -103,7 +107,7 @@ public final class StoreNode implements AutoCloseable {
         NettyServerBuilder builder = NettyServerBuilder.forAddress(bindAddress(grpcAddr))
                 .maxInboundMessageSize(options.maxValueBytes + (8 << 20))
                 .addService(ServerInterceptors.intercept(kv, metrics.grpcInterceptor()))
-                .addService(ServerInterceptors.intercept(new StoreAdminService(host), metrics.grpcInterceptor()));
+                .addService(ServerInterceptors.intercept(new StoreAdminService(host, memory), metrics.grpcInterceptor()));
 
         String raftAdvertised = advertised(options.raftAdvertise, advertiseHost, raftAddr, host.raftPort());
         // With -bootstrap the placement driver runs in this process, on this node's gRPC port; it is
@@ -137,7 +141,7 @@ public final class StoreNode implements AutoCloseable {
         } else {
             throw new IllegalArgumentException("a node needs -bootstrap, -join HTTP_ADDR or -pd GRPC_ADDR[,...]");
         }
-        placementClient = new PlacementClient(pdAddresses, channels, self, host, currentMap, ops, this::hostNewClusterShards)
+        placementClient = new PlacementClient(pdAddresses, channels, self, host, currentMap, ops, memory, this::hostNewClusterShards)
                 .start(60_000);
         LOG.info("store {} up: http {}, grpc {}, raft {}, placement {}", self.id(), self.httpAddress(),
                 self.grpcAddress(), self.raftAddress(), pdAddresses);

@@ -63,12 +63,28 @@ class NodeOptionsTest {
     }
 
     @Test
+    void memoryIsASizeOrAShareOfTheMachine() {
+        io.ringcache.node.core.StoreMemory quarter = parse().storeMemory(16L << 30);
+        assertEquals(4L << 30, quarter.budgetBytes(), "the default is 25% of the machine");
+        assertEquals(64, quarter.maxReplicas());
+        assertEquals(2L << 30, parse("-memory", "2GiB").storeMemory(16L << 30).budgetBytes());
+        assertEquals(1L << 30, parse("--memory", "50%", "-shard_memory_mb", "128").storeMemory(2L << 30).budgetBytes());
+        for (String bad : new String[] {"lots", "0%", "150%", "32MiB"}) {
+            err.reset();
+            assertNull(parse("-memory", bad), bad);
+            assertEquals(2, exit[0]);
+            assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("ringcache-store: -memory"),
+                    bad + ": " + err.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void helpDocumentsEveryFlag() {
         assertNull(parse("--help"));
         assertEquals(0, exit[0]);
         String help = out.toString(StandardCharsets.UTF_8);
         for (String flag : new String[] {"-node_id", "-http_addr", "-raft_addr", "-raft_advertise", "-raft_dir",
-                "-bootstrap", "-join", "-grpc_addr", "-pd", "-labels", "RINGCACHE_NODE_ID"}) {
+                "-bootstrap", "-join", "-grpc_addr", "-pd", "-labels", "-memory", "RINGCACHE_NODE_ID"}) {
             assertTrue(help.contains(flag), flag + " missing from --help");
         }
     }

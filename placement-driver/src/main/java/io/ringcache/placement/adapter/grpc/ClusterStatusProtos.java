@@ -25,7 +25,8 @@ final class ClusterStatusProtos {
         for (ClusterStatus.StoreStatus s : status.stores()) {
             out.addStores(StoreStatus.newBuilder().setStore(PartitionMapProtos.toProto(s.store()))
                     .setHeartbeatAgeMs(s.heartbeatAgeMillis()).setReplicas(s.replicas()).setLeaders(s.leaders())
-                    .setOpsPerSecond(s.opsPerSecond()));
+                    .setOpsPerSecond(s.opsPerSecond()).setMemoryBudgetBytes(s.memoryBudgetBytes())
+                    .setReservedBytes(s.reservedBytes()));
         }
         for (ClusterStatus.ShardStatus s : status.shards()) {
             out.addShards(ShardStatus.newBuilder().setPlacement(PartitionMapProtos.toProto(s.shard()))

@@ -113,7 +113,8 @@ public final class PlacementDriverService extends PlacementDriverGrpc.PlacementD
             }
             try {
                 long epoch = driver.heartbeat(new StoreReport(request.getStoreId(), replicas,
-                        new java.util.HashSet<>(request.getLostShardsList())), clock.getAsLong());
+                        new java.util.HashSet<>(request.getLostShardsList()), request.getMemoryBudgetBytes(),
+                        request.getShardBudgetBytes()), clock.getAsLong());
                 return StoreHeartbeatResponse.newBuilder().setEpoch(epoch).build();
             } catch (IllegalArgumentException e) {
                 return StoreHeartbeatResponse.newBuilder().setError(invalid(e.getMessage())).build();

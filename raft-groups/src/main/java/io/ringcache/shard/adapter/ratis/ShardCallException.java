@@ -19,8 +19,14 @@ public final class ShardCallException extends Exception {
     public enum Reason {
         /** This replica is not the shard's leader; retry at {@link #leaderHint()} when present. */
         NOT_LEADER,
-        /** No leader yet, leader not ready, or the replica is not hosted here: retry later. */
+        /** No leader yet, or the replica is not hosted here: retry later (a write may have been proposed). */
         UNAVAILABLE,
+        /**
+         * This replica leads but has not committed an entry of its term yet, or is handing its
+         * leadership over (Ratis' {@code LeaderNotReadyException}, {@code LeaderSteppingDownException}):
+         * refused before anything was proposed, so even a write may be sent again.
+         */
+        NOT_READY,
         /** The request is malformed: do not retry. */
         INVALID_ARGUMENT,
         /**
@@ -74,6 +80,10 @@ public final class ShardCallException extends Exception {
     /** A call that got no usable reply: retry later. */
     static ShardCallException unavailable(int shardId, Throwable cause) {
         Throwable root = cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
+        if (root instanceof org.apache.ratis.protocol.exceptions.LeaderNotReadyException
+                || root instanceof org.apache.ratis.protocol.exceptions.LeaderSteppingDownException) {
+            return new ShardCallException(shardId, Reason.NOT_READY, null, root.getMessage());
+        }
         return new ShardCallException(shardId, ShardCallException.Reason.UNAVAILABLE, null,
                 root == null ? "no reply" : root.getClass().getSimpleName() + ": " + root.getMessage());
     }

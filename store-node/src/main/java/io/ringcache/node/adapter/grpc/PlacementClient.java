@@ -46,6 +46,7 @@ public final class PlacementClient implements AutoCloseable {
     private final CurrentMap currentMap;
     private final ShardOps ops;
     private final Consumer<PartitionMap> onRegistered;
+    private final io.ringcache.node.core.StoreMemory memory;
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "ringcache-heartbeat");
         t.setDaemon(true);
@@ -61,7 +62,9 @@ public final class PlacementClient implements AutoCloseable {
      *                     shards of a brand-new cluster placed on it)
      */
     public PlacementClient(List<String> pdAddresses, StoreChannels channels, StoreInfo self, ShardGroupHost host,
-                           CurrentMap currentMap, ShardOps ops, Consumer<PartitionMap> onRegistered) {
+                           CurrentMap currentMap, ShardOps ops, io.ringcache.node.core.StoreMemory memory,
+                           Consumer<PartitionMap> onRegistered) {
+        this.memory = memory;
         this.endpoints = new PlacementEndpoints(pdAddresses);
         this.channels = channels;
         this.self = self;
@@ -211,6 +214,7 @@ public final class PlacementClient implements AutoCloseable {
         }
         lastOps.keySet().retainAll(host.hostedShards());
         request.addAllLostShards(host.lostShards());
+        request.setMemoryBudgetBytes(memory.budgetBytes()).setShardBudgetBytes(memory.shardBudgetBytes());
         return request.build();
     }
 

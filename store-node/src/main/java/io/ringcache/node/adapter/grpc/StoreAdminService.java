@@ -21,14 +21,23 @@ public final class StoreAdminService extends StoreAdminGrpc.StoreAdminImplBase {
 
     private final ShardGroupHost host;
 
-    public StoreAdminService(ShardGroupHost host) {
+    private final io.ringcache.node.core.StoreMemory memory;
+
+    public StoreAdminService(ShardGroupHost host, io.ringcache.node.core.StoreMemory memory) {
+        this.memory = memory;
         this.host = host;
     }
 
     @Override
     public void addShardReplica(AddShardReplicaRequest request, StreamObserver<AdminResponse> out) {
-        run(out, () -> host.addShard(request.getShardId(), replicas(request.getReplicasList()),
-                replicas(request.getLearnersList())));
+        run(out, () -> {
+            int hosted = host.hostedShards().size();
+            if (!host.hostedShards().contains(request.getShardId()) && hosted + 1 > memory.maxReplicas()) {
+                throw new IllegalStateException("store holds " + hosted + " shard replicas, all its -memory allows ("
+                        + (memory.budgetBytes() >> 20) + " MiB / " + (memory.shardBudgetBytes() >> 20) + " MiB each)");
+            }
+            host.addShard(request.getShardId(), replicas(request.getReplicasList()), replicas(request.getLearnersList()));
+        });
     }
 
     @Override

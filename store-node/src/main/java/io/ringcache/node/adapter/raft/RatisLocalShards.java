@@ -100,6 +100,7 @@ public final class RatisLocalShards implements LocalShards {
                 case INVALID_ARGUMENT -> new KvFailure.InvalidArgument(s.getMessage());
                 case WRONG_SHARD -> new KvFailure.KeyMoved(shardId, s.getMessage());
                 case UNAVAILABLE -> new KvFailure.Unavailable(shardId, s.getMessage(), !write);
+                case NOT_READY -> new KvFailure.Unavailable(shardId, s.getMessage(), true);
             };
         }
         return new KvFailure.Unavailable(shardId, cause.getClass().getSimpleName() + ": " + cause.getMessage(), !write);

@@ -1,18 +1,20 @@
-package io.ringcache.placement.app;
+package io.ringcache.placement.api;
 
 import java.util.Locale;
 
 /**
  * Parses byte sizes as flags give them: {@code 0}, {@code 512}, {@code 64KiB}, {@code 32MiB},
  * {@code 2GiB} (also KB/MB/GB and K/M/G, all as powers of 1024, as the store's flags read them).
- * Written here because picocli has no size type and the rule is a dozen lines.
+ * Written here because picocli has no size type and the rule is a dozen lines; the placement
+ * driver's and the store's flags share it.
  */
-final class Sizes {
+public final class ByteSizes {
 
-    private Sizes() {
+    private ByteSizes() {
     }
 
-    static long bytes(String text, String flag) {
+    /** @throws IllegalArgumentException naming {@code flag} when {@code text} is not a size */
+    public static long bytes(String text, String flag) {
         String t = text.trim().toUpperCase(Locale.ROOT);
         long unit = 1;
         for (String[] suffix : new String[][] {{"KIB", "KB", "K"}, {"MIB", "MB", "M"}, {"GIB", "GB", "G"}}) {
