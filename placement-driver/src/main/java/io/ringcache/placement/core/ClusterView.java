@@ -287,7 +287,7 @@ public final class ClusterView {
         }
         Map<String, Integer> counts = replicaCounts();
         return receivers().stream()
-                .filter(r -> !shard.hasMember(r))
+                .filter(r -> !shard.hasMember(r) && roomFor(r, 1))
                 .min(Comparator.<String>comparingInt(r -> zoneClash(zones, r) ? 1 : 0)
                         .thenComparingInt(r -> counts.getOrDefault(r, 0))
                         .thenComparing(r -> r));
