@@ -222,7 +222,7 @@ final class FaultRun {
             try (RegisterWorkload workload = new RegisterWorkload(targets, s.keys(), s.seed(), reads, sink);
                  TtlWorkload ttl = new TtlWorkload(sdk, s.ttlClients(), s.seed(), s.ttlBoundMillis() + 1_000, this::record);
                  SetWorkload setAdds = new SetWorkload(sdk, s.setClients(), 2);
-                 BatchWorkload batches = new BatchWorkload(sdk, s.batchClients(), s.seed(), ring(probe), op -> record(op, 0))) {
+                 BatchWorkload batches = new BatchWorkload(sdk, s.batchClients(), s.seed(), op -> record(op, 0))) {
                 workload.start();
                 ttl.start();
                 setAdds.start();
@@ -244,7 +244,7 @@ final class FaultRun {
                 workload.close();
                 ttl.close();
                 sets = setAdds.finish(Duration.ofSeconds(10));
-                batchGroups = batches.finish(Duration.ofSeconds(10));
+                batchGroups = batches.finish(Duration.ofSeconds(10), ring(probe));
                 List<String> unanswered = workload.readEveryKey(Duration.ofSeconds(10), RECOVERY.multipliedBy(2));
                 if (!unanswered.isEmpty()) {
                     problems.add("no final read answered for " + unanswered.size() + " keys, first "

@@ -27,6 +27,16 @@ class SplitSchedulerTest {
     }
 
     @Test
+    void aShardJustSplitIsLeftAloneUntilFreshReportsCanArrive() {
+        SplitScheduler s = new SplitScheduler();
+        Map<Integer, Long> big = Map.of(0, 40L << 20, 1, 1L, 2, 1L);
+        assertEquals(0, s.next(view(big, Map.of(), NOW, CONFIG)).orElseThrow().shardId());
+        // The leader still reports the size from before the split.
+        assertEquals(Optional.empty(), s.next(view(big, Map.of(), NOW + 1_000, CONFIG)));
+        assertEquals(0, s.next(view(big, Map.of(), NOW + SplitScheduler.COOLDOWN_MILLIS, CONFIG)).orElseThrow().shardId());
+    }
+
+    @Test
     void aShardSplitsForLoadOnlyAfterStayingHot() {
         SplitScheduler s = new SplitScheduler();
         Map<Integer, Long> small = Map.of(0, 1L, 1, 1L, 2, 1L);

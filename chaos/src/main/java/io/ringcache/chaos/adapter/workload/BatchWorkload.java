@@ -43,7 +43,6 @@ public final class BatchWorkload implements AutoCloseable {
     private final RingcacheClient sdk;
     private final int clients;
     private final long seed;
-    private final HashRing ring;
     private final Consumer<Operation> sink;
     private final AtomicInteger ids = new AtomicInteger(FIRST_ID);
     private final AtomicInteger completed = new AtomicInteger();
@@ -51,14 +50,12 @@ public final class BatchWorkload implements AutoCloseable {
     private final ClientThreads threads = new ClientThreads();
 
     /**
-     * @param ring the partition map's ring (fixed for the run), to name each key's shard
      * @param sink gets every operation, from the clients' threads (must be thread-safe)
      */
-    public BatchWorkload(RingcacheClient sdk, int clients, long seed, HashRing ring, Consumer<Operation> sink) {
+    public BatchWorkload(RingcacheClient sdk, int clients, long seed, Consumer<Operation> sink) {
         this.sdk = sdk;
         this.clients = clients;
         this.seed = seed;
-        this.ring = ring;
         this.sink = sink;
     }
 
@@ -123,8 +120,14 @@ public final class BatchWorkload implements AutoCloseable {
         return out;
     }
 
-    /** Stops the clients, then reads every group once more (retrying for up to {@code perGroup} each) for the checker. */
-    public List<BatchChecker.Group> finish(Duration perGroup) throws InterruptedException {
+    /**
+     * Stops the clients, then reads every group once more (retrying for up to {@code perGroup} each)
+     * for the checker, naming each key's shard by {@code finalRing}, the ring at the end of the run.
+     * Splits only divide shards, so two keys of one shard at the end shared a shard at every
+     * moment of the run, and every batch wrote them in one command: they must agree. Two keys
+     * that a split parted were written in separate commands since, and need not.
+     */
+    public List<BatchChecker.Group> finish(Duration perGroup, HashRing finalRing) throws InterruptedException {
         close();
         List<BatchChecker.Group> out = new ArrayList<>();
         for (int group : sent.keySet().stream().sorted().toList()) {
@@ -141,7 +144,7 @@ public final class BatchWorkload implements AutoCloseable {
             }
             Map<String, Integer> shardOf = new HashMap<>();
             for (String k : keys(group)) {
-                shardOf.put(k, ring.shardForKey(bytes(k)));
+                shardOf.put(k, finalRing.shardForKey(bytes(k)));
             }
             out.add(new BatchChecker.Group("b" + group, shardOf, last, sent.get(group)));
         }
