@@ -41,14 +41,27 @@ final class Placements {
         };
     }
 
-    /** Hands a random shard's leadership to another of its replicas. */
-    void transferOneLeader() {
+    /** The cluster as the placement driver's leader sees it; null (and logged) when none answered. */
+    private GetClusterStatusResponse status(String what) {
         GetClusterStatusResponse status = probe.status();
         if (status == null || status.getMap().getShardsCount() == 0) {
-            log.accept("leader transfer: no placement-driver leader answered");
+            log.accept(what + ": no placement-driver leader answered");
+            return null;
+        }
+        return status;
+    }
+
+    private ShardPlacement randomShard(GetClusterStatusResponse status) {
+        return status.getMap().getShards(random.nextInt(status.getMap().getShardsCount()));
+    }
+
+    /** Hands a random shard's leadership to another of its replicas. */
+    void transferOneLeader() {
+        GetClusterStatusResponse status = status("leader transfer");
+        if (status == null) {
             return;
         }
-        ShardPlacement shard = status.getMap().getShards(random.nextInt(status.getMap().getShardsCount()));
+        ShardPlacement shard = randomShard(status);
         List<String> others = new ArrayList<>(shard.getReplicasList());
         others.remove(shard.getLeader());
         if (others.isEmpty()) {
@@ -61,23 +74,21 @@ final class Placements {
 
     /** Splits a random shard; the placement driver runs the split while the workloads go on. */
     void splitOne() {
-        GetClusterStatusResponse status = probe.status();
-        if (status == null || status.getMap().getShardsCount() == 0) {
-            log.accept("split: no placement-driver leader answered");
+        GetClusterStatusResponse status = status("split");
+        if (status == null) {
             return;
         }
-        ShardPlacement shard = status.getMap().getShards(random.nextInt(status.getMap().getShardsCount()));
+        ShardPlacement shard = randomShard(status);
         log.accept("split shard " + shard.getShardId() + ": " + probe.split(shard.getShardId()));
     }
 
     /** Moves a replica of a random shard to a store without one; logs why not when no store is free. */
     void moveOneReplica() {
-        GetClusterStatusResponse status = probe.status();
-        if (status == null || status.getMap().getShardsCount() == 0) {
-            log.accept("replica move: no placement-driver leader answered");
+        GetClusterStatusResponse status = status("replica move");
+        if (status == null) {
             return;
         }
-        ShardPlacement shard = status.getMap().getShards(random.nextInt(status.getMap().getShardsCount()));
+        ShardPlacement shard = randomShard(status);
         List<String> free = new ArrayList<>(status.getMap().getStoresList().stream().map(Store::getId).toList());
         free.removeAll(shard.getReplicasList());
         free.removeAll(shard.getLearnersList());

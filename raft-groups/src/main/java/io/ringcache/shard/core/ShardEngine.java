@@ -222,27 +222,22 @@ public final class ShardEngine {
     private SplitRecord movedRecord(Command command) {
         Command c = command instanceof Command.Tagged t ? t.command() : command;
         if (c instanceof Command.BatchPut b) {
-            return movedOfPuts(b.puts());
+            return firstMoved(b.puts().stream().map(Command.Put::key).toList());
         }
         if (c instanceof Command.BatchPutIfAbsent b) {
-            return movedOfPuts(b.puts());
+            return firstMoved(b.puts().stream().map(Command.Put::key).toList());
         }
         if (c instanceof Command.BatchDelete b) {
-            for (byte[] k : b.keys()) {
-                SplitRecord r = movedBy(k);
-                if (r != null) {
-                    return r;
-                }
-            }
-            return null;
+            return firstMoved(b.keys());
         }
         byte[] key = singleKey(c);
         return key == null ? null : movedBy(key);
     }
 
-    private SplitRecord movedOfPuts(List<Command.Put> puts) {
-        for (Command.Put p : puts) {
-            SplitRecord r = movedBy(p.key());
+    /** Only called once this shard has split, so the batch's key list costs nothing before. */
+    private SplitRecord firstMoved(List<byte[]> keys) {
+        for (byte[] k : keys) {
+            SplitRecord r = movedBy(k);
             if (r != null) {
                 return r;
             }
