@@ -215,20 +215,10 @@ public final class PlacementDriver {
         return create(new Proposal(shardId, OperatorKind.SPLIT_SHARD, "", "", "admin"), now);
     }
 
-    /** What a split would do now: the new shard's id, the slots that move, the shares before and after. */
-    public record SplitPreview(int childShard, int movingSlots, int ringSlots, double parentShareBefore,
-                               double parentShareAfter, double childShare) {
-    }
-
     /** What splitting {@code shardId} now would do: the plan against the current ring. */
     public synchronized SplitPreview previewSplit(int shardId) {
         shard(shardId);
-        PartitionMap map = requireMap();
-        int child = OperatorSteps.nextShardId(map);
-        io.ringcache.routing.TokenPlanner.SplitPlan plan = io.ringcache.routing.TokenPlanner.planSplit(map.ring(), shardId, child);
-        return new SplitPreview(child, plan.movingSlots().length, plan.ring().size(),
-                map.ring().shares().getOrDefault(shardId, 0.0), plan.ring().shares().getOrDefault(shardId, 0.0),
-                plan.ring().shares().getOrDefault(child, 0.0));
+        return SplitPreview.of(requireMap(), shardId);
     }
 
     /** Marks a store draining: repair moves its replicas (and so its leaderships) to the others. */

@@ -198,7 +198,7 @@ public final class ShardEngine {
             }
         }
         SplitRecord[] next = java.util.Arrays.copyOf(splits, splits.length + 1);
-        next[splits.length] = new SplitRecord(split.childShard(), index, split.slots());
+        next[splits.length] = new SplitRecord(split.childShard(), index, split.slots(), split.childMembers());
         splits = next;
         return new CommandResult.SplitDone(split.childShard(), index, moving.size(), false);
     }

@@ -24,6 +24,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *          and last crc32 of the sessions section:int64
  * splits   n:int32, then per split (oldest first):
  *          childShard:int32 | index:int64 | slotBits:int32 | words:int32 | words x int64
+ *          | membersLength:int32 | members (the child's voters as the split carried them)
  *          and last crc32 of the splits section:int64         (format 03; 02 has no splits)
  * </pre>
  * A result is one {@link CommandResult} in {@link ResultCodec}'s encoding. The sessions make a
@@ -128,6 +129,9 @@ public final class ShardSnapshot {
                 scratch.putLong(0, word, ByteOrder.LITTLE_ENDIAN);
                 w.copy(scratch, 8, crc);
             }
+            scratch.putInt(0, r.childMembers().length, ByteOrder.LITTLE_ENDIAN);
+            w.copy(scratch, 4, crc);
+            w.copy(new UnsafeBuffer(r.childMembers()), r.childMembers().length, crc);
         }
         scratch.putLong(0, crc.getValue(), ByteOrder.LITTLE_ENDIAN);
         w.copy(scratch, 8, null);
@@ -152,8 +156,14 @@ public final class ShardSnapshot {
             for (int k = 0; k < count; k++) {
                 words[k] = r.longChecked(crc);
             }
+            int membersLength = r.intChecked(crc);
+            if (membersLength < 0 || membersLength > 1 << 16) {
+                throw new IOException("corrupt snapshot: split members of " + membersLength + " bytes");
+            }
+            byte[] members = r.bytes(membersLength);
+            crc.update(members);
             try {
-                splits.add(new SplitRecord(child, index, SlotSet.fromWords(bits, words)));
+                splits.add(new SplitRecord(child, index, SlotSet.fromWords(bits, words), members));
             } catch (IllegalArgumentException e) {
                 throw new IOException("corrupt snapshot: " + e.getMessage());
             }

@@ -192,7 +192,7 @@ public final class PlacementDriverService extends PlacementDriverGrpc.PlacementD
     public void split(io.ringcache.proto.v1.SplitRequest request, StreamObserver<io.ringcache.proto.v1.SplitReply> out) {
         leaderOnly(out, h -> io.ringcache.proto.v1.SplitReply.newBuilder().setNotLeader(h).build(), () -> {
             int shard = request.getShardId();
-            PlacementDriver.SplitPreview plan = driver.previewSplit(shard);
+            io.ringcache.placement.core.SplitPreview plan = driver.previewSplit(shard);
             io.ringcache.proto.v1.SplitReply.Builder r = io.ringcache.proto.v1.SplitReply.newBuilder()
                     .setChildShardId(plan.childShard()).setMovingSlots(plan.movingSlots()).setRingSlots(plan.ringSlots())
                     .setParentShareBefore(plan.parentShareBefore()).setParentShareAfter(plan.parentShareAfter())

@@ -99,4 +99,23 @@ final class LeaderReads {
     private CompletableFuture<ByteString> local(int shardId, byte[] query) {
         return requests.call(shardId, query, RaftClientRequest.staleReadRequestType(0));
     }
+
+    /**
+     * Holds Raft back until this process has run for the minimum election timeout. A voter that
+     * crashed and restarted has forgotten its leader and would grant pre-votes at once, while a
+     * read lease it helped grant before the crash may still hold ({@code LeaderReadLease}); the
+     * process's uptime bounds from below how long ago its previous incarnation died. JVM start-up
+     * usually takes most of that already.
+     */
+    static void awaitForgottenLeases(java.time.Duration electionTimeoutMin) throws java.io.IOException {
+        long wait = electionTimeoutMin.toMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+        if (wait > 0) {
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.IOException("interrupted while starting", e);
+            }
+        }
+    }
 }

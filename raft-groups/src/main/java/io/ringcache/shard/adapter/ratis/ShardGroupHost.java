@@ -135,7 +135,7 @@ public final class ShardGroupHost implements AutoCloseable {
         splits = new ShardSplits(seeds, groups, this::division, this::appliedIndex, this::submit);
         leaderReads = new LeaderReads(requests, tuning.leaderLease(), tuning.readLease().toNanos(), readBarrier);
         transfers = new LeaderTransfers(server, peerId, clientId, callIds, leaderReads, tuning.electionTimeoutMax().toNanos());
-        awaitForgottenLeases();
+        LeaderReads.awaitForgottenLeases(tuning.electionTimeoutMin());
         server.start();
         membership = new ShardMembership(server, peerId, transfers, clientId, callIds, ticker, this::proposeEmptyEntry,
                 tuning.electionTimeoutMin().dividedBy(2), MEMBERSHIP_CALL_WAIT, tuning.stagingTimeout());
@@ -158,28 +158,13 @@ public final class ShardGroupHost implements AutoCloseable {
     private void tickSplits() {
         ShardSplits current = splits;
         if (current != null) {
-            try {
-                current.tick();
-            } catch (RuntimeException e) {
-                LOG.warn("starting split children failed: {}", e.toString());
-            }
+            current.tickQuietly();
         }
     }
 
-    /**
-     * Splits {@code parent}, which this store leads: at the entry this proposes, every replica
-     * hands the keys of {@code slots} to a new shard {@code child} whose voters are the parent's,
-     * and the parent refuses those keys from then on ({@link ShardSplits}). Idempotent: the same
-     * split again completes with {@code alreadyDone}.
-     *
-     * @param expectedVoters the parent's voters as the caller knows them; the split is refused if
-     *                       the group's differ (empty: no check)
-     * @return completes with the split's outcome, or fails with a {@link ShardCallException}
-     *         (not the leader, membership changing, refused as invalid)
-     */
-    public CompletableFuture<io.ringcache.shard.core.CommandResult.SplitDone> split(
-            int parent, int child, io.ringcache.shard.core.SlotSet slots, java.util.Collection<String> expectedVoters) {
-        return splits.split(parent, child, slots, expectedVoters);
+    /** Splits of the shards this store leads, and the children it starts ({@link ShardSplits}). */
+    public ShardSplits splits() {
+        return splits;
     }
 
     /**
@@ -249,25 +234,6 @@ public final class ShardGroupHost implements AutoCloseable {
             DivisionInfo info = d.getInfo();
             return info.isLeader() ? info.getCurrentTerm() : -1L;
         }).orElse(-1L);
-    }
-
-    /**
-     * Holds Raft back until this process has run for the minimum election timeout. A voter that
-     * crashed and restarted has forgotten its leader and would grant pre-votes at once, while a
-     * read lease it helped grant before the crash may still hold ({@code LeaderReadLease}); the
-     * process's uptime bounds from below how long ago its previous incarnation died. JVM start-up
-     * usually takes most of that already.
-     */
-    private void awaitForgottenLeases() throws IOException {
-        long wait = tuning.electionTimeoutMin().toMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
-        if (wait > 0) {
-            try {
-                Thread.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while starting", e);
-            }
-        }
     }
 
     public Role role(int shardId) {

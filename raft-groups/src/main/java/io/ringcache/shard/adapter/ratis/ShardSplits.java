@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * that restarts before it started the child starts it from the seed on its first tick. Owned by
  * {@link ShardGroupHost}; {@link #tick} runs on the host's ticker thread only.
  */
-final class ShardSplits {
+public final class ShardSplits {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShardSplits.class);
 
@@ -61,8 +61,19 @@ final class ShardSplits {
         this.submit = submit;
     }
 
-    /** See {@link ShardGroupHost#split}. */
-    CompletableFuture<CommandResult.SplitDone> split(int parent, int child, SlotSet slots, Collection<String> expectedVoters) {
+    /**
+     * Splits {@code parent}, which this store leads: at the entry this proposes, every replica
+     * hands the keys of {@code slots} to a new shard {@code child} whose voters are the parent's,
+     * and the parent refuses those keys from then on. Idempotent: the same split again completes
+     * with {@code alreadyDone}.
+     *
+     * @param expectedVoters the parent's voters as the caller knows them; the split is refused if
+     *                       the group's differ (empty: no check)
+     * @return completes with the split's outcome, or fails with a {@link ShardCallException}
+     *         (not the leader, membership changing, refused as invalid)
+     */
+    public CompletableFuture<CommandResult.SplitDone> split(int parent, int child, SlotSet slots,
+                                                            Collection<String> expectedVoters) {
         Optional<RaftServer.Division> found = divisions.apply(parent);
         if (found.isEmpty()) {
             return failed(new ShardCallException(parent, ShardCallException.Reason.UNAVAILABLE, null,
@@ -107,6 +118,15 @@ final class ShardSplits {
         });
     }
 
+    /** {@link #tick}, logging instead of throwing: it runs on the host's shared ticker. */
+    void tickQuietly() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            LOG.warn("starting split children failed: {}", e.toString());
+        }
+    }
+
     /**
      * Starts every child a seed names that is not hosted yet, and deletes the seeds of children
      * that applied past them (a replica needs its seed until then: a restart before its first
@@ -123,6 +143,21 @@ final class ShardSplits {
                 }
             } else if (appliedIndex.applyAsLong(child) > seed.splitIndex()) {
                 seeds.done(seed);
+            }
+        }
+        for (var orphan : seeds.orphans().entrySet()) {
+            int child = orphan.getKey();
+            if (divisions.apply(child).isPresent()) {
+                seeds.orphans().remove(child);
+                continue;
+            }
+            try {
+                groups.add(child, orphan.getValue(), List.of());
+                seeds.orphans().remove(child);
+                LOG.info("started shard {} empty: this store learned of its split from a snapshot, and its leader "
+                        + "sends it the state", child);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("cannot start shard {} (split learned from a snapshot) yet: {}", child, e.toString());
             }
         }
     }

@@ -225,6 +225,9 @@ public final class ShardStateMachine extends BaseStateMachine {
         load(latestSnapshot);
         if (getLifeCycleState() == LifeCycle.State.PAUSED) {
             installedSnapshots.incrementAndGet();
+            if (seeds != null && !engine.splits().isEmpty()) {
+                seeds.learnedFromSnapshot(engine.shardId(), engine.splits());
+            }
             getLifeCycle().transition(LifeCycle.State.STARTING);
             getLifeCycle().transition(LifeCycle.State.RUNNING);
         }

@@ -162,6 +162,37 @@ final class SplitSeeds implements SplitHandOff {
         return out;
     }
 
+    /**
+     * Children of splits this store's replica of a parent learned of from an installed snapshot,
+     * not from the split's entry: no seed was written here, so the child is started empty and its
+     * leader sends it a snapshot (the child's log holds nothing before the split). Safe for Raft:
+     * this store never hosted the child, so it never voted in it. Kept in memory only: a restart
+     * before the host's ticker started the child leaves it to placement (raft-groups README).
+     */
+    private final java.util.Map<Integer, List<Replica>> orphans = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A parent replica installed a snapshot holding these splits. */
+    void learnedFromSnapshot(int parent, List<io.ringcache.shard.core.SplitRecord> splits) {
+        for (io.ringcache.shard.core.SplitRecord r : splits) {
+            try {
+                List<Replica> members = ChildMembers.decode(r.childMembers());
+                if (members.stream().anyMatch(m -> m.peerId().equals(peerId)) && seed(r.childShard()).isEmpty()) {
+                    orphans.put(r.childShard(), members);
+                }
+            } catch (IllegalArgumentException e) {
+                LOG.warn("shard {}: the split into shard {} names no usable members: {}", parent, r.childShard(), e.getMessage());
+            }
+        }
+        if (!orphans.isEmpty()) {
+            seeded.run();
+        }
+    }
+
+    /** The children to start empty (see {@link #learnedFromSnapshot}); the caller removes those it started. */
+    java.util.Map<Integer, List<Replica>> orphans() {
+        return orphans;
+    }
+
     /** Copies the seed's snapshot part to {@code target} and forces it to disk. */
     static void copySnapshot(Seed seed, Path target) throws IOException {
         try (FileChannel in = FileChannel.open(seed.file(), StandardOpenOption.READ);

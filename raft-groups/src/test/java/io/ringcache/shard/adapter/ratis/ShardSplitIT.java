@@ -61,7 +61,7 @@ class ShardSplitIT {
 
             int leader = cluster.leaderOf(0);
             long started = System.nanoTime();
-            CommandResult.SplitDone done = cluster.host(leader)
+            CommandResult.SplitDone done = cluster.host(leader).splits()
                     .split(0, 1, UPPER_HALF, List.of("s0", "s1", "s2")).get(30, TimeUnit.SECONDS);
             assertFalse(done.alreadyDone());
             assertTrue(done.movedKeys() > 0);
@@ -76,7 +76,7 @@ class ShardSplitIT {
                     done.movedKeys(), childLedMillis, refusedByParent.get());
 
             // The same split again changes nothing.
-            assertTrue(cluster.host(cluster.leaderOf(0)).split(0, 1, UPPER_HALF, List.of()).get(30, TimeUnit.SECONDS)
+            assertTrue(cluster.host(cluster.leaderOf(0)).splits().split(0, 1, UPPER_HALF, List.of()).get(30, TimeUnit.SECONDS)
                     .alreadyDone());
 
             for (int i = 0; i < 500; i++) {
@@ -104,7 +104,7 @@ class ShardSplitIT {
             int leader = cluster.leaderOf(0);
             int down = (leader + 1) % 3;
             cluster.stop(down);
-            cluster.host(leader).split(0, 1, UPPER_HALF, List.of("s0", "s1", "s2")).get(30, TimeUnit.SECONDS);
+            cluster.host(leader).splits().split(0, 1, UPPER_HALF, List.of("s0", "s1", "s2")).get(30, TimeUnit.SECONDS);
             for (int i = 200; i < 300; i++) {
                 String key = "k-" + i;
                 MultiGroupRaftIT.put(cluster, UPPER_HALF.containsKey(MultiGroupRaftIT.bytes(key)) ? 1 : 0, key, "v" + i);
@@ -113,6 +113,44 @@ class ShardSplitIT {
             MultiGroupRaftIT.awaitIdenticalReplicas(cluster, 0);
             MultiGroupRaftIT.awaitIdenticalReplicas(cluster, 1);
             for (int i = 0; i < 300; i++) {
+                assertReadable(cluster, "k-" + i, "v" + i);
+            }
+        }
+    }
+
+    /**
+     * A parent replica that was down while its shard split and then caught up through a snapshot
+     * (its leader's log no longer held the split's entry) never applied the split, so it wrote no
+     * seed: it starts the child empty, as a voter that never voted, and the child's leader sends it
+     * the child's state.
+     */
+    @Test
+    void aReplicaThatLearnsOfTheSplitFromASnapshotStartsTheChildEmpty() throws Exception {
+        // Snapshots every 200 entries and small log segments (as MultiGroupRaftIT's snapshot case),
+        // so the split's entry is soon gone from the leader's log.
+        try (RatisCluster cluster = new RatisCluster(3, t -> t.withSnapshots(200, 16 * 1024),
+                io.ringcache.shard.core.ShardLimits.withBudget(64L << 20))) {
+            cluster.addShards(1);
+            for (int i = 0; i < 200; i++) {
+                MultiGroupRaftIT.put(cluster, 0, "k-" + i, "v" + i);
+            }
+            int leader = cluster.leaderOf(0);
+            int down = (leader + 1) % 3;
+            cluster.stop(down);
+            cluster.host(leader).splits().split(0, 1, UPPER_HALF, List.of("s0", "s1", "s2")).get(30, TimeUnit.SECONDS);
+            int written = 0;
+            for (int i = 0; written < 600; i++) {
+                String key = "after-" + i;
+                if (!UPPER_HALF.containsKey(MultiGroupRaftIT.bytes(key))) { // the parent's keys: its log grows
+                    MultiGroupRaftIT.put(cluster, 0, key, "a" + i);
+                    written++;
+                }
+            }
+            cluster.restart(down);
+            MultiGroupRaftIT.awaitIdenticalReplicas(cluster, 0);
+            assertTrue(cluster.host(down).installedSnapshots(0) > 0, "the parent's replica caught up through a snapshot");
+            MultiGroupRaftIT.awaitIdenticalReplicas(cluster, 1);
+            for (int i = 0; i < 200; i++) {
                 assertReadable(cluster, "k-" + i, "v" + i);
             }
         }

@@ -63,7 +63,7 @@ public final class StoreAdminService extends StoreAdminGrpc.StoreAdminImplBase {
     }
 
     /**
-     * Splits a shard this store leads (see {@link ShardGroupHost#split}); answers when every
+     * Splits a shard this store leads (see {@link io.ringcache.shard.adapter.ratis.ShardSplits#split}); answers when every
      * replica can start the child, the moved keys counted. Not the leader: NotLeader with a hint;
      * membership changing or voters other than expected: Unavailable; an invalid split: InvalidArgument.
      */
@@ -84,7 +84,7 @@ public final class StoreAdminService extends StoreAdminGrpc.StoreAdminImplBase {
             out.onCompleted();
             return;
         }
-        host.split(request.getShardId(), request.getChildShardId(), slots, request.getExpectedVotersList())
+        host.splits().split(request.getShardId(), request.getChildShardId(), slots, request.getExpectedVotersList())
                 .whenComplete((done, error) -> {
                     if (error == null) {
                         r.setSplitIndex(done.index()).setMovedKeys(done.movedKeys()).setAlreadyDone(done.alreadyDone());
