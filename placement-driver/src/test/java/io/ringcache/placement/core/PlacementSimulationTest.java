@@ -384,9 +384,8 @@ class PlacementSimulationTest {
                 for (int owner : st.map().ring().owners()) {
                     owners.add(owner);
                 }
-                if (!owners.equals(st.map().shards().keySet())) {
-                    throw new AssertionError("ring owners " + owners + " but shards " + st.map().shards().keySet());
-                }
+                org.junit.jupiter.api.Assertions.assertEquals(st.map().shards().keySet(), owners,
+                        "the ring's owners are the placed shards");
                 if (!st.map().shards().keySet().containsAll(lastShards)) {
                     throw new AssertionError("shards went from " + lastShards + " to " + st.map().shards().keySet());
                 }

@@ -97,14 +97,7 @@ class ShardSplitIT {
     @Test
     void aReplicaDownDuringTheSplitStartsTheChildWhenItComesBack() throws Exception {
         try (RatisCluster cluster = new RatisCluster(3)) {
-            cluster.addShards(1);
-            for (int i = 0; i < 200; i++) {
-                MultiGroupRaftIT.put(cluster, 0, "k-" + i, "v" + i);
-            }
-            int leader = cluster.leaderOf(0);
-            int down = (leader + 1) % 3;
-            cluster.stop(down);
-            cluster.host(leader).splits().split(0, 1, UPPER_HALF, List.of("s0", "s1", "s2")).get(30, TimeUnit.SECONDS);
+            int down = splitWithAFollowerDown(cluster);
             for (int i = 200; i < 300; i++) {
                 String key = "k-" + i;
                 MultiGroupRaftIT.put(cluster, UPPER_HALF.containsKey(MultiGroupRaftIT.bytes(key)) ? 1 : 0, key, "v" + i);
@@ -130,14 +123,7 @@ class ShardSplitIT {
         // so the split's entry is soon gone from the leader's log.
         try (RatisCluster cluster = new RatisCluster(3, t -> t.withSnapshots(200, 16 * 1024),
                 io.ringcache.shard.core.ShardLimits.withBudget(64L << 20))) {
-            cluster.addShards(1);
-            for (int i = 0; i < 200; i++) {
-                MultiGroupRaftIT.put(cluster, 0, "k-" + i, "v" + i);
-            }
-            int leader = cluster.leaderOf(0);
-            int down = (leader + 1) % 3;
-            cluster.stop(down);
-            cluster.host(leader).splits().split(0, 1, UPPER_HALF, List.of("s0", "s1", "s2")).get(30, TimeUnit.SECONDS);
+            int down = splitWithAFollowerDown(cluster);
             int written = 0;
             for (int i = 0; written < 600; i++) {
                 String key = "after-" + i;
@@ -154,6 +140,22 @@ class ShardSplitIT {
                 assertReadable(cluster, "k-" + i, "v" + i);
             }
         }
+    }
+
+    /**
+     * Shard 0 with keys {@code k-0..k-199}, split into shard 1 (its upper half) while one follower
+     * is stopped; returns that follower's index.
+     */
+    private static int splitWithAFollowerDown(RatisCluster cluster) throws Exception {
+        cluster.addShards(1);
+        for (int i = 0; i < 200; i++) {
+            MultiGroupRaftIT.put(cluster, 0, "k-" + i, "v" + i);
+        }
+        int leader = cluster.leaderOf(0);
+        int down = (leader + 1) % 3;
+        cluster.stop(down);
+        cluster.host(leader).splits().split(0, 1, UPPER_HALF, List.of("s0", "s1", "s2")).get(30, TimeUnit.SECONDS);
+        return down;
     }
 
     /** Reads {@code key} from the shard that owns it after the split; the parent refuses it if it moved. */
