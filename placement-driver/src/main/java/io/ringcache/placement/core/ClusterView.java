@@ -165,6 +165,18 @@ public final class ClusterView {
 
     /** Replicas (voting and learning) per receiving store, in the projected map. */
     public Map<String, Integer> replicaCounts() {
+        Map<String, Integer> counts = replicaCounts;
+        if (counts == null) {
+            counts = java.util.Collections.unmodifiableMap(countReplicas());
+            replicaCounts = counts;
+        }
+        return counts;
+    }
+
+    /** A view is immutable: counted once, on first use (schedulers ask per shard and per store). */
+    private Map<String, Integer> replicaCounts;
+
+    private Map<String, Integer> countReplicas() {
         Map<String, Integer> counts = new TreeMap<>();
         for (String r : receivers()) {
             counts.put(r, 0);

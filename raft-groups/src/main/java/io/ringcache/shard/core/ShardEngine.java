@@ -105,17 +105,12 @@ public final class ShardEngine {
      */
     public List<CommandResult> apply(long index, CommandBatch batch, ChangedKeys changes) {
         writes.reportTo(changes);
-        this.changes = changes;
         try {
             return applyBatch(index, batch);
         } finally {
             writes.reportTo(null);
-            this.changes = null;
         }
     }
-
-    /** Where the entry being applied reports changed keys (null: nobody listens); apply thread only. */
-    private ChangedKeys changes;
 
     private List<CommandResult> applyBatch(long index, CommandBatch batch) {
         long now = Math.max(batch.timeMillis(), logTime);
@@ -182,20 +177,19 @@ public final class ShardEngine {
         handOff.handOff(split, index, this);
         // Collected first: the store may not be changed while it is being visited.
         List<byte[]> moving = new ArrayList<>();
+        SlotSet.KeyProbe probe = new SlotSet.KeyProbe();
         store.forEach((key, value, version, expiresAt) -> {
-            byte[] k = new byte[key.capacity()];
-            key.getBytes(0, k);
-            if (split.slots().containsKey(k)) {
+            if (probe.contains(split.slots(), key)) {
+                byte[] k = new byte[key.capacity()];
+                key.getBytes(0, k);
                 moving.add(k);
             }
         });
         for (byte[] k : moving) {
             store.remove(k);
-            if (changes != null) {
-                // Gone from this shard: a near cache that read it here drops it and reads it anew,
-                // through the map that routes it to the child.
-                changes.changed(k);
-            }
+            // Gone from this shard: a near cache that read it here drops it and reads it anew,
+            // through the map that routes it to the child.
+            writes.changed(k);
         }
         SplitRecord[] next = java.util.Arrays.copyOf(splits, splits.length + 1);
         next[splits.length] = new SplitRecord(split.childShard(), index, split.slots(), split.childMembers());

@@ -69,10 +69,10 @@ public final class ShardSnapshot {
         w.buffer.putLong(w.at(8), engine.logTime(), ByteOrder.LITTLE_ENDIAN);
         // The digest is accumulated in the same pass that writes the entries.
         ShardDigest.Accumulator digest = new ShardDigest.Accumulator();
-        byte[][] scratch = {new byte[64]};
+        SlotSet.KeyProbe probe = new SlotSet.KeyProbe();
         try {
             engine.store().forEach((key, value, version, expiresAt) -> {
-                if (only != null && !only.containsHash(hashOf(key, scratch))) {
+                if (only != null && !probe.contains(only, key)) {
                     return;
                 }
                 try {
@@ -101,16 +101,6 @@ public final class ShardSnapshot {
         writeSplits(splits, w);
         w.flush();
         return content;
-    }
-
-    /** The ring position of a key in the store, through a reused scratch array. */
-    private static long hashOf(DirectBuffer key, byte[][] scratch) {
-        int n = key.capacity();
-        if (scratch[0].length < n) {
-            scratch[0] = new byte[Math.max(n, scratch[0].length * 2)];
-        }
-        key.getBytes(0, scratch[0], 0, n);
-        return io.ringcache.routing.KeyHash.of(scratch[0], 0, n);
     }
 
     private static void writeSplits(List<SplitRecord> splits, Writer w) throws IOException {

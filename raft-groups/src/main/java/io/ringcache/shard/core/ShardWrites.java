@@ -367,7 +367,8 @@ final class ShardWrites {
         return new CommandResult.Expired(removed);
     }
 
-    private void changed(byte[] key) {
+    /** Reports {@code key} as changed by the entry being applied, when someone listens. */
+    void changed(byte[] key) {
         if (changes != null) {
             changes.changed(key);
         }

@@ -73,6 +73,23 @@ public final class SlotSet {
         return containsHash(KeyHash.of(key));
     }
 
+    /**
+     * Tells whether keys held in buffers (a store's entries while it is visited) fall in a set,
+     * hashing each through one reused array. One instance per visit; not thread-safe.
+     */
+    public static final class KeyProbe {
+        private byte[] scratch = new byte[64];
+
+        public boolean contains(SlotSet slots, org.agrona.DirectBuffer key) {
+            int n = key.capacity();
+            if (scratch.length < n) {
+                scratch = new byte[Math.max(n, scratch.length * 2)];
+            }
+            key.getBytes(0, scratch, 0, n);
+            return slots.containsHash(KeyHash.of(scratch, 0, n));
+        }
+    }
+
     /** True when some ring position lies in both sets. */
     public boolean intersects(SlotSet other) {
         SlotSet fine = bits >= other.bits ? this : other;
