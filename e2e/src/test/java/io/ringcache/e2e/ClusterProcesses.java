@@ -4,7 +4,6 @@ import io.ringcache.chaos.adapter.linux.ProcessTrees;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,11 +49,9 @@ final class ClusterProcesses implements AutoCloseable {
         bin = dir.resolve("bin");
     }
 
+    /** A free listening port for a child process (see {@link TestPorts} for why not port 0). */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
+        return TestPorts.free();
     }
 
     /** Starts a node with the seed's flags; its working directory is its own folder under the root. */

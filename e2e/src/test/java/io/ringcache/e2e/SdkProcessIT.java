@@ -62,10 +62,12 @@ class SdkProcessIT {
         for (int i = 1; i <= 3; i++) {
             startStore("s" + i);
         }
-        client = RingcacheClient.builder().placementDriver(pd).requestTimeout(Duration.ofSeconds(15))
-                .meterRegistry(clientMeters).build();
         probe = new PdProbe(pd);
         cluster.await("every shard with 3 replicas and a leader", () -> probe.settled(3));
+        // Built once placement answers: the builder reads the map at once, and four JVMs starting
+        // on two busy cores kept the placement driver from listening within its 10 s once.
+        client = RingcacheClient.builder().placementDriver(pd).requestTimeout(Duration.ofSeconds(15))
+                .meterRegistry(clientMeters).build();
     }
 
     private void startStore(String id) throws Exception {

@@ -43,8 +43,8 @@ public record StoreMemory(long budgetBytes, long shardBudgetBytes) {
         return budgetBytes / shardBudgetBytes;
     }
 
-    /** What {@code replicas} replicas may use together. */
-    public long reservedBy(int replicas) {
-        return replicas * shardBudgetBytes;
+    /** Whether a store hosting {@code hosted} replicas has room for one more. */
+    public boolean roomForOneMore(int hosted) {
+        return hosted + 1 <= maxReplicas();
     }
 }

@@ -32,7 +32,7 @@ public final class StoreAdminService extends StoreAdminGrpc.StoreAdminImplBase {
     public void addShardReplica(AddShardReplicaRequest request, StreamObserver<AdminResponse> out) {
         run(out, () -> {
             int hosted = host.hostedShards().size();
-            if (!host.hostedShards().contains(request.getShardId()) && hosted + 1 > memory.maxReplicas()) {
+            if (!host.hostedShards().contains(request.getShardId()) && !memory.roomForOneMore(hosted)) {
                 throw new IllegalStateException("store holds " + hosted + " shard replicas, all its -memory allows ("
                         + (memory.budgetBytes() >> 20) + " MiB / " + (memory.shardBudgetBytes() >> 20) + " MiB each)");
             }
@@ -96,21 +96,9 @@ public final class StoreAdminService extends StoreAdminGrpc.StoreAdminImplBase {
                 });
     }
 
+    /** The call's failure as the KV service reports a shard call's (a split is a write). */
     private static Error splitError(int shard, Throwable error) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                ? error.getCause() : error;
-        if (cause instanceof io.ringcache.shard.adapter.ratis.ShardCallException s) {
-            return switch (s.reason()) {
-                case NOT_LEADER -> Error.newBuilder().setNotLeader(NotLeader.newBuilder().setShardId(shard)
-                        .setLeaderStoreId(s.leaderHint().orElse(""))).build();
-                case INVALID_ARGUMENT -> Error.newBuilder().setInvalidArgument(InvalidArgument.newBuilder()
-                        .setMessage(s.getMessage())).build();
-                default -> Error.newBuilder().setUnavailable(Unavailable.newBuilder().setShardId(shard)
-                        .setMessage(s.getMessage())).build();
-            };
-        }
-        return Error.newBuilder().setUnavailable(Unavailable.newBuilder().setShardId(shard)
-                .setMessage(String.valueOf(cause))).build();
+        return KvErrors.toProto(io.ringcache.node.adapter.raft.RatisLocalShards.failure(shard, error, true));
     }
 
     private interface Action {

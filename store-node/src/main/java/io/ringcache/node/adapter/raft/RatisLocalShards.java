@@ -92,7 +92,7 @@ public final class RatisLocalShards implements LocalShards {
     }
 
     /** Ratis' failure of a call; {@code write}: the call may have proposed an entry. */
-    static KvFailure failure(int shardId, Throwable error, boolean write) {
+    public static KvFailure failure(int shardId, Throwable error, boolean write) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof ShardCallException s) {
             return switch (s.reason()) {
