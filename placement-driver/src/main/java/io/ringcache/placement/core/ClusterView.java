@@ -25,14 +25,17 @@ public final class ClusterView {
     private final SchedulingConfig config;
     private final Set<Integer> planned;
     private final Map<Integer, ShardInfo> projected;
+    /** Shared by a view and every hypothetical view made from it (see {@link BalanceWeights}). */
+    private BalanceWeights weights;
 
     public ClusterView(PlacementState state, Map<String, Long> lastHeard, Map<String, StoreReport> reports, long now,
                        SchedulingConfig config) {
-        this(state, lastHeard, reports, now, config, Set.of(), project(state));
+        this(state, lastHeard, reports, now, config, Set.of(), project(state), null);
     }
 
     private ClusterView(PlacementState state, Map<String, Long> lastHeard, Map<String, StoreReport> reports, long now,
-                        SchedulingConfig config, Set<Integer> planned, Map<Integer, ShardInfo> projected) {
+                        SchedulingConfig config, Set<Integer> planned, Map<Integer, ShardInfo> projected,
+                        BalanceWeights weights) {
         this.state = state;
         this.lastHeard = lastHeard;
         this.reports = reports;
@@ -40,6 +43,7 @@ public final class ClusterView {
         this.config = config;
         this.planned = planned;
         this.projected = projected;
+        this.weights = weights;
     }
 
     private static Map<Integer, ShardInfo> project(PlacementState state) {
@@ -87,7 +91,7 @@ public final class ClusterView {
         next.put(p.shardId(), endOf(projected.get(p.shardId()), p.kind(), p.source(), p.target()));
         Set<Integer> nextPlanned = new HashSet<>(planned);
         nextPlanned.add(p.shardId());
-        return new ClusterView(state, lastHeard, reports, now, config, nextPlanned, next);
+        return new ClusterView(state, lastHeard, reports, now, config, nextPlanned, next, weights());
     }
 
     public PlacementState state() {
@@ -199,6 +203,64 @@ public final class ClusterView {
             counts.computeIfPresent(s.leader(), (k, v) -> v + 1);
         }
         return counts;
+    }
+
+    /**
+     * What each shard's replica and leadership weigh, from the reports of this view's moment
+     * (computed once, on first use, and kept by every hypothetical view made from this one).
+     */
+    public BalanceWeights weights() {
+        BalanceWeights w = weights;
+        if (w == null) {
+            w = BalanceWeights.of(map().shards().keySet(), this::shardBytes, this::shardLoad);
+            weights = w;
+        }
+        return w;
+    }
+
+    /** The shard's data in bytes: the largest any of its replicas reported (0 when unknown). */
+    public long shardBytes(int shardId) {
+        long max = 0;
+        for (StoreReport r : reports.values()) {
+            StoreReport.Replica rep = r.replicas().get(shardId);
+            if (rep != null) {
+                max = Math.max(max, rep.bytes());
+            }
+        }
+        return max;
+    }
+
+    /**
+     * Per receiving store, the weights of the replicas it holds in the projected map (replica
+     * counts when shards are alike or the cluster is nearly empty; see {@link BalanceWeights}).
+     */
+    public Map<String, Double> replicaScores() {
+        Map<String, Double> scores = new TreeMap<>();
+        for (String r : receivers()) {
+            scores.put(r, 0.0);
+        }
+        BalanceWeights w = weights();
+        for (ShardInfo s : projected.values()) {
+            double x = w.replica(s.id());
+            for (String m : members(s)) {
+                scores.computeIfPresent(m, (k, v) -> v + x);
+            }
+        }
+        return scores;
+    }
+
+    /** Per receiving store, the weights of the leaderships it holds in the projected map. */
+    public Map<String, Double> leaderScores() {
+        Map<String, Double> scores = new TreeMap<>();
+        for (String r : receivers()) {
+            scores.put(r, 0.0);
+        }
+        BalanceWeights w = weights();
+        for (ShardInfo s : projected.values()) {
+            double x = w.leader(s.id());
+            scores.computeIfPresent(s.leader(), (k, v) -> v + x);
+        }
+        return scores;
     }
 
     /** Ops/s of the shard as its leader last reported (0 when unknown). */

@@ -9,12 +9,21 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Evens out replicas: while the fullest receiving store holds at least two more replicas than the
- * emptiest one that could take one of its shards, moves one such replica. Each move lowers the
- * sum of squared counts, so repeated plans converge; zones are never made worse (a move never
- * puts a second replica of a shard in a zone unless its source was already sharing one).
+ * Evens out replicas by what they weigh ({@link BalanceWeights}: half count, half data): moves a
+ * replica of weight {@code w} from the highest-scoring receiving store to a store scoring at least
+ * {@code 2w} less that lacks the shard, has memory for it and whose zone does not make things
+ * worse. Of the shards that qualify it moves the one whose weight is closest to the mean weight
+ * of the source's replicas (then the heavier): a typical replica of the source, so counts and
+ * bytes even out together (taking the heaviest first fills a new store with few large shards, a
+ * third more than its share of the bytes in {@code WeightedBalanceProperties}' case). Each move lowers that sum by at least {@code 2w²}, so repeated plans converge. When every shard
+ * weighs 1 (alike in size, or a nearly empty cluster) this is the count rule: move while a store
+ * holds two replicas more than another. Zones are never made worse (a move never puts a second
+ * replica of a shard in a zone unless its source was already sharing one).
  */
 public final class ReplicaBalanceScheduler implements Scheduler {
+
+    /** Floating-point slack in the score comparisons (scores are sums of halves and ratios). */
+    static final double EPSILON = 1e-9;
 
     @Override
     public Optional<Proposal> next(ClusterView view) {
@@ -23,22 +32,39 @@ public final class ReplicaBalanceScheduler implements Scheduler {
 
     /** The move to make, skipping busy shards when {@code skipBusy}. */
     private static Optional<Proposal> find(ClusterView view, boolean skipBusy) {
+        Map<String, Double> scores = view.replicaScores();
         Map<String, Integer> counts = view.replicaCounts();
-        List<String> stores = new ArrayList<>(counts.keySet());
+        BalanceWeights weights = view.weights();
+        List<String> stores = new ArrayList<>(scores.keySet());
         List<String> fullest = new ArrayList<>(stores);
-        fullest.sort(Comparator.comparingInt((String s) -> -counts.get(s)).thenComparing(s -> s));
+        fullest.sort(Comparator.comparingDouble((String s) -> -scores.get(s)).thenComparing(s -> s));
         List<String> emptiest = new ArrayList<>(stores);
-        emptiest.sort(Comparator.comparingInt((String s) -> counts.get(s)).thenComparing(s -> s));
+        emptiest.sort(Comparator.comparingDouble((String s) -> scores.get(s)).thenComparing(s -> s));
         for (String from : fullest) {
             for (String to : emptiest) {
-                if (counts.get(from) - counts.get(to) < 2) {
-                    break;
+                double gap = scores.get(from) - scores.get(to);
+                if (gap < 1 - EPSILON) {
+                    break; // no shard weighs under 1/2
                 }
+                if (!view.roomFor(to, 1)) {
+                    continue;
+                }
+                double typical = scores.get(from) / counts.get(from);
+                ShardInfo best = null;
+                double bestDistance = Double.MAX_VALUE;
                 for (ShardInfo s : view.projectedShards().values()) {
-                    if (!(skipBusy && view.busy(s.id())) && s.replicas().contains(from) && !s.hasMember(to)
-                            && zoneAllows(view, s, from, to)) {
-                        return Optional.of(new Proposal(s.id(), OperatorKind.MOVE_REPLICA, from, to, "replica-balance"));
+                    double w = weights.replica(s.id());
+                    double distance = Math.abs(w - typical);
+                    boolean closer = distance < bestDistance - EPSILON
+                            || (distance < bestDistance + EPSILON && w > weights.replica(best.id()) + EPSILON);
+                    if (gap >= 2 * w - EPSILON && closer && !(skipBusy && view.busy(s.id()))
+                            && s.replicas().contains(from) && !s.hasMember(to) && zoneAllows(view, s, from, to)) {
+                        best = s;
+                        bestDistance = distance;
                     }
+                }
+                if (best != null) {
+                    return Optional.of(new Proposal(best.id(), OperatorKind.MOVE_REPLICA, from, to, "replica-balance"));
                 }
             }
         }
@@ -56,11 +82,12 @@ public final class ReplicaBalanceScheduler implements Scheduler {
     }
 
     /**
-     * Whether this rule has nothing left to do in the projected map: no store holds two or more
-     * replicas more than a store that could take one of them without doubling up a zone. Without
-     * zone labels that means counts within one of each other (a store with two more replicas than
-     * another always has a shard the other lacks); with zones it is as even as the zones allow
-     * (three zones of one, one and five stores keep the lone stores at one replica per shard).
+     * Whether this rule has nothing left to do in the projected map: no store scores {@code 2w} or
+     * more above a store with room that could take one of its replicas of weight {@code w} without
+     * doubling up a zone. With shards alike and no zone labels that means counts within one of each
+     * other (a store with two more replicas than another always has a shard the other lacks); with
+     * zones it is as even as the zones allow (three zones of one, one and five stores keep the lone
+     * stores at one replica per shard).
      */
     public static boolean balanced(ClusterView view) {
         return find(view, false).isEmpty();
