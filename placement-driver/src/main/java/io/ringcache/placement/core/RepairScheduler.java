@@ -9,7 +9,8 @@ import java.util.Optional;
  * Keeps every shard at the configured number of voting replicas, on live stores that are not
  * being drained: adds a replica where one is missing, replaces a replica its store reported lost or one on a store that has been
  * silent past the repair time, been removed, or is draining, removes a surplus replica, and
- * removes a stray learner no operator owns. Replacements always add before they remove.
+ * removes a stray learner no operator owns. Replacements add before they remove, except for a
+ * lost replica no other store can replace (see {@link #lostWithLiveRest}).
  */
 public final class RepairScheduler implements Scheduler {
 
@@ -37,7 +38,7 @@ public final class RepairScheduler implements Scheduler {
                 if (to.isPresent()) {
                     return Optional.of(new Proposal(s.id(), OperatorKind.MOVE_REPLICA, leaving.get(), to.get(), origin));
                 }
-                if (s.replicas().size() > wanted) {
+                if (s.replicas().size() > wanted || lostWithLiveRest(view, s, leaving.get())) {
                     return Optional.of(new Proposal(s.id(), OperatorKind.REMOVE_REPLICA, leaving.get(), "", origin));
                 }
                 continue;
@@ -52,6 +53,26 @@ public final class RepairScheduler implements Scheduler {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * A replica its live store reported lost, with no other store to take its place (three
+     * stores, three replicas), is removed when every other voter is alive: the replica does not
+     * run, so the group already depends on the others, and once it is gone the missing-replica
+     * rule above adds a fresh one, to the same store if no other can take it. Without this a
+     * three-store cluster kept such a shard on two running voters for good. A replica on a dead
+     * store is not removed this way: the store may come back with it.
+     */
+    private static boolean lostWithLiveRest(ClusterView view, ShardInfo s, String store) {
+        if (!view.lost(s.id(), store)) {
+            return false;
+        }
+        for (String v : s.replicas()) {
+            if (!v.equals(store) && !view.alive(v)) {
+                return false;
+            }
+        }
+        return s.replicas().size() > 1;
     }
 
     private static boolean leaving(ClusterView view, String store) {

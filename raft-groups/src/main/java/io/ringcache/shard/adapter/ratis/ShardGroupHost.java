@@ -179,11 +179,13 @@ public final class ShardGroupHost implements AutoCloseable {
 
     /**
      * Shards whose replica here was lost and is not hosted: moved aside at a start because its
-     * term-and-vote file was damaged ({@link UnreadableReplicas}). The placement driver replaces
-     * them; once a new replica of one is hosted here again, it is no longer lost.
+     * term-and-vote file was damaged ({@link UnreadableReplicas}), or split children a parent
+     * named this store a member of but that it never started, nor has a seed for
+     * ({@link SplitSeeds#loadedAtStart}). The placement driver replaces them; once a new replica
+     * of one is hosted here again, it is no longer lost.
      */
     public java.util.SortedSet<Integer> lostShards() {
-        return groups.lost();
+        return splits.withUnstartedChildren(groups.lost());
     }
 
     public String peerId() {

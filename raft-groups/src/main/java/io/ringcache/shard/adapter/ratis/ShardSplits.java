@@ -162,6 +162,19 @@ public final class ShardSplits {
         }
     }
 
+    /**
+     * {@code lost} plus the children a parent named this store a member of at its start that it
+     * neither hosts, nor has a seed for, nor will start empty ({@link SplitSeeds#loadedAtStart}).
+     */
+    java.util.SortedSet<Integer> withUnstartedChildren(java.util.SortedSet<Integer> lost) {
+        for (int child : seeds.unstartedAtStart()) {
+            if (divisions.apply(child).isEmpty() && !seeds.orphans().containsKey(child) && seeds.seed(child).isEmpty()) {
+                lost.add(child);
+            }
+        }
+        return lost;
+    }
+
     private static <T> CompletableFuture<T> failed(Throwable t) {
         return CompletableFuture.failedFuture(t);
     }

@@ -208,6 +208,9 @@ public final class ShardStateMachine extends BaseStateMachine {
                 latestSnapshot = startFromSeed().orElse(null);
             }
             load(latestSnapshot);
+            if (seeds != null && !engine.splits().isEmpty()) {
+                seeds.loadedAtStart(engine.shardId(), engine.splits());
+            }
         });
     }
 

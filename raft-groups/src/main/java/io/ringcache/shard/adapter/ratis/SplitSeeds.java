@@ -188,6 +188,37 @@ final class SplitSeeds implements SplitHandOff {
         }
     }
 
+    /**
+     * Children that this store's replica of a parent, at its start, found named with this store
+     * among their members, with no seed here: either it learned of the split from an installed
+     * snapshot and the store stopped before the ticker started the child (the orphan was kept in
+     * memory only), or it hosted the child once and placement moved it away. The two cannot be
+     * told apart here, and starting an empty replica is safe only in the first case (in the second
+     * this store may have voted in the child), so neither is started: the host reports each one
+     * it does not host as lost ({@link ShardGroupHost#lostShards}), and placement replaces it if its
+     * map still places a voter here, and ignores the report otherwise.
+     */
+    private final java.util.Set<Integer> unstartedAtStart = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** A parent replica loaded, at its start, a snapshot holding these splits. */
+    void loadedAtStart(int parent, List<io.ringcache.shard.core.SplitRecord> splits) {
+        for (io.ringcache.shard.core.SplitRecord r : splits) {
+            try {
+                List<Replica> members = ChildMembers.decode(r.childMembers());
+                if (members.stream().anyMatch(m -> m.peerId().equals(peerId)) && seed(r.childShard()).isEmpty()) {
+                    unstartedAtStart.add(r.childShard());
+                }
+            } catch (IllegalArgumentException e) {
+                LOG.warn("shard {}: the split into shard {} names no usable members: {}", parent, r.childShard(), e.getMessage());
+            }
+        }
+    }
+
+    /** See {@link #loadedAtStart}: children to report lost unless hosted. */
+    java.util.Set<Integer> unstartedAtStart() {
+        return unstartedAtStart;
+    }
+
     /** The children to start empty (see {@link #learnedFromSnapshot}); the caller removes those it started. */
     java.util.Map<Integer, List<Replica>> orphans() {
         return orphans;

@@ -139,6 +139,20 @@ class ShardSplitIT {
             for (int i = 0; i < 200; i++) {
                 assertReadable(cluster, "k-" + i, "v" + i);
             }
+
+            // Had the store stopped after installing the parent's snapshot but before its ticker
+            // started the child, the child's folder would not exist at the next start, and the store
+            // could not tell that from a child it hosted once and gave away: it must not start the
+            // child, and reports it lost so that placement replaces it.
+            cluster.stop(down);
+            java.nio.file.Path child = cluster.storage(down).resolve(ShardGroups.groupId(1).getUuid().toString());
+            try (var files = java.nio.file.Files.walk(child)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+            cluster.restart(down);
+            assertTrue(cluster.host(down).lostShards().contains(1), () -> "lost: " + cluster.host(down).lostShards());
+            assertFalse(cluster.host(down).hostedShards().contains(1), "the store started a child it cannot vouch for");
+            assertFalse(cluster.host(down).lostShards().contains(0));
         }
     }
 
