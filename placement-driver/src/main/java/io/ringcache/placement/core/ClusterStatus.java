@@ -25,9 +25,10 @@ public record ClusterStatus(PartitionMap map, List<StoreStatus> stores, List<Sha
     /**
      * @param memoryBudgetBytes the store's memory for shard replicas as it last reported it (0: unknown)
      * @param reservedBytes     what its hosted replicas may use together (hosted x per-replica budget)
+     * @param dataBytes         the data its hosted replicas hold, as it last reported them
      */
     public record StoreStatus(StoreInfo store, long heartbeatAgeMillis, int replicas, int leaders, double opsPerSecond,
-                              long memoryBudgetBytes, long reservedBytes) {
+                              long memoryBudgetBytes, long reservedBytes, long dataBytes) {
     }
 
     public record ShardStatus(ShardInfo shard, double opsPerSecond, long entries, long bytes, double keyShare) {
@@ -64,7 +65,8 @@ public record ClusterStatus(PartitionMap map, List<StoreStatus> stores, List<Sha
             stores.add(new StoreStatus(s, heard == null ? -1 : now - heard,
                     replicas.getOrDefault(s.id(), 0), leaders.getOrDefault(s.id(), 0), ops.getOrDefault(s.id(), 0.0),
                     report.map(StoreReport::memoryBudgetBytes).orElse(0L),
-                    report.map(r -> r.replicas().size() * r.shardBudgetBytes()).orElse(0L)));
+                    report.map(r -> r.replicas().size() * r.shardBudgetBytes()).orElse(0L),
+                    report.map(r -> r.replicas().values().stream().mapToLong(StoreReport.Replica::bytes).sum()).orElse(0L)));
         }
         List<Operator> operators = new ArrayList<>(state.active());
         List<Operator> finished = new ArrayList<>(state.operators().values().stream().filter(Operator::finished).toList());

@@ -26,7 +26,7 @@ final class ClusterStatusProtos {
             out.addStores(StoreStatus.newBuilder().setStore(PartitionMapProtos.toProto(s.store()))
                     .setHeartbeatAgeMs(s.heartbeatAgeMillis()).setReplicas(s.replicas()).setLeaders(s.leaders())
                     .setOpsPerSecond(s.opsPerSecond()).setMemoryBudgetBytes(s.memoryBudgetBytes())
-                    .setReservedBytes(s.reservedBytes()));
+                    .setReservedBytes(s.reservedBytes()).setDataBytes(s.dataBytes()));
         }
         for (ClusterStatus.ShardStatus s : status.shards()) {
             out.addShards(ShardStatus.newBuilder().setPlacement(PartitionMapProtos.toProto(s.shard()))

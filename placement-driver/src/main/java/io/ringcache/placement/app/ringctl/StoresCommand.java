@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 
 @Command(name = "stores", mixinStandardHelpOptions = true,
         description = "Stores: id, state, gRPC/HTTP/Raft address, zone label, replicas, leaders, ops/s, heartbeat age, "
-                + "memory its replicas may use against its -memory.")
+                + "data its replicas hold, memory its replicas may use against its -memory.")
 final class StoresCommand extends PdCommand {
 
     @Override
@@ -31,6 +31,7 @@ final class StoresCommand extends PdCommand {
                         "leaders", Integer.toUnsignedLong(s.getLeaders()),
                         "ops_per_second", s.getOpsPerSecond(),
                         "heartbeat_age_ms", s.getHeartbeatAgeMs(),
+                        "data_bytes", s.getDataBytes(),
                         "reserved_bytes", s.getReservedBytes(),
                         "memory_budget_bytes", s.getMemoryBudgetBytes()));
             }
@@ -38,13 +39,13 @@ final class StoresCommand extends PdCommand {
             return ExitCodes.OK;
         }
         Table t = new Table().col("ID").col("STATE").col("GRPC").col("HTTP").col("RAFT").col("ZONE")
-                .num("REPLICAS").num("LEADERS").num("OPS/S").num("HEARTBEAT").num("MEMORY");
+                .num("REPLICAS").num("LEADERS").num("OPS/S").num("HEARTBEAT").num("DATA").num("MEMORY");
         for (StoreStatus s : st.getStoresList()) {
             Store store = s.getStore();
             t.row(store.getId(), Fmt.state(store.getState()), store.getGrpcAddress(), store.getHttpAddress(),
                     store.getRaftAddress(), store.getLabelsOrDefault("zone", ""), s.getReplicas(), s.getLeaders(),
                     Fmt.rate(s.getOpsPerSecond()), s.getHeartbeatAgeMs() < 0 ? "never" : Fmt.age(s.getHeartbeatAgeMs()),
-                    s.getMemoryBudgetBytes() == 0 ? "-"
+                    Fmt.bytes(s.getDataBytes()), s.getMemoryBudgetBytes() == 0 ? "-"
                             : Fmt.bytes(s.getReservedBytes()) + "/" + Fmt.bytes(s.getMemoryBudgetBytes()));
         }
         t.print(out());

@@ -510,7 +510,8 @@ final class FakePd extends PlacementDriverGrpc.PlacementDriverImplBase {
             }
             out.addStores(StoreStatus.newBuilder().setStore(st).setHeartbeatAgeMs(heartbeatAge.getOrDefault(st.getId(), -1L))
                     .setReplicas(replicas).setLeaders(leaders).setOpsPerSecond(load)
-                    .setMemoryBudgetBytes(st.getId().equals("s4") ? 0 : 1L << 30).setReservedBytes((long) replicas << 26));
+                    .setMemoryBudgetBytes(st.getId().equals("s4") ? 0 : 1L << 30).setReservedBytes((long) replicas << 26)
+                    .setDataBytes((long) replicas * 3 << 20));
         }
         for (Shard s : shards.values()) {
             out.addShards(ShardStatus.newBuilder().setPlacement(placement(s)).setOpsPerSecond(s.ops)

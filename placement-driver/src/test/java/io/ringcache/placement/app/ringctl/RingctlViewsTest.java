@@ -88,12 +88,12 @@ class RingctlViewsTest {
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.out().lines().toList();
         assertEquals(5, lines.size(), r.out());
-        assertTrue(lines.get(0).matches("ID\\s+STATE\\s+GRPC\\s+HTTP\\s+RAFT\\s+ZONE\\s+REPLICAS\\s+LEADERS\\s+OPS/S\\s+HEARTBEAT\\s+MEMORY"),
+        assertTrue(lines.get(0).matches("ID\\s+STATE\\s+GRPC\\s+HTTP\\s+RAFT\\s+ZONE\\s+REPLICAS\\s+LEADERS\\s+OPS/S\\s+HEARTBEAT\\s+DATA\\s+MEMORY"),
                 lines.get(0));
-        assertTrue(lines.get(1).matches("s1\\s+UP\\s+s1.local:7000\\s+s1.local:8080\\s+s1.local:11000\\s+a\\s+4\\s+2\\s+120.5\\s+800ms\\s+256.0MiB/1.0GiB"),
+        assertTrue(lines.get(1).matches("s1\\s+UP\\s+s1.local:7000\\s+s1.local:8080\\s+s1.local:11000\\s+a\\s+4\\s+2\\s+120.5\\s+800ms\\s+12.0MiB\\s+256.0MiB/1.0GiB"),
                 lines.get(1));
         assertTrue(lines.get(3).contains("1m05s"), lines.get(3));
-        assertTrue(lines.get(4).matches("s4\\s+DOWN\\s+.*\\s+1\\s+0\\s+0.0\\s+never\\s+-"), lines.get(4));
+        assertTrue(lines.get(4).matches("s4\\s+DOWN\\s+.*\\s+1\\s+0\\s+0.0\\s+never\\s+3.0MiB\\s+-"), lines.get(4));
         // aligned: every column starts at the same offset on every line
         int stateColumn = lines.get(0).indexOf("STATE");
         for (String line : lines) {
@@ -114,6 +114,7 @@ class RingctlViewsTest {
         assertEquals(4, s1.get("replicas").getAsInt());
         assertEquals(2, s1.get("leaders").getAsInt());
         assertEquals(800, s1.get("heartbeat_age_ms").getAsLong());
+        assertEquals(12L << 20, s1.get("data_bytes").getAsLong());
         assertEquals(-1, stores.get(3).getAsJsonObject().get("heartbeat_age_ms").getAsLong());
     }
 
