@@ -113,6 +113,15 @@ class LocalClusterProcessIT {
             int http4 = added.get("node4")[0];
             assertEquals(base + 14, http4);
             assertEquals(200, get(http4, "/ready").statusCode());
+
+            // The stores share this machine: an add that would take their budgets past 90% of RAM is refused.
+            Map<String, String> greedy = new LinkedHashMap<>(env);
+            greedy.put("RINGCACHE_MEMORY", "20%");
+            Result tooMuch = new Tool(work, greedy).run("add");
+            assertEquals(1, tooMuch.exit(), tooMuch.text());
+            assertTrue(tooMuch.err().contains("5 store nodes at -memory 20%") && tooMuch.err().contains("100%"),
+                    tooMuch.text());
+            assertFalse(Files.exists(folder.resolve("node5.log")), "the refused add started nothing");
             await("replicas on node4", () -> {
                 HttpResponse<String> c = tryGet(http1, "/v1/cluster");
                 if (c == null || c.statusCode() != 200) {

@@ -191,6 +191,19 @@ final class FaultRun {
     }
 
     /**
+     * Waits until every shard has 3 replicas and a leader, then builds the SDK client. In that
+     * order: the builder fetches the map once with its own deadline, and a PD group still electing
+     * its first leader made it fail the whole run ("cannot get the partition map ... DEADLINE_EXCEEDED").
+     */
+    private RingcacheClient settledThenConnect(PdProbe probe, ChaosNodes nodes) throws IOException, InterruptedException {
+        if (!await(SETTLE, () -> probe.settled(3))) {
+            throw new IOException("the cluster did not settle (every shard with 3 replicas and a leader) in " + SETTLE.toSeconds()
+                    + " s; exited: " + nodes.exited());
+        }
+        return RingcacheClient.builder().placementDriver(nodes.pdList()).requestTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /**
      * Everything between the cluster's start and its teardown: settle, workload, the faults on
      * schedule, the final heal and recovery, the final reads. Sets {@link #recovery} and
      * {@link #windows}; adds to {@link #problems}.
@@ -198,12 +211,7 @@ final class FaultRun {
     private void exercise(List<NemesisPlan.Step> plan, NetnsNetwork net, ChaosNodes nodes) throws IOException, InterruptedException {
         nodes.start(128);
         try (PdProbe probe = new PdProbe(nodes.pdList());
-             RingcacheClient sdk = RingcacheClient.builder().placementDriver(nodes.pdList())
-                     .requestTimeout(Duration.ofSeconds(5)).build()) {
-            if (!await(SETTLE, () -> probe.settled(3))) {
-                throw new IOException("the cluster did not settle (every shard with 3 replicas and a leader) in " + SETTLE.toSeconds()
-                        + " s; exited: " + nodes.exited());
-            }
+             RingcacheClient sdk = settledThenConnect(probe, nodes)) {
             RegisterWorkload.Targets targets = new RegisterWorkload.Targets(sdk, s.sdkClients(), nodes.storeHttpBases(), s.httpClients());
             ReadOptions reads = s.staleReads() ? ReadOptions.stale(Duration.ofSeconds(5)) : ReadOptions.linearizable();
             startNanos = System.nanoTime();
