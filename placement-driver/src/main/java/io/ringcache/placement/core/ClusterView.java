@@ -235,30 +235,28 @@ public final class ClusterView {
      * counts when shards are alike or the cluster is nearly empty; see {@link BalanceWeights}).
      */
     public Map<String, Double> replicaScores() {
-        Map<String, Double> scores = new TreeMap<>();
-        for (String r : receivers()) {
-            scores.put(r, 0.0);
-        }
         BalanceWeights w = weights();
-        for (ShardInfo s : projected.values()) {
-            double x = w.replica(s.id());
-            for (String m : members(s)) {
-                scores.computeIfPresent(m, (k, v) -> v + x);
-            }
-        }
-        return scores;
+        return scores(ClusterView::members, w::replica);
     }
 
     /** Per receiving store, the weights of the leaderships it holds in the projected map. */
     public Map<String, Double> leaderScores() {
+        BalanceWeights w = weights();
+        return scores(s -> List.of(s.leader()), w::leader);
+    }
+
+    /** Per receiving store, the sum of {@code weight} over the projected shards it is one of the {@code holders} of. */
+    private Map<String, Double> scores(java.util.function.Function<ShardInfo, List<String>> holders,
+                                       java.util.function.IntToDoubleFunction weight) {
         Map<String, Double> scores = new TreeMap<>();
         for (String r : receivers()) {
             scores.put(r, 0.0);
         }
-        BalanceWeights w = weights();
         for (ShardInfo s : projected.values()) {
-            double x = w.leader(s.id());
-            scores.computeIfPresent(s.leader(), (k, v) -> v + x);
+            double x = weight.applyAsDouble(s.id());
+            for (String m : holders.apply(s)) {
+                scores.computeIfPresent(m, (k, v) -> v + x);
+            }
         }
         return scores;
     }
