@@ -173,16 +173,7 @@ final class SplitSeeds implements SplitHandOff {
 
     /** A parent replica installed a snapshot holding these splits. */
     void learnedFromSnapshot(int parent, List<io.ringcache.shard.core.SplitRecord> splits) {
-        for (io.ringcache.shard.core.SplitRecord r : splits) {
-            try {
-                List<Replica> members = ChildMembers.decode(r.childMembers());
-                if (members.stream().anyMatch(m -> m.peerId().equals(peerId)) && seed(r.childShard()).isEmpty()) {
-                    orphans.put(r.childShard(), members);
-                }
-            } catch (IllegalArgumentException e) {
-                LOG.warn("shard {}: the split into shard {} names no usable members: {}", parent, r.childShard(), e.getMessage());
-            }
-        }
+        orphans.putAll(unseededChildrenNamingThisStore(parent, splits));
         if (!orphans.isEmpty()) {
             seeded.run();
         }
@@ -202,16 +193,24 @@ final class SplitSeeds implements SplitHandOff {
 
     /** A parent replica loaded, at its start, a snapshot holding these splits. */
     void loadedAtStart(int parent, List<io.ringcache.shard.core.SplitRecord> splits) {
+        unstartedAtStart.addAll(unseededChildrenNamingThisStore(parent, splits).keySet());
+    }
+
+    /** The children of {@code splits} whose members include this store and that have no seed here, with their members. */
+    private java.util.Map<Integer, List<Replica>> unseededChildrenNamingThisStore(
+            int parent, List<io.ringcache.shard.core.SplitRecord> splits) {
+        java.util.Map<Integer, List<Replica>> out = new java.util.HashMap<>();
         for (io.ringcache.shard.core.SplitRecord r : splits) {
             try {
                 List<Replica> members = ChildMembers.decode(r.childMembers());
                 if (members.stream().anyMatch(m -> m.peerId().equals(peerId)) && seed(r.childShard()).isEmpty()) {
-                    unstartedAtStart.add(r.childShard());
+                    out.put(r.childShard(), members);
                 }
             } catch (IllegalArgumentException e) {
                 LOG.warn("shard {}: the split into shard {} names no usable members: {}", parent, r.childShard(), e.getMessage());
             }
         }
+        return out;
     }
 
     /** See {@link #loadedAtStart}: children to report lost unless hosted. */
