@@ -29,6 +29,8 @@ public final class BalanceWeights {
     public static final long BYTES_FLOOR = 1L << 20;
     /** Mean ops/s per shard below which load does not weigh: leaderships are counted. */
     public static final double LOAD_FLOOR = 50;
+    /** Floating-point slack in the rules' score comparisons (scores are sums of halves and ratios). */
+    static final double EPSILON = 1e-9;
 
     private final Map<Integer, Double> replica;
     private final Map<Integer, Double> leader;

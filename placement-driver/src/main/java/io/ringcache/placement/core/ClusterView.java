@@ -218,16 +218,10 @@ public final class ClusterView {
         return w;
     }
 
-    /** The shard's data in bytes: the largest any of its replicas reported (0 when unknown). */
+    /** The shard's data in bytes as its leader last reported (0 when unknown). */
     public long shardBytes(int shardId) {
-        long max = 0;
-        for (StoreReport r : reports.values()) {
-            StoreReport.Replica rep = r.replicas().get(shardId);
-            if (rep != null) {
-                max = Math.max(max, rep.bytes());
-            }
-        }
-        return max;
+        StoreReport.Replica rep = leaderReport(shardId);
+        return rep == null ? 0 : rep.bytes();
     }
 
     /**
@@ -263,13 +257,18 @@ public final class ClusterView {
 
     /** Ops/s of the shard as its leader last reported (0 when unknown). */
     public double shardLoad(int shardId) {
+        StoreReport.Replica rep = leaderReport(shardId);
+        return rep == null ? 0 : rep.opsPerSecond();
+    }
+
+    /** What the shard's leader (in the committed map) last reported about it, or null. */
+    private StoreReport.Replica leaderReport(int shardId) {
         ShardInfo s = map().shards().get(shardId);
         if (s == null || s.leader().isEmpty()) {
-            return 0;
+            return null;
         }
         StoreReport r = reports.get(s.leader());
-        StoreReport.Replica rep = r == null ? null : r.replicas().get(shardId);
-        return rep == null ? 0 : rep.opsPerSecond();
+        return r == null ? null : r.replicas().get(shardId);
     }
 
     /** Ops/s of the shards each receiving store leads, in the projected map. */

@@ -42,13 +42,13 @@ public final class LeaderBalanceScheduler implements Scheduler {
                     continue;
                 }
                 double gap = from - to;
-                if (gap < 2 * w - ReplicaBalanceScheduler.EPSILON) {
+                if (gap < 2 * w - BalanceWeights.EPSILON) {
                     continue;
                 }
                 // How much the transfer lowers the sum of squared scores; ties go to the colder shard.
                 double gain = w * (gap - w);
-                if (best == null || gain > bestGain + ReplicaBalanceScheduler.EPSILON
-                        || (gain > bestGain - ReplicaBalanceScheduler.EPSILON && load < bestLoad)) {
+                if (best == null || gain > bestGain + BalanceWeights.EPSILON
+                        || (gain > bestGain - BalanceWeights.EPSILON && load < bestLoad)) {
                     best = new Proposal(s.id(), OperatorKind.TRANSFER_LEADER, s.leader(), v, "leader-balance");
                     bestGain = gain;
                     bestLoad = load;

@@ -22,9 +22,6 @@ import java.util.Set;
  */
 public final class ReplicaBalanceScheduler implements Scheduler {
 
-    /** Floating-point slack in the score comparisons (scores are sums of halves and ratios). */
-    static final double EPSILON = 1e-9;
-
     @Override
     public Optional<Proposal> next(ClusterView view) {
         return find(view, true);
@@ -43,7 +40,7 @@ public final class ReplicaBalanceScheduler implements Scheduler {
         for (String from : fullest) {
             for (String to : emptiest) {
                 double gap = scores.get(from) - scores.get(to);
-                if (gap < 1 - EPSILON) {
+                if (gap < 1 - BalanceWeights.EPSILON) {
                     break; // no shard weighs under 1/2
                 }
                 if (!view.roomFor(to, 1)) {
@@ -55,9 +52,10 @@ public final class ReplicaBalanceScheduler implements Scheduler {
                 for (ShardInfo s : view.projectedShards().values()) {
                     double w = weights.replica(s.id());
                     double distance = Math.abs(w - typical);
-                    boolean closer = distance < bestDistance - EPSILON
-                            || (distance < bestDistance + EPSILON && w > weights.replica(best.id()) + EPSILON);
-                    if (gap >= 2 * w - EPSILON && closer && !(skipBusy && view.busy(s.id()))
+                    boolean closer = distance < bestDistance - BalanceWeights.EPSILON
+                            || (distance < bestDistance + BalanceWeights.EPSILON
+                                    && w > weights.replica(best.id()) + BalanceWeights.EPSILON);
+                    if (gap >= 2 * w - BalanceWeights.EPSILON && closer && !(skipBusy && view.busy(s.id()))
                             && s.replicas().contains(from) && !s.hasMember(to) && zoneAllows(view, s, from, to)) {
                         best = s;
                         bestDistance = distance;

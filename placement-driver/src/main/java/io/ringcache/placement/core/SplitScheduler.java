@@ -47,7 +47,7 @@ public final class SplitScheduler implements Scheduler {
                 hotSince.remove(s.id());
                 continue;
             }
-            long bytes = view.report(s.leader(), s.id()).map(StoreReport.Replica::bytes).orElse(0L);
+            long bytes = view.shardBytes(s.id());
             double load = view.shardLoad(s.id());
             if (t.byLoad() && load >= t.opsPerSecond()) {
                 hotSince.putIfAbsent(s.id(), now);

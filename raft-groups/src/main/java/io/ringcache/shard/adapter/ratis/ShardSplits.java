@@ -167,8 +167,11 @@ public final class ShardSplits {
      * neither hosts, nor has a seed for, nor will start empty ({@link SplitSeeds#loadedAtStart}).
      */
     java.util.SortedSet<Integer> withUnstartedChildren(java.util.SortedSet<Integer> lost) {
-        for (int child : seeds.unstartedAtStart()) {
-            if (divisions.apply(child).isEmpty() && !seeds.orphans().containsKey(child) && seeds.seed(child).isEmpty()) {
+        for (java.util.Iterator<Integer> it = seeds.unstartedAtStart().iterator(); it.hasNext(); ) {
+            int child = it.next();
+            if (divisions.apply(child).isPresent()) {
+                it.remove(); // hosted: started after all, or the usual case of a child running here
+            } else if (!seeds.orphans().containsKey(child) && seeds.seed(child).isEmpty()) {
                 lost.add(child);
             }
         }
