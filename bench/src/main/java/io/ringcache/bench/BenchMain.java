@@ -34,12 +34,13 @@ public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
         // Plain load tools run in this JVM instead of JMH: `benchmarks.jar SdkLoad pd=... workload=a`.
-        if (args.length > 0 && List.of("SdkLoad", "KvLoad", "Compare", "SplitPause").contains(args[0])) {
+        if (args.length > 0 && List.of("SdkLoad", "KvLoad", "Compare", "SplitPause", "EvictionTraces").contains(args[0])) {
             String[] rest = Arrays.copyOfRange(args, 1, args.length);
             switch (args[0]) {
                 case "SdkLoad" -> SdkLoad.main(rest);
                 case "KvLoad" -> KvLoad.main(rest);
                 case "SplitPause" -> SplitPause.main(rest);
+                case "EvictionTraces" -> EvictionTraces.main(rest);
                 default -> Compare.main(rest);
             }
             return;

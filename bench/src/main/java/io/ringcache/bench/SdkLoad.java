@@ -43,29 +43,46 @@ public final class SdkLoad {
             .add("staleness", "1000", "bound for read=stale, milliseconds")
             .add("timeout", "10", "SDK request timeout, seconds")
             .add("progress", "5", "seconds between progress lines")
-            .add("seed", "42", "random seed (key and op choice)");
+            .add("seed", "42", "random seed (key and op choice)")
+            .add("through", "false", "read-through: a read that misses writes the value (a cache's use); prints the hit ratio");
 
     private SdkLoad() {
     }
 
-    /** The SDK behind {@link LoadLoop.Target}; counts reads of absent keys. */
+    /** The SDK behind {@link LoadLoop.Target}; counts reads and reads of absent keys. */
     static final class SdkTarget implements LoadLoop.Target {
         private final RingcacheClient client;
         private final ReadOptions readOptions;
+        /** Read-through: the value a missing key is written with, or null. */
+        private final byte[] fillOnMiss;
+        final LongAdder reads = new LongAdder();
         final LongAdder misses = new LongAdder();
 
         SdkTarget(RingcacheClient client, ReadOptions readOptions) {
+            this(client, readOptions, null);
+        }
+
+        SdkTarget(RingcacheClient client, ReadOptions readOptions, byte[] fillOnMiss) {
             this.client = client;
             this.readOptions = readOptions;
+            this.fillOnMiss = fillOnMiss;
         }
 
         @Override
         public CompletableFuture<Optional<Versioned>> read(byte[] key) {
-            return client.getAsync(key, readOptions).whenComplete((v, t) -> {
-                if (v != null && v.isEmpty()) {
-                    misses.increment();
+            CompletableFuture<Optional<Versioned>> read = client.getAsync(key, readOptions).whenComplete((v, t) -> {
+                if (v != null) {
+                    reads.increment();
+                    if (v.isEmpty()) {
+                        misses.increment();
+                    }
                 }
             });
+            if (fillOnMiss == null) {
+                return read;
+            }
+            return read.thenCompose(v -> v.isPresent() ? CompletableFuture.completedFuture(v)
+                    : client.putAsync(key, fillOnMiss, Duration.ZERO).thenApply(version -> v));
         }
 
         @Override
@@ -151,7 +168,8 @@ public final class SdkLoad {
                     status = 1;
                 }
             }
-            SdkTarget target = new SdkTarget(client, readOptions);
+            SdkTarget target = new SdkTarget(client, readOptions,
+                    Boolean.parseBoolean(a.get("through")) ? value : null);
             System.out.printf("run: workload %s (%s), %s, %s reads, %d threads, %d in flight, %s s warm-up + %s s measured%n",
                     workload.name().toLowerCase(Locale.ROOT), workload.description, keys, a.get("read"),
                     Integer.parseInt(a.get("threads")), inflight, a.get("warmup"), a.get("seconds"));
@@ -161,7 +179,9 @@ public final class SdkLoad {
                     Duration.ofSeconds(Long.parseLong(a.get("progress"))), Duration.ofSeconds(Long.parseLong(a.get("timeout")) * 2),
                     seed, System.out));
             result.print(System.out);
-            System.out.printf("reads of absent keys (whole run incl. warm-up): %,d%n", target.misses.sum());
+            System.out.printf("reads of absent keys (whole run incl. warm-up): %,d of %,d reads, hit ratio %.4f%n",
+                    target.misses.sum(), target.reads.sum(),
+                    target.reads.sum() == 0 ? 0.0 : 1.0 - (double) target.misses.sum() / target.reads.sum());
             if (result.undrained() > 0) {
                 status = 1;
             }

@@ -69,6 +69,20 @@ public class ShardStoreBenchmark {
         return shardStore.get(key);
     }
 
+    /** The reader's clock for {@link #readHit}: one millisecond per read. */
+    private long now = 1_700_000_000_000L;
+
+    /**
+     * A client's read of a present key: as {@link #getHit}, and the entry's use marks (recency
+     * stamp, LFU counter) written in place, for eviction. Against getHit in the same run it is the
+     * cost of marking.
+     */
+    @Benchmark
+    public StoredValue readHit() {
+        Keys.write(key, picker.next());
+        return shardStore.read(key, ++now);
+    }
+
     /** A replacement of a present key's value with a new version (the store size does not change). */
     @Benchmark
     public long putOverwrite() {

@@ -135,6 +135,57 @@ class SdkProcessIT {
     }
 
     @Test
+    @Order(1)
+    void getOrLoadAgreesAcrossClients() throws Exception {
+        try (RingcacheClient other = RingcacheClient.builder().placementDriver(pd).requestTimeout(Duration.ofSeconds(15)).build()) {
+            java.util.concurrent.atomic.AtomicInteger loads = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.CompletableFuture<byte[]> slow = new java.util.concurrent.CompletableFuture<>();
+            List<java.util.concurrent.CompletableFuture<java.util.Optional<Versioned>>> mine = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                mine.add(client.getOrLoadAsync(b("loaded:1"), k -> {
+                    loads.incrementAndGet();
+                    return slow;
+                }, Duration.ofMinutes(5), 0.1));
+            }
+            Versioned theirs = other.getOrLoad(b("loaded:1"), k -> b("from other"), Duration.ofMinutes(5)).orElseThrow();
+            slow.complete(b("from client"));
+            for (var f : mine) {
+                Versioned got = f.get(15, java.util.concurrent.TimeUnit.SECONDS).orElseThrow();
+                // The same write (the expiry of the winner's answer is its client's estimate).
+                assertEquals(theirs.version(), got.version(), "every caller of both clients answers the one value stored");
+                assertArrayEquals(theirs.value(), got.value());
+            }
+            assertTrue(loads.get() <= 1, "one load per key at a time in a client: " + loads.get());
+            assertEquals("from other", client.get("loaded:1").orElseThrow().asString());
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theHotKeysShowInRingctlAndMetrics() throws Exception {
+        client.put("hot:1", "x");
+        client.put("cold:1", "x");
+        for (int i = 0; i < 4_000; i++) {
+            client.get("hot:1");
+            if (i % 100 == 0) {
+                client.get("cold:1");
+            }
+        }
+        ClusterProcesses.Result hot = cluster.run("ringctl", "--pd", pd, "hot", "--limit", "3");
+        assertEquals(0, hot.exit(), hot.out() + hot.err());
+        String first = hot.out().lines().skip(1).findFirst().orElse("");
+        assertTrue(first.contains("hot:1"), "the most read key first:\n" + hot.out());
+        ClusterProcesses.Result bad = cluster.run("ringctl", "--pd", pd, "hot", "--limit", "0");
+        assertEquals(2, bad.exit(), bad.out() + bad.err());
+        boolean inMetrics = false;
+        for (int port : http.values()) {
+            inMetrics |= cluster.get(port, "/metrics").body().contains("key=\"hot:1\"");
+            assertEquals(400, cluster.get(port, "/v1/hotkeys?limit=x").statusCode());
+        }
+        assertTrue(inMetrics, "ringcache_hot_key_reads names hot:1 on its leader's store");
+    }
+
+    @Test
     @Order(2)
     void theReadmeExampleRuns() {
         ReadmeExample.main(new String[] {pd});

@@ -14,7 +14,10 @@ class ArchitectureTest {
     void theSharedRules() {
         // ExpiryIndex and ExpiryLag: written by the apply thread, read by metrics and the expiry ticker.
         // LeaderReadLease: renewed by barrier completions, suspended by transfers, read lock-free by reads.
-        HexagonalRules.forModule("io.ringcache.shard").monitorsIn("ExpiryIndex", "ExpiryLag", "LeaderReadLease").check();
+        // EvictionPlanner: its sampling cursor is shared by the host's ticker and the write path.
+        // HotKeys: counted by every reading thread (one read in eight), read by metrics and /v1/hotkeys.
+        HexagonalRules.forModule("io.ringcache.shard")
+                .monitorsIn("ExpiryIndex", "ExpiryLag", "LeaderReadLease", "EvictionPlanner", "HotKeys").check();
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 
 /**
  * The ringcache Java SDK: thread-safe, closeable. Requests go straight to the shard leader found
@@ -59,6 +60,23 @@ public interface RingcacheClient extends AutoCloseable {
     /** Writes any keys (each shard's part applies atomically); completes with each version, in order. */
     CompletableFuture<List<Long>> putAllAsync(List<Map.Entry<byte[], byte[]>> entries, Duration ttl);
 
+    /**
+     * Read-through: the key's value; on a miss, {@code loader}'s value, stored with
+     * {@code putIfAbsent} semantics so concurrent clients agree on one value (a client that loses
+     * the race answers the winner's). One load per key at a time in this client: callers that
+     * miss while it runs wait for it. {@code loader} runs on the thread that completed the read, so
+     * it must not block: start the load and return its future; completing with null stores
+     * nothing and answers empty. The TTL is stretched by a random share up to {@code ttlJitter}
+     * (0 to 1), so keys loaded together do not expire together. When this client's write stored
+     * the value, the answer's expiry is estimated from this client's clock; otherwise it is the
+     * cache's.
+     */
+    CompletableFuture<Optional<Versioned>> getOrLoadAsync(byte[] key, Function<byte[], CompletableFuture<byte[]>> loader,
+                                                        Duration ttl, double ttlJitter);
+
+    /** As {@link #getOrLoadAsync}, blocking; {@code loader} runs on the calling thread and may block. */
+    Optional<Versioned> getOrLoad(byte[] key, Function<byte[], byte[]> loader, Duration ttl, double ttlJitter);
+
     @Override
     void close();
 
@@ -106,6 +124,10 @@ public interface RingcacheClient extends AutoCloseable {
 
     default List<Long> putAll(List<Map.Entry<byte[], byte[]>> entries, Duration ttl) {
         return await(putAllAsync(entries, ttl));
+    }
+
+    default Optional<Versioned> getOrLoad(byte[] key, Function<byte[], byte[]> loader, Duration ttl) {
+        return getOrLoad(key, loader, ttl, 0);
     }
 
     // ---- blocking, UTF-8 strings ----

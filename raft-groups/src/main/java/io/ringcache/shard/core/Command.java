@@ -113,10 +113,20 @@ public sealed interface Command {
      * removed only if it still has {@code version} and has expired at the entry's time, so a key
      * rewritten after the leader planned this survives.
      */
-    record Expire(List<ExpiredKey> keys) implements Command {
+    record Expire(List<VersionedKey> keys) implements Command {
     }
 
-    record ExpiredKey(byte[] key, long version) {
+    /** A key as it was when an internal command planned it: the command acts only while it still has {@code version}. */
+    record VersionedKey(byte[] key, long version) {
+    }
+
+    /**
+     * Internal: evicts keys to make room under the shard's memory budget. Proposed by the shard
+     * leader only, which chose the victims by its eviction policy ({@link EvictionPolicy}) from
+     * what it knows of their use; a key is removed only if it still has {@code version}, so a key
+     * rewritten after the leader chose it survives. Every replica removes the same keys.
+     */
+    record Evict(List<VersionedKey> keys) implements Command {
     }
 
     /**
@@ -149,7 +159,8 @@ public sealed interface Command {
             if (clientId == 0) {
                 throw new IllegalArgumentException("client id 0 means untagged");
             }
-            if (command instanceof Tagged || command instanceof Expire || command instanceof Split) {
+            if (command instanceof Tagged || command instanceof Expire || command instanceof Evict
+                    || command instanceof Split) {
                 throw new IllegalArgumentException("only client writes are tagged");
             }
         }
@@ -186,6 +197,9 @@ public sealed interface Command {
         }
         if (this instanceof Expire e) {
             return e.keys().size();
+        }
+        if (this instanceof Evict) {
+            return 0; // removes only: no key gets a new version
         }
         if (this instanceof Split) {
             return 0;

@@ -6,7 +6,7 @@ import io.ringcache.shard.core.Command.CompareAndSet;
 import io.ringcache.shard.core.Command.Delete;
 import io.ringcache.shard.core.Command.Expectation;
 import io.ringcache.shard.core.Command.Expire;
-import io.ringcache.shard.core.Command.ExpiredKey;
+import io.ringcache.shard.core.Command.VersionedKey;
 import io.ringcache.shard.core.Command.Put;
 import io.ringcache.shard.core.Command.Touch;
 import java.nio.ByteOrder;
@@ -43,6 +43,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   0x0D GET_TOUCH    key:bytes ttl:int64 absolute:byte
  *   0x0E BATCH_PUT_NX n:int32 then n x (key:bytes value:bytes ttl:int64)
  *   0x0F EXPIRE_IF    key:bytes ttl:int64 absolute:byte condition:byte (ExpiryCondition's ordinal)
+ *   0x21 EVICT        n:int32 then n x (key:bytes version:int64)
  *   0x20 SPLIT        child:int32 slotBits:byte n:int32 then n x word:int64 (SlotSet) members:bytes
  *
  * Query:
@@ -73,6 +74,7 @@ public final class CommandCodec {
     private static final byte BATCH_DELETE = 6;
     private static final byte EXPIRE = 7;
     private static final byte TAGGED = 8;
+    private static final byte EVICT = 0x21;
     private static final byte SET = 9;
     private static final byte INCREMENT = 0x0A;
     private static final byte APPEND = 0x0B;
@@ -246,7 +248,7 @@ public final class CommandCodec {
                     r.skipBytes();
                 }
             }
-            case EXPIRE -> {
+            case EXPIRE, EVICT -> {
                 int n = r.readCount(12);
                 for (int i = 0; i < n; i++) {
                     r.skipBytes();
@@ -356,10 +358,9 @@ public final class CommandCodec {
             }
             w.writeBytes(x.childMembers());
         } else if (c instanceof Expire e) {
-            w.writeByte(EXPIRE).writeInt(e.keys().size());
-            for (ExpiredKey k : e.keys()) {
-                w.writeBytes(k.key()).writeLong(k.version());
-            }
+            writeVersionedKeys(w.writeByte(EXPIRE), e.keys());
+        } else if (c instanceof Command.Evict e) {
+            writeVersionedKeys(w.writeByte(EVICT), e.keys());
         } else {
             throw new IllegalArgumentException("unknown command " + c);
         }
@@ -408,17 +409,27 @@ public final class CommandCodec {
                 }
                 yield new BatchDelete(keys);
             }
-            case EXPIRE -> {
-                int n = r.readCount(12);
-                List<ExpiredKey> keys = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    keys.add(new ExpiredKey(r.readBytes(), r.readLong()));
-                }
-                yield new Expire(keys);
-            }
+            case EXPIRE -> new Expire(readVersionedKeys(r));
+            case EVICT -> new Command.Evict(readVersionedKeys(r));
             case SPLIT -> readSplit(r);
             default -> throw new MalformedMessageException("unknown command opcode " + op);
         };
+    }
+
+    private static void writeVersionedKeys(WireWriter w, List<VersionedKey> keys) {
+        w.writeInt(keys.size());
+        for (VersionedKey k : keys) {
+            w.writeBytes(k.key()).writeLong(k.version());
+        }
+    }
+
+    private static List<VersionedKey> readVersionedKeys(WireReader r) {
+        int n = r.readCount(12);
+        List<VersionedKey> keys = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            keys.add(new VersionedKey(r.readBytes(), r.readLong()));
+        }
+        return keys;
     }
 
     private static Command.Split readSplit(WireReader r) {

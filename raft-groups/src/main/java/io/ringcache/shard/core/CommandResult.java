@@ -52,6 +52,10 @@ public sealed interface CommandResult {
     record Expired(int removed) implements CommandResult {
     }
 
+    /** An eviction removed {@code keys} keys holding {@code bytes} logical bytes. */
+    record Evicted(int keys, long bytes) implements CommandResult {
+    }
+
     /**
      * A split handed {@code movedKeys} keys to {@code childShard} at log index {@code index}; when
      * {@code alreadyDone}, the same split had applied before (at {@code index}) and this changed nothing.

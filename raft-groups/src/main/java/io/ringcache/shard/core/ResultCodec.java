@@ -33,6 +33,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   0x0A LENGTH    length:int64
  *   0x0B VALUE_OF  value:value?
  *   0x0C SPLIT_DONE child:int32 index:int64 movedKeys:int64 alreadyDone:byte
+ *   0x0D EVICTED   keys:int32 bytes:int64
  * Query reply:  v=1:byte  answer
  *   0x10 VALUE     value?
  *   0x11 VALUES    n:int32 then n x value?
@@ -54,6 +55,7 @@ public final class ResultCodec {
     private static final byte LENGTH = 0x0A;
     private static final byte VALUE_OF = 0x0B;
     private static final byte SPLIT_DONE = 0x0C;
+    private static final byte EVICTED = 0x0D;
     private static final byte VALUE = 0x10;
     private static final byte VALUES = 0x11;
     private static final byte DIGEST = 0x12;
@@ -198,6 +200,8 @@ public final class ResultCodec {
             }
         } else if (result instanceof Expired x) {
             w.writeByte(EXPIRED).writeInt(x.removed());
+        } else if (result instanceof CommandResult.Evicted x) {
+            w.writeByte(EVICTED).writeInt(x.keys()).writeLong(x.bytes());
         } else if (result instanceof CommandResult.SplitDone x) {
             w.writeByte(SPLIT_DONE).writeInt(x.childShard()).writeLong(x.index()).writeLong(x.movedKeys())
                     .writeBoolean(x.alreadyDone());
@@ -229,6 +233,7 @@ public final class ResultCodec {
                 yield new Batch(results);
             }
             case EXPIRED -> new Expired(r.readInt());
+            case EVICTED -> new CommandResult.Evicted(r.readInt(), r.readLong());
             case SPLIT_DONE -> new CommandResult.SplitDone(r.readInt(), r.readLong(), r.readLong(), r.readBoolean());
             case REJECTED -> {
                 int e = r.readByte();

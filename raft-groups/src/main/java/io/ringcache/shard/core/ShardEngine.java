@@ -2,7 +2,7 @@ package io.ringcache.shard.core;
 
 import io.ringcache.routing.Versions;
 import io.ringcache.shard.core.Command.Expire;
-import io.ringcache.shard.core.Command.ExpiredKey;
+import io.ringcache.shard.core.Command.VersionedKey;
 import io.ringcache.shard.core.CommandResult.Rejected;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +37,11 @@ import java.util.List;
  * because the key now lives in the child. The slots given away are part of the state (snapshots
  * carry them), so a replica restored from a snapshot refuses the same keys.
  *
+ * <h2>Eviction</h2>
+ * A {@link Command.Evict} removes keys the leader's {@link EvictionPlanner} chose, each only while
+ * it still has the version it was chosen at. Reads mark what they read ({@link ShardStore#read}),
+ * so the planner of the replica that serves reads ranks by use; the marks are not replicated.
+ *
  * <h2>Threading</h2>
  * {@link #apply} runs on one thread (the shard's apply thread). Reads may run concurrently on
  * other threads; see {@link ShardStore} for what they observe.
@@ -52,6 +57,9 @@ public final class ShardEngine {
     private final ExpiryIndex expiryIndex;
     private final ExpiryLag expiryLag = new ExpiryLag();
     private final ClientSessions sessions = new ClientSessions();
+    private final ShardCounters counters = new ShardCounters();
+    private final EvictionPlanner eviction;
+    private final HotKeys hotKeys = new HotKeys();
     private final ShardWrites writes;
     private final SplitHandOff handOff;
     /** The splits this shard went through, oldest first; replaced whole, read by reader threads. */
@@ -72,7 +80,8 @@ public final class ShardEngine {
         this.store = store;
         this.limits = limits;
         this.expiryIndex = new ExpiryIndex();
-        this.writes = new ShardWrites(shardId, store, limits, expiryIndex, expiryLag);
+        this.writes = new ShardWrites(shardId, store, limits, expiryIndex, expiryLag, counters);
+        this.eviction = new EvictionPlanner(store, limits, shardId);
     }
 
     /** The version of the {@code ordinal}-th write of entry {@code index}. */
@@ -291,8 +300,11 @@ public final class ShardEngine {
      */
     public StoredValue get(byte[] key, long now) {
         refuseMoved(key);
-        StoredValue v = store.get(key);
-        return v == null || v.expiredAt(Math.max(now, logTime)) ? null : v;
+        StoredValue v = store.read(key, now);
+        boolean live = v != null && !v.expiredAt(Math.max(now, logTime));
+        counters.read(live);
+        hotKeys.read(key);
+        return live ? v : null;
     }
 
     /**
@@ -371,12 +383,12 @@ public final class ShardEngine {
     public List<Expire> planExpiry(long now, int maxKeysPerCommand, int maxKeys) {
         long at = Math.max(now, logTime);
         List<Expire> out = new ArrayList<>();
-        List<ExpiredKey> current = new ArrayList<>();
+        List<VersionedKey> current = new ArrayList<>();
         int[] planned = {0};
         ShardStore.Meta m = new ShardStore.Meta();
         expiryIndex.drainDue(at, maxKeys, (key, version, expiresAt) -> {
             if (store.readMeta(key, m) && m.version == version && m.expiresAt == expiresAt) {
-                current.add(new ExpiredKey(key, version));
+                current.add(new VersionedKey(key, version));
                 planned[0]++;
                 if (current.size() == maxKeysPerCommand) {
                     out.add(new Expire(List.copyOf(current)));
@@ -441,6 +453,21 @@ public final class ShardEngine {
 
     public ExpiryLag expiryLag() {
         return expiryLag;
+    }
+
+    /** The keys this replica reads most. */
+    public HotKeys hotKeys() {
+        return hotKeys;
+    }
+
+    /** Chooses the keys this shard's leader evicts. */
+    public EvictionPlanner eviction() {
+        return eviction;
+    }
+
+    /** Reads, evictions and expiries this replica counted since it started. */
+    public ShardCounters counters() {
+        return counters;
     }
 
     /** Keys tracked for expiry (including stale entries not yet drained). */

@@ -33,6 +33,16 @@ public interface ShardStore extends AutoCloseable {
         public int valueLength;
     }
 
+    /**
+     * Receives entries' metadata during {@link #sample}; the key is a view valid only during the
+     * call. {@code stamp} and {@code frequency} are the entry's {@link KeyAccess} recency stamp
+     * and frequency word.
+     */
+    @FunctionalInterface
+    interface SampleVisitor {
+        void visit(DirectBuffer key, long version, long expiresAt, int valueLength, int stamp, int frequency);
+    }
+
     /** Receives entries during {@link #forEach}; the buffers are views valid only during the call. */
     @FunctionalInterface
     interface EntryVisitor {
@@ -41,6 +51,14 @@ public interface ShardStore extends AutoCloseable {
 
     /** The entry for {@code key} (its value copied), or null when absent. */
     StoredValue get(byte[] key);
+
+    /**
+     * A client's read: as {@link #get}, and the entry is marked used at {@code nowMillis} (its
+     * recency stamp set, its frequency counter incremented as {@link KeyAccess#used} says). The
+     * marks are this replica's alone: they are not replicated, not in snapshots or digests, and
+     * concurrent reads may lose an increment.
+     */
+    StoredValue read(byte[] key, long nowMillis);
 
     /** Fills {@code into} with the entry's metadata without copying its value; false when absent. */
     boolean readMeta(byte[] key, Meta into);
@@ -55,6 +73,16 @@ public interface ShardStore extends AutoCloseable {
      */
     long put(byte[] key, byte[] value, long version, long expiresAt);
 
+    /**
+     * Stores the entry as a write used at {@code nowMillis}: its recency stamp is that time; its
+     * frequency word is kept from the replaced entry (decayed), or starts new ({@link KeyAccess}),
+     * as Redis keeps a key's counter across overwrites. {@link #put(byte[], byte[], long, long)}
+     * (snapshots, splits) stamps {@link KeyAccess#NEVER}, so restored keys rank as the least recently used.
+     *
+     * @return the replaced entry's version, or 0 when the key was absent
+     */
+    long put(byte[] key, byte[] value, long version, long expiresAt, long nowMillis);
+
     /** Sets the expiry of a present entry without touching its value or version; false when absent. */
     boolean setExpiry(byte[] key, long expiresAt);
 
@@ -67,6 +95,19 @@ public interface ShardStore extends AutoCloseable {
 
     /** Removes the entry only if its version is {@code version}; true when removed. */
     boolean removeIfVersion(byte[] key, long version);
+
+    /**
+     * The number of parts {@link #sample} divides the store into: every entry is in exactly one
+     * part, and the parts are of about equal size and independent of key order (hash partitions),
+     * so each is a random sample of the store.
+     */
+    int sampleParts();
+
+    /**
+     * Visits the metadata of every entry of part {@code part} (0 to {@link #sampleParts()} - 1).
+     * May run concurrently with the writer; sees each entry of the part at most once.
+     */
+    void sample(int part, SampleVisitor visitor);
 
     /** Visits every entry once, in no particular order. */
     void forEach(EntryVisitor visitor);

@@ -7,7 +7,7 @@ import io.ringcache.shard.core.Command.CompareAndSet;
 import io.ringcache.shard.core.Command.Delete;
 import io.ringcache.shard.core.Command.Expectation;
 import io.ringcache.shard.core.Command.Expire;
-import io.ringcache.shard.core.Command.ExpiredKey;
+import io.ringcache.shard.core.Command.VersionedKey;
 import io.ringcache.shard.core.Command.Put;
 import io.ringcache.shard.core.Command.Touch;
 import io.ringcache.shard.core.CommandResult.Rejected;
@@ -27,6 +27,7 @@ final class ShardWrites {
     private final ShardLimits limits;
     private final ExpiryIndex expiryIndex;
     private final ExpiryLag expiryLag;
+    private final ShardCounters counters;
     /** Scratch for metadata reads; apply thread only. */
     private final ShardStore.Meta meta = new ShardStore.Meta();
 
@@ -37,8 +38,10 @@ final class ShardWrites {
      */
     private ChangedKeys changes;
 
-    ShardWrites(int shardId, ShardStore store, ShardLimits limits, ExpiryIndex expiryIndex, ExpiryLag expiryLag) {
+    ShardWrites(int shardId, ShardStore store, ShardLimits limits, ExpiryIndex expiryIndex, ExpiryLag expiryLag,
+                ShardCounters counters) {
         this.shardId = shardId;
+        this.counters = counters;
         this.store = store;
         this.limits = limits;
         this.expiryIndex = expiryIndex;
@@ -110,6 +113,9 @@ final class ShardWrites {
         if (command instanceof BatchDelete b) {
             return batchDelete(b, now);
         }
+        if (command instanceof Command.Evict e) {
+            return evict(e);
+        }
         return expire((Expire) command, now);
     }
 
@@ -119,7 +125,7 @@ final class ShardWrites {
             return full(p.key().length + p.value().length);
         }
         long expiresAt = expiryFor(p.ttlMillis(), now);
-        store.put(p.key(), p.value(), version, expiresAt);
+        store.put(p.key(), p.value(), version, expiresAt, now);
         trackExpiry(p.key(), version, expiresAt);
         changed(p.key());
         return new CommandResult.Written(version, previous);
@@ -160,7 +166,7 @@ final class ShardWrites {
             return full(c.key().length + c.newValue().length);
         }
         long expiresAt = expiryFor(c.ttlMillis(), now);
-        store.put(c.key(), c.newValue(), version, expiresAt);
+        store.put(c.key(), c.newValue(), version, expiresAt, now);
         trackExpiry(c.key(), version, expiresAt);
         changed(c.key());
         return new CommandResult.CasOutcome(true, version, null);
@@ -203,7 +209,7 @@ final class ShardWrites {
         if (!fits(x.key(), x.value().length)) {
             return full(x.key().length + x.value().length);
         }
-        store.put(x.key(), x.value(), version, expiresAt);
+        store.put(x.key(), x.value(), version, expiresAt, now);
         trackExpiry(x.key(), version, expiresAt);
         changed(x.key());
         return new CommandResult.SetOutcome(true, version, previous);
@@ -230,7 +236,7 @@ final class ShardWrites {
         if (!fits(x.key(), text.length)) {
             return full(x.key().length + text.length);
         }
-        store.put(x.key(), text, version, expiresAt);
+        store.put(x.key(), text, version, expiresAt, now);
         trackExpiry(x.key(), version, expiresAt);
         changed(x.key());
         return new CommandResult.Counter(next);
@@ -250,7 +256,7 @@ final class ShardWrites {
         if (!fits(x.key(), after.length)) {
             return full(x.key().length + after.length);
         }
-        store.put(x.key(), after, version, expiresAt);
+        store.put(x.key(), after, version, expiresAt, now);
         trackExpiry(x.key(), version, expiresAt);
         changed(x.key());
         return new CommandResult.Length(length);
@@ -331,7 +337,7 @@ final class ShardWrites {
             long version = Versions.of(index, ordinal++);
             long previous = liveVersion(p.key(), now);
             long expiresAt = expiryFor(p.ttlMillis(), now);
-            store.put(p.key(), p.value(), version, expiresAt);
+            store.put(p.key(), p.value(), version, expiresAt, now);
             trackExpiry(p.key(), version, expiresAt);
             changed(p.key());
             results.add(new CommandResult.Written(version, previous));
@@ -355,7 +361,7 @@ final class ShardWrites {
 
     private CommandResult expire(Expire e, long now) {
         int removed = 0;
-        for (ExpiredKey k : e.keys()) {
+        for (VersionedKey k : e.keys()) {
             if (store.readMeta(k.key(), meta) && meta.version == k.version()
                     && meta.expiresAt != 0 && meta.expiresAt <= now
                     && store.removeIfVersion(k.key(), k.version())) {
@@ -364,7 +370,24 @@ final class ShardWrites {
                 removed++;
             }
         }
+        counters.expired(removed);
         return new CommandResult.Expired(removed);
+    }
+
+    /** Removes each key that still has the version the leader chose it at; a rewritten key stays. */
+    private CommandResult evict(Command.Evict e) {
+        int removed = 0;
+        long freed = 0;
+        for (VersionedKey k : e.keys()) {
+            if (store.readMeta(k.key(), meta) && meta.version == k.version()
+                    && store.removeIfVersion(k.key(), k.version())) {
+                changed(k.key());
+                removed++;
+                freed += ShardStore.chargeOf(k.key().length, meta.valueLength);
+            }
+        }
+        counters.evicted(removed, freed);
+        return new CommandResult.Evicted(removed, freed);
     }
 
     /** Reports {@code key} as changed by the entry being applied, when someone listens. */
@@ -391,7 +414,8 @@ final class ShardWrites {
     private Rejected full(long wanted) {
         return new Rejected(ShardError.RESOURCE_EXHAUSTED, "shard " + shardId + " is full: "
                 + store.bytesUsed() + " of its " + limits.memoryBudgetBytes()
-                + " byte budget used, the write needs " + wanted + " more");
+                + " byte budget used, the write needs " + wanted + " more (maxmemory policy "
+                + limits.evictionPolicy() + (limits.evictionPolicy().evicts() ? ", nothing evictable made room)" : ")"));
     }
 
     private Rejected checkWrite(byte[] key, byte[] value, long ttlMillis) {

@@ -115,6 +115,7 @@ class CommandCodecProperties {
                 new CommandResult.Touched(flag),
                 new CommandResult.Batch(List.of(new CommandResult.Written(1, 0), new CommandResult.Touched(true))),
                 new CommandResult.Expired(7),
+                new CommandResult.Evicted(3, a),
                 new CommandResult.SetOutcome(flag, a, value),
                 new CommandResult.SetOutcome(!flag, 0, null),
                 new CommandResult.Counter(a),
@@ -155,8 +156,10 @@ class CommandCodecProperties {
                 puts.list().ofMaxSize(5).map(Command.BatchPut::new),
                 puts.list().ofMaxSize(5).map(Command.BatchPutIfAbsent::new),
                 bytes.list().ofMaxSize(5).map(Command.BatchDelete::new),
-                Combinators.combine(bytes, Arbitraries.longs()).as(Command.ExpiredKey::new).list().ofMaxSize(5)
+                Combinators.combine(bytes, Arbitraries.longs()).as(Command.VersionedKey::new).list().ofMaxSize(5)
                         .map(Command.Expire::new),
+                Combinators.combine(bytes, Arbitraries.longs()).as(Command.VersionedKey::new).list().ofMaxSize(5)
+                        .map(Command.Evict::new),
                 Combinators.combine(bytes, bytes, ttl, Arbitraries.of(true, false), Arbitraries.of(Command.Condition.class),
                         Arbitraries.of(true, false), Arbitraries.of(true, false)).as(Command.Set::new),
                 Combinators.combine(bytes, Arbitraries.longs()).as(Command.Increment::new),
@@ -166,7 +169,7 @@ class CommandCodecProperties {
                         Arbitraries.of(Command.ExpiryCondition.class)).as(Command.ExpireIf::new),
                 Combinators.combine(bytes, ttl, Arbitraries.of(true, false)).as(Command.GetAndTouch::new));
         Arbitrary<Command> maybeTagged = Arbitraries.oneOf(any, Combinators.combine(
-                Arbitraries.longs().filter(c -> c != 0), Arbitraries.longs(), any.filter(c -> !(c instanceof Command.Expire)))
+                Arbitraries.longs().filter(c -> c != 0), Arbitraries.longs(), any.filter(c -> !(c instanceof Command.Expire) && !(c instanceof Command.Evict)))
                 .as(Command.Tagged::new));
         return maybeTagged.list().ofMinSize(1).ofMaxSize(6);
     }

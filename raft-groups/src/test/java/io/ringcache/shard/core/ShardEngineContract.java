@@ -288,6 +288,66 @@ public abstract class ShardEngineContract {
     }
 
     @Test
+    void eachPolicyEvictsItsOwnVictims() {
+        long t0 = 1_700_000_000_000L;
+        for (EvictionPolicy policy : EvictionPolicy.values()) {
+            try (ShardStore store = newStore()) {
+                // 200 keys of ~1 KiB in a 160 KiB budget: evens have a TTL (later keys expire sooner), and
+                // keys 0-49 are read after every write from the 100th on: recent and frequent.
+                ShardEngine engine = new ShardEngine(1, store, ShardLimits.withBudget(160 << 10).withEvictionPolicy(policy));
+                long index = 0;
+                int refused = 0;
+                for (int i = 0; i < 200; i++) {
+                    long now = t0 + i * 10L;
+                    Command.Put put = new Command.Put(b("k" + i), new byte[1_000], i % 2 == 0 ? 1_000_000 - i * 1_000L : 0);
+                    for (Command.Evict e : engine.eviction().planRoomFor(EvictionPlanner.growthOf(List.of(put)), now)) {
+                        engine.apply(++index, new CommandBatch(now, List.of(e)));
+                    }
+                    if (!(engine.apply(++index, new CommandBatch(now, List.of(put))).get(0) instanceof Written)) {
+                        refused++;
+                    }
+                    if (i >= 99) {
+                        for (int k = 0; k < 50; k++) {
+                            engine.get(b("k" + k), now + 1);
+                        }
+                    }
+                }
+                assertTrue(store.bytesUsed() <= 160 << 10, policy + ": over budget");
+                int hotSurvivors = 0;
+                int oddSurvivors = 0;
+                for (int i = 0; i < 200; i++) {
+                    if (store.get(b("k" + i)) != null) {
+                        hotSurvivors += i < 50 ? 1 : 0;
+                        oddSurvivors += i % 2 == 1 ? 1 : 0;
+                    }
+                }
+                switch (policy) {
+                    case NOEVICTION -> {
+                        assertTrue(refused > 0, "noeviction refuses");
+                        assertEquals(0, engine.counters().evictedKeys());
+                    }
+                    case VOLATILE_LRU, VOLATILE_LFU, VOLATILE_RANDOM, VOLATILE_TTL -> {
+                        assertEquals(100, oddSurvivors, policy + " evicted a key without a TTL");
+                        assertTrue(engine.counters().evictedKeys() > 0, policy + " evicted nothing");
+                    }
+                    default -> {
+                        assertEquals(0, refused, policy + " refused a write");
+                        assertTrue(engine.counters().evictedKeys() > 40, policy + " evicted too little");
+                    }
+                }
+                if (policy == EvictionPolicy.ALLKEYS_LRU || policy == EvictionPolicy.ALLKEYS_LFU) {
+                    // The keys read all along (recent, frequent) outlive the keys written once and never read.
+                    assertTrue(hotSurvivors >= 48, policy + " kept only " + hotSurvivors + " of the 50 hot keys");
+                }
+                if (policy == EvictionPolicy.VOLATILE_TTL) {
+                    // The soonest expiries (the later even keys) go first; k0 expires last of all.
+                    assertTrue(store.get(b("k0")) != null, "volatile-ttl evicted the key expiring last");
+                }
+            }
+        }
+    }
+
+    @Test
     void versionsGrowWithinAnEntryEvenForOneKey() {
         try (ShardStore store = newStore()) {
             ShardEngine engine = new ShardEngine(1, store, ShardLimits.withBudget(1 << 20));
@@ -390,7 +450,7 @@ public abstract class ShardEngineContract {
             // A stale expire (the key was rewritten after planning) removes nothing.
             engine.apply(4, new CommandBatch(1_400, List.of(new Command.Put(b("later"), b("new"), 0))));
             assertEquals(new CommandResult.Expired(0), engine.apply(5, new CommandBatch(20_000, List.of(
-                    new Command.Expire(List.of(new Command.ExpiredKey(b("later"), ShardEngine.version(1, 3))))))).get(0));
+                    new Command.Expire(List.of(new Command.VersionedKey(b("later"), ShardEngine.version(1, 3))))))).get(0));
             assertEquals(3, store.size());
         }
     }

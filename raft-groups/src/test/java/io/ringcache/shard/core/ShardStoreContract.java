@@ -48,6 +48,78 @@ public abstract class ShardStoreContract {
     }
 
     @Test
+    void readsAndWritesLeaveUseMarks() {
+        try (ShardStore store = newStore()) {
+            long t0 = 1_700_000_000_000L;
+            store.put(bytes("a"), bytes("1"), 1, 0, t0);
+            store.put(bytes("b"), bytes("2"), 2, 0, t0);
+            assertEquals(new StoredValue(bytes("1"), 1, 0), store.read(bytes("a"), t0 + 5_000));
+            assertNull(store.read(bytes("absent"), t0));
+            Map<String, int[]> marks = marks(store);
+            assertEquals(KeyAccess.stamp(t0 + 5_000), marks.get("a")[0]);
+            assertEquals(KeyAccess.stamp(t0), marks.get("b")[0]);
+            assertEquals(KeyAccess.NEW_COUNTER, KeyAccess.counter(marks.get("b")[1], t0));
+            // A hundred reads make the counter grow, logarithmically: far below a hundred.
+            for (int i = 0; i < 100; i++) {
+                store.read(bytes("a"), t0 + 5_000);
+            }
+            int counter = KeyAccess.counter(marks(store).get("a")[1], t0 + 5_000);
+            assertTrue(counter > KeyAccess.NEW_COUNTER && counter < 40, "counter " + counter);
+            // An overwrite keeps the counter (as Redis does) and stamps the write's time.
+            store.put(bytes("a"), bytes("longer value"), 3, 0, t0 + 6_000);
+            assertTrue(KeyAccess.counter(marks(store).get("a")[1], t0 + 6_000) >= counter);
+            assertEquals(KeyAccess.stamp(t0 + 6_000), marks(store).get("a")[0]);
+            // Metadata-only changes keep the marks.
+            store.setExpiry(bytes("a"), t0 + 60_000);
+            assertEquals(KeyAccess.stamp(t0 + 6_000), marks(store).get("a")[0]);
+            assertEquals(new StoredValue(bytes("longer value"), 3, t0 + 60_000), store.get(bytes("a")));
+        }
+    }
+
+    @Test
+    void samplePartsHoldEveryEntryExactlyOnce() {
+        try (ShardStore store = newStore()) {
+            for (int i = 0; i < 500; i++) {
+                store.put(bytes("key-" + i), bytes("v" + i), i + 1, i % 3 == 0 ? 99_000 : 0, 1_000);
+            }
+            Map<String, Integer> seen = new HashMap<>();
+            int nonEmptyParts = 0;
+            for (int part = 0; part < store.sampleParts(); part++) {
+                int[] inPart = {0};
+                store.sample(part, (key, version, expiresAt, valueLength, stamp, frequency) -> {
+                    byte[] k = new byte[key.capacity()];
+                    key.getBytes(0, k);
+                    String name = new String(k, java.nio.charset.StandardCharsets.UTF_8);
+                    int i = Integer.parseInt(name.substring(4));
+                    assertEquals(i + 1, version);
+                    assertEquals(i % 3 == 0 ? 99_000 : 0, expiresAt);
+                    assertEquals(("v" + i).length(), valueLength);
+                    assertEquals(KeyAccess.stamp(1_000), stamp);
+                    seen.merge(name, 1, Integer::sum);
+                    inPart[0]++;
+                });
+                nonEmptyParts += inPart[0] > 0 ? 1 : 0;
+            }
+            assertEquals(500, seen.size());
+            assertTrue(seen.values().stream().allMatch(n -> n == 1), "an entry seen twice");
+            assertTrue(nonEmptyParts > 1 || store.sampleParts() == 1, "parts are hash partitions");
+        }
+    }
+
+    /** Each key's [stamp, frequency] as {@link ShardStore#sample} reports them. */
+    private static Map<String, int[]> marks(ShardStore store) {
+        Map<String, int[]> out = new HashMap<>();
+        for (int part = 0; part < store.sampleParts(); part++) {
+            store.sample(part, (key, version, expiresAt, valueLength, stamp, frequency) -> {
+                byte[] k = new byte[key.capacity()];
+                key.getBytes(0, k);
+                out.put(new String(k, java.nio.charset.StandardCharsets.UTF_8), new int[] {stamp, frequency});
+            });
+        }
+        return out;
+    }
+
+    @Test
     void emptyKeysAndValuesAreValues() {
         try (ShardStore store = newStore()) {
             store.put(new byte[0], new byte[0], 1, 0);

@@ -98,18 +98,36 @@ public final class NodeOptions {
             description = "Memory budget per shard replica in MiB (default: ${DEFAULT-VALUE}; env RINGCACHE_SHARD_MEMORY_MB).")
     long shardMemoryMb;
 
-    @Option(names = {"-memory", "--memory"}, defaultValue = "${env:RINGCACHE_MEMORY:-25%}",
-            description = "Memory for all this store's shard replicas together: a size (8GiB) or a percentage of the "
+    @Option(names = {"-maxmemory", "--maxmemory", "-memory", "--memory"},
+            defaultValue = "${env:RINGCACHE_MAXMEMORY:-${env:RINGCACHE_MEMORY:-25%}}",
+            description = "Memory for all this store's data (Redis' maxmemory): a size (8GiB) or a percentage of the "
                     + "container's memory limit, or of the machine's RAM outside a container (default: ${DEFAULT-VALUE}, "
-                    + "so three stores fit on one machine; a store alone in a container can take 60%%). Each replica "
-                    + "takes -shard_memory_mb of it; placement and splits never give the store more replicas than fit "
-                    + "(env RINGCACHE_MEMORY).")
+                    + "so three stores fit on one machine; a store alone in a container can take 60%%). Each shard "
+                    + "replica takes -shard_memory_mb of it; placement and splits never give the store more replicas "
+                    + "than fit, and a replica that fills evicts by -maxmemory_policy "
+                    + "(env RINGCACHE_MAXMEMORY; -memory and RINGCACHE_MEMORY are older names).")
     String memory;
+
+    @Option(names = {"-maxmemory_policy", "--maxmemory-policy"},
+            defaultValue = "${env:RINGCACHE_MAXMEMORY_POLICY:-allkeys-lru}",
+            description = "What a full shard does, with Redis' names: noeviction (refuse the write), allkeys-lru, "
+                    + "allkeys-lfu, allkeys-random, volatile-lru, volatile-lfu, volatile-random, volatile-ttl "
+                    + "(default: ${DEFAULT-VALUE}, a cache's usual choice; env RINGCACHE_MAXMEMORY_POLICY).")
+    String maxmemoryPolicy;
+
+    /** The -maxmemory_policy flag. */
+    io.ringcache.shard.core.EvictionPolicy evictionPolicy() {
+        try {
+            return io.ringcache.shard.core.EvictionPolicy.parse(maxmemoryPolicy);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("-maxmemory_policy: " + e.getMessage());
+        }
+    }
 
     /** The -memory flag against {@code machineBytes}, with the per-replica budget. */
     io.ringcache.node.core.StoreMemory storeMemory(long machineBytes) {
         long budget = io.ringcache.node.core.StoreMemory.parse(memory, machineBytes,
-                text -> io.ringcache.placement.api.ByteSizes.bytes(text, "-memory"));
+                text -> io.ringcache.placement.api.ByteSizes.bytes(text, "-maxmemory"));
         return new io.ringcache.node.core.StoreMemory(budget, shardMemoryMb << 20);
     }
 
@@ -157,6 +175,7 @@ public final class NodeOptions {
             throw new IllegalArgumentException("-shard_memory_mb must be at least 1");
         }
         storeMemory(io.ringcache.node.adapter.os.MachineMemory.totalBytes());
+        evictionPolicy();
         if (maxValueBytes < 1 || maxValueBytes > (1 << 20)) {
             throw new IllegalArgumentException("-max_value_bytes must be between 1 and 1048576");
         }

@@ -30,7 +30,8 @@ final class StoreHttp implements AutoCloseable {
 
     private final HttpApi api;
 
-    StoreHttp(StoreNode node, KvRequests requests, ShardLimits limits) {
+    StoreHttp(StoreNode node, KvRequests requests, ShardLimits limits,
+              io.ringcache.node.adapter.http.HotKeysEndpoint hotKeys) {
         this.api = new HttpApi(requests, new HttpSettings(limits.maxKeyBytes(), limits.maxValueBytes()),
                 node::clusterJson,
                 (nodeId, raftAddr, params) -> {
@@ -44,7 +45,7 @@ final class StoreHttp implements AutoCloseable {
                     return "joined";
                 },
                 node::ready, node::metrics,
-                Map.of(PprofEndpoints.PREFIX, new PprofEndpoints()));
+                Map.of(PprofEndpoints.PREFIX, new PprofEndpoints(), io.ringcache.node.adapter.http.HotKeysEndpoint.PATH, hotKeys));
     }
 
     int start(InetSocketAddress address) throws IOException {

@@ -88,12 +88,15 @@ public final class StoreNode implements AutoCloseable {
         StoreMemory memory = options.storeMemory(io.ringcache.node.adapter.os.MachineMemory.totalBytes());
         LOG.info("store {}: {} MiB for shard replicas, {} MiB each: at most {} replicas", options.nodeId,
                 memory.budgetBytes() >> 20, budget >> 20, memory.maxReplicas());
-        ShardLimits limits = new ShardLimits(ShardLimits.DEFAULT_MAX_KEY_BYTES, options.maxValueBytes, budget);
+        ShardLimits limits = new ShardLimits(ShardLimits.DEFAULT_MAX_KEY_BYTES, options.maxValueBytes, budget,
+                options.evictionPolicy());
         RatisTuning tuning = RatisTuning.defaults(dir.resolve("groups").toFile()).withPort(raftAddr.port())
                 .withLeaderLease(options.leaderLease);
         host = new ShardGroupHost(options.nodeId, tuning, shard -> ChronicleShardStore.forBudget(budget), limits,
                 System::currentTimeMillis).onLogFailure(StoreNode::logFailed).start();
-        metrics = new NodeMetrics(host);
+        io.ringcache.node.adapter.raft.HostCacheStats cacheStats = new io.ringcache.node.adapter.raft.HostCacheStats(
+                host, memory.budgetBytes(), limits.evictionPolicy().redisName());
+        metrics = new NodeMetrics(host, cacheStats, new io.ringcache.node.adapter.raft.HostHotKeys(host));
 
         writer = new GroupCommitWriter(host, metrics::commitBatch);
         // A linearizable read on a leader waits for a barrier entry (ShardGroupHost.query); under
@@ -115,11 +118,12 @@ public final class StoreNode implements AutoCloseable {
         MutableHandlerRegistry late = new MutableHandlerRegistry();
         builder.fallbackHandlerRegistry(late);
         grpc = builder.build().start();
-        http = new StoreHttp(this, requests, limits);
+        io.ringcache.node.adapter.raft.HostHotKeys hotKeys = new io.ringcache.node.adapter.raft.HostHotKeys(host);
+        http = new StoreHttp(this, requests, limits, new io.ringcache.node.adapter.http.HotKeysEndpoint(options.nodeId, hotKeys::top));
         int httpPort = http.start(bindAddress(httpAddr));
         if (!options.redisAddr.isBlank()) {
             resp = new RespServer(requests, options.nodeId, limits.maxValueBytes(), HttpSettings.DEFAULT_KV_DEADLINE,
-                    System::currentTimeMillis);
+                    System::currentTimeMillis, cacheStats);
             redisPort = resp.start(bindAddress(HostPort.parse(options.redisAddr)));
         }
 

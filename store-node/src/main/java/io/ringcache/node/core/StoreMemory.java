@@ -13,7 +13,7 @@ public record StoreMemory(long budgetBytes, long shardBudgetBytes) {
             throw new IllegalArgumentException("a shard replica's budget must be positive");
         }
         if (budgetBytes < shardBudgetBytes) {
-            throw new IllegalArgumentException("-memory (" + budgetBytes + " bytes) does not hold even one shard replica of "
+            throw new IllegalArgumentException("-maxmemory (" + budgetBytes + " bytes) does not hold even one shard replica of "
                     + shardBudgetBytes + " bytes (-shard_memory_mb)");
         }
     }
@@ -29,10 +29,10 @@ public record StoreMemory(long budgetBytes, long shardBudgetBytes) {
             try {
                 percent = Double.parseDouble(t.substring(0, t.length() - 1).trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("-memory must be a size like 8GiB or a percentage like 25%, not '" + flag + "'");
+                throw new IllegalArgumentException("-maxmemory must be a size like 8GiB or a percentage like 25%, not '" + flag + "'");
             }
             if (!(percent > 0 && percent <= 100)) {
-                throw new IllegalArgumentException("-memory percentage must be in (0, 100], not '" + flag + "'");
+                throw new IllegalArgumentException("-maxmemory percentage must be in (0, 100], not '" + flag + "'");
             }
             return (long) (machineBytes * percent / 100);
         }

@@ -50,7 +50,7 @@ class KvGrpcServiceIT {
         dir = Files.createTempDirectory("kv-grpc");
         NodeOptions options = StoreNodeMain.parse(new String[] {"-node_id", "solo", "-http_addr", "127.0.0.1:0",
                 "-raft_addr", "127.0.0.1:0", "-raft_dir", dir.toString(), "-bootstrap", "-shards", "4",
-                "-shard_memory_mb", "8", "-max_value_bytes", "65536"}, System.out, System.err, new int[1]);
+                "-shard_memory_mb", "8", "-max_value_bytes", "65536", "-maxmemory_policy", "noeviction"}, System.out, System.err, new int[1]);
         node = new StoreNode(options).start();
         channel = ManagedChannelBuilder.forTarget(node.self().grpcAddress()).usePlaintext().build();
         kv = KvGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);

@@ -73,9 +73,26 @@ class NodeOptionsTest {
             err.reset();
             assertNull(parse("-memory", bad), bad);
             assertEquals(2, exit[0]);
-            assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("ringcache-store: -memory"),
+            assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("ringcache-store: -maxmemory"),
                     bad + ": " + err.toString(StandardCharsets.UTF_8));
         }
+        assertEquals(3L << 30, parse("-maxmemory", "3GiB").storeMemory(16L << 30).budgetBytes());
+        assertEquals(3L << 30, parse("--maxmemory", "3GiB").storeMemory(16L << 30).budgetBytes());
+    }
+
+    @Test
+    void maxmemoryPolicyHasRedisNamesAndACacheDefault() {
+        assertEquals(io.ringcache.shard.core.EvictionPolicy.ALLKEYS_LRU, parse().evictionPolicy());
+        assertEquals(io.ringcache.shard.core.EvictionPolicy.VOLATILE_TTL,
+                parse("-maxmemory_policy", "volatile-ttl").evictionPolicy());
+        assertEquals(io.ringcache.shard.core.EvictionPolicy.NOEVICTION,
+                parse("--maxmemory-policy", "NOEVICTION").evictionPolicy());
+        err.reset();
+        assertNull(parse("-maxmemory_policy", "lru"));
+        assertEquals(2, exit[0]);
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(message.startsWith("ringcache-store: -maxmemory_policy: unknown eviction policy 'lru'")
+                && message.contains("allkeys-lfu"), message);
     }
 
     @Test
@@ -84,7 +101,8 @@ class NodeOptionsTest {
         assertEquals(0, exit[0]);
         String help = out.toString(StandardCharsets.UTF_8);
         for (String flag : new String[] {"-node_id", "-http_addr", "-raft_addr", "-raft_advertise", "-raft_dir",
-                "-bootstrap", "-join", "-grpc_addr", "-pd", "-labels", "-memory", "RINGCACHE_NODE_ID"}) {
+                "-bootstrap", "-join", "-grpc_addr", "-pd", "-labels", "-maxmemory", "-maxmemory_policy", "RINGCACHE_MAXMEMORY",
+                "RINGCACHE_NODE_ID"}) {
             assertTrue(help.contains(flag), flag + " missing from --help");
         }
     }

@@ -33,7 +33,7 @@ import picocli.CommandLine.TypeConversionException;
         subcommands = {
             StatusCommand.class, StoresCommand.class, ShardsCommand.class, RingCommand.class, LocateCommand.class,
             OperatorsCommand.class, CancelCommand.class, RebalanceCommand.class, MoveReplicaCommand.class,
-            TransferLeaderCommand.class, SplitCommand.class, DrainCommand.class, RemoveStoreCommand.class},
+            TransferLeaderCommand.class, SplitCommand.class, DrainCommand.class, RemoveStoreCommand.class, HotCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:Success.",

@@ -143,7 +143,7 @@ class RingctlErrorsTest {
             assertTrue(r.out().contains("--timeout"), name);
             assertEquals("", r.err());
         }
-        assertEquals(13, cl.getSubcommands().size());
+        assertEquals(14, cl.getSubcommands().size());
         RingctlTestSupport.Result top = run("--help");
         assertTrue(top.out().contains("Exit codes:"), top.out());
         assertTrue(top.out().contains("RINGCACHE_PD"), top.out());

@@ -1,11 +1,13 @@
 package io.ringcache.shard.adapter.chronicle;
 
+import io.ringcache.shard.core.KeyAccess;
 import io.ringcache.shard.core.ShardStore;
 import io.ringcache.shard.core.StoreFullException;
 import io.ringcache.shard.core.StoredValue;
 import java.nio.BufferUnderflowException;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import net.openhft.chronicle.bytes.BytesStore;
@@ -27,18 +29,21 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <h2>Value layout</h2>
  * Each map value is the entry's header followed by the caller's value bytes, in native byte order:
  * <pre>
- * offset  0          8            16                     16 + n
- *         +----------+------------+----------------------+
- *         | version  | expiresAt  | value bytes (n)      |
- *         | int64    | int64      |                      |
- *         +----------+------------+----------------------+
+ * offset  0          8            16       20          24                    24 + n
+ *         +----------+------------+--------+-----------+---------------------+
+ *         | version  | expiresAt  | stamp  | frequency | value bytes (n)     |
+ *         | int64    | int64      | int32  | int32     |                     |
+ *         +----------+------------+--------+-----------+---------------------+
  * </pre>
  * The header is read and written in place ({@link #readMeta}, {@link #setExpiry}), so metadata
- * operations never copy the value.
+ * operations never copy the value. {@link #read} writes the use marks ({@code stamp},
+ * {@code frequency}, see {@link KeyAccess}) in place under the segment's read lock: the writer
+ * (which takes the write lock to move or free an entry) is excluded, and two readers racing on
+ * the same marks at worst lose one increment, which the approximate eviction tolerates.
  *
  * <h2>Sizing</h2>
  * The map is sized from the logical budget ({@link ShardStore#bytesUsed()}), see {@link ChronicleSizing}:
- * 8-byte chunks, so an entry's chunk space (key + value + 16-byte header + size prefixes,
+ * 8-byte chunks, so an entry's chunk space (key + value + 24-byte header + size prefixes,
  * rounded up to 8) is always below its logical charge (key + value + 48); tiers of two maximal
  * entries (4 KiB key, 1 MiB value: about 2 MiB); enough segments (one base tier each) to hold the
  * whole budget; hash slots for 1.25 times the entries the budget holds at the average sizes.
@@ -110,6 +115,16 @@ public final class ChronicleShardStore implements ShardStore {
 
     @Override
     public StoredValue get(byte[] key) {
+        return copyOut(key, false, 0);
+    }
+
+    @Override
+    public StoredValue read(byte[] key, long nowMillis) {
+        return copyOut(key, true, nowMillis);
+    }
+
+    /** The entry with its value copied, marking it used at {@code nowMillis} when {@code mark}. */
+    private StoredValue copyOut(byte[] key, boolean mark, long nowMillis) {
         Scratch s = scratch();
         try (ExternalMapQueryContext<byte[], byte[], ?> c = context(s, key)) {
             MapEntry<byte[], byte[]> e = c.entry();
@@ -119,6 +134,12 @@ public final class ChronicleShardStore implements ShardStore {
             Data<byte[]> v = e.value();
             RandomDataInput in = v.bytes();
             long o = v.offset();
+            if (mark && in instanceof RandomDataOutput<?> out) {
+                int frequency = in.readInt(o + HeaderValueData.FREQUENCY_OFFSET);
+                out.writeInt(o + HeaderValueData.STAMP_OFFSET, KeyAccess.stamp(nowMillis));
+                out.writeInt(o + HeaderValueData.FREQUENCY_OFFSET,
+                        KeyAccess.used(frequency, nowMillis, ThreadLocalRandom.current().nextDouble()));
+            }
             byte[] value = new byte[(int) (v.size() - HEADER)];
             readFully(in, o + HEADER, value);
             return new StoredValue(value, in.readLong(o + HeaderValueData.VERSION_OFFSET),
@@ -181,13 +202,19 @@ public final class ChronicleShardStore implements ShardStore {
 
     @Override
     public long put(byte[] key, byte[] value, long version, long expiresAt) {
+        return put(key, value, version, expiresAt, KeyAccess.UNUSED_MILLIS);
+    }
+
+    @Override
+    public long put(byte[] key, byte[] value, long version, long expiresAt, long nowMillis) {
         Scratch s = scratch();
-        HeaderValueData data = s.valueData.set(version, expiresAt, value);
+        int stamp = KeyAccess.stamp(nowMillis);
         try (ExternalMapQueryContext<byte[], byte[], ?> c = context(s, key)) {
             // entry() alone takes the read lock, which cannot be upgraded: lock for writing first.
             c.writeLock().lock();
             MapEntry<byte[], byte[]> e = c.entry();
             if (e == null) {
+                HeaderValueData data = s.valueData.set(version, expiresAt, stamp, KeyAccess.newFrequency(nowMillis), value);
                 try {
                     c.absentEntry().doInsert(data);
                 } catch (IllegalStateException | IllegalArgumentException noRoom) {
@@ -202,7 +229,11 @@ public final class ChronicleShardStore implements ShardStore {
             Data<byte[]> old = e.value();
             long oldSize = old.size();
             long oldVersion = old.bytes().readLong(old.offset() + HeaderValueData.VERSION_OFFSET);
+            int oldFrequency = old.bytes().readInt(old.offset() + HeaderValueData.FREQUENCY_OFFSET);
             int oldLength = (int) (oldSize - HEADER);
+            // A write is a use, as in Redis; the counter carries over from the replaced value.
+            HeaderValueData data = s.valueData.set(version, expiresAt, stamp,
+                    KeyAccess.used(oldFrequency, nowMillis, ThreadLocalRandom.current().nextDouble()), value);
             if (data.size() <= oldSize) {
                 // Same size or smaller: Chronicle rewrites it within the entry's chunks, no allocation.
                 e.doReplaceValue(data);
@@ -274,8 +305,9 @@ public final class ChronicleShardStore implements ShardStore {
             // Not writable (not seen with in-memory maps): rewrite the same-size value.
             byte[] value = new byte[(int) (v.size() - HEADER)];
             readFully(in, v.offset() + HEADER, value);
-            HeaderValueData data = s.valueData.set(
-                    in.readLong(v.offset() + HeaderValueData.VERSION_OFFSET), expiresAt, value);
+            HeaderValueData data = s.valueData.set(in.readLong(v.offset() + HeaderValueData.VERSION_OFFSET), expiresAt,
+                    in.readInt(v.offset() + HeaderValueData.STAMP_OFFSET),
+                    in.readInt(v.offset() + HeaderValueData.FREQUENCY_OFFSET), value);
             try {
                 e.doReplaceValue(data);
             } finally {
@@ -346,6 +378,34 @@ public final class ChronicleShardStore implements ShardStore {
             view(valueView, in, o + HEADER, (int) (v.size() - HEADER), s, false);
             visitor.visit(keyView, valueView, version, expiresAt);
         });
+    }
+
+    /** The map's segments: each holds the keys of a range of hash codes. */
+    @Override
+    public int sampleParts() {
+        return map.segments();
+    }
+
+    /**
+     * Visits one segment under its update lock (readers proceed, the writer waits for that
+     * segment), reading only the header and a view of the key.
+     */
+    @Override
+    public void sample(int part, SampleVisitor visitor) {
+        Scratch s = scratch();
+        UnsafeBuffer keyView = new UnsafeBuffer(Scratch.EMPTY);
+        try (var segment = map.segmentContext(part)) {
+            segment.forEachSegmentEntry(e -> {
+                Data<byte[]> k = e.key();
+                Data<byte[]> v = e.value();
+                RandomDataInput in = v.bytes();
+                long o = v.offset();
+                view(keyView, k.bytes(), k.offset(), (int) k.size(), s, true);
+                visitor.visit(keyView, in.readLong(o + HeaderValueData.VERSION_OFFSET),
+                        in.readLong(o + HeaderValueData.EXPIRES_AT_OFFSET), (int) (v.size() - HEADER),
+                        in.readInt(o + HeaderValueData.STAMP_OFFSET), in.readInt(o + HeaderValueData.FREQUENCY_OFFSET));
+            });
+        }
     }
 
     /** Points {@code view} at the bytes in place, or at a copy when they have no address. */

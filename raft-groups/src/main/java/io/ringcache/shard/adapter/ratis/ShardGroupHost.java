@@ -92,6 +92,7 @@ public final class ShardGroupHost implements AutoCloseable {
     private HostedGroups groups;
     private SplitSeeds seeds;
     private ShardSplits splits;
+    private final ShardEvictions evictions;
 
     /**
      * @param peerId      this store's id in every group it hosts
@@ -114,6 +115,8 @@ public final class ShardGroupHost implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.evictions = new ShardEvictions(this::hostedShards, this::isReadyLeader, this::engine,
+                this::submitEntry, clockMillis, limits.evictionPolicy().evicts());
     }
 
     /** Starts the Raft server; every group found under the storage dir is recovered. */
@@ -141,6 +144,7 @@ public final class ShardGroupHost implements AutoCloseable {
                 tuning.electionTimeoutMin().dividedBy(2), MEMBERSHIP_CALL_WAIT, tuning.stagingTimeout());
         ExpiryTicker expiryTicker = new ExpiryTicker(this, clockMillis);
         ticker.scheduleWithFixedDelay(expiryTicker::tick, 100, 100, TimeUnit.MILLISECONDS);
+        ticker.scheduleWithFixedDelay(evictions::tick, 100, 100, TimeUnit.MILLISECONDS);
         ReplicationWatch replication = new ReplicationWatch(this, membership, transfers, peerId,
                 tuning.electionTimeoutMax().toMillis());
         ticker.scheduleWithFixedDelay(replication::tick, 1, 1, TimeUnit.SECONDS);
@@ -232,26 +236,11 @@ public final class ShardGroupHost implements AutoCloseable {
 
     /** The current term when this replica leads {@code shardId}; -1 otherwise. */
     private long leaderTerm(int shardId) {
-        return division(shardId).map(d -> {
-            DivisionInfo info = d.getInfo();
-            return info.isLeader() ? info.getCurrentTerm() : -1L;
-        }).orElse(-1L);
+        return division(shardId).map(d -> DivisionStates.leaderTerm(d.getInfo())).orElse(-1L);
     }
 
     public Role role(int shardId) {
-        return division(shardId).map(d -> {
-            DivisionInfo info = d.getInfo();
-            if (info.getCurrentRole() == null) {
-                // A replica still starting has no role yet: not a leader, so requests are routed on.
-                return Role.CANDIDATE;
-            }
-            switch (info.getCurrentRole()) {
-                case LEADER: return Role.LEADER;
-                case FOLLOWER: return Role.FOLLOWER;
-                case CANDIDATE: return Role.CANDIDATE;
-                default: return Role.LISTENER;
-            }
-        }).orElse(Role.NOT_HOSTED);
+        return division(shardId).map(d -> DivisionStates.role(d.getInfo())).orElse(Role.NOT_HOSTED);
     }
 
     /** True when this host leads the shard and has committed an entry of its term (it can serve). */
@@ -302,17 +291,20 @@ public final class ShardGroupHost implements AutoCloseable {
 
     /** The replica's last applied index; -1 when it is not hosted or still starting. */
     public long appliedIndex(int shardId) {
-        return division(shardId).map(d -> {
-            try {
-                return d.getInfo().getLastAppliedIndex();
-            } catch (IllegalStateException starting) {
-                return -1L; // Ratis' "stateMachineUpdater is uninitialized" while the division starts
-            }
-        }).orElse(-1L);
+        return division(shardId).map(d -> DivisionStates.appliedIndex(d.getInfo())).orElse(-1L);
     }
 
-    /** Submits commands as one log entry; completes with one result per command. */
+    /**
+     * Submits commands as one log entry; completes with one result per command. When the shard's
+     * policy evicts and the commands would fill it, an eviction entry goes first ({@link ShardEvictions}).
+     */
     public CompletableFuture<List<CommandResult>> submit(int shardId, List<Command> commands) {
+        CompletableFuture<Void> room = evictions.roomFor(shardId, commands);
+        return room.isDone() ? submitEntry(shardId, commands)
+                : room.thenCompose(ignored -> submitEntry(shardId, commands));
+    }
+
+    private CompletableFuture<List<CommandResult>> submitEntry(int shardId, List<Command> commands) {
         return submit(shardId, CommandCodec.encode(new CommandBatch(0, commands)));
     }
 

@@ -65,6 +65,28 @@ public final class GrpcRingcacheClient implements RingcacheClient {
     private final Map<String, WriteLane> writeLanes = new ConcurrentHashMap<>();
     private final NearCache nearCache;
     private final InvalidationSubscriber invalidations;
+    private final io.ringcache.client.core.GetOrLoad getOrLoad = new io.ringcache.client.core.GetOrLoad(
+            new io.ringcache.client.core.GetOrLoad.Operations() {
+                @Override
+                public CompletableFuture<Optional<Versioned>> read(byte[] key) {
+                    return getAsync(key, ReadOptions.linearizable());
+                }
+
+                @Override
+                public CompletableFuture<CasResult> putIfAbsent(byte[] key, byte[] value, Duration ttl) {
+                    return putIfAbsentAsync(key, value, ttl);
+                }
+
+                @Override
+                public long nowMillis() {
+                    return System.currentTimeMillis();
+                }
+
+                @Override
+                public double random() {
+                    return java.util.concurrent.ThreadLocalRandom.current().nextDouble();
+                }
+            });
     private volatile boolean closed;
 
     private GrpcRingcacheClient(List<String> pds, Duration requestTimeout, MeterRegistry meters, long clientId,
@@ -439,6 +461,20 @@ public final class GrpcRingcacheClient implements RingcacheClient {
 
     private long deadline() {
         return System.nanoTime() + requestTimeoutNanos;
+    }
+
+    @Override
+    public CompletableFuture<Optional<Versioned>> getOrLoadAsync(byte[] key,
+            java.util.function.Function<byte[], CompletableFuture<byte[]>> loader, Duration ttl, double ttlJitter) {
+        return getOrLoad.getOrLoad(key, loader, ttl, ttlJitter);
+    }
+
+    @Override
+    public Optional<Versioned> getOrLoad(byte[] key, java.util.function.Function<byte[], byte[]> loader, Duration ttl,
+                                         double ttlJitter) {
+        Optional<Versioned> cached = get(key);
+        return cached.isPresent() ? cached : RingcacheClient.await(getOrLoad.loadMissing(key,
+                loader == null ? null : k -> CompletableFuture.completedFuture(loader.apply(k)), ttl, ttlJitter));
     }
 
     @Override

@@ -164,6 +164,7 @@ public final class KvService extends KvGrpc.KvImplBase {
         try {
             CommandBatch entry = CommandCodec.decodeEntry(r.getEntry().toByteArray());
             if (entry.commands().size() != 1 || entry.commands().get(0) instanceof Command.Expire
+                    || entry.commands().get(0) instanceof Command.Evict
                     || entry.commands().get(0) instanceof Command.Split) {
                 throw new MalformedMessageException("an execute request carries exactly one client command");
             }

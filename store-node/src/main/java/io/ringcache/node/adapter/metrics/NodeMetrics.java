@@ -35,9 +35,18 @@ public final class NodeMetrics implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final DistributionSummary batchSummary;
     private final DistributionSummary readRoundSummary;
+    /** Held here: Micrometer's gauges keep only a weak reference to what they read. */
+    private final java.util.function.Supplier<io.ringcache.node.core.CacheStats> cacheStats;
+    private final io.ringcache.node.adapter.raft.HostHotKeys hotKeys;
+    /** Hot keys per led shard in the exposition: few, because each key is a series of its own. */
+    static final int HOT_KEYS_PER_SHARD = 5;
 
-    public NodeMetrics(ShardGroupHost host) {
+    public NodeMetrics(ShardGroupHost host, java.util.function.Supplier<io.ringcache.node.core.CacheStats> cacheStats,
+                       io.ringcache.node.adapter.raft.HostHotKeys hotKeys) {
         this.host = host;
+        this.hotKeys = hotKeys;
+        this.cacheStats = cacheStats;
+        registerStore(cacheStats);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -56,7 +65,53 @@ public final class NodeMetrics implements AutoCloseable {
                 registerShard(shard);
             }
         }
-        return registry.scrape();
+        StringBuilder out = new StringBuilder(registry.scrape());
+        appendHotKeys(out);
+        return out.toString();
+    }
+
+    /**
+     * The top keys of the shards this store leads, as {@code ringcache_hot_key_reads{shard,rank,key}}
+     * (estimated reads, Space-Saving over a sample, halved every few seconds; raft-groups' HotKeys).
+     * Written here rather than as Micrometer gauges: the keys change from scrape to scrape, and a
+     * gauge per key would outlive its key.
+     */
+    private void appendHotKeys(StringBuilder out) {
+        out.append("# HELP ringcache_hot_key_reads estimated recent reads of the most read keys of the shards this store leads\n")
+                .append("# TYPE ringcache_hot_key_reads gauge\n");
+        for (io.ringcache.node.core.ShardHotKeys s : hotKeys.top(-1, HOT_KEYS_PER_SHARD)) {
+            if (!s.leader()) {
+                continue;
+            }
+            int rank = 0;
+            for (io.ringcache.shard.core.HotKeys.HotKey k : s.keys()) {
+                out.append("ringcache_hot_key_reads{shard=\"").append(s.shard()).append("\",rank=\"").append(++rank)
+                        .append("\",key=\"").append(labelValue(k.key())).append("\"} ").append(k.reads()).append('\n');
+            }
+        }
+    }
+
+    /** A key as a Prometheus label value: UTF-8, with backslash, quote and newline escaped. */
+    static String labelValue(byte[] key) {
+        String s = new String(key, java.nio.charset.StandardCharsets.UTF_8);
+        return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+
+    /** The store's figures as a cache: memory against -maxmemory, evictions by policy, hits and misses. */
+    private void registerStore(java.util.function.Supplier<io.ringcache.node.core.CacheStats> stats) {
+        String policy = stats.get().policy();
+        Gauge.builder("ringcache_store_memory_used_bytes", stats, s -> s.get().usedBytes())
+                .description("logical bytes held by this store's replicas").register(registry);
+        Gauge.builder("ringcache_store_maxmemory_bytes", stats, s -> s.get().maxBytes())
+                .description("this store's -maxmemory").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("ringcache_evicted_keys", stats, s -> s.get().evictedKeys())
+                .tag("policy", policy).description("keys evicted from this store's replicas").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("ringcache_evicted_bytes", stats, s -> s.get().evictedBytes())
+                .tag("policy", policy).description("logical bytes evicted from this store's replicas").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("ringcache_keyspace_hits", stats, s -> s.get().hits())
+                .description("reads served here that found their key").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("ringcache_keyspace_misses", stats, s -> s.get().misses())
+                .description("reads served here that did not find their key").register(registry);
     }
 
     private void registerShard(int shard) {
@@ -78,6 +133,13 @@ public final class NodeMetrics implements AutoCloseable {
         Gauge.builder("ringcache_shard_expired_keys", host,
                         h -> h.engine(shard).map(e -> (double) e.expiryLag().count()).orElse(0.0))
                 .tags(tags).description("keys reclaimed after expiry").register(registry);
+        Gauge.builder("ringcache_shard_evicted_keys", host,
+                        h -> h.engine(shard).map(e -> (double) e.counters().evictedKeys()).orElse(0.0))
+                .tags(tags).description("keys evicted from this replica").register(registry);
+        Gauge.builder("ringcache_shard_hits", host, h -> h.engine(shard).map(e -> (double) e.counters().hits()).orElse(0.0))
+                .tags(tags).description("reads served by this replica that found their key").register(registry);
+        Gauge.builder("ringcache_shard_misses", host, h -> h.engine(shard).map(e -> (double) e.counters().misses()).orElse(0.0))
+                .tags(tags).description("reads served by this replica that did not find their key").register(registry);
     }
 
     /** Times every gRPC call by method and counts failures by status. */

@@ -39,13 +39,15 @@ public final class RespServer implements AutoCloseable {
     /**
      * @param deadline  how long one command may take, waits for a shard leader included
      * @param wallClock Unix milliseconds (TTL, PTTL, TIME)
+     * @param cacheStats this store's memory and cache figures (INFO memory, INFO stats)
      */
-    public RespServer(KvRequests requests, String storeId, int maxValueBytes, Duration deadline, LongSupplier wallClock) {
+    public RespServer(KvRequests requests, String storeId, int maxValueBytes, Duration deadline, LongSupplier wallClock,
+                      java.util.function.Supplier<io.ringcache.node.core.CacheStats> cacheStats) {
         this.maxValueBytes = maxValueBytes;
         this.calls = new OffLoopRequests(requests, "resp-calls", OffLoopRequests.DEFAULT_THREADS);
         RespCalls respCalls = new RespCalls(calls, deadline.toMillis());
         this.commands = new RespCommands(new RespKeyCommands(respCalls, wallClock, maxValueBytes),
-                new RespServerCommands(respCalls, wallClock, storeId, connections::get, processed), new RespScan(respCalls));
+                new RespServerCommands(respCalls, wallClock, storeId, connections::get, processed, cacheStats), new RespScan(respCalls));
     }
 
     /** Binds and starts serving; returns the bound port. */

@@ -27,9 +27,11 @@ final class RespServerCommands {
     private final String storeId;
     private final IntSupplier connectedClients;
     private final AtomicLong commandsProcessed;
+    private final java.util.function.Supplier<io.ringcache.node.core.CacheStats> cacheStats;
 
     RespServerCommands(RespCalls calls, LongSupplier wallClock, String storeId, IntSupplier connectedClients,
-                       AtomicLong commandsProcessed) {
+                       AtomicLong commandsProcessed, java.util.function.Supplier<io.ringcache.node.core.CacheStats> cacheStats) {
+        this.cacheStats = cacheStats;
         this.calls = calls;
         this.wallClock = wallClock;
         this.storeId = storeId;
@@ -148,12 +150,24 @@ final class RespServerCommands {
             if (all || section.equals("clients")) {
                 out.append("# Clients\r\nconnected_clients:").append(connectedClients.getAsInt()).append("\r\n\r\n");
             }
+            io.ringcache.node.core.CacheStats stats = cacheStats.get();
             if (all || section.equals("memory")) {
-                out.append("# Memory\r\nused_memory_jvm_heap:").append(rt.totalMemory() - rt.freeMemory())
+                // This store's data against its -maxmemory, as a Redis server reports its own.
+                out.append("# Memory\r\nused_memory:").append(stats.usedBytes())
+                        .append("\r\nused_memory_human:").append(human(stats.usedBytes()))
+                        .append("\r\nmaxmemory:").append(stats.maxBytes())
+                        .append("\r\nmaxmemory_human:").append(human(stats.maxBytes()))
+                        .append("\r\nmaxmemory_policy:").append(stats.policy())
+                        .append("\r\nused_memory_jvm_heap:").append(rt.totalMemory() - rt.freeMemory())
                         .append("\r\nmaxmemory_jvm_heap:").append(rt.maxMemory()).append("\r\n\r\n");
             }
             if (all || section.equals("stats")) {
-                out.append("# Stats\r\ntotal_commands_processed:").append(commandsProcessed.get()).append("\r\n\r\n");
+                out.append("# Stats\r\ntotal_commands_processed:").append(commandsProcessed.get())
+                        .append("\r\nexpired_keys:").append(stats.expiredKeys())
+                        .append("\r\nevicted_keys:").append(stats.evictedKeys())
+                        .append("\r\nevicted_bytes:").append(stats.evictedBytes())
+                        .append("\r\nkeyspace_hits:").append(stats.hits())
+                        .append("\r\nkeyspace_misses:").append(stats.misses()).append("\r\n\r\n");
             }
             if (all || section.equals("replication")) {
                 // Every store serves every key (it forwards to each shard's Raft leader): to a Redis
@@ -168,6 +182,18 @@ final class RespServerCommands {
             }
             return new RespReply.Bulk(out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         });
+    }
+
+    /** Redis' human form of a byte count: 1.50M. */
+    static String human(long bytes) {
+        String[] units = {"B", "K", "M", "G", "T"};
+        double v = bytes;
+        int u = 0;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return u == 0 ? bytes + "B" : String.format(java.util.Locale.ROOT, "%.2f%s", v, units[u]);
     }
 
     /** Entries across every shard of the map, or -1 when a shard did not answer. */

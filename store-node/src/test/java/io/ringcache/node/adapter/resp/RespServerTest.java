@@ -76,7 +76,8 @@ class RespServerTest {
                 CompletableFuture.completedFuture(new ShardOutcome.Failed(
                         new io.ringcache.node.core.KvFailure.Unavailable(shard, "no other store", true))),
                 pacer, limits, s -> { });
-        server = new RespServer(path, "self", MAX_VALUE, Duration.ofSeconds(5), clock::get);
+        server = new RespServer(path, "self", MAX_VALUE, Duration.ofSeconds(5), clock::get,
+                () -> new io.ringcache.node.core.CacheStats(1536, 1L << 30, "allkeys-lru", 3, 300, 2, 10, 4));
         port = server.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         client = RedisClient.create(RedisURI.create("127.0.0.1", port));
         connection = client.connect();
@@ -188,6 +189,12 @@ class RespServerTest {
         assertTrue(redis.dbsize() >= 1);
         assertTrue(redis.info("keyspace").contains("db0:keys="), redis.info("keyspace"));
         assertTrue(redis.info().contains("redis_version:"));
+        String memory = redis.info("memory");
+        assertTrue(memory.contains("used_memory:1536\r\n") && memory.contains("maxmemory:1073741824\r\n")
+                && memory.contains("maxmemory_human:1.00G") && memory.contains("maxmemory_policy:allkeys-lru"), memory);
+        String stats = redis.info("stats");
+        assertTrue(stats.contains("evicted_keys:3\r\n") && stats.contains("expired_keys:2\r\n")
+                && stats.contains("keyspace_hits:10\r\n") && stats.contains("keyspace_misses:4\r\n"), stats);
         assertEquals(2, redis.time().size());
         assertEquals("hello", redis.echo("hello"));
         assertEquals("OK", redis.clientSetname("me"));

@@ -1,0 +1,168 @@
+package io.ringcache.bench;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Replays a read-through trace against a real Redis server: each access runs a script that GETs
+ * the key and, on a miss, SETs it, so Redis' own eviction decides what stays. Commands are
+ * pipelined a thousand at a time and paced to a given rate, because Redis' LRU clock has a
+ * resolution of one second: replayed faster than the trace's rate, more keys would share an
+ * idle time than they would in use.
+ *
+ * <p>"The same memory" as ringcache's budget is measured, not assumed: Redis' bytes per key of the
+ * trace's shape (its {@code used_memory} after loading that many keys, less an empty server's) times
+ * the number of keys ringcache's budget holds, plus the empty server's memory.
+ *
+ * <p>The RESP client is written here (a few lines over a socket) because the bench module carries
+ * no Redis client library and needs only pipelined arrays and the four reply types.
+ */
+final class RedisTraceReplay implements AutoCloseable {
+
+    private static final String READ_THROUGH =
+            "local v = redis.call('GET', KEYS[1]) if v then return 1 end redis.call('SET', KEYS[1], ARGV[1]) return 0";
+
+    private final Socket socket;
+    private final OutputStream out;
+    private final InputStream in;
+
+    RedisTraceReplay(String host, int port) throws IOException {
+        socket = new Socket(host, port);
+        socket.setTcpNoDelay(true);
+        out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+        in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
+    }
+
+    /** The hit ratio of {@code keys} replayed at {@code accessesPerSecond} under {@code policy} and the same memory as {@code fits} keys. */
+    double replay(int[] keys, String policy, int fits, byte[] value, int accessesPerSecond) throws IOException {
+        call("CONFIG", "SET", "maxmemory", "0");
+        call("FLUSHALL");
+        long empty = usedMemory();
+        for (int i = 0; i < fits; i += 1000) {
+            List<String[]> batch = new ArrayList<>();
+            for (int k = i; k < Math.min(fits, i + 1000); k++) {
+                batch.add(new String[] {"SET", key(-1 - k), new String(value, StandardCharsets.ISO_8859_1)});
+            }
+            pipeline(batch);
+        }
+        long perKey = (usedMemory() - empty) / fits;
+        call("FLUSHALL");
+        long maxmemory = usedMemory() + perKey * fits;
+        call("CONFIG", "SET", "maxmemory", Long.toString(maxmemory));
+        call("CONFIG", "SET", "maxmemory-policy", policy);
+        String sha = (String) call("SCRIPT", "LOAD", READ_THROUGH);
+        String v = new String(value, StandardCharsets.ISO_8859_1);
+        long hits = 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < keys.length; i += 1000) {
+            List<String[]> batch = new ArrayList<>();
+            for (int k = i; k < Math.min(keys.length, i + 1000); k++) {
+                batch.add(new String[] {"EVALSHA", sha, "1", key(keys[k]), v});
+            }
+            for (Object r : pipeline(batch)) {
+                hits += (Long) r;
+            }
+            long due = start + (long) ((i + 1000) * 1e9 / accessesPerSecond);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                try {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(e);
+                }
+            }
+        }
+        System.out.printf(java.util.Locale.ROOT, "#   redis %s: maxmemory %d (%d bytes/key x %d keys + %d empty)%n",
+                policy, maxmemory, perKey, fits, maxmemory - perKey * fits);
+        return (double) hits / keys.length;
+    }
+
+    private long usedMemory() throws IOException {
+        String info = (String) call("INFO", "memory");
+        for (String line : info.split("\r\n")) {
+            if (line.startsWith("used_memory:")) {
+                return Long.parseLong(line.substring("used_memory:".length()));
+            }
+        }
+        throw new IOException("no used_memory in INFO memory");
+    }
+
+    private static String key(int k) {
+        return "key:" + k;
+    }
+
+    Object call(String... args) throws IOException {
+        return pipeline(List.<String[]>of(args)).get(0);
+    }
+
+    private List<Object> pipeline(List<String[]> commands) throws IOException {
+        for (String[] c : commands) {
+            write("*" + c.length + "\r\n");
+            for (String a : c) {
+                byte[] b = a.getBytes(StandardCharsets.ISO_8859_1);
+                write("$" + b.length + "\r\n");
+                out.write(b);
+                write("\r\n");
+            }
+        }
+        out.flush();
+        List<Object> replies = new ArrayList<>(commands.size());
+        for (int i = 0; i < commands.size(); i++) {
+            replies.add(read());
+        }
+        return replies;
+    }
+
+    private void write(String s) throws IOException {
+        out.write(s.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    private Object read() throws IOException {
+        int type = in.read();
+        String line = line();
+        switch (type) {
+            case '+':
+                return line;
+            case '-':
+                throw new IOException("redis: " + line);
+            case ':':
+                return Long.parseLong(line);
+            case '$': {
+                int n = Integer.parseInt(line);
+                if (n < 0) {
+                    return null;
+                }
+                byte[] b = in.readNBytes(n + 2);
+                return new String(b, 0, n, StandardCharsets.ISO_8859_1);
+            }
+            default:
+                throw new IOException("unexpected reply type " + (char) type);
+        }
+    }
+
+    private String line() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) != '\r') {
+            if (c < 0) {
+                throw new IOException("connection closed");
+            }
+            sb.append((char) c);
+        }
+        in.read(); // \n
+        return sb.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
