@@ -44,6 +44,8 @@ public final class SdkLoad {
             .add("timeout", "10", "SDK request timeout, seconds")
             .add("progress", "5", "seconds between progress lines")
             .add("seed", "42", "random seed (key and op choice)")
+            .add("hot_share", "0", "share of the operations that go to key 0 (one hot key), 0 to 1")
+            .add("hot_relief", "false", "the SDK reads keys the stores mark hot from any replica (follower reads)")
             .add("through", "false", "read-through: a read that misses writes the value (a cache's use); prints the hit ratio");
 
     private SdkLoad() {
@@ -152,7 +154,9 @@ public final class SdkLoad {
             case "stale" -> ReadOptions.stale(Duration.ofMillis(Long.parseLong(a.get("staleness"))));
             default -> ReadOptions.linearizable();
         };
-        KeyChooser keys = a.get("dist").equals("zipfian") ? Zipfian.ycsb(records) : KeyChooser.uniform(records);
+        KeyChooser spread = a.get("dist").equals("zipfian") ? Zipfian.ycsb(records) : KeyChooser.uniform(records);
+        double hotShare = Double.parseDouble(a.get("hot_share"));
+        KeyChooser keys = hotShare > 0 ? KeyChooser.withHotKey(spread, hotShare) : spread;
         LoadLoop.Workload workload = LoadLoop.Workload.parse(a.get("workload"));
         System.out.printf("SdkLoad %s%n", a);
 
@@ -160,6 +164,7 @@ public final class SdkLoad {
         try (RingcacheClient client = RingcacheClient.builder()
                 .placementDriver(a.get("pd").split(","))
                 .requestTimeout(Duration.ofSeconds(Long.parseLong(a.get("timeout"))))
+                .hotKeyFollowerReads(Boolean.parseBoolean(a.get("hot_relief")))
                 .build()) {
             if (a.get("load").equals("true")) {
                 long failed = load(client, records, Integer.parseInt(a.get("batch")), value,

@@ -42,56 +42,59 @@ class ElasticShardsProcessIT {
             for (int i = 1; i <= 3; i++) {
                 startStore(cluster, "s" + i, pd);
             }
-            try (PdProbe probe = new PdProbe(pd);
-                 RingcacheClient client = RingcacheClient.builder().placementDriver(pd).requestTimeout(Duration.ofSeconds(20)).build()) {
+            try (PdProbe probe = new PdProbe(pd)) {
                 cluster.await("every shard with 3 replicas and a leader", () -> probe.settled(3));
-                byte[] value = new byte[VALUE_BYTES];
-                Arrays.fill(value, (byte) 'x');
-                int refused = 0;
-                long next = System.nanoTime();
-                for (int base = 0; base < VALUES; base += 16) {
-                    List<Map.Entry<byte[], byte[]>> batch = new ArrayList<>();
-                    for (int i = base; i < base + 16; i++) {
-                        batch.add(new AbstractMap.SimpleEntry<>(key(i), value(i, value)));
-                    }
-                    try {
-                        client.putAll(batch, Duration.ZERO);
-                    } catch (RingcacheException e) {
-                        refused++;
-                        System.out.println("ElasticShardsProcessIT: batch at " + base + " failed: " + e.getMessage());
-                    }
-                    next += PACE_NANOS_PER_BATCH;
-                    long wait = next - System.nanoTime();
-                    if (wait > 0) {
-                        Thread.sleep(wait / 1_000_000);
-                    }
-                }
-                GetClusterStatusResponse grown = probe.status();
-                System.out.println("ElasticShardsProcessIT: " + VALUES + " values of " + VALUE_BYTES + " bytes, " + refused
-                        + " batches refused, " + grown.getMap().getShardsCount() + " shards");
-                assertEquals(0, refused, "no write refused while shards split by themselves");
-                assertTrue(grown.getMap().getShardsCount() >= 12, "48 MiB does not fit in fewer than 12 shards of 4 MiB: "
-                        + grown.getMap().getShardsCount());
-                assertAllReadable(client);
-
-                startStore(cluster, "s4", pd);
-                startStore(cluster, "s5", pd);
-                cluster.await("s4 and s5 hold a fair share of the replicas and lead some shards", () -> {
-                    GetClusterStatusResponse st = probe.status();
-                    if (st == null || !probe.settled(3)) {
-                        return false;
-                    }
-                    int shards = st.getMap().getShardsCount();
-                    double fair = 3.0 * shards / 5;
-                    for (StoreStatus s : st.getStoresList()) {
-                        String id = s.getStore().getId();
-                        if ((id.equals("s4") || id.equals("s5")) && (s.getReplicas() < 0.8 * fair || s.getLeaders() < 1)) {
-                            return false;
+                // Built once placement answers: the builder reads the map at once, within its connect timeout.
+                try (RingcacheClient client = RingcacheClient.builder().placementDriver(pd)
+                        .requestTimeout(Duration.ofSeconds(20)).build()) {
+                    byte[] value = new byte[VALUE_BYTES];
+                    Arrays.fill(value, (byte) 'x');
+                    int refused = 0;
+                    long next = System.nanoTime();
+                    for (int base = 0; base < VALUES; base += 16) {
+                        List<Map.Entry<byte[], byte[]>> batch = new ArrayList<>();
+                        for (int i = base; i < base + 16; i++) {
+                            batch.add(new AbstractMap.SimpleEntry<>(key(i), value(i, value)));
+                        }
+                        try {
+                            client.putAll(batch, Duration.ZERO);
+                        } catch (RingcacheException e) {
+                            refused++;
+                            System.out.println("ElasticShardsProcessIT: batch at " + base + " failed: " + e.getMessage());
+                        }
+                        next += PACE_NANOS_PER_BATCH;
+                        long wait = next - System.nanoTime();
+                        if (wait > 0) {
+                            Thread.sleep(wait / 1_000_000);
                         }
                     }
-                    return true;
-                });
-                assertAllReadable(client);
+                    GetClusterStatusResponse grown = probe.status();
+                    System.out.println("ElasticShardsProcessIT: " + VALUES + " values of " + VALUE_BYTES + " bytes, " + refused
+                            + " batches refused, " + grown.getMap().getShardsCount() + " shards");
+                    assertEquals(0, refused, "no write refused while shards split by themselves");
+                    assertTrue(grown.getMap().getShardsCount() >= 12, "48 MiB does not fit in fewer than 12 shards of 4 MiB: "
+                            + grown.getMap().getShardsCount());
+                    assertAllReadable(client);
+
+                    startStore(cluster, "s4", pd);
+                    startStore(cluster, "s5", pd);
+                    cluster.await("s4 and s5 hold a fair share of the replicas and lead some shards", () -> {
+                        GetClusterStatusResponse st = probe.status();
+                        if (st == null || !probe.settled(3)) {
+                            return false;
+                        }
+                        int shards = st.getMap().getShardsCount();
+                        double fair = 3.0 * shards / 5;
+                        for (StoreStatus s : st.getStoresList()) {
+                            String id = s.getStore().getId();
+                            if ((id.equals("s4") || id.equals("s5")) && (s.getReplicas() < 0.8 * fair || s.getLeaders() < 1)) {
+                                return false;
+                            }
+                        }
+                        return true;
+                    });
+                    assertAllReadable(client);
+                }
             }
         }
     }

@@ -51,51 +51,54 @@ class EvictionProcessIT {
                         "-raft_addr", "127.0.0.1:" + ClusterProcesses.freePort(), "-raft_dir", "data", "-pd", pd,
                         "-shard_memory_mb", "4", "-maxmemory", "24MiB");
             }
-            try (PdProbe probe = new PdProbe(pd);
-                 RingcacheClient client = RingcacheClient.builder().placementDriver(pd).requestTimeout(Duration.ofSeconds(20)).build()) {
+            try (PdProbe probe = new PdProbe(pd)) {
                 cluster.await("every shard with 3 replicas and a leader", () -> probe.settled(3));
-                byte[] filler = new byte[VALUE_BYTES];
-                Arrays.fill(filler, (byte) 'x');
-                int refused = 0;
-                double peak = 0;
-                for (int base = 0; base < VALUES; base += 16) {
-                    List<Map.Entry<byte[], byte[]>> batch = new ArrayList<>();
-                    for (int i = base; i < base + 16; i++) {
-                        batch.add(new AbstractMap.SimpleEntry<>(key(i), value(i, filler)));
-                    }
-                    try {
-                        client.putAll(batch, Duration.ZERO);
-                    } catch (RingcacheException e) {
-                        refused++;
-                        System.out.println("EvictionProcessIT: batch at " + base + " failed: " + e.getMessage());
-                    }
-                    if (base % 1024 == 0) {
-                        for (int port : http) {
-                            peak = Math.max(peak, metric(cluster, port, USED));
+                // Built once placement answers: the builder reads the map at once, within its connect timeout.
+                try (RingcacheClient client = RingcacheClient.builder().placementDriver(pd)
+                        .requestTimeout(Duration.ofSeconds(20)).build()) {
+                    byte[] filler = new byte[VALUE_BYTES];
+                    Arrays.fill(filler, (byte) 'x');
+                    int refused = 0;
+                    double peak = 0;
+                    for (int base = 0; base < VALUES; base += 16) {
+                        List<Map.Entry<byte[], byte[]>> batch = new ArrayList<>();
+                        for (int i = base; i < base + 16; i++) {
+                            batch.add(new AbstractMap.SimpleEntry<>(key(i), value(i, filler)));
+                        }
+                        try {
+                            client.putAll(batch, Duration.ZERO);
+                        } catch (RingcacheException e) {
+                            refused++;
+                            System.out.println("EvictionProcessIT: batch at " + base + " failed: " + e.getMessage());
+                        }
+                        if (base % 1024 == 0) {
+                            for (int port : http) {
+                                peak = Math.max(peak, metric(cluster, port, USED));
+                            }
                         }
                     }
-                }
-                double evicted = 0;
-                for (int port : http) {
-                    double used = metric(cluster, port, USED);
-                    peak = Math.max(peak, used);
-                    evicted += metric(cluster, port, EVICTED);
-                }
-                System.out.println("EvictionProcessIT: " + VALUES + " values of " + VALUE_BYTES + " bytes into 3 stores of "
-                        + (MAXMEMORY >> 20) + " MiB: " + refused + " batches refused, " + probe.status().getMap().getShardsCount()
-                        + " shards, peak store data " + (long) peak + " bytes, " + (long) evicted + " keys evicted (all replicas)");
-                assertEquals(0, refused, "a cache evicts instead of refusing");
-                assertTrue(peak <= 1.05 * MAXMEMORY, "a store held " + (long) peak + " bytes, over -maxmemory plus 5%");
-                assertTrue(evicted > 0, "nothing was evicted");
-                List<byte[]> recent = new ArrayList<>();
-                for (int i = VALUES - RECENT; i < VALUES; i++) {
-                    recent.add(key(i));
-                }
-                List<Optional<Versioned>> values = client.getAll(recent);
-                for (int i = 0; i < RECENT; i++) {
-                    int n = VALUES - RECENT + i;
-                    assertTrue(values.get(i).isPresent(), "recently written k" + n + " was evicted");
-                    assertEquals(n, NumberedValues.numberOf(values.get(i).get().value()));
+                    double evicted = 0;
+                    for (int port : http) {
+                        double used = metric(cluster, port, USED);
+                        peak = Math.max(peak, used);
+                        evicted += metric(cluster, port, EVICTED);
+                    }
+                    System.out.println("EvictionProcessIT: " + VALUES + " values of " + VALUE_BYTES + " bytes into 3 stores of "
+                            + (MAXMEMORY >> 20) + " MiB: " + refused + " batches refused, " + probe.status().getMap().getShardsCount()
+                            + " shards, peak store data " + (long) peak + " bytes, " + (long) evicted + " keys evicted (all replicas)");
+                    assertEquals(0, refused, "a cache evicts instead of refusing");
+                    assertTrue(peak <= 1.05 * MAXMEMORY, "a store held " + (long) peak + " bytes, over -maxmemory plus 5%");
+                    assertTrue(evicted > 0, "nothing was evicted");
+                    List<byte[]> recent = new ArrayList<>();
+                    for (int i = VALUES - RECENT; i < VALUES; i++) {
+                        recent.add(key(i));
+                    }
+                    List<Optional<Versioned>> values = client.getAll(recent);
+                    for (int i = 0; i < RECENT; i++) {
+                        int n = VALUES - RECENT + i;
+                        assertTrue(values.get(i).isPresent(), "recently written k" + n + " was evicted");
+                        assertEquals(n, NumberedValues.numberOf(values.get(i).get().value()));
+                    }
                 }
             }
         }

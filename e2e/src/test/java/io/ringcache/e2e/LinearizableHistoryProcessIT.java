@@ -97,36 +97,38 @@ class LinearizableHistoryProcessIT {
             for (int i = 1; i <= 3; i++) {
                 httpPorts.add(cluster.startStore("s" + i, pd));
             }
-            try (PdProbe probe = new PdProbe(pd);
-                 RingcacheClient client = RingcacheClient.builder().placementDriver(pd).requestTimeout(Duration.ofSeconds(5)).build()) {
+            try (PdProbe probe = new PdProbe(pd)) {
                 cluster.await("every shard with 3 replicas and a leader", () -> probe.settled(3));
+                // Built once placement answers: the builder reads the map at once, within its connect timeout.
+                try (RingcacheClient client = RingcacheClient.builder().placementDriver(pd).requestTimeout(Duration.ofSeconds(5)).build()) {
 
-                List<Operation> history = Collections.synchronizedList(new ArrayList<>());
-                // Clients 0 and 1: the SDK. Clients 2 and 3: HTTP through s1 and s2 (never
-                // through s3, the store the nemesis strikes).
-                RegisterWorkload.Targets targets = new RegisterWorkload.Targets(client, CLIENTS / 2,
-                        List.of("http://127.0.0.1:" + httpPorts.get(0), "http://127.0.0.1:" + httpPorts.get(1)), CLIENTS / 2);
-                try (RegisterWorkload workload = new RegisterWorkload(targets, keys, seed, READS, (op, c) -> history.add(op))) {
-                    workload.start();
-                    cluster.await("500 operations before the fault", () -> workload.completed() >= 500);
-                    nemesis.strike(cluster, pd);
-                    int atFault = workload.completed();
-                    cluster.await("500 operations after the fault", () -> workload.completed() >= atFault + 500);
-                }
+                    List<Operation> history = Collections.synchronizedList(new ArrayList<>());
+                    // Clients 0 and 1: the SDK. Clients 2 and 3: HTTP through s1 and s2 (never
+                    // through s3, the store the nemesis strikes).
+                    RegisterWorkload.Targets targets = new RegisterWorkload.Targets(client, CLIENTS / 2,
+                            List.of("http://127.0.0.1:" + httpPorts.get(0), "http://127.0.0.1:" + httpPorts.get(1)), CLIENTS / 2);
+                    try (RegisterWorkload workload = new RegisterWorkload(targets, keys, seed, READS, (op, c) -> history.add(op))) {
+                        workload.start();
+                        cluster.await("500 operations before the fault", () -> workload.completed() >= 500);
+                        nemesis.strike(cluster, pd);
+                        int atFault = workload.completed();
+                        cluster.await("500 operations after the fault", () -> workload.completed() >= atFault + 500);
+                    }
 
-                List<Operation> recorded = List.copyOf(history);
-                long unknown = recorded.stream().filter(Operation::unknown).count();
-                LinearizabilityChecker.Verdict verdict = LinearizabilityChecker.check(recorded);
-                System.out.println("LinearizableHistoryProcessIT, " + fault + ": " + recorded.size() + " operations (" + unknown
-                        + " with unknown outcome) on " + keys + " keys: " + verdict.getClass().getSimpleName());
-                if (!(verdict instanceof LinearizabilityChecker.Verdict.Linearizable)) {
-                    // The whole history, for reading; the assertion names the key and the file.
-                    Path file = Path.of("target", "history-" + seed + ".txt").toAbsolutePath();
-                    Files.createDirectories(file.getParent());
-                    Files.write(file, recorded.stream().map(HistoryCodec::encode).toList());
-                    fail("seed " + seed + ", " + fault + ": " + describe(verdict) + "; the history is in " + file);
+                    List<Operation> recorded = List.copyOf(history);
+                    long unknown = recorded.stream().filter(Operation::unknown).count();
+                    LinearizabilityChecker.Verdict verdict = LinearizabilityChecker.check(recorded);
+                    System.out.println("LinearizableHistoryProcessIT, " + fault + ": " + recorded.size() + " operations (" + unknown
+                            + " with unknown outcome) on " + keys + " keys: " + verdict.getClass().getSimpleName());
+                    if (!(verdict instanceof LinearizabilityChecker.Verdict.Linearizable)) {
+                        // The whole history, for reading; the assertion names the key and the file.
+                        Path file = Path.of("target", "history-" + seed + ".txt").toAbsolutePath();
+                        Files.createDirectories(file.getParent());
+                        Files.write(file, recorded.stream().map(HistoryCodec::encode).toList());
+                        fail("seed " + seed + ", " + fault + ": " + describe(verdict) + "; the history is in " + file);
+                    }
+                    assertTrue(recorded.size() - unknown >= 800, "most operations got an answer: " + unknown + " did not");
                 }
-                assertTrue(recorded.size() - unknown >= 800, "most operations got an answer: " + unknown + " did not");
             }
         }
     }

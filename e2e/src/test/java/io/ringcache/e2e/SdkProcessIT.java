@@ -183,6 +183,28 @@ class SdkProcessIT {
             assertEquals(400, cluster.get(port, "/v1/hotkeys?limit=x").statusCode());
         }
         assertTrue(inMetrics, "ringcache_hot_key_reads names hot:1 on its leader's store");
+        // Relief (opt-in): the stores now mark hot:1 in their replies, so an SDK with hot-key follower
+        // reads on reads it from any replica; the followers of its shard serve some of the next reads.
+        ClusterProcesses.Result locate = cluster.run("ringctl", "--pd", pd, "-o", "json", "locate", "hot:1");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"shard\"\\s*:\\s*(\\d+)").matcher(locate.out());
+        assertTrue(m.find(), locate.out());
+        String shard = m.group(1);
+        try (RingcacheClient relieved = RingcacheClient.builder().placementDriver(pd).requestTimeout(Duration.ofSeconds(15))
+                .hotKeyFollowerReads(true).build()) {
+            for (int i = 0; i < 600; i++) {
+                assertEquals("x", relieved.get("hot:1").orElseThrow().asString());
+            }
+        }
+        double followerHits = 0;
+        for (int port : http.values()) {
+            String metrics = cluster.get(port, "/metrics").body();
+            if (metrics.contains("ringcache_shard_leader{shard=\"" + shard + "\"} 0.0")) {
+                java.util.regex.Matcher hits = java.util.regex.Pattern.compile(
+                        "ringcache_shard_hits\\{shard=\"" + shard + "\"\\} (\\S+)").matcher(metrics);
+                followerHits += hits.find() ? Double.parseDouble(hits.group(1)) : 0;
+            }
+        }
+        assertTrue(followerHits > 100, "followers served " + followerHits + " reads of the hot key");
     }
 
     @Test

@@ -23,6 +23,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li><b>Recent:</b> every {@link #HALVE_EVERY} samples all counts halve, so a key that stopped
  *       being read leaves the top within a few halvings (seconds, at thousands of reads per
  *       second).</li>
+ *   <li><b>Hot:</b> every {@link #REFRESH_EVERY} samples the keys whose count is at least
+ *       {@link #HOT_MIN_SAMPLES} and at least a {@link #HOT_SHARE_DIVISOR}th of the samples
+ *       counted since the last halving become the hot set (at most {@link #HOT_MAX} keys), which
+ *       {@link #isHot} reads without the monitor: replies mark those keys so clients spread their
+ *       reads.</li>
  * </ul>
  * Thread-safe: readers record concurrently; the monitor guards the counters.
  */
@@ -34,6 +39,14 @@ public final class HotKeys {
     public static final int SAMPLE_EVERY = 8;
     /** Counts halve after this many counted reads. */
     public static final int HALVE_EVERY = 8_192;
+    /** The hot set is recomputed after this many counted reads. */
+    public static final int REFRESH_EVERY = 128;
+    /** A hot key was counted at least this often (256 reads)... */
+    public static final int HOT_MIN_SAMPLES = 32;
+    /** ...and takes at least 1/64 of the counted reads. */
+    public static final int HOT_SHARE_DIVISOR = 64;
+    /** Keys in the hot set at most. */
+    public static final int HOT_MAX = 16;
 
     /** A key and how often it was read, estimated: between {@code reads - error} and {@code reads}. */
     public record HotKey(byte[] key, long reads, long error) {
@@ -54,6 +67,8 @@ public final class HotKeys {
     private final AtomicLong reads = new AtomicLong();
     private final Map<ByteBuffer, Counter> counters = new HashMap<>();
     private long samples;
+    /** The hot set, replaced whole; read without the monitor. */
+    private volatile java.util.Set<ByteBuffer> hot = java.util.Set.of();
 
     /** Counts a read of {@code key} (one in {@link #SAMPLE_EVERY}). */
     public void read(byte[] key) {
@@ -83,7 +98,11 @@ public final class HotKeys {
             byte[] copy = key.clone();
             counters.put(ByteBuffer.wrap(copy), new Counter(copy, min.count + 1, min.count));
         }
-        if (++samples % HALVE_EVERY == 0) {
+        samples++;
+        if (samples % REFRESH_EVERY == 0) {
+            refreshHot();
+        }
+        if (samples % HALVE_EVERY == 0) {
             for (Iterator<Counter> it = counters.values().iterator(); it.hasNext(); ) {
                 Counter k = it.next();
                 k.count /= 2;
@@ -93,6 +112,29 @@ public final class HotKeys {
                 }
             }
         }
+    }
+
+    private void refreshHot() {
+        long sinceHalving = samples % HALVE_EVERY == 0 ? HALVE_EVERY : samples % HALVE_EVERY;
+        long threshold = Math.max(HOT_MIN_SAMPLES, sinceHalving / HOT_SHARE_DIVISOR);
+        List<Counter> hottest = new ArrayList<>();
+        for (Counter c : counters.values()) {
+            if (c.count - c.error >= threshold) {
+                hottest.add(c);
+            }
+        }
+        hottest.sort(Comparator.comparingLong((Counter c) -> c.count).reversed());
+        java.util.Set<ByteBuffer> next = new java.util.HashSet<>();
+        for (Counter c : hottest.subList(0, Math.min(HOT_MAX, hottest.size()))) {
+            next.add(ByteBuffer.wrap(c.key));
+        }
+        hot = java.util.Set.copyOf(next);
+    }
+
+    /** Whether {@code key} is in the hot set; lock-free, allocation-free while no key is hot. */
+    public boolean isHot(byte[] key) {
+        java.util.Set<ByteBuffer> current = hot;
+        return !current.isEmpty() && current.contains(ByteBuffer.wrap(key));
     }
 
     /** The {@code limit} most read keys, most read first, with counts scaled to all reads. */

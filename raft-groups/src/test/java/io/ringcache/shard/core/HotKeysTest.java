@@ -69,4 +69,16 @@ class HotKeysTest {
         assertEquals(0, top.error());
         assertArrayEquals(key(7), top.key());
     }
+
+    @Test
+    void aKeyTakingAShareOfTheReadsIsHotAndOthersAreNot() {
+        HotKeys hot = new HotKeys();
+        assertTrue(!hot.isHot(key(1)), "nothing is hot before any read");
+        SplittableRandom random = new SplittableRandom(3);
+        for (int i = 0; i < 20_000; i++) {
+            hot.read(key(random.nextInt(10) < 3 ? 1 : 100 + random.nextInt(10_000)));
+        }
+        assertTrue(hot.isHot(key(1)), "a key with 30% of the reads is hot");
+        assertTrue(!hot.isHot(key(150)), "a key among 10,000 is not");
+    }
 }

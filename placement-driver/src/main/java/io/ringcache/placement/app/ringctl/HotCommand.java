@@ -36,6 +36,20 @@ final class HotCommand extends PdCommand {
     private record Row(int shard, String store, String key, long reads, long error) {
     }
 
+    /** A key as text when it is UTF-8 without control characters, else as 0x and hex (as {@code locate --hex} takes it). */
+    static String shown(String base64) {
+        byte[] key = java.util.Base64.getDecoder().decode(base64);
+        try {
+            String text = java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(key)).toString();
+            if (text.chars().noneMatch(Character::isISOControl)) {
+                return text;
+            }
+        } catch (java.nio.charset.CharacterCodingException e) {
+            // not text: hex below
+        }
+        return "0x" + java.util.HexFormat.of().formatHex(key);
+    }
+
     @Override
     int run(PdClient pd) throws Exception {
         if (limit < 1 || limit > 64) {
@@ -73,8 +87,8 @@ final class HotCommand extends PdCommand {
                     continue;
                 }
                 for (JsonNode k : sh.path("keys")) {
-                    rows.add(new Row(sh.path("shard").asInt(), id, k.path("key").asText(), k.path("reads").asLong(),
-                            k.path("error").asLong()));
+                    rows.add(new Row(sh.path("shard").asInt(), id, shown(k.path("key_base64").asText()),
+                            k.path("reads").asLong(), k.path("error").asLong()));
                 }
             }
         }

@@ -132,6 +132,12 @@ class RingctlErrorsTest {
     }
 
     @Test
+    void hotShowsTextKeysAsTextAndBinaryKeysInHex() {
+        assertEquals("user:42", HotCommand.shown(java.util.Base64.getEncoder().encodeToString("user:42".getBytes())));
+        assertEquals("0x00ff", HotCommand.shown(java.util.Base64.getEncoder().encodeToString(new byte[] {0, (byte) 0xFF})));
+    }
+
+    @Test
     void helpOnEveryCommand() {
         CommandLine cl = RingctlMain.commandLine(RingctlEnv.system());
         for (String name : cl.getSubcommands().keySet()) {

@@ -65,33 +65,16 @@ public final class GrpcRingcacheClient implements RingcacheClient {
     private final Map<String, WriteLane> writeLanes = new ConcurrentHashMap<>();
     private final NearCache nearCache;
     private final InvalidationSubscriber invalidations;
-    private final io.ringcache.client.core.GetOrLoad getOrLoad = new io.ringcache.client.core.GetOrLoad(
-            new io.ringcache.client.core.GetOrLoad.Operations() {
-                @Override
-                public CompletableFuture<Optional<Versioned>> read(byte[] key) {
-                    return getAsync(key, ReadOptions.linearizable());
-                }
-
-                @Override
-                public CompletableFuture<CasResult> putIfAbsent(byte[] key, byte[] value, Duration ttl) {
-                    return putIfAbsentAsync(key, value, ttl);
-                }
-
-                @Override
-                public long nowMillis() {
-                    return System.currentTimeMillis();
-                }
-
-                @Override
-                public double random() {
-                    return java.util.concurrent.ThreadLocalRandom.current().nextDouble();
-                }
-            });
+    private final io.ringcache.client.core.GetOrLoad getOrLoad = ClientGetOrLoad.of(this);
+    /** Keys the stores marked hot, read from any replica; null when the builder turned it off. */
+    private final io.ringcache.client.core.HotKeyRoutes hotRoutes;
     private volatile boolean closed;
 
     private GrpcRingcacheClient(List<String> pds, Duration requestTimeout, MeterRegistry meters, long clientId,
-                                boolean coalescing, int nearEntries, long nearBytes, Duration nearStaleness) {
+                                boolean coalescing, int nearEntries, long nearBytes, Duration nearStaleness,
+                                boolean hotKeyReads) {
         this.requestTimeoutNanos = requestTimeout.toNanos();
+        this.hotRoutes = hotKeyReads ? new io.ringcache.client.core.HotKeyRoutes() : null;
         this.clientId = clientId;
         this.coalescing = coalescing;
         this.metrics = new ClientMetrics(meters);
@@ -110,9 +93,9 @@ public final class GrpcRingcacheClient implements RingcacheClient {
 
     public static GrpcRingcacheClient connect(List<String> pds, Duration requestTimeout, Duration connectTimeout,
                                               MeterRegistry meters, long clientId, boolean coalescing, int nearEntries,
-                                              long nearBytes, Duration nearStaleness) {
+                                              long nearBytes, Duration nearStaleness, boolean hotKeyReads) {
         GrpcRingcacheClient c = new GrpcRingcacheClient(pds, requestTimeout, meters, clientId, coalescing, nearEntries,
-                nearBytes, nearStaleness);
+                nearBytes, nearStaleness, hotKeyReads);
         try {
             c.watcher.start(connectTimeout.toMillis());
         } catch (RuntimeException e) {
@@ -135,10 +118,13 @@ public final class GrpcRingcacheClient implements RingcacheClient {
     // ---- reads ----
 
     @Override
-    public CompletableFuture<Optional<Versioned>> getAsync(byte[] key, ReadOptions options) {
+    public CompletableFuture<Optional<Versioned>> getAsync(byte[] key, ReadOptions asked) {
         return timed("get", () -> {
             Arguments.checkKey(key);
             int shard = watcher.table().shardOf(key);
+            // A key a store marked hot: read it linearizably from any replica (HotKeyRoutes).
+            ReadOptions options = hotRoutes != null && asked.consistency() == ReadOptions.Consistency.LINEARIZABLE
+                    && hotRoutes.isHot(key, System.nanoTime()) ? ReadOptions.follower() : asked;
             ShardCalls.Routing routing = options.consistency() == ReadOptions.Consistency.LINEARIZABLE
                     ? ShardCalls.Routing.LEADER : ShardCalls.Routing.ANY_REPLICA;
             ByteString k = ByteString.copyFrom(key);
@@ -149,13 +135,20 @@ public final class GrpcRingcacheClient implements RingcacheClient {
                 RequestHeader h = ClientWire.readHeader(t, options);
                 if (coalescing) {
                     return readLane(t.address(), h).submitAll(List.of(k), t.epoch(), t.deadlineNanos())
-                            .thenApply(results -> readOutcome(shard, results.get(0)));
+                            .thenApply(results -> readOutcome(shard, noteHot(key, results.get(0))));
                 }
                 return ClientWire.listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS)
                         .get(GetRequest.newBuilder().setHeader(h).setKey(k).build()))
-                        .thenApply(r -> readOutcome(shard, r));
+                        .thenApply(r -> readOutcome(shard, noteHot(key, r)));
             });
         });
+    }
+
+    private GetResponse noteHot(byte[] key, GetResponse r) {
+        if (r.getHot() && hotRoutes != null) {
+            hotRoutes.marked(key, System.nanoTime());
+        }
+        return r;
     }
 
     private static ShardCalls.Outcome<Optional<Versioned>> readOutcome(int shard, GetResponse r) {

@@ -45,10 +45,12 @@ final class KvBatchOperations {
 
     private final KvRequests requests;
     private final ShardLimits limits;
+    private final io.ringcache.shard.adapter.ratis.ShardGroupHost host;
 
-    KvBatchOperations(KvRequests requests, ShardLimits limits) {
+    KvBatchOperations(KvRequests requests, ShardLimits limits, io.ringcache.shard.adapter.ratis.ShardGroupHost host) {
         this.requests = requests;
         this.limits = limits;
+        this.host = host;
     }
 
     void batchGet(BatchGetRequest r, StreamObserver<BatchGetResponse> out) {
@@ -75,7 +77,7 @@ final class KvBatchOperations {
                 BatchGetResponse response = KvProtos.batchGet(outcome, positions.size());
                 header[0] = response.getHeader();
                 for (int i = 0; i < positions.size(); i++) {
-                    results[positions.get(i)] = response.getResults(i);
+                    results[positions.get(i)] = KvService.markHot(response.getResults(i), outcome, keys.get(i), host);
                 }
             }));
         }

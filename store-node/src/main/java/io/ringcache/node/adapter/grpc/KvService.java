@@ -89,7 +89,7 @@ public final class KvService extends KvGrpc.KvImplBase {
         });
         sender.allowCoreThreadTimeOut(true);
         this.invalidationSender = sender;
-        this.batches = new KvBatchOperations(requests, limits);
+        this.batches = new KvBatchOperations(requests, limits, host);
     }
 
     // ---- single-key operations ----
@@ -97,9 +97,9 @@ public final class KvService extends KvGrpc.KvImplBase {
     @Override
     public void get(GetRequest r, StreamObserver<GetResponse> out) {
         if (validKey(r.getKey(), out)) {
-            ShardOp op = new ShardOp.Read(new Query.Get(r.getKey().toByteArray()),
-                    KvProtos.consistency(r.getHeader().getConsistency()));
-            serve(r.getKey(), op, r.getHeader(), out, KvProtos::get);
+            byte[] key = r.getKey().toByteArray();
+            ShardOp op = new ShardOp.Read(new Query.Get(key), KvProtos.consistency(r.getHeader().getConsistency()));
+            serve(r.getKey(), op, r.getHeader(), out, outcome -> markHot(KvProtos.get(outcome), outcome, key, host));
         }
     }
 
@@ -230,6 +230,18 @@ public final class KvService extends KvGrpc.KvImplBase {
     private <R> void serve(ByteString key, ShardOp op, RequestHeader header, StreamObserver<R> out,
                            Function<ShardOutcome, R> reply) {
         requests.submit(key.toByteArray(), op, routing(header)).thenAccept(outcome -> reply(out, reply.apply(outcome)));
+    }
+
+    /**
+     * The reply with {@code hot} set when the replica here that answered counts the key among its
+     * most read ({@code HotKeys}); a reply forwarded from another store is not marked.
+     */
+    static GetResponse markHot(GetResponse reply, ShardOutcome outcome, byte[] key, ShardGroupHost host) {
+        if (host != null && outcome instanceof ShardOutcome.Answered a && !reply.hasError()
+                && host.engine(a.shardId()).map(e -> e.hotKeys().isHot(key)).orElse(false)) {
+            return reply.toBuilder().setHot(true).build();
+        }
+        return reply;
     }
 
     /** The caller's routing: its epoch and forward flag, and the time left before its deadline. */

@@ -91,10 +91,26 @@ public final class NodeMetrics implements AutoCloseable {
         }
     }
 
-    /** A key as a Prometheus label value: UTF-8, with backslash, quote and newline escaped. */
+    /**
+     * A key as a Prometheus label value: its text when it is UTF-8 without control characters
+     * (backslash and quote escaped), else {@code base64:} and its bytes in base64, so no scrape
+     * carries raw binary.
+     */
     static String labelValue(byte[] key) {
-        String s = new String(key, java.nio.charset.StandardCharsets.UTF_8);
-        return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+        String text = printable(key);
+        return text == null ? "base64:" + java.util.Base64.getEncoder().encodeToString(key)
+                : text.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    /** The key as text when it is valid UTF-8 with no control character; null otherwise. */
+    static String printable(byte[] key) {
+        try {
+            String text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(key)).toString();
+            return text.chars().anyMatch(Character::isISOControl) ? null : text;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
     }
 
     /** The store's figures as a cache: memory against -maxmemory, evictions by policy, hits and misses. */
