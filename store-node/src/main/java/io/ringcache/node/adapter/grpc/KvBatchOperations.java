@@ -76,8 +76,9 @@ final class KvBatchOperations {
             parts.add(requests.submitToShard(part.getKey(), op, routing).thenAccept(outcome -> {
                 BatchGetResponse response = KvProtos.batchGet(outcome, positions.size());
                 header[0] = response.getHeader();
+                io.ringcache.shard.core.HotKeys hotKeys = KvService.hotKeysOf(outcome, host); // once per part
                 for (int i = 0; i < positions.size(); i++) {
-                    results[positions.get(i)] = KvService.markHot(response.getResults(i), outcome, keys.get(i), host);
+                    results[positions.get(i)] = KvService.markHot(response.getResults(i), hotKeys, keys.get(i));
                 }
             }));
         }

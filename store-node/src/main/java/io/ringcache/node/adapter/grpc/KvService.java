@@ -237,11 +237,20 @@ public final class KvService extends KvGrpc.KvImplBase {
      * most read ({@code HotKeys}); a reply forwarded from another store is not marked.
      */
     static GetResponse markHot(GetResponse reply, ShardOutcome outcome, byte[] key, ShardGroupHost host) {
-        if (host != null && outcome instanceof ShardOutcome.Answered a && !reply.hasError()
-                && host.engine(a.shardId()).map(e -> e.hotKeys().isHot(key)).orElse(false)) {
-            return reply.toBuilder().setHot(true).build();
+        return markHot(reply, hotKeysOf(outcome, host), key);
+    }
+
+    /** The reply with {@code hot} set when {@code hotKeys} (the answering replica's, or null) holds the key hot. */
+    static GetResponse markHot(GetResponse reply, io.ringcache.shard.core.HotKeys hotKeys, byte[] key) {
+        return hotKeys != null && !reply.hasError() && hotKeys.isHot(key) ? reply.toBuilder().setHot(true).build() : reply;
+    }
+
+    /** The hot keys of the replica here that answered {@code outcome}; null when none here did. */
+    static io.ringcache.shard.core.HotKeys hotKeysOf(ShardOutcome outcome, ShardGroupHost host) {
+        if (host == null || !(outcome instanceof ShardOutcome.Answered a)) {
+            return null;
         }
-        return reply;
+        return host.engine(a.shardId()).map(io.ringcache.shard.core.ShardEngine::hotKeys).orElse(null);
     }
 
     /** The caller's routing: its epoch and forward flag, and the time left before its deadline. */
