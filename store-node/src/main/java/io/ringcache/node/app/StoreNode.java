@@ -96,7 +96,8 @@ public final class StoreNode implements AutoCloseable {
                 System::currentTimeMillis).onLogFailure(StoreNode::logFailed).start();
         io.ringcache.node.adapter.raft.HostCacheStats cacheStats = new io.ringcache.node.adapter.raft.HostCacheStats(
                 host, memory.budgetBytes(), limits.evictionPolicy().redisName());
-        metrics = new NodeMetrics(host, cacheStats, new io.ringcache.node.adapter.raft.HostHotKeys(host));
+        io.ringcache.node.adapter.raft.HostHotKeys hotKeys = new io.ringcache.node.adapter.raft.HostHotKeys(host);
+        metrics = new NodeMetrics(host, cacheStats, hotKeys);
 
         writer = new GroupCommitWriter(host, metrics::commitBatch);
         // A linearizable read on a leader waits for a barrier entry (ShardGroupHost.query); under
@@ -118,7 +119,6 @@ public final class StoreNode implements AutoCloseable {
         MutableHandlerRegistry late = new MutableHandlerRegistry();
         builder.fallbackHandlerRegistry(late);
         grpc = builder.build().start();
-        io.ringcache.node.adapter.raft.HostHotKeys hotKeys = new io.ringcache.node.adapter.raft.HostHotKeys(host);
         http = new StoreHttp(this, requests, limits, new io.ringcache.node.adapter.http.HotKeysEndpoint(options.nodeId, hotKeys::top));
         int httpPort = http.start(bindAddress(httpAddr));
         if (!options.redisAddr.isBlank()) {

@@ -35,8 +35,12 @@ public final class NodeMetrics implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final DistributionSummary batchSummary;
     private final DistributionSummary readRoundSummary;
-    /** Held here: Micrometer's gauges keep only a weak reference to what they read. */
     private final java.util.function.Supplier<io.ringcache.node.core.CacheStats> cacheStats;
+    /**
+     * The store's cache figures as of the current scrape: summed over the hosted shards once per
+     * scrape, not once per meter that reads them.
+     */
+    private volatile io.ringcache.node.core.CacheStats scraped;
     private final io.ringcache.node.adapter.raft.HostHotKeys hotKeys;
     /** Hot keys per led shard in the exposition: few, because each key is a series of its own. */
     static final int HOT_KEYS_PER_SHARD = 5;
@@ -46,7 +50,8 @@ public final class NodeMetrics implements AutoCloseable {
         this.host = host;
         this.hotKeys = hotKeys;
         this.cacheStats = cacheStats;
-        registerStore(cacheStats);
+        this.scraped = cacheStats.get();
+        registerStore();
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -60,6 +65,7 @@ public final class NodeMetrics implements AutoCloseable {
 
     /** The Prometheus text exposition, refreshing per-shard gauges first. */
     public String scrape() {
+        scraped = cacheStats.get();
         for (int shard : host.hostedShards()) {
             if (shardGauges.add(shard)) {
                 registerShard(shard);
@@ -114,19 +120,19 @@ public final class NodeMetrics implements AutoCloseable {
     }
 
     /** The store's figures as a cache: memory against -maxmemory, evictions by policy, hits and misses. */
-    private void registerStore(java.util.function.Supplier<io.ringcache.node.core.CacheStats> stats) {
-        String policy = stats.get().policy();
-        Gauge.builder("ringcache_store_memory_used_bytes", stats, s -> s.get().usedBytes())
+    private void registerStore() {
+        String policy = scraped.policy();
+        Gauge.builder("ringcache_store_memory_used_bytes", this, m -> m.scraped.usedBytes())
                 .description("logical bytes held by this store's replicas").register(registry);
-        Gauge.builder("ringcache_store_maxmemory_bytes", stats, s -> s.get().maxBytes())
+        Gauge.builder("ringcache_store_maxmemory_bytes", this, m -> m.scraped.maxBytes())
                 .description("this store's -maxmemory").register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder("ringcache_evicted_keys", stats, s -> s.get().evictedKeys())
+        io.micrometer.core.instrument.FunctionCounter.builder("ringcache_evicted_keys", this, m -> m.scraped.evictedKeys())
                 .tag("policy", policy).description("keys evicted from this store's replicas").register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder("ringcache_evicted_bytes", stats, s -> s.get().evictedBytes())
+        io.micrometer.core.instrument.FunctionCounter.builder("ringcache_evicted_bytes", this, m -> m.scraped.evictedBytes())
                 .tag("policy", policy).description("logical bytes evicted from this store's replicas").register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder("ringcache_keyspace_hits", stats, s -> s.get().hits())
+        io.micrometer.core.instrument.FunctionCounter.builder("ringcache_keyspace_hits", this, m -> m.scraped.hits())
                 .description("reads served here that found their key").register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder("ringcache_keyspace_misses", stats, s -> s.get().misses())
+        io.micrometer.core.instrument.FunctionCounter.builder("ringcache_keyspace_misses", this, m -> m.scraped.misses())
                 .description("reads served here that did not find their key").register(registry);
     }
 
