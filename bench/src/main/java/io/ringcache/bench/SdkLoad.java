@@ -45,7 +45,8 @@ public final class SdkLoad {
             .add("progress", "5", "seconds between progress lines")
             .add("seed", "42", "random seed (key and op choice)")
             .add("hot_share", "0", "share of the operations that go to key 0 (one hot key), 0 to 1")
-            .add("hot_relief", "false", "the SDK reads keys the stores mark hot from any replica (follower reads)")
+            .add("hot_relief", "near", "what the SDK does with keys the stores mark hot: near (keeps stale reads of them "
+                    + "in its hot-key near cache, the default), follower (also reads them linearizably from any replica), none")
             .add("through", "false", "read-through: a read that misses writes the value (a cache's use); prints the hit ratio");
 
     private SdkLoad() {
@@ -112,6 +113,9 @@ public final class SdkLoad {
         if (!List.of("true", "false").contains(a.get("load"))) {
             throw new IllegalArgumentException("load must be true or false");
         }
+        if (!List.of("near", "follower", "none").contains(a.get("hot_relief"))) {
+            throw new IllegalArgumentException("hot_relief must be near, follower or none");
+        }
         if (!List.of("linearizable", "follower", "stale").contains(a.get("read"))) {
             throw new IllegalArgumentException("read must be linearizable, follower or stale");
         }
@@ -164,7 +168,8 @@ public final class SdkLoad {
         try (RingcacheClient client = RingcacheClient.builder()
                 .placementDriver(a.get("pd").split(","))
                 .requestTimeout(Duration.ofSeconds(Long.parseLong(a.get("timeout"))))
-                .hotKeyFollowerReads(Boolean.parseBoolean(a.get("hot_relief")))
+                .hotKeyFollowerReads(a.get("hot_relief").equals("follower"))
+                .hotKeyNearCache(!a.get("hot_relief").equals("none"))
                 .build()) {
             if (a.get("load").equals("true")) {
                 long failed = load(client, records, Integer.parseInt(a.get("batch")), value,

@@ -205,6 +205,40 @@ class SdkProcessIT {
             }
         }
         assertTrue(followerHits > 100, "followers served " + followerHits + " reads of the hot key");
+
+        // Relief (default): stale-allowed reads of a key marked hot are kept in the SDK's hot-key near
+        // cache, coherent with writes; a cold key is never cached.
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        ReadOptions stale = ReadOptions.stale(Duration.ofSeconds(5));
+        try (RingcacheClient plain = RingcacheClient.builder().placementDriver(pd).meterRegistry(meters).build()) {
+            cluster.await("a hot-key near-cache hit", () -> {
+                for (int i = 0; i < 200; i++) {
+                    plain.get("hot:1", stale);
+                }
+                return meters.get("ringcache.client.near.cache").tag("result", "hit").counter().count() > 0;
+            });
+            double hitsBefore = meters.get("ringcache.client.near.cache").tag("result", "hit").counter().count();
+            for (int i = 0; i < 100; i++) {
+                assertEquals("x", plain.get("cold:1", stale).orElseThrow().asString());
+            }
+            for (int i = 0; i < 1_000; i++) {
+                assertEquals("x", plain.get("hot:1", stale).orElseThrow().asString());
+            }
+            double hits = meters.get("ringcache.client.near.cache").tag("result", "hit").counter().count() - hitsBefore;
+            assertTrue(hits > 900, "near-cache hits of the hot key: " + hits);
+            assertEquals(1, ((GrpcRingcacheClient) plain).nearCacheSubscriptions(), "a stream only for the hot key's shard");
+            client.put("hot:1", "y"); // another client: the invalidation stream evicts the entry
+            cluster.await("the hot-key near cache to see y", () -> plain.get("hot:1", stale).orElseThrow().asString().equals("y"));
+        }
+        try (RingcacheClient off = RingcacheClient.builder().placementDriver(pd).meterRegistry(meters)
+                .hotKeyNearCache(false).build()) {
+            double before = meters.get("ringcache.client.near.cache").tag("result", "hit").counter().count();
+            for (int i = 0; i < 300; i++) {
+                assertTrue(off.get("hot:1", stale).isPresent()); // x or y: a stale read may lag the write
+            }
+            assertEquals(before, meters.get("ringcache.client.near.cache").tag("result", "hit").counter().count(),
+                    "no near cache when turned off");
+        }
     }
 
     @Test

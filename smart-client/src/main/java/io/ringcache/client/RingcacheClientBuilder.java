@@ -3,6 +3,7 @@ package io.ringcache.client;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.ringcache.client.adapter.grpc.GrpcRingcacheClient;
+import io.ringcache.client.adapter.grpc.NearCacheSettings;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +12,11 @@ import java.util.List;
 /** Configures and connects a {@link RingcacheClient}. */
 public final class RingcacheClientBuilder {
 
+    /** Default bounds of the hot-key near cache: entries, bytes, and how old an entry may be served. */
+    public static final int HOT_NEAR_ENTRIES = 1_024;
+    public static final long HOT_NEAR_BYTES = 16L << 20;
+    public static final Duration HOT_NEAR_STALENESS = Duration.ofSeconds(5);
+
     private final List<String> placementDrivers = new ArrayList<>();
     private Duration requestTimeout = Duration.ofSeconds(5);
     private Duration connectTimeout = Duration.ofSeconds(10);
@@ -18,9 +24,10 @@ public final class RingcacheClientBuilder {
     private long clientId = new SecureRandom().nextLong() & Long.MAX_VALUE | 1;
     private boolean coalescing = true;
     private boolean hotKeyReads = false;
-    private int nearEntries;
-    private long nearBytes;
-    private Duration nearStaleness = Duration.ZERO;
+    /** The near cache for every stale read, or null. */
+    private NearCacheSettings nearCache;
+    /** The near cache for hot keys only (used when {@link #nearCache} is null), or null when turned off. */
+    private NearCacheSettings hotKeyNearCache = new NearCacheSettings(HOT_NEAR_ENTRIES, HOT_NEAR_BYTES, HOT_NEAR_STALENESS, true);
 
     RingcacheClientBuilder() {
     }
@@ -98,15 +105,30 @@ public final class RingcacheClientBuilder {
      * Turns on the near cache: up to {@code maxEntries} hot keys and {@code maxBytes} bytes kept in
      * this process, coherent through the stores' invalidation streams, served to reads made with
      * {@link ReadOptions#stale(Duration)}. A hit is never older than {@code staleness} (nor than
-     * the read's own bound); linearizable and follower reads never use it.
+     * the read's own bound); linearizable and follower reads never use it. Replaces the hot-key
+     * near cache (it holds hot keys too).
      */
     public RingcacheClientBuilder nearCache(int maxEntries, long maxBytes, Duration staleness) {
-        if (maxEntries < 1 || maxBytes < 1 || staleness.isNegative() || staleness.isZero()) {
-            throw new IllegalArgumentException("the near cache needs positive entries, bytes and staleness bound");
-        }
-        this.nearEntries = maxEntries;
-        this.nearBytes = maxBytes;
-        this.nearStaleness = staleness;
+        this.nearCache = new NearCacheSettings(maxEntries, maxBytes, staleness, false);
+        return this;
+    }
+
+    /**
+     * Bounds the hot-key near cache, on by default with {@value #HOT_NEAR_ENTRIES} entries, 16 MiB
+     * and 5 s: reads made with {@link ReadOptions#stale(Duration)} of keys a store's reply marked
+     * hot are kept in this process, coherent through the stores' invalidation streams as the full
+     * near cache is, so a key that takes a large share of the reads is mostly answered here. A hit
+     * is never older than {@code staleness} nor than the read's own bound; linearizable and
+     * follower reads never use it. Keys that are not hot cost nothing: no entry, no stream.
+     */
+    public RingcacheClientBuilder hotKeyNearCache(int maxEntries, long maxBytes, Duration staleness) {
+        this.hotKeyNearCache = new NearCacheSettings(maxEntries, maxBytes, staleness, true);
+        return this;
+    }
+
+    /** Turns the hot-key near cache off (or back on with the default bounds). */
+    public RingcacheClientBuilder hotKeyNearCache(boolean on) {
+        this.hotKeyNearCache = on ? new NearCacheSettings(HOT_NEAR_ENTRIES, HOT_NEAR_BYTES, HOT_NEAR_STALENESS, true) : null;
         return this;
     }
 
@@ -120,6 +142,6 @@ public final class RingcacheClientBuilder {
             throw new IllegalArgumentException("name at least one placement driver address");
         }
         return GrpcRingcacheClient.connect(List.copyOf(placementDrivers), requestTimeout, connectTimeout, meters,
-                clientId, coalescing, nearEntries, nearBytes, nearStaleness, hotKeyReads);
+                clientId, coalescing, nearCache != null ? nearCache : hotKeyNearCache, hotKeyReads);
     }
 }

@@ -10,7 +10,7 @@ import io.ringcache.client.Versioned;
 import io.ringcache.client.adapter.metrics.ClientMetrics;
 import io.ringcache.client.core.Arguments;
 import io.ringcache.client.core.KeyGroups;
-import io.ringcache.client.core.NearCache;
+import io.ringcache.client.core.HotKeyMarks;
 import io.ringcache.client.core.RouteTable;
 import io.ringcache.proto.v1.BatchGetRequest;
 import io.ringcache.proto.v1.BatchGetResponse;
@@ -63,39 +63,38 @@ public final class GrpcRingcacheClient implements RingcacheClient {
     private final Resender resender;
     private final Map<String, ReadLane> readLanes = new ConcurrentHashMap<>();
     private final Map<String, WriteLane> writeLanes = new ConcurrentHashMap<>();
-    private final NearCache nearCache;
-    private final InvalidationSubscriber invalidations;
+    /** The near cache's read path; null when neither near cache is on. */
+    private final NearReads near;
     private final io.ringcache.client.core.GetOrLoad getOrLoad = ClientGetOrLoad.of(this);
-    /** Keys the stores marked hot, read from any replica; null when the builder turned it off. */
-    private final io.ringcache.client.core.HotKeyRoutes hotRoutes;
+    /** Keys the stores marked hot; null when nothing uses the marks. */
+    private final HotKeyMarks hotMarks;
+    /** Whether linearizable reads of marked keys go to any replica as follower reads. */
+    private final boolean hotFollowerReads;
     private volatile boolean closed;
 
     private GrpcRingcacheClient(List<String> pds, Duration requestTimeout, MeterRegistry meters, long clientId,
-                                boolean coalescing, int nearEntries, long nearBytes, Duration nearStaleness,
-                                boolean hotKeyReads) {
+                                boolean coalescing, NearCacheSettings nearCache, boolean hotKeyReads) {
         this.requestTimeoutNanos = requestTimeout.toNanos();
-        this.hotRoutes = hotKeyReads ? new io.ringcache.client.core.HotKeyRoutes() : null;
+        this.hotFollowerReads = hotKeyReads;
+        this.hotMarks = hotKeyReads || nearCache != null && nearCache.hotKeysOnly() ? new HotKeyMarks() : null;
         this.clientId = clientId;
         this.coalescing = coalescing;
         this.metrics = new ClientMetrics(meters);
         this.watcher = new PlacementWatcher(pds, channels, timer, metrics::refresh);
         this.calls = new ShardCalls(watcher, timer, metrics::retry, metrics::attempts);
         this.resender = new Resender(watcher, this::stub, timer, metrics::retry);
-        if (nearEntries > 0) {
-            this.nearCache = new NearCache(nearEntries, nearBytes, nearStaleness.toNanos());
-            this.invalidations = new InvalidationSubscriber(nearCache, shard -> watcher.table().replicaAddresses(shard),
-                    channels::to);
-        } else {
-            this.nearCache = null;
-            this.invalidations = null;
-        }
+        this.near = nearCache == null ? null : new NearReads(nearCache, hotMarks, watcher, channels, calls, metrics);
     }
 
+    /**
+     * @param nearCache   the near cache's bounds and scope (every stale read, or hot keys only), or null for none
+     * @param hotKeyReads linearizable reads of keys the stores mark hot go to any replica as follower reads
+     */
     public static GrpcRingcacheClient connect(List<String> pds, Duration requestTimeout, Duration connectTimeout,
-                                              MeterRegistry meters, long clientId, boolean coalescing, int nearEntries,
-                                              long nearBytes, Duration nearStaleness, boolean hotKeyReads) {
-        GrpcRingcacheClient c = new GrpcRingcacheClient(pds, requestTimeout, meters, clientId, coalescing, nearEntries,
-                nearBytes, nearStaleness, hotKeyReads);
+                                              MeterRegistry meters, long clientId, boolean coalescing,
+                                              NearCacheSettings nearCache, boolean hotKeyReads) {
+        GrpcRingcacheClient c = new GrpcRingcacheClient(pds, requestTimeout, meters, clientId, coalescing,
+                nearCache, hotKeyReads);
         try {
             c.watcher.start(connectTimeout.toMillis());
         } catch (RuntimeException e) {
@@ -107,7 +106,12 @@ public final class GrpcRingcacheClient implements RingcacheClient {
 
     /** The store address streaming near-cache invalidations for the shard owning {@code key}, if any. */
     public Optional<String> nearCacheSource(byte[] key) {
-        return invalidations == null ? Optional.empty() : invalidations.sourceOf(watcher.table().shardOf(key));
+        return near == null ? Optional.empty() : near.sourceOf(watcher.table().shardOf(key));
+    }
+
+    /** How many shards the near cache has an invalidation stream for (for tests and diagnostics). */
+    public int nearCacheSubscriptions() {
+        return near == null ? 0 : near.subscriptions();
     }
 
     /** The partition-map epoch this client routes with (for tests and diagnostics). */
@@ -122,14 +126,14 @@ public final class GrpcRingcacheClient implements RingcacheClient {
         return timed("get", () -> {
             Arguments.checkKey(key);
             int shard = watcher.table().shardOf(key);
-            // A key a store marked hot: read it linearizably from any replica (HotKeyRoutes).
-            ReadOptions options = hotRoutes != null && asked.consistency() == ReadOptions.Consistency.LINEARIZABLE
-                    && hotRoutes.isHot(key, System.nanoTime()) ? ReadOptions.follower() : asked;
+            // A key a store marked hot: read it linearizably from any replica (HotKeyMarks).
+            ReadOptions options = hotFollowerReads && asked.consistency() == ReadOptions.Consistency.LINEARIZABLE
+                    && hotMarks.isHot(key, System.nanoTime()) ? ReadOptions.follower() : asked;
             ShardCalls.Routing routing = options.consistency() == ReadOptions.Consistency.LINEARIZABLE
                     ? ShardCalls.Routing.LEADER : ShardCalls.Routing.ANY_REPLICA;
             ByteString k = ByteString.copyFrom(key);
-            if (nearCache != null && options.consistency() == ReadOptions.Consistency.STALE) {
-                return nearRead(key, k, shard, options);
+            if (near != null && near.serves(key, options)) {
+                return near.read(key, k, shard, options, deadline());
             }
             return calls.run(shard, routing, deadline(), "get of shard " + shard, t -> {
                 RequestHeader h = ClientWire.readHeader(t, options);
@@ -145,8 +149,8 @@ public final class GrpcRingcacheClient implements RingcacheClient {
     }
 
     private GetResponse noteHot(byte[] key, GetResponse r) {
-        if (r.getHot() && hotRoutes != null) {
-            hotRoutes.marked(key, System.nanoTime());
+        if (r.getHot() && hotMarks != null) {
+            hotMarks.marked(key, System.nanoTime());
         }
         return r;
     }
@@ -157,50 +161,20 @@ public final class GrpcRingcacheClient implements RingcacheClient {
     }
 
     /**
-     * A stale read through the near cache: a hit young enough for both the cache's bound and the
-     * read's; otherwise a single (uncoalesced) Get whose reply carries the replica's applied index
-     * from before the read, which the cache needs to decide whether the value may be kept.
-     */
-    private CompletableFuture<Optional<Versioned>> nearRead(byte[] key, ByteString k, int shard, ReadOptions options) {
-        NearCache.Entry hit = nearCache.fresh(key, System.nanoTime(), options.maxStaleness().toNanos());
-        if (hit != null) {
-            metrics.nearCache(true);
-            return CompletableFuture.completedFuture(Optional.of(new Versioned(hit.value(), hit.version(), 0)));
-        }
-        metrics.nearCache(false);
-        invalidations.watch(shard);
-        return calls.run(shard, ShardCalls.Routing.ANY_REPLICA, deadline(), "get of shard " + shard, t -> {
-            long sentAt = System.nanoTime();
-            GetRequest request = GetRequest.newBuilder().setHeader(ClientWire.readHeader(t, options)).setKey(k).build();
-            return ClientWire.listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS).get(request))
-                    .thenApply(r -> {
-                        if (r.hasError()) {
-                            return ShardCalls.Outcome.<Optional<Versioned>>failed(WireErrors.of(shard, r.getError()));
-                        }
-                        if (r.getFound() && r.getValue().getExpiresAtUnixMs() == 0) {
-                            nearCache.put(shard, key, r.getValue().getValue().toByteArray(), r.getValue().getVersion(),
-                                    r.getHeader().getAppliedIndex(), sentAt, System.nanoTime());
-                        }
-                        return ShardCalls.Outcome.ok(ClientWire.value(r.getFound(), r.getValue()));
-                    });
-        });
-    }
-
-    /**
      * With a near cache, evicts {@code key} once the write ends either way (version from the
      * answer, or 0 when unknown); without one, adds nothing to the write's path.
      */
     private <T> CompletableFuture<T> evicting(CompletableFuture<T> write, byte[] key, java.util.function.ToLongFunction<T> version) {
-        if (nearCache == null) {
+        if (near == null) {
             return write;
         }
         return write.whenComplete((v, e) -> wrote(key, v == null ? 0 : version.applyAsLong(v)));
     }
 
-    /** This client's own write ended: the near cache forgets the key ({@link NearCache#wroteLocally}). */
+    /** This client's own write ended: the near cache forgets the key ({@link NearReads#wrote}). */
     private void wrote(byte[] key, long version) {
-        if (nearCache != null) {
-            nearCache.wroteLocally(watcher.table().shardOf(key), key, version);
+        if (near != null) {
+            near.wrote(key, version);
         }
     }
 
@@ -476,8 +450,8 @@ public final class GrpcRingcacheClient implements RingcacheClient {
             return;
         }
         closed = true;
-        if (invalidations != null) {
-            invalidations.close();
+        if (near != null) {
+            near.close();
         }
         watcher.close();
         timer.shutdownNow();

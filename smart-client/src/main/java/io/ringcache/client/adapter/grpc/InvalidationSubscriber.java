@@ -111,13 +111,13 @@ public final class InvalidationSubscriber implements AutoCloseable {
         cache.dropShard(shard);
     }
 
-    /** Shards currently on a stream (opened or opening). */
     /** The store address whose stream currently covers {@code shard}, if any (diagnostics, tests). */
     public synchronized java.util.Optional<String> sourceOf(int shard) {
         Watch w = streamOf.get(shard);
         return w == null ? java.util.Optional.empty() : java.util.Optional.of(w.address);
     }
 
+    /** Shards currently on a stream (opened or opening). */
     public synchronized Set<Integer> subscribedShards() {
         return new HashSet<>(streamOf.keySet());
     }

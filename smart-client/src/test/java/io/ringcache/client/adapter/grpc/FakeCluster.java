@@ -65,6 +65,20 @@ final class FakeCluster implements AutoCloseable {
     private final List<Server> servers = new ArrayList<>();
     private final Server pd;
     final HashRing ring = TokenPlanner.initial(new int[] {0, 1});
+    /** Keys every store's Get replies mark hot. */
+    final java.util.Set<ByteString> hotKeys = ConcurrentHashMap.newKeySet();
+    /** Open WatchInvalidations streams, any store's. */
+    final List<StreamObserver<io.ringcache.proto.v1.Invalidation>> invalidationStreams = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Sends every open invalidation stream that {@code key} of {@code shard} changed at {@code index}. */
+    void invalidate(int shard, ByteString key, long index) {
+        for (StreamObserver<io.ringcache.proto.v1.Invalidation> out : invalidationStreams) {
+            synchronized (out) {
+                out.onNext(io.ringcache.proto.v1.Invalidation.newBuilder().setShardId(shard).setAppliedIndex(index)
+                        .addKeys(key).build());
+            }
+        }
+    }
 
     FakeCluster() throws IOException {
         for (String id : List.of("a", "b")) {
@@ -195,7 +209,20 @@ final class FakeCluster implements AutoCloseable {
                 return GetResponse.newBuilder().setError(e).build();
             }
             VersionedValue v = data.get(key);
-            return v == null ? GetResponse.newBuilder().build() : GetResponse.newBuilder().setFound(true).setValue(v).build();
+            GetResponse.Builder reply = v == null ? GetResponse.newBuilder() : GetResponse.newBuilder().setFound(true).setValue(v);
+            return reply.setHot(hotKeys.contains(key)).build();
+        }
+
+        /** Opens each asked shard's stream at index 0 and keeps the stream for {@link FakeCluster#invalidate}. */
+        @Override
+        public void watchInvalidations(io.ringcache.proto.v1.WatchInvalidationsRequest r,
+                                       StreamObserver<io.ringcache.proto.v1.Invalidation> out) {
+            synchronized (out) {
+                for (int shard : r.getShardIdsList()) {
+                    out.onNext(io.ringcache.proto.v1.Invalidation.newBuilder().setShardId(shard).setAppliedIndex(0).build());
+                }
+            }
+            invalidationStreams.add(out);
         }
 
         @Override

@@ -226,4 +226,63 @@ class GrpcRingcacheClientTest {
         }
         assertTrue(a().batchGets.get() < 40, "100 getAlls in " + a().batchGets.get() + " BatchGets");
     }
+
+    /** Get and BatchGet calls the stores received. */
+    private int storeReads() {
+        return a().singleGets.get() + a().batchGets.get() + b().singleGets.get() + b().batchGets.get();
+    }
+
+    @Test
+    void staleReadsOfAKeyMarkedHotAreAnsweredByTheHotKeyNearCache() throws Exception {
+        io.ringcache.client.ReadOptions stale = io.ringcache.client.ReadOptions.stale(Duration.ofSeconds(5));
+        client.put("hot", "v1");
+        client.put("cold", "v1");
+        com.google.protobuf.ByteString hot = com.google.protobuf.ByteString.copyFromUtf8("hot");
+        cluster.hotKeys.add(hot);
+        int before = storeReads();
+        for (int i = 0; i < 20; i++) {
+            assertEquals("v1", client.get("cold", stale).orElseThrow().asString());
+        }
+        assertEquals(before + 20, storeReads(), "a key no store marks hot is never cached");
+        assertTrue(cluster.invalidationStreams.isEmpty(), "and opens no invalidation stream");
+
+        io.ringcache.testing.Poll.until("the hot key answered here", () -> {
+            int reads = storeReads();
+            client.get("hot", stale);
+            return storeReads() == reads;
+        });
+        int reads = storeReads();
+        for (int i = 0; i < 100; i++) {
+            assertEquals("v1", client.get("hot", stale).orElseThrow().asString());
+        }
+        assertEquals(reads, storeReads(), "hits reach no store");
+        assertTrue(meters.get("ringcache.client.near.cache").tag("result", "hit").counter().count() >= 100);
+
+        // Another client's write: the shard's invalidation stream evicts the entry.
+        int shard = cluster.ring.shardForKey("hot".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        cluster.data.put(hot, io.ringcache.proto.v1.VersionedValue.newBuilder()
+                .setValue(com.google.protobuf.ByteString.copyFromUtf8("v2")).setVersion(cluster.versions.incrementAndGet()).build());
+        cluster.invalidate(shard, hot, 1);
+        io.ringcache.testing.Poll.until("the write seen", () -> client.get("hot", stale).orElseThrow().asString().equals("v2"));
+        // Linearizable reads never use the cache.
+        reads = storeReads();
+        client.get("hot");
+        assertEquals(reads + 1, storeReads());
+    }
+
+    @Test
+    void theHotKeyNearCacheCanBeTurnedOff() throws Exception {
+        try (RingcacheClient off = RingcacheClient.builder().placementDriver(cluster.pdAddress())
+                .hotKeyNearCache(false).build()) {
+            off.put("hot", "v1");
+            cluster.hotKeys.add(com.google.protobuf.ByteString.copyFromUtf8("hot"));
+            int before = storeReads();
+            for (int i = 0; i < 50; i++) {
+                assertEquals("v1", off.get("hot", io.ringcache.client.ReadOptions.stale(Duration.ofSeconds(5)))
+                        .orElseThrow().asString());
+            }
+            assertEquals(before + 50, storeReads());
+            assertTrue(cluster.invalidationStreams.isEmpty());
+        }
+    }
 }

@@ -6,15 +6,17 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The keys stores told this client are hot (a Get reply's {@code hot} flag: the key is among the
- * most read of the replica that answered), so the client sends its linearizable reads of them to
- * any replica as follower reads (a ReadIndex round with the leader, then the follower's state):
- * still linearizable, but spread over the shard's three replicas instead of all on its leader.
+ * most read of the replica that answered). The client uses the marks two ways: its hot-key near
+ * cache keeps stale-allowed reads of marked keys in this process ({@code NearReads}), and, when
+ * turned on, it sends linearizable reads of marked keys to any replica as follower reads (a
+ * ReadIndex round with the leader, then the follower's state: still linearizable, but spread over
+ * the shard's replicas instead of all on its leader).
  *
  * <p>A mark holds for {@link #HOLD_NANOS} and is renewed by every reply that marks the key again;
  * at most {@link #MAX_KEYS} keys are held (a new key finds room once expired marks are dropped,
  * else it is not held). No clock of its own: callers pass {@code System.nanoTime()}.
  */
-public final class HotKeyRoutes {
+public final class HotKeyMarks {
 
     /** How long a mark holds without a reply renewing it. */
     public static final long HOLD_NANOS = 10_000_000_000L;
