@@ -24,6 +24,10 @@ public final class RingcacheClientBuilder {
     private long clientId = new SecureRandom().nextLong() & Long.MAX_VALUE | 1;
     private boolean coalescing = true;
     private boolean hotKeyReads = false;
+    /** TLS files (CA, and optionally a client certificate and key); null ca for plaintext. */
+    private java.nio.file.Path tlsCa;
+    private java.nio.file.Path tlsCert;
+    private java.nio.file.Path tlsKey;
     /** The near cache for every stale read, or null. */
     private NearCacheSettings nearCache;
     /** The near cache for hot keys only (used when {@link #nearCache} is null), or null when turned off. */
@@ -133,6 +137,33 @@ public final class RingcacheClientBuilder {
     }
 
     /**
+     * TLS to every store and placement driver member, checking that their certificates chain to
+     * {@code caBundle} (PEM) and name the address dialled. The file is read again every 30 s, so a
+     * rotated CA takes effect without a new client.
+     */
+    public RingcacheClientBuilder tls(java.nio.file.Path caBundle) {
+        return tls(caBundle, null, null);
+    }
+
+    /**
+     * TLS as {@link #tls(java.nio.file.Path)}, presenting {@code certificate} (PEM chain) with its
+     * {@code key} (PEM, PKCS#8) to clusters that require client certificates; both files are read
+     * again every 30 s (cert-manager rotation).
+     */
+    public RingcacheClientBuilder tls(java.nio.file.Path caBundle, java.nio.file.Path certificate, java.nio.file.Path key) {
+        if (caBundle == null) {
+            throw new IllegalArgumentException("TLS needs the cluster's CA bundle");
+        }
+        if ((certificate == null) != (key == null)) {
+            throw new IllegalArgumentException("a client certificate needs its key, and a key its certificate");
+        }
+        this.tlsCa = caBundle;
+        this.tlsCert = certificate;
+        this.tlsKey = key;
+        return this;
+    }
+
+    /**
      * Connects: fetches the partition map from a placement driver member.
      *
      * @throws RingcacheException.Unavailable when no member answers within the connect timeout
@@ -141,7 +172,10 @@ public final class RingcacheClientBuilder {
         if (placementDrivers.isEmpty()) {
             throw new IllegalArgumentException("name at least one placement driver address");
         }
+        io.ringcache.transport.TransportTls tls = tlsCa == null ? null : io.ringcache.transport.TransportTls.load(
+                tlsCert, tlsKey, tlsCa, io.ringcache.transport.TransportTls.ClientAuth.OPTIONAL,
+                io.ringcache.transport.TransportTls.DEFAULT_RELOAD);
         return GrpcRingcacheClient.connect(List.copyOf(placementDrivers), requestTimeout, connectTimeout, meters,
-                clientId, coalescing, nearCache != null ? nearCache : hotKeyNearCache, hotKeyReads);
+                clientId, coalescing, nearCache != null ? nearCache : hotKeyNearCache, hotKeyReads, tls);
     }
 }

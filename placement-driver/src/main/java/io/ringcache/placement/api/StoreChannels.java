@@ -1,18 +1,36 @@
 package io.ringcache.placement.api;
 
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
+import io.ringcache.transport.TransportTls;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-/** One shared plaintext gRPC channel per store address, closed together. */
+/**
+ * One shared gRPC channel per store or placement member address, closed together: TLS with this
+ * process's certificate (mutual, so the far side knows a member calls) when the process has TLS
+ * material, plaintext otherwise.
+ */
 public final class StoreChannels implements AutoCloseable {
 
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final ChannelCredentials credentials;
+
+    /** Plaintext channels. */
+    public StoreChannels() {
+        this(null);
+    }
+
+    /** Channels over {@code tls}, or plaintext when it is null. */
+    public StoreChannels(TransportTls tls) {
+        this.credentials = tls == null ? InsecureChannelCredentials.create() : tls.channelCredentials();
+    }
 
     public ManagedChannel to(String address) {
-        return channels.computeIfAbsent(address, a -> ManagedChannelBuilder.forTarget(a).usePlaintext().build());
+        return channels.computeIfAbsent(address, a -> Grpc.newChannelBuilder(a, credentials).build());
     }
 
     @Override

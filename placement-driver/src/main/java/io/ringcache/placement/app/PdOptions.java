@@ -100,6 +100,9 @@ public final class PdOptions {
                     + "(default: ${DEFAULT-VALUE}; env RINGCACHE_PD_MAX_SHARDS).")
     int maxShards;
 
+    @picocli.CommandLine.Mixin
+    TlsOptions tls = new TlsOptions();
+
     @Option(names = {"-election_timeout", "--election-timeout"}, defaultValue = "${env:RINGCACHE_PD_ELECTION_TIMEOUT:-1500ms}",
             description = "Minimum Raft election timeout of the PD group; the maximum is twice it "
                     + "(default: ${DEFAULT-VALUE}; env RINGCACHE_PD_ELECTION_TIMEOUT).")

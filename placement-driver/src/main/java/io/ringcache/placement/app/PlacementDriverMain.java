@@ -5,6 +5,7 @@ import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.ringcache.placement.core.PdMember;
 import io.ringcache.placement.core.SchedulingConfig;
+import io.ringcache.transport.TransportTls;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -38,6 +39,7 @@ public final class PlacementDriverMain {
             options.members();
             options.scheduling();
             options.electionMillis();
+            options.tls.validate(true);
             PdOptions.port(options.httpAddr);
             return options;
         } catch (CommandLine.ParameterException | IllegalArgumentException e) {
@@ -61,14 +63,24 @@ public final class PlacementDriverMain {
         List<PdMember> members = o.members();
         PdMember self = members.stream().filter(m -> m.id().equals(o.id)).findFirst().orElseThrow();
         SchedulingConfig config = o.scheduling();
+        TransportTls tls;
+        try {
+            tls = o.tls.load(true).orElse(null);
+        } catch (IllegalArgumentException e) {
+            System.err.println("ringcache-pd: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         PlacementDriverServer pd = new PlacementDriverServer(self, members, o.dataDir.toAbsolutePath().toFile(), config,
-                o.electionMillis());
+                o.electionMillis(), tls);
         Server grpc = null;
         HttpServer http = null;
         try {
             pd.start();
-            grpc = NettyServerBuilder.forAddress(bind(o.grpcAddr)).addService(pd.service()).build().start();
-            http = health(bind(o.httpAddr), pd);
+            grpc = (tls == null ? NettyServerBuilder.forAddress(bind(o.grpcAddr))
+                    : NettyServerBuilder.forAddress(bind(o.grpcAddr), tls.serverCredentials()))
+                    .addService(pd.service()).build().start();
+            http = health(bind(o.httpAddr), pd, tls);
             System.err.printf("ringcache-pd %s: grpc %s, raft %s, http %s, %d member(s), %d initial shards%n", self.id(),
                     self.grpcAddress(), self.raftAddress(), o.httpAddr, members.size(), config.initialShards());
         } catch (IOException | RuntimeException e) {
@@ -93,9 +105,20 @@ public final class PlacementDriverMain {
         return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
     }
 
-    /** {@code /health}: the process serves; {@code /ready}: a PD leader is known (this member or another). */
-    private static HttpServer health(InetSocketAddress addr, PlacementDriverServer pd) throws IOException {
-        HttpServer http = HttpServer.create(addr, 16);
+    /**
+     * {@code /health}: the process serves; {@code /ready}: a PD leader is known (this member or
+     * another). HTTPS with TLS on (client certificates not asked: probes carry none, and these
+     * pages say nothing secret).
+     */
+    private static HttpServer health(InetSocketAddress addr, PlacementDriverServer pd, TransportTls tls) throws IOException {
+        HttpServer http;
+        if (tls == null) {
+            http = HttpServer.create(addr, 16);
+        } else {
+            com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(addr, 16);
+            https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls.sslContext(true)));
+            http = https;
+        }
         http.createContext("/health", ex -> reply(ex, 200, "ok\n"));
         http.createContext("/ready", ex -> {
             var leader = pd.log().leader();

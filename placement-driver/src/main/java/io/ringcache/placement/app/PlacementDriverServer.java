@@ -1,6 +1,5 @@
 package io.ringcache.placement.app;
 
-import io.grpc.BindableService;
 import io.ringcache.placement.adapter.grpc.GrpcStepExecutor;
 import io.ringcache.placement.adapter.grpc.PlacementDriverService;
 import io.ringcache.placement.api.StoreChannels;
@@ -21,14 +20,21 @@ import java.util.List;
 public final class PlacementDriverServer implements AutoCloseable {
 
     private final RatisPlacementLog log;
-    private final StoreChannels channels = new StoreChannels();
+    private final StoreChannels channels;
     private final PlacementDriver driver;
     private final PlacementLoop loop;
     private final PlacementDriverService service;
 
     public PlacementDriverServer(PdMember self, List<PdMember> members, File dir, SchedulingConfig config,
                                  long electionMinMillis) {
-        this.log = new RatisPlacementLog(self, members, dir, electionMinMillis);
+        this(self, members, dir, config, electionMinMillis, null);
+    }
+
+    /** @param tls TLS for the member's Raft traffic and its calls to stores, or null for plaintext */
+    public PlacementDriverServer(PdMember self, List<PdMember> members, File dir, SchedulingConfig config,
+                                 long electionMinMillis, io.ringcache.transport.TransportTls tls) {
+        this.channels = new StoreChannels(tls);
+        this.log = new RatisPlacementLog(self, members, dir, electionMinMillis, tls);
         this.driver = new PlacementDriver(log, config);
         this.loop = new PlacementLoop(driver, log, new GrpcStepExecutor(channels), System::currentTimeMillis, 500);
         this.service = new PlacementDriverService(driver, log, log, System::currentTimeMillis, loop::wake);
@@ -40,8 +46,11 @@ public final class PlacementDriverServer implements AutoCloseable {
         return this;
     }
 
-    public BindableService service() {
-        return service;
+    /** The gRPC service; its member-only calls (RegisterStore, StoreHeartbeat) refuse TLS callers without a certificate. */
+    public io.grpc.ServerServiceDefinition service() {
+        return io.grpc.ServerInterceptors.intercept(service, io.ringcache.transport.PeerOnly.methods(java.util.Set.of(
+                io.ringcache.proto.v1.PlacementDriverGrpc.getRegisterStoreMethod().getFullMethodName(),
+                io.ringcache.proto.v1.PlacementDriverGrpc.getStoreHeartbeatMethod().getFullMethodName())));
     }
 
     public RatisPlacementLog log() {

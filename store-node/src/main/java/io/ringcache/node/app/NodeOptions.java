@@ -145,6 +145,9 @@ public final class NodeOptions {
                     + "affect it (env RINGCACHE_LEADER_LEASE).")
     boolean leaderLease;
 
+    @picocli.CommandLine.Mixin
+    io.ringcache.placement.app.TlsOptions tls = new io.ringcache.placement.app.TlsOptions();
+
     /** The -pd list, each entry checked as HOST:PORT. */
     static java.util.List<String> pdList(String flag) {
         java.util.List<String> out = new java.util.ArrayList<>();
@@ -180,6 +183,7 @@ public final class NodeOptions {
             throw new IllegalArgumentException("-max_value_bytes must be between 1 and 1048576");
         }
         labelMap();
+        tls.validate(true);
         io.ringcache.node.core.HostPort.parse(httpAddr);
         io.ringcache.node.core.HostPort.parse(raftAddr);
         io.ringcache.node.core.HostPort.parse(grpcAddr);

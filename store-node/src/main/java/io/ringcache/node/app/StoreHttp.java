@@ -28,6 +28,8 @@ import java.util.concurrent.TimeUnit;
 /** Wires the HTTP adapter to this node, and joins a cluster through a member's HTTP API. */
 final class StoreHttp implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StoreHttp.class);
+
     private final HttpApi api;
 
     StoreHttp(StoreNode node, KvRequests requests, ShardLimits limits,
@@ -48,8 +50,8 @@ final class StoreHttp implements AutoCloseable {
                 Map.of(PprofEndpoints.PREFIX, new PprofEndpoints(), io.ringcache.node.adapter.http.HotKeysEndpoint.PATH, hotKeys));
     }
 
-    int start(InetSocketAddress address) throws IOException {
-        return api.start(address);
+    int start(InetSocketAddress address, io.netty.handler.ssl.SslContext tls) throws IOException {
+        return api.start(address, tls);
     }
 
     @Override
@@ -60,12 +62,15 @@ final class StoreHttp implements AutoCloseable {
     /**
      * Joins through the member at {@code memberHttp} (the seed's {@code -join}): registers this
      * store with its {@code /join}, then reads where placement runs from its {@code /v1/cluster}.
+     * Over HTTPS with {@code tls} (null: plain HTTP), presenting this store's certificate.
      *
      * @return the placement driver's gRPC address
      */
-    static String joinThrough(String memberHttp, StoreInfo self) throws IOException {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        String base = "http://" + (memberHttp.startsWith(":") ? "127.0.0.1" + memberHttp : memberHttp);
+    static String joinThrough(String memberHttp, StoreInfo self, io.ringcache.transport.TransportTls tls) throws IOException {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        HttpClient client = (tls == null ? builder : builder.sslContext(tls.sslContext(false))).build();
+        String base = (tls == null ? "http://" : "https://")
+                + (memberHttp.startsWith(":") ? "127.0.0.1" + memberHttp : memberHttp);
         String query = "node_id=" + enc(self.id()) + "&addr=" + enc(self.raftAddress())
                 + "&grpc_addr=" + enc(self.grpcAddress()) + "&http_addr=" + enc(self.httpAddress());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -86,6 +91,9 @@ final class StoreHttp implements AutoCloseable {
                 }
                 throw new IOException(memberHttp + " does not know the placement driver yet");
             } catch (IOException e) {
+                if (last == null || !String.valueOf(last.getMessage()).equals(String.valueOf(e.getMessage()))) {
+                    LOG.warn("joining through {} failed, retrying for up to 60 s: {}", memberHttp, e.toString());
+                }
                 last = e;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

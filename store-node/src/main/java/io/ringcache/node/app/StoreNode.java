@@ -58,7 +58,9 @@ public final class StoreNode implements AutoCloseable {
 
     private final NodeOptions options;
     private final CurrentMap currentMap = new CurrentMap();
-    private final StoreChannels channels = new StoreChannels();
+    /** TLS for every port and connection, or null (plaintext, development only); loaded by {@link #start}. */
+    private io.ringcache.transport.TransportTls tls;
+    private StoreChannels channels;
     private ShardGroupHost host;
     private Server grpc;
     private NodeMetrics metrics;
@@ -83,6 +85,8 @@ public final class StoreNode implements AutoCloseable {
         String advertiseHost = advertiseHost(raftAddr);
         Path dir = options.raftDir.toAbsolutePath();
         Files.createDirectories(dir);
+        tls = options.tls.load(true).orElse(null);
+        channels = new StoreChannels(tls);
 
         long budget = options.shardMemoryMb << 20;
         StoreMemory memory = options.storeMemory(io.ringcache.node.adapter.os.MachineMemory.totalBytes());
@@ -93,7 +97,11 @@ public final class StoreNode implements AutoCloseable {
         RatisTuning tuning = RatisTuning.defaults(dir.resolve("groups").toFile()).withPort(raftAddr.port())
                 .withLeaderLease(options.leaderLease);
         host = new ShardGroupHost(options.nodeId, tuning, shard -> ChronicleShardStore.forBudget(budget), limits,
-                System::currentTimeMillis).onLogFailure(StoreNode::logFailed).start();
+                System::currentTimeMillis).onLogFailure(StoreNode::logFailed);
+        if (tls != null) {
+            host.peerTls(tls);
+        }
+        host.start();
         io.ringcache.node.adapter.raft.HostCacheStats cacheStats = new io.ringcache.node.adapter.raft.HostCacheStats(
                 host, memory.budgetBytes(), limits.evictionPolicy().redisName());
         io.ringcache.node.adapter.raft.HostHotKeys hotKeys = new io.ringcache.node.adapter.raft.HostHotKeys(host);
@@ -108,10 +116,15 @@ public final class StoreNode implements AutoCloseable {
         requests = new RequestPath(currentMap, new RatisLocalShards(host, writer, metrics::readRound), new GrpcShardForwarder(channels),
                 pacer, limits, ops::record);
         KvService kv = new KvService(requests, host, limits);
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(bindAddress(grpcAddr))
+        // Store-to-store calls (Execute, Query) and placement's calls (StoreAdmin) are for members only.
+        NettyServerBuilder builder = (tls == null ? NettyServerBuilder.forAddress(bindAddress(grpcAddr))
+                : NettyServerBuilder.forAddress(bindAddress(grpcAddr), tls.serverCredentials()))
                 .maxInboundMessageSize(options.maxValueBytes + (8 << 20))
-                .addService(ServerInterceptors.intercept(kv, metrics.grpcInterceptor()))
-                .addService(ServerInterceptors.intercept(new StoreAdminService(host, memory), metrics.grpcInterceptor()));
+                .addService(ServerInterceptors.intercept(kv, metrics.grpcInterceptor(), io.ringcache.transport.PeerOnly.methods(
+                        java.util.Set.of(io.ringcache.proto.v1.KvGrpc.getExecuteMethod().getFullMethodName(),
+                                io.ringcache.proto.v1.KvGrpc.getQueryMethod().getFullMethodName()))))
+                .addService(ServerInterceptors.intercept(new StoreAdminService(host, memory), metrics.grpcInterceptor(),
+                        io.ringcache.transport.PeerOnly.everyMethod()));
 
         String raftAdvertised = advertised(options.raftAdvertise, advertiseHost, raftAddr, host.raftPort());
         // With -bootstrap the placement driver runs in this process, on this node's gRPC port; it is
@@ -120,11 +133,12 @@ public final class StoreNode implements AutoCloseable {
         builder.fallbackHandlerRegistry(late);
         grpc = builder.build().start();
         http = new StoreHttp(this, requests, limits, new io.ringcache.node.adapter.http.HotKeysEndpoint(options.nodeId, hotKeys::top));
-        int httpPort = http.start(bindAddress(httpAddr));
+        io.netty.handler.ssl.SslContext frontTls = tls == null ? null : io.ringcache.node.adapter.netty.NettyTls.server(tls);
+        int httpPort = http.start(bindAddress(httpAddr), frontTls);
         if (!options.redisAddr.isBlank()) {
             resp = new RespServer(requests, options.nodeId, limits.maxValueBytes(), HttpSettings.DEFAULT_KV_DEADLINE,
                     System::currentTimeMillis, cacheStats);
-            redisPort = resp.start(bindAddress(HostPort.parse(options.redisAddr)));
+            redisPort = resp.start(bindAddress(HostPort.parse(options.redisAddr)), frontTls);
         }
 
         self = new StoreInfo(options.nodeId, httpAdvertised(advertiseHost, grpcAddr, grpc.getPort()),
@@ -135,11 +149,11 @@ public final class StoreNode implements AutoCloseable {
             // The embedded placement driver: a one-member PD group (its Raft on a free port of its own).
             PdMember member = new PdMember(options.nodeId, advertiseHost + ":0", self.grpcAddress());
             pd = new PlacementDriverServer(member, List.of(member), dir.resolve("placement").toFile(),
-                    SchedulingConfig.defaults(options.shardCount()), 1_000).start();
+                    SchedulingConfig.defaults(options.shardCount()), 1_000, tls).start();
             late.addService(pd.service());
             pdAddresses = List.of(self.grpcAddress());
         } else if (!options.join.isEmpty()) {
-            pdAddresses = List.of(StoreHttp.joinThrough(options.join, self));
+            pdAddresses = List.of(StoreHttp.joinThrough(options.join, self, tls));
         } else if (!options.pd.isEmpty()) {
             pdAddresses = NodeOptions.pdList(options.pd);
         } else {
@@ -248,6 +262,7 @@ public final class StoreNode implements AutoCloseable {
             grpc.shutdownNow();
         }
         closeQuietly(channels);
+        closeQuietly(tls);
         closeQuietly(pacer);
         if (writer != null) {
             writer.close();

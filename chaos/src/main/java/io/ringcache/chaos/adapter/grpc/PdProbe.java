@@ -1,7 +1,6 @@
 package io.ringcache.chaos.adapter.grpc;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.ringcache.proto.v1.GetClusterStatusRequest;
 import io.ringcache.proto.v1.GetClusterStatusResponse;
 import io.ringcache.proto.v1.PlacementDriverGrpc;
@@ -21,8 +20,13 @@ public final class PdProbe implements AutoCloseable {
     private final List<ManagedChannel> channels = new ArrayList<>();
 
     public PdProbe(String list) {
+        this(list, io.grpc.InsecureChannelCredentials.create());
+    }
+
+    /** A probe over {@code credentials} (TLS for a cluster that runs it). */
+    public PdProbe(String list, io.grpc.ChannelCredentials credentials) {
         for (String a : list.split(",")) {
-            channels.add(ManagedChannelBuilder.forTarget(a).usePlaintext().build());
+            channels.add(io.grpc.Grpc.newChannelBuilder(a, credentials).build());
         }
     }
 

@@ -64,6 +64,8 @@ public final class RatisPlacementLog implements PlacementLog, PlacementMembershi
     private final PlacementStateMachine stateMachine;
     private final long electionMinMillis;
     private RaftServer server;
+    /** Ratis transport settings beyond properties: TLS. */
+    private final org.apache.ratis.conf.Parameters transport = new org.apache.ratis.conf.Parameters();
 
     /**
      * @param self             this member (its Raft address's port is the port to bind; 0 picks one, for a group of one)
@@ -72,6 +74,16 @@ public final class RatisPlacementLog implements PlacementLog, PlacementMembershi
      * @param electionMinMillis the minimum election timeout (the maximum is twice that)
      */
     public RatisPlacementLog(PdMember self, List<PdMember> members, File dir, long electionMinMillis) {
+        this(self, members, dir, electionMinMillis, null);
+    }
+
+    /** @param tls mutual TLS for the members' Raft traffic, or null for plaintext */
+    public RatisPlacementLog(PdMember self, List<PdMember> members, File dir, long electionMinMillis,
+                             io.ringcache.transport.TransportTls tls) {
+        if (tls != null) {
+            org.apache.ratis.grpc.GrpcConfigKeys.TLS.setConf(transport,
+                    new org.apache.ratis.grpc.GrpcTlsConfig(tls.keyManager(), tls.clientVerifier(), true));
+        }
         if (members.stream().noneMatch(m -> m.id().equals(self.id()))) {
             throw new IllegalArgumentException("member " + self.id() + " is not in the member list " + members);
         }
@@ -94,6 +106,7 @@ public final class RatisPlacementLog implements PlacementLog, PlacementMembershi
         server = RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf(self.id()))
                 .setProperties(properties(port))
+                .setParameters(transport)
                 .setGroup(RaftGroup.valueOf(GROUP_ID, peers))
                 .setStateMachine(stateMachine)
                 .setOption(fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)

@@ -58,7 +58,7 @@ final class HotCommand extends PdCommand {
         if (shard != null && shard < 0) {
             throw new RingctlException(ExitCodes.USAGE, "--shard must not be negative: " + shard);
         }
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http = root.httpClient();
         ObjectMapper mapper = new ObjectMapper();
         List<Row> rows = new ArrayList<>();
         List<String> unreachable = new ArrayList<>();
@@ -67,7 +67,7 @@ final class HotCommand extends PdCommand {
                 continue;
             }
             String id = s.getStore().getId();
-            String url = "http://" + s.getStore().getHttpAddress() + "/v1/hotkeys?limit=" + limit
+            String url = root.httpScheme() + "://" + s.getStore().getHttpAddress() + "/v1/hotkeys?limit=" + limit
                     + (shard == null ? "" : "&shard=" + shard);
             JsonNode body;
             try {

@@ -17,10 +17,12 @@ abstract class PdCommand implements Callable<Integer> {
         // Waiting commands enforce the limit in their wait loop; each call gets its own deadline.
         Duration rpc = waits() ? RingctlMain.RPC_TIMEOUT : limit;
         Duration overall = waits() ? limit.plus(RingctlMain.RPC_TIMEOUT) : limit;
-        try (PdClient pd = new PdClient(root.pdAddresses(), root.env.channelFactory(), rpc, overall)) {
+        try (PdClient pd = new PdClient(root.pdAddresses(), root.channelFactory(), rpc, overall)) {
             int code = run(pd);
             out().flush();
             return code;
+        } finally {
+            root.closeTls();
         }
     }
 

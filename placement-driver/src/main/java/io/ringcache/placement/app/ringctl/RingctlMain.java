@@ -74,6 +74,22 @@ public final class RingctlMain implements Callable<Integer> {
             description = "How often waiting commands poll the PD.")
     Duration pollInterval = Duration.ofSeconds(1);
 
+    @Option(names = "--tls-ca", scope = ScopeType.INHERIT, paramLabel = "PEM",
+            description = "The cluster CA bundle: talk TLS to the PD and stores, checking their certificates "
+                    + "(default: $RINGCACHE_TLS_CA; plaintext when neither is set).")
+    String tlsCa;
+
+    @Option(names = "--tls-cert", scope = ScopeType.INHERIT, paramLabel = "PEM",
+            description = "A client certificate to present, for clusters that require one (default: $RINGCACHE_TLS_CERT).")
+    String tlsCert;
+
+    @Option(names = "--tls-key", scope = ScopeType.INHERIT, paramLabel = "PEM",
+            description = "The client certificate's key (default: $RINGCACHE_TLS_KEY).")
+    String tlsKey;
+
+    /** Loaded on first use, closed when the command ends. */
+    private io.ringcache.transport.TransportTls tls;
+
     public RingctlMain(RingctlEnv env) {
         this.env = env;
     }
@@ -123,6 +139,59 @@ public final class RingctlMain implements Callable<Integer> {
     public Integer call() {
         env.err().println("ringctl: missing command (see 'ringctl --help')");
         return ExitCodes.USAGE;
+    }
+
+    /** A flag's value, else the environment's, else null. */
+    private String flagOrEnv(String flag, String variable) {
+        String v = flag != null ? flag : env.environment().get(variable);
+        return v == null || v.isBlank() ? null : v;
+    }
+
+    /** TLS from --tls-* or RINGCACHE_TLS_*, or null for plaintext; a wrong file is a usage error. */
+    synchronized io.ringcache.transport.TransportTls tls() {
+        String ca = flagOrEnv(tlsCa, "RINGCACHE_TLS_CA");
+        String cert = flagOrEnv(tlsCert, "RINGCACHE_TLS_CERT");
+        String key = flagOrEnv(tlsKey, "RINGCACHE_TLS_KEY");
+        if (tls == null && (ca != null || cert != null || key != null)) {
+            if (ca == null) {
+                throw new RingctlException(ExitCodes.USAGE, "TLS needs --tls-ca (or RINGCACHE_TLS_CA), the cluster's CA bundle");
+            }
+            try {
+                tls = io.ringcache.transport.TransportTls.load(cert == null ? null : java.nio.file.Path.of(cert),
+                        key == null ? null : java.nio.file.Path.of(key), java.nio.file.Path.of(ca),
+                        io.ringcache.transport.TransportTls.ClientAuth.OPTIONAL, io.ringcache.transport.TransportTls.DEFAULT_RELOAD);
+            } catch (IllegalArgumentException e) {
+                throw new RingctlException(ExitCodes.USAGE, e.getMessage());
+            }
+        }
+        return tls;
+    }
+
+    /** Opens channels to PD members: TLS when configured, else the environment's (plaintext) factory. */
+    java.util.function.Function<String, io.grpc.ManagedChannel> channelFactory() {
+        io.ringcache.transport.TransportTls t = tls();
+        return t == null ? env.channelFactory() : address -> io.grpc.Grpc.newChannelBuilder("dns:///" + address,
+                t.channelCredentials()).userAgent("ringctl").maxInboundMessageSize(64 << 20).build();
+    }
+
+    /** An HTTP client for stores' HTTP API: HTTPS checking their certificates when TLS is configured. */
+    java.net.http.HttpClient httpClient() {
+        io.ringcache.transport.TransportTls t = tls();
+        java.net.http.HttpClient.Builder b = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        return (t == null ? b : b.sslContext(t.sslContext(false))).build();
+    }
+
+    /** The scheme of stores' HTTP API: https when TLS is configured. */
+    String httpScheme() {
+        return tls() == null ? "http" : "https";
+    }
+
+    /** Ends TLS reloading (the command is over). */
+    synchronized void closeTls() {
+        if (tls != null) {
+            tls.close();
+            tls = null;
+        }
     }
 
     /** The PD addresses: --pd, else $RINGCACHE_PD, else the default. */

@@ -84,6 +84,8 @@ public final class ShardGroupHost implements AutoCloseable {
     private volatile java.util.function.BiConsumer<Integer, Throwable> logFailure =
             (shard, cause) -> LOG.error("shard {}: Raft log failed: {}", shard, cause.toString());
     private final AtomicLong callIds = new AtomicLong();
+    /** Ratis transport settings beyond properties: TLS ({@link #peerTls}). */
+    private final org.apache.ratis.conf.Parameters transport = new org.apache.ratis.conf.Parameters();
     /** Expiry rounds, replication checks and the watches of pending membership changes; one thread per host. */
     private final ScheduledExecutorService ticker;
     private RaftServer server;
@@ -130,6 +132,7 @@ public final class ShardGroupHost implements AutoCloseable {
         server = RaftServer.newBuilder()
                 .setServerId(peerId)
                 .setProperties(tuning.toProperties())
+                .setParameters(transport)
                 .setStateMachineRegistry(this::newStateMachine)
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
@@ -178,6 +181,16 @@ public final class ShardGroupHost implements AutoCloseable {
      */
     public ShardGroupHost onLogFailure(java.util.function.BiConsumer<Integer, Throwable> handler) {
         this.logFailure = handler;
+        return this;
+    }
+
+    /**
+     * Mutual TLS for every shard group's Raft traffic, set before {@link #start}: a peer must
+     * present a certificate from the cluster CA to send or take AppendEntries, votes or snapshots.
+     */
+    public ShardGroupHost peerTls(io.ringcache.transport.TransportTls tls) {
+        org.apache.ratis.grpc.GrpcConfigKeys.TLS.setConf(transport,
+                new org.apache.ratis.grpc.GrpcTlsConfig(tls.keyManager(), tls.clientVerifier(), true));
         return this;
     }
 

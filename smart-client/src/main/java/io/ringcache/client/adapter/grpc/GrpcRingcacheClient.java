@@ -47,7 +47,9 @@ import java.util.function.Function;
  */
 public final class GrpcRingcacheClient implements RingcacheClient {
 
-    private final ClientChannels channels = new ClientChannels();
+    private final ClientChannels channels;
+    /** The client's TLS (owned: closed with the client), or null for plaintext. */
+    private final io.ringcache.transport.TransportTls tls;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "ringcache-client-timer");
         t.setDaemon(true);
@@ -73,7 +75,10 @@ public final class GrpcRingcacheClient implements RingcacheClient {
     private volatile boolean closed;
 
     private GrpcRingcacheClient(List<String> pds, Duration requestTimeout, MeterRegistry meters, long clientId,
-                                boolean coalescing, NearCacheSettings nearCache, boolean hotKeyReads) {
+                                boolean coalescing, NearCacheSettings nearCache, boolean hotKeyReads,
+                                io.ringcache.transport.TransportTls tls) {
+        this.tls = tls;
+        this.channels = new ClientChannels(tls);
         this.requestTimeoutNanos = requestTimeout.toNanos();
         this.hotFollowerReads = hotKeyReads;
         this.hotMarks = hotKeyReads || nearCache != null && nearCache.hotKeysOnly() ? new HotKeyMarks() : null;
@@ -89,12 +94,14 @@ public final class GrpcRingcacheClient implements RingcacheClient {
     /**
      * @param nearCache   the near cache's bounds and scope (every stale read, or hot keys only), or null for none
      * @param hotKeyReads linearizable reads of keys the stores mark hot go to any replica as follower reads
+     * @param tls         TLS for every connection (the client takes ownership), or null for plaintext
      */
     public static GrpcRingcacheClient connect(List<String> pds, Duration requestTimeout, Duration connectTimeout,
                                               MeterRegistry meters, long clientId, boolean coalescing,
-                                              NearCacheSettings nearCache, boolean hotKeyReads) {
+                                              NearCacheSettings nearCache, boolean hotKeyReads,
+                                              io.ringcache.transport.TransportTls tls) {
         GrpcRingcacheClient c = new GrpcRingcacheClient(pds, requestTimeout, meters, clientId, coalescing,
-                nearCache, hotKeyReads);
+                nearCache, hotKeyReads, tls);
         try {
             c.watcher.start(connectTimeout.toMillis());
         } catch (RuntimeException e) {
@@ -456,6 +463,9 @@ public final class GrpcRingcacheClient implements RingcacheClient {
         watcher.close();
         timer.shutdownNow();
         channels.close();
+        if (tls != null) {
+            tls.close();
+        }
     }
 
     @Override

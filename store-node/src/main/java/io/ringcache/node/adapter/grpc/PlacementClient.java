@@ -84,6 +84,9 @@ public final class PlacementClient implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 throw e;
             } catch (RuntimeException e) {
+                if (last == null || !String.valueOf(last.getMessage()).equals(String.valueOf(e.getMessage()))) {
+                    LOG.warn("registering with placement at {} failed, retrying: {}", endpoints.all(), e.getMessage());
+                }
                 last = e;
                 try {
                     Thread.sleep(200);

@@ -90,10 +90,15 @@ public final class HttpApi implements AutoCloseable {
 
     /** Binds and starts serving; returns the bound port (useful with port 0). */
     public synchronized int start(InetSocketAddress address) {
+        return start(address, null);
+    }
+
+    /** Binds and starts serving, over TLS with {@code tls} (null: plaintext); returns the bound port. */
+    public synchronized int start(InetSocketAddress address, io.netty.handler.ssl.SslContext tls) {
         if (server != null) {
             throw new IllegalStateException("already started");
         }
-        server = NettyServer.start("http", settings.threads(), address, new ChannelInitializer<SocketChannel>() {
+        server = NettyServer.start("http", settings.threads(), address, tls, new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
                 connection(ch.pipeline());

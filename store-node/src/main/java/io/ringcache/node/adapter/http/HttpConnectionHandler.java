@@ -160,6 +160,12 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         long sequence = nextSequence++;
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         HttpVersion version = request.protocolVersion();
+        if (call.path().equals("/join") && !io.ringcache.node.adapter.netty.NettyTls.memberOrPlaintext(ctx.channel())) {
+            // Joining adds a store to the cluster: on TLS, only a member with a certificate may.
+            HttpError denied = HttpError.forbidden("a store joins with a certificate from the cluster CA");
+            written(ctx, sequence, response(version, call, denied.reply(false), keepAlive), keepAlive);
+            return;
+        }
         boolean bounded = isKeyValue(call.path());
         if (bounded && inFlight.incrementAndGet() > maxInFlight) {
             inFlight.decrementAndGet();

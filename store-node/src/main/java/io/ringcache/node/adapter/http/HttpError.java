@@ -29,6 +29,10 @@ final class HttpError extends RuntimeException {
         return new HttpError(400, "invalid_argument", message);
     }
 
+    static HttpError forbidden(String message) {
+        return new HttpError(403, "permission_denied", message);
+    }
+
     static HttpError notFound(String message) {
         return new HttpError(404, "not_found", message);
     }

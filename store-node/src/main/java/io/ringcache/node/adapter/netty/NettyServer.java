@@ -38,6 +38,21 @@ public final class NettyServer implements AutoCloseable {
      */
     public static NettyServer start(String name, int ioThreads, InetSocketAddress address,
                                     ChannelInitializer<SocketChannel> connection) {
+        return start(name, ioThreads, address, null, connection);
+    }
+
+    /**
+     * As {@link #start(String, int, InetSocketAddress, ChannelInitializer)}, each connection
+     * first through TLS with {@code tls} (null: plaintext).
+     */
+    public static NettyServer start(String name, int ioThreads, InetSocketAddress address,
+                                    io.netty.handler.ssl.SslContext tls, ChannelInitializer<SocketChannel> connection) {
+        ChannelInitializer<SocketChannel> child = tls == null ? connection : new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ch.pipeline().addLast(tls.newHandler(ch.alloc()), NettyTls.HANDSHAKE_FAILURES, connection);
+            }
+        };
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name + "-accept", true),
                 NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory(name + "-io", true),
@@ -46,7 +61,7 @@ public final class NettyServer implements AutoCloseable {
             Channel channel = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(connection)
+                    .childHandler(child)
                     .bind(address).syncUninterruptibly().channel();
             return new NettyServer(boss, workers, channel);
         } catch (RuntimeException e) {

@@ -52,10 +52,15 @@ public final class RespServer implements AutoCloseable {
 
     /** Binds and starts serving; returns the bound port. */
     public synchronized int start(InetSocketAddress address) {
+        return start(address, null);
+    }
+
+    /** Binds and starts serving, over TLS with {@code tls} (null: plaintext); returns the bound port. */
+    public synchronized int start(InetSocketAddress address, io.netty.handler.ssl.SslContext tls) {
         if (server != null) {
             throw new IllegalStateException("already started");
         }
-        server = NettyServer.start("resp", Math.max(1, Runtime.getRuntime().availableProcessors()), address,
+        server = NettyServer.start("resp", Math.max(1, Runtime.getRuntime().availableProcessors()), address, tls,
                 new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
