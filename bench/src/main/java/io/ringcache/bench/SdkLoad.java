@@ -47,6 +47,7 @@ public final class SdkLoad {
             .add("hot_share", "0", "share of the operations that go to key 0 (one hot key), 0 to 1")
             .add("hot_relief", "near", "what the SDK does with keys the stores mark hot: near (keeps stale reads of them "
                     + "in its hot-key near cache, the default), follower (also reads them linearizably from any replica), none")
+            .add("tls_ca", "", "the cluster CA bundle (PEM): talk TLS to a cluster that runs it; empty for plaintext")
             .add("through", "false", "read-through: a read that misses writes the value (a cache's use); prints the hit ratio");
 
     private SdkLoad() {
@@ -170,6 +171,7 @@ public final class SdkLoad {
                 .requestTimeout(Duration.ofSeconds(Long.parseLong(a.get("timeout"))))
                 .hotKeyFollowerReads(a.get("hot_relief").equals("follower"))
                 .hotKeyNearCache(!a.get("hot_relief").equals("none"))
+                .tls(a.get("tls_ca").isEmpty() ? null : java.nio.file.Path.of(a.get("tls_ca")))
                 .build()) {
             if (a.get("load").equals("true")) {
                 long failed = load(client, records, Integer.parseInt(a.get("batch")), value,

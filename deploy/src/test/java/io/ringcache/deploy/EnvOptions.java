@@ -20,6 +20,10 @@ public final class EnvOptions {
     public static Map<String, String> of(Class<?> options) {
         Map<String, String> out = new TreeMap<>();
         for (Field f : options.getDeclaredFields()) {
+            if (f.getAnnotation(CommandLine.Mixin.class) != null) {
+                out.putAll(of(f.getType())); // shared flags, e.g. TLS
+                continue;
+            }
             CommandLine.Option opt = f.getAnnotation(CommandLine.Option.class);
             if (opt == null) {
                 continue;

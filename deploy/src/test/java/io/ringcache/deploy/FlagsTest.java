@@ -42,7 +42,7 @@ class FlagsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "secure"})
     void placementDriverMembersAcceptTheirFlagsAndListEachOther(String overlay) throws Exception {
         Manifests m = Manifests.render(overlay);
         StatefulSet pd = m.named(StatefulSet.class, "ringcache-pd");
@@ -71,7 +71,7 @@ class FlagsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "secure"})
     void storesAcceptTheirFlagsAdvertiseTheirDnsNamesAndFindThePd(String overlay) throws Exception {
         Manifests m = Manifests.render(overlay);
         StatefulSet store = m.named(StatefulSet.class, "ringcache-store");

@@ -96,7 +96,8 @@ final class Pods {
                 continue;
             }
             String option = envOptions.get(e.getKey());
-            if (option == null || !e.getKey().startsWith(prefix)) {
+            // RINGCACHE_TLS_*: one set of variables every process reads (TlsOptions).
+            if (option == null || !e.getKey().startsWith(prefix) && !e.getKey().startsWith("RINGCACHE_TLS_")) {
                 fail(what + " gets " + e.getKey() + ", a variable it does not read (it reads " + envOptions.keySet() + ")");
             }
             if (args.contains(option)) {

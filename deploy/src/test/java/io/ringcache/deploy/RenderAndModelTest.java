@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RenderAndModelTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "secure"})
     void overlayRendersTheExpectedObjects(String overlay) {
         Manifests m = Manifests.render(overlay);
         Set<String> names = new TreeSet<>();
@@ -37,7 +37,7 @@ class RenderAndModelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "secure"})
     void everyObjectDeserializesWithNoUnknownField(String overlay) {
         Manifests m = Manifests.render(overlay);
         assertEquals(m.trees.size(), m.objects.size());

@@ -23,7 +23,7 @@ class SchemaValidationTest {
     Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "secure"})
     void overlayValidatesAgainstTheKubernetesSchemas(String overlay) throws IOException {
         Manifests m = Manifests.render(overlay);
         Path file = Files.writeString(tmp.resolve(overlay + ".yaml"), m.yaml);

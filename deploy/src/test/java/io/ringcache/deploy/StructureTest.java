@@ -39,7 +39,7 @@ class StructureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "secure"})
     void statefulSetsSelectTheirPodsAndNameAHeadlessService(String overlay) {
         Manifests m = Manifests.render(overlay);
         for (StatefulSet sts : m.statefulSets()) {
@@ -57,7 +57,7 @@ class StructureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "secure"})
     void everyServiceSelectsPodsAndTargetsTheirPorts(String overlay) {
         Manifests m = Manifests.render(overlay);
         for (Service svc : m.services()) {
@@ -76,7 +76,7 @@ class StructureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "secure"})
     void probesHitHealthAndReadyOnContainerPorts(String overlay) {
         Manifests m = Manifests.render(overlay);
         for (StatefulSet sts : m.statefulSets()) {
@@ -100,7 +100,7 @@ class StructureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "secure"})
     void disruptionBudgetsSelectTheirPodsOnly(String overlay) {
         Manifests m = Manifests.render(overlay);
         for (String name : List.of("ringcache-store", "ringcache-pd")) {
@@ -114,7 +114,7 @@ class StructureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "secure"})
     void volumesMountsAndFilesystem(String overlay) {
         Manifests m = Manifests.render(overlay);
         for (StatefulSet sts : m.statefulSets()) {
@@ -140,7 +140,7 @@ class StructureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "secure"})
     void jvmIsSizedFromTheContainerLimitAndStopsInTime(String overlay) {
         Manifests m = Manifests.render(overlay);
         for (StatefulSet sts : m.statefulSets()) {
@@ -168,7 +168,7 @@ class StructureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"prod"})
+    @ValueSource(strings = {"prod", "secure"})
     void prodSpreadsPodsAcrossNodesAndZones(String overlay) {
         Manifests m = Manifests.render(overlay);
         for (StatefulSet sts : m.statefulSets()) {
@@ -184,7 +184,7 @@ class StructureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "secure"})
     void everyContainerRunsTheSameImage(String overlay) {
         Manifests m = Manifests.render(overlay);
         Set<String> images = new HashSet<>();

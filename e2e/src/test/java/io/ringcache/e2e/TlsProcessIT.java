@@ -59,7 +59,8 @@ class TlsProcessIT {
             made = cluster.run("ringcache-certs", other.toString(), "node");
             assertEquals(0, made.exit(), made.err());
             String[] tlsFlags = {"-tls_cert", certs.resolve("node.pem").toString(), "-tls_key",
-                    certs.resolve("node.key").toString(), "-tls_ca", certs.resolve("ca.pem").toString(), "-tls_reload", "1s"};
+                    certs.resolve("node.key").toString(), "-tls_ca", certs.resolve("ca.pem").toString(), "-tls_reload", "1s",
+                    "-tls_member_cn", "node"};
 
             String pd = "127.0.0.1:" + ClusterProcesses.freePort();
             cluster.startProgram("pd1", "ringcache-pd", concat(new String[] {"-grpc_addr", pd,
@@ -79,11 +80,11 @@ class TlsProcessIT {
             }
             TransportTls clientTls = TransportTls.load(null, null, certs.resolve("ca.pem"), TransportTls.ClientAuth.OPTIONAL,
                     Duration.ofSeconds(30));
-            TransportTls memberTls = TransportTls.load(certs.resolve("client.pem"), certs.resolve("client.key"),
+            TransportTls operatorTls = TransportTls.load(certs.resolve("client.pem"), certs.resolve("client.key"),
                     certs.resolve("ca.pem"), TransportTls.ClientAuth.OPTIONAL, Duration.ofSeconds(30));
             TransportTls strangerTls = TransportTls.load(other.resolve("node.pem"), other.resolve("node.key"),
                     certs.resolve("ca.pem"), TransportTls.ClientAuth.OPTIONAL, Duration.ofSeconds(30));
-            try (PdProbe probe = new PdProbe(pd, clientTls.channelCredentials()); clientTls; memberTls; strangerTls) {
+            try (PdProbe probe = new PdProbe(pd, clientTls.channelCredentials()); clientTls; operatorTls; strangerTls) {
                 cluster.await("every shard with 3 replicas and a leader, over TLS", () -> probe.settled(3));
 
                 // The SDK over TLS.
@@ -117,10 +118,25 @@ class TlsProcessIT {
                 HttpResponse<String> join = get(https, "https://127.0.0.1:" + http[0]
                         + "/join?node_id=intruder&addr=127.0.0.1:1&grpc_addr=127.0.0.1:2");
                 assertEquals(403, join.statusCode(), join.body());
+                HttpClient operatorHttps = HttpClient.newBuilder().sslContext(operatorTls.sslContext(false))
+                        .connectTimeout(Duration.ofSeconds(5)).build();
+                join = get(operatorHttps, "https://127.0.0.1:" + http[0] + "/join?node_id=intruder&addr=127.0.0.1:1&grpc_addr=127.0.0.1:2");
+                assertEquals(403, join.statusCode(), "an operator's certificate is not a member's: " + join.body());
+                // Profiling pages need a certificate; health and readiness (probes) do not.
+                assertEquals(403, get(https, "https://127.0.0.1:" + http[0] + "/debug/pprof/").statusCode());
+                assertEquals(200, get(https, "https://127.0.0.1:" + http[0] + "/health").statusCode());
 
                 // The Redis port speaks TLS.
                 assertEquals("+PONG", resp(clientTls, redis, "*1\r\n$4\r\nPING\r\n"));
                 assertEquals("$1", resp(clientTls, redis, "*2\r\n$3\r\nGET\r\n$1\r\nh\r\n").lines().findFirst().orElse(""));
+                assertEquals("", plainResp(redis, "*1\r\n$4\r\nPING\r\n"), "a plaintext Redis client gets no answer");
+                String strangerReply;
+                try {
+                    strangerReply = resp(strangerTls, redis, "*1\r\n$4\r\nPING\r\n");
+                } catch (IOException e) { // TLS 1.3: the refusal may surface at the first read
+                    strangerReply = "";
+                }
+                assertEquals("", strangerReply, "a certificate from another CA gets no answer");
 
                 // ringctl: TLS with --tls-ca; without it the PD does not answer.
                 ClusterProcesses.Result status = cluster.run("ringctl", "--pd", pd, "--tls-ca", certs.resolve("ca.pem").toString(),
@@ -129,6 +145,14 @@ class TlsProcessIT {
                 assertTrue(status.out().contains("Stores      3: 3 up"), status.out());
                 ClusterProcesses.Result plain = cluster.run("ringctl", "--pd", pd, "--timeout", "3s", "status");
                 assertNotEquals(0, plain.exit(), plain.out());
+                // Changing placement needs a certificate (an operator's will do); reading it does not.
+                ClusterProcesses.Result anonymousCancel = cluster.run("ringctl", "--pd", pd, "--tls-ca",
+                        certs.resolve("ca.pem").toString(), "cancel", "op-999");
+                assertTrue(anonymousCancel.err().contains("UNAUTHENTICATED"), anonymousCancel.err());
+                ClusterProcesses.Result operatorCancel = cluster.run("ringctl", "--pd", pd, "--tls-ca",
+                        certs.resolve("ca.pem").toString(), "--tls-cert", certs.resolve("client.pem").toString(),
+                        "--tls-key", certs.resolve("client.key").toString(), "cancel", "op-999");
+                assertTrue(operatorCancel.err().contains("no operator op-999"), operatorCancel.err());
 
                 // Member-only gRPC calls refuse a TLS client without a certificate, whatever it asks.
                 ManagedChannel anonymous = Grpc.newChannelBuilder(pd, clientTls.channelCredentials()).build();
@@ -137,6 +161,16 @@ class TlsProcessIT {
                             PlacementDriverGrpc.newBlockingStub(anonymous).withDeadlineAfter(5, TimeUnit.SECONDS)
                                     .registerStore(RegisterStoreRequest.getDefaultInstance()));
                     assertEquals(Status.Code.UNAUTHENTICATED, refused.getStatus().getCode());
+                    // An operator's certificate (common name "client") is not a member's either.
+                    ManagedChannel operator = Grpc.newChannelBuilder(pd, operatorTls.channelCredentials()).build();
+                    try {
+                        StatusRuntimeException notMember = assertThrows(StatusRuntimeException.class, () ->
+                                PlacementDriverGrpc.newBlockingStub(operator).withDeadlineAfter(5, TimeUnit.SECONDS)
+                                        .registerStore(RegisterStoreRequest.getDefaultInstance()));
+                        assertEquals(Status.Code.UNAUTHENTICATED, notMember.getStatus().getCode());
+                    } finally {
+                        operator.shutdownNow();
+                    }
                     String store = probe.status().getStoresList().get(0).getStore().getGrpcAddress();
                     ManagedChannel toStore = Grpc.newChannelBuilder(store, clientTls.channelCredentials()).build();
                     try {
@@ -179,41 +213,44 @@ class TlsProcessIT {
         List<Thread> workers = new ArrayList<>();
         try (RingcacheClient client = RingcacheClient.builder().placementDriver(pd).tls(certs.resolve("ca.pem"))
                 .requestTimeout(Duration.ofSeconds(20)).build()) {
-            for (int w = 0; w < 2; w++) {
-                int worker = w;
-                Thread t = new Thread(() -> {
-                    for (int i = 0; !stop.get(); i++) {
-                        try {
-                            String key = "rot-" + worker + "-" + (i % 50);
-                            client.put(key, "v" + i);
-                            assertEquals("v" + i, client.get(key).orElseThrow().asString());
-                            ok.incrementAndGet();
-                        } catch (Throwable e) {
-                            failure.compareAndSet(null, e);
-                            return;
+            try {
+                for (int w = 0; w < 2; w++) {
+                    int worker = w;
+                    Thread t = new Thread(() -> {
+                        for (int i = 0; !stop.get(); i++) {
+                            try {
+                                String key = "rot-" + worker + "-" + (i % 50);
+                                client.put(key, "v" + i);
+                                assertEquals("v" + i, client.get(key).orElseThrow().asString());
+                                ok.incrementAndGet();
+                            } catch (Throwable e) {
+                                failure.compareAndSet(null, e);
+                                return;
+                            }
                         }
-                    }
-                }, "rotation-load-" + w);
-                t.start();
-                workers.add(t);
-            }
-            cluster.await("load running", () -> ok.get() > 50);
-            ClusterProcesses.Result rotated = cluster.run("ringcache-certs", certs.toString(), "node");
-            assertEquals(0, rotated.exit(), rotated.err());
-            BigInteger after = serialOf(certs.resolve("node.pem"));
-            assertNotEquals(before, after);
-            cluster.await("the rotated certificate served", () -> after.equals(servedSerial(certs, httpPort)));
-            long atRotation = ok.get();
-            // New connections after the rotation: a fresh client works too.
-            try (RingcacheClient fresh = RingcacheClient.builder().placementDriver(pd).tls(certs.resolve("ca.pem")).build()) {
-                fresh.put("after-rotation", "yes");
-                assertEquals("yes", fresh.get("after-rotation").orElseThrow().asString());
-            }
-            cluster.await("load going on after the rotation", () -> ok.get() > atRotation + 50);
-        } finally {
-            stop.set(true);
-            for (Thread t : workers) {
-                t.join(30_000);
+                    }, "rotation-load-" + w);
+                    t.start();
+                    workers.add(t);
+                }
+                cluster.await("load running", () -> ok.get() > 50);
+                ClusterProcesses.Result rotated = cluster.run("ringcache-certs", certs.toString(), "node");
+                assertEquals(0, rotated.exit(), rotated.err());
+                BigInteger after = serialOf(certs.resolve("node.pem"));
+                assertNotEquals(before, after);
+                cluster.await("the rotated certificate served", () -> after.equals(servedSerial(certs, httpPort)));
+                long atRotation = ok.get();
+                // New connections after the rotation: a fresh client works too.
+                try (RingcacheClient fresh = RingcacheClient.builder().placementDriver(pd).tls(certs.resolve("ca.pem")).build()) {
+                    fresh.put("after-rotation", "yes");
+                    assertEquals("yes", fresh.get("after-rotation").orElseThrow().asString());
+                }
+                cluster.await("load going on after the rotation", () -> ok.get() > atRotation + 50);
+            } finally {
+                // Before the client closes: a request cut off by close() is not a failure of the rotation.
+                stop.set(true);
+                for (Thread t : workers) {
+                    t.join(30_000);
+                }
             }
         }
         assertEquals(null, failure.get(), "no request failed during the rotation");
@@ -248,6 +285,19 @@ class TlsProcessIT {
             byte[] buf = new byte[256];
             int n = socket.getInputStream().read(buf);
             return new String(buf, 0, Math.max(n, 0), StandardCharsets.UTF_8).trim();
+        }
+    }
+
+    /** One RESP command in plaintext: what came back before the server closed the connection. */
+    private static String plainResp(int port, String command) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(command.getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            byte[] all = socket.getInputStream().readAllBytes();
+            return new String(all, StandardCharsets.UTF_8).trim();
+        } catch (java.net.SocketException e) {
+            return ""; // reset by the server: no answer either
         }
     }
 

@@ -6,12 +6,15 @@ import io.grpc.TlsChannelCredentials;
 import io.grpc.TlsServerCredentials;
 import io.grpc.util.AdvancedTlsX509KeyManager;
 import io.grpc.util.AdvancedTlsX509TrustManager;
+import io.grpc.util.CertificateUtils;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executors;
@@ -28,11 +31,15 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * RESP, the Raft transports): a certificate chain and its private key (PEM, PKCS#8), and the
  * cluster CA bundle (PEM) that every peer's and server's certificate must chain to.
  *
- * <p>The files are read again every {@code reload} period, and a changed file replaces the old
+ * <p>The files are checked every {@code reload} period, and changed files replace the old
  * material for every <em>new</em> handshake without a restart (grpc-java's
- * {@link AdvancedTlsX509KeyManager} and {@link AdvancedTlsX509TrustManager} do the reading;
- * cert-manager rewrites the files of a mounted Secret in place). Connections already open keep
- * the session they negotiated.
+ * {@link AdvancedTlsX509KeyManager} and {@link AdvancedTlsX509TrustManager} hold it and parse
+ * the PEM; the schedule is ours, since theirs refreshes at most once a minute). A key that does
+ * not match its certificate (a rotation read half way) is not installed: the old pair stays
+ * until the next check. Files are compared by content, so a Secret that kubelet swaps in
+ * atomically and a file rewritten in place are both seen. Connections already open keep the
+ * session they negotiated. To rotate the CA, put old and new CA in the bundle until every
+ * certificate is reissued: a bundle without the old CA distrusts its certificates at once.
  *
  * <p>Two trust managers read the same CA: one checks servers (the chain <em>and</em> that the
  * certificate names the host dialled, as HTTPS does), one checks clients (the chain only: a
@@ -66,24 +73,42 @@ public final class TransportTls implements AutoCloseable {
     /** The default period between re-reads of the files. */
     public static final Duration DEFAULT_RELOAD = Duration.ofSeconds(30);
 
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(TransportTls.class.getName());
+
     private final AdvancedTlsX509KeyManager keys;
     private final AdvancedTlsX509TrustManager verifiesClients;
     private final AdvancedTlsX509TrustManager verifiesServers;
     private final ClientAuth clientAuth;
     private final ScheduledExecutorService reloader;
-    private final List<AutoCloseable> reloads = new ArrayList<>();
+    private final Path cert;
+    private final Path key;
+    private final Path ca;
+    /** Common names a member's certificate may carry; empty: any certificate the CA signed. */
+    private final java.util.Set<String> memberNames;
+    /** SHA-256 of the files' bytes as last installed; guarded by this object's monitor. */
+    private byte[] installed = new byte[0];
 
-    private TransportTls(AdvancedTlsX509KeyManager keys, AdvancedTlsX509TrustManager verifiesClients,
-                         AdvancedTlsX509TrustManager verifiesServers, ClientAuth clientAuth, ScheduledExecutorService reloader) {
-        this.keys = keys;
-        this.verifiesClients = verifiesClients;
-        this.verifiesServers = verifiesServers;
+    private TransportTls(Path cert, Path key, Path ca, ClientAuth clientAuth, java.util.Set<String> memberNames,
+                         ScheduledExecutorService reloader) {
+        this.cert = cert;
+        this.key = key;
+        this.ca = ca;
+        this.memberNames = java.util.Set.copyOf(memberNames);
+        this.keys = cert == null ? null : new AdvancedTlsX509KeyManager();
         this.clientAuth = clientAuth;
         this.reloader = reloader;
+        try {
+            this.verifiesClients = AdvancedTlsX509TrustManager.newBuilder()
+                    .setVerification(AdvancedTlsX509TrustManager.Verification.CERTIFICATE_ONLY_VERIFICATION).build();
+            this.verifiesServers = AdvancedTlsX509TrustManager.newBuilder()
+                    .setVerification(AdvancedTlsX509TrustManager.Verification.CERTIFICATE_AND_HOST_NAME_VERIFICATION).build();
+        } catch (java.security.cert.CertificateException e) {
+            throw new IllegalStateException("the JDK has no X.509 trust manager: " + e.getMessage(), e);
+        }
     }
 
     /**
-     * Reads the files and starts re-reading them every {@code reload}.
+     * Reads the files and re-reads them every {@code reload} from then on.
      *
      * @param cert       the certificate chain (PEM), or null for a client that presents none
      * @param key        its private key (PEM, PKCS#8); null exactly when {@code cert} is
@@ -92,6 +117,15 @@ public final class TransportTls implements AutoCloseable {
      * @throws IllegalArgumentException a file is missing, unreadable or not what it should be; the message names it
      */
     public static TransportTls load(Path cert, Path key, Path ca, ClientAuth clientAuth, Duration reload) {
+        return load(cert, key, ca, clientAuth, java.util.Set.of(), reload);
+    }
+
+    /**
+     * As {@link #load(Path, Path, Path, ClientAuth, Duration)}, with the common names a cluster
+     * member's certificate must carry ({@link #isMember}); empty admits any certificate the CA signed.
+     */
+    public static TransportTls load(Path cert, Path key, Path ca, ClientAuth clientAuth, java.util.Set<String> memberNames,
+                                    Duration reload) {
         if ((cert == null) != (key == null)) {
             throw new IllegalArgumentException("a TLS certificate needs its key and a key its certificate: give both");
         }
@@ -111,34 +145,194 @@ public final class TransportTls implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        TransportTls tls = null;
+        TransportTls tls = new TransportTls(cert, key, ca, clientAuth, memberNames, reloader);
         try {
-            AdvancedTlsX509KeyManager keys = null;
-            if (cert != null) {
-                keys = new AdvancedTlsX509KeyManager();
-                keys.updateIdentityCredentials(cert.toFile(), key.toFile()); // fails here on a bad file
-            }
-            AdvancedTlsX509TrustManager verifiesClients = AdvancedTlsX509TrustManager.newBuilder()
-                    .setVerification(AdvancedTlsX509TrustManager.Verification.CERTIFICATE_ONLY_VERIFICATION).build();
-            AdvancedTlsX509TrustManager verifiesServers = AdvancedTlsX509TrustManager.newBuilder()
-                    .setVerification(AdvancedTlsX509TrustManager.Verification.CERTIFICATE_AND_HOST_NAME_VERIFICATION).build();
-            tls = new TransportTls(keys, verifiesClients, verifiesServers, clientAuth, reloader);
-            long period = reload.toMillis();
-            if (keys != null) {
-                tls.reloads.add(keys.updateIdentityCredentials(cert.toFile(), key.toFile(), period, TimeUnit.MILLISECONDS,
-                        reloader));
-            }
-            tls.reloads.add(verifiesClients.updateTrustCredentials(ca.toFile(), period, TimeUnit.MILLISECONDS, reloader));
-            tls.reloads.add(verifiesServers.updateTrustCredentials(ca.toFile(), period, TimeUnit.MILLISECONDS, reloader));
-            return tls;
+            tls.apply();
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
-            if (tls != null) {
-                tls.close();
-            } else {
-                reloader.shutdownNow();
-            }
+            reloader.shutdownNow();
             throw new IllegalArgumentException("cannot load TLS files (" + (cert == null ? "" : cert + ", " + key + ", ")
                     + ca + "): " + e.getMessage(), e);
+        }
+        // grpc-util's own file watching refreshes at most once a minute; this schedule is ours.
+        reloader.scheduleWithFixedDelay(tls::reloadIfChanged, reload.toMillis(), reload.toMillis(), TimeUnit.MILLISECONDS);
+        return tls;
+    }
+
+    /**
+     * Reads every file once and installs what it holds unless it is what is installed already;
+     * throws (installing nothing) when a file is wrong. Returns whether anything was installed.
+     * Compares contents, not modification times: a file rewritten twice within one clock tick
+     * would otherwise keep its half-written first version.
+     */
+    private synchronized boolean apply() throws IOException, GeneralSecurityException {
+        byte[] caBytes = Files.readAllBytes(ca);
+        byte[] certBytes = cert == null ? new byte[0] : Files.readAllBytes(cert);
+        byte[] keyBytes = key == null ? new byte[0] : Files.readAllBytes(key);
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        sha.update(caBytes);
+        sha.update((byte) 0);
+        sha.update(certBytes);
+        sha.update((byte) 0);
+        sha.update(keyBytes);
+        byte[] digest = sha.digest();
+        if (java.util.Arrays.equals(digest, installed)) {
+            return false;
+        }
+        X509Certificate[] trusted = CertificateUtils.getX509Certificates(new java.io.ByteArrayInputStream(caBytes));
+        if (trusted.length == 0) {
+            throw new GeneralSecurityException(ca + " holds no certificate");
+        }
+        X509Certificate[] chain = null;
+        PrivateKey privateKey = null;
+        if (keys != null) {
+            chain = CertificateUtils.getX509Certificates(new java.io.ByteArrayInputStream(certBytes));
+            if (chain.length == 0) {
+                throw new GeneralSecurityException(cert + " holds no certificate");
+            }
+            privateKey = CertificateUtils.getPrivateKey(new java.io.ByteArrayInputStream(keyBytes));
+            checkPair(chain[0], privateKey);
+        }
+        // Everything parsed and matched: install (no step below can fail on the files' content).
+        verifiesClients.updateTrustCredentials(trusted);
+        verifiesServers.updateTrustCredentials(trusted);
+        if (keys != null) {
+            keys.updateIdentityCredentials(chain, privateKey);
+        }
+        installed = digest;
+        return true;
+    }
+
+    /**
+     * Re-reads the files when one changed. A failed read (a file half written, a key read before
+     * its new certificate arrived) keeps the material in use and is tried again next period.
+     */
+    private void reloadIfChanged() {
+        reloadNow();
+    }
+
+    /** One reload check now (the schedule's, synchronously): whether changed files were installed. */
+    synchronized boolean reloadNow() {
+        try {
+            if (apply()) {
+                LOG.info("TLS files reloaded: " + (cert == null ? "" : cert + ", " + key + ", ") + ca);
+                return true;
+            }
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            LOG.warning("TLS files not reloaded (the ones in use stay): " + e);
+        }
+        return false;
+    }
+
+    /**
+     * Whether a peer whose handshake-verified chain is {@code chain} is a cluster member: it
+     * presented a certificate and, when member names are configured, the certificate's subject
+     * common name is one of them (TiKV's cert-allowed-cn).
+     */
+    public boolean isMember(java.security.cert.Certificate[] chain) {
+        if (chain == null || chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
+            return false;
+        }
+        return memberNames.isEmpty() || memberNames.contains(commonName(leaf));
+    }
+
+    /** The subject's common name, or "" when it has none. */
+    static String commonName(X509Certificate certificate) {
+        try {
+            for (javax.naming.ldap.Rdn rdn : new javax.naming.ldap.LdapName(
+                    certificate.getSubjectX500Principal().getName()).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("CN")) {
+                    return String.valueOf(rdn.getValue());
+                }
+            }
+        } catch (javax.naming.InvalidNameException e) {
+            return "";
+        }
+        return "";
+    }
+
+    /**
+     * The trust manager for Raft, where every connection is member to member in both directions:
+     * a server is checked for chain and host name, a client for chain; both must be members
+     * ({@link #isMember}). Ratis builds its client and server TLS from this one manager.
+     */
+    public X509ExtendedTrustManager memberVerifier() {
+        return new MemberVerifier();
+    }
+
+    private final class MemberVerifier extends X509ExtendedTrustManager {
+        private void member(X509Certificate[] chain) throws java.security.cert.CertificateException {
+            if (!isMember(chain)) {
+                throw new java.security.cert.CertificateException("not a cluster member's certificate: "
+                        + (chain == null || chain.length == 0 ? "none" : chain[0].getSubjectX500Principal().getName()));
+            }
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, java.net.Socket socket)
+                throws java.security.cert.CertificateException {
+            verifiesClients.checkClientTrusted(chain, authType, socket);
+            member(chain);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, java.net.Socket socket)
+                throws java.security.cert.CertificateException {
+            verifiesServers.checkServerTrusted(chain, authType, socket);
+            member(chain);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine)
+                throws java.security.cert.CertificateException {
+            verifiesClients.checkClientTrusted(chain, authType, engine);
+            member(chain);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine)
+                throws java.security.cert.CertificateException {
+            verifiesServers.checkServerTrusted(chain, authType, engine);
+            member(chain);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
+            verifiesClients.checkClientTrusted(chain, authType);
+            member(chain);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
+            verifiesServers.checkServerTrusted(chain, authType);
+            member(chain);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return verifiesClients.getAcceptedIssuers();
+        }
+    }
+
+    /** Refuses a key that is not the certificate's (signs a challenge and checks it with the certificate). */
+    private static void checkPair(X509Certificate certificate, PrivateKey privateKey) throws GeneralSecurityException {
+        String algorithm = switch (privateKey.getAlgorithm()) {
+            case "EC" -> "SHA256withECDSA";
+            case "RSA" -> "SHA256withRSA";
+            default -> null;
+        };
+        if (algorithm == null) {
+            return; // CertificateUtils reads RSA and EC keys only; anything else never gets here
+        }
+        byte[] challenge = "ringcache key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Signature signer = Signature.getInstance(algorithm);
+        signer.initSign(privateKey);
+        signer.update(challenge);
+        byte[] signature = signer.sign();
+        Signature verifier = Signature.getInstance(algorithm);
+        verifier.initVerify(certificate.getPublicKey());
+        verifier.update(challenge);
+        if (!verifier.verify(signature)) {
+            throw new GeneralSecurityException("the private key does not belong to the certificate");
         }
     }
 
@@ -201,13 +395,6 @@ public final class TransportTls implements AutoCloseable {
 
     @Override
     public void close() {
-        for (AutoCloseable c : reloads) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // stopping a reload schedule cannot fail in a way worth reporting
-            }
-        }
         reloader.shutdownNow();
     }
 }

@@ -139,9 +139,13 @@ public final class RingcacheClientBuilder {
     /**
      * TLS to every store and placement driver member, checking that their certificates chain to
      * {@code caBundle} (PEM) and name the address dialled. The file is read again every 30 s, so a
-     * rotated CA takes effect without a new client.
+     * rotated CA takes effect without a new client. Null turns TLS off (plaintext, the default).
      */
     public RingcacheClientBuilder tls(java.nio.file.Path caBundle) {
+        if (caBundle == null) {
+            this.tlsCa = null; // plaintext, the default
+            return this;
+        }
         return tls(caBundle, null, null);
     }
 
@@ -175,7 +179,14 @@ public final class RingcacheClientBuilder {
         io.ringcache.transport.TransportTls tls = tlsCa == null ? null : io.ringcache.transport.TransportTls.load(
                 tlsCert, tlsKey, tlsCa, io.ringcache.transport.TransportTls.ClientAuth.OPTIONAL,
                 io.ringcache.transport.TransportTls.DEFAULT_RELOAD);
-        return GrpcRingcacheClient.connect(List.copyOf(placementDrivers), requestTimeout, connectTimeout, meters,
-                clientId, coalescing, nearCache != null ? nearCache : hotKeyNearCache, hotKeyReads, tls);
+        try {
+            return GrpcRingcacheClient.connect(List.copyOf(placementDrivers), requestTimeout, connectTimeout, meters,
+                    clientId, coalescing, nearCache != null ? nearCache : hotKeyNearCache, hotKeyReads, tls);
+        } catch (RuntimeException e) {
+            if (tls != null) {
+                tls.close(); // idempotent: a client that was built and closed has closed it already
+            }
+            throw e;
+        }
     }
 }

@@ -81,8 +81,9 @@ public final class PlacementDriverMain {
                     : NettyServerBuilder.forAddress(bind(o.grpcAddr), tls.serverCredentials()))
                     .addService(pd.service()).build().start();
             http = health(bind(o.httpAddr), pd, tls);
-            System.err.printf("ringcache-pd %s: grpc %s, raft %s, http %s, %d member(s), %d initial shards%n", self.id(),
-                    self.grpcAddress(), self.raftAddress(), o.httpAddr, members.size(), config.initialShards());
+            System.err.printf("ringcache-pd %s: grpc %s, raft %s, http %s, %d member(s), %d initial shards; %s%n", self.id(),
+                    self.grpcAddress(), self.raftAddress(), o.httpAddr, members.size(), config.initialShards(),
+                    o.tls.describe());
         } catch (IOException | RuntimeException e) {
             System.err.println("ringcache-pd: cannot start: " + e.getMessage());
             stop(grpc, http, pd);

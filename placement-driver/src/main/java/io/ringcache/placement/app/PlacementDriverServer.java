@@ -1,5 +1,6 @@
 package io.ringcache.placement.app;
 
+import io.ringcache.proto.v1.PlacementDriverGrpc;
 import io.ringcache.placement.adapter.grpc.GrpcStepExecutor;
 import io.ringcache.placement.adapter.grpc.PlacementDriverService;
 import io.ringcache.placement.api.StoreChannels;
@@ -21,6 +22,7 @@ public final class PlacementDriverServer implements AutoCloseable {
 
     private final RatisPlacementLog log;
     private final StoreChannels channels;
+    private final io.ringcache.transport.TransportTls tls;
     private final PlacementDriver driver;
     private final PlacementLoop loop;
     private final PlacementDriverService service;
@@ -33,6 +35,7 @@ public final class PlacementDriverServer implements AutoCloseable {
     /** @param tls TLS for the member's Raft traffic and its calls to stores, or null for plaintext */
     public PlacementDriverServer(PdMember self, List<PdMember> members, File dir, SchedulingConfig config,
                                  long electionMinMillis, io.ringcache.transport.TransportTls tls) {
+        this.tls = tls;
         this.channels = new StoreChannels(tls);
         this.log = new RatisPlacementLog(self, members, dir, electionMinMillis, tls);
         this.driver = new PlacementDriver(log, config);
@@ -46,11 +49,24 @@ public final class PlacementDriverServer implements AutoCloseable {
         return this;
     }
 
-    /** The gRPC service; its member-only calls (RegisterStore, StoreHeartbeat) refuse TLS callers without a certificate. */
+    /**
+     * The gRPC service. On TLS, a store's calls (RegisterStore, StoreHeartbeat) need a member's
+     * certificate and the operators' calls that change placement (move, transfer, split, drain,
+     * remove, rebalance, cancel) a certificate from the CA; reading the map and the status needs none.
+     */
     public io.grpc.ServerServiceDefinition service() {
-        return io.grpc.ServerInterceptors.intercept(service, io.ringcache.transport.PeerOnly.methods(java.util.Set.of(
-                io.ringcache.proto.v1.PlacementDriverGrpc.getRegisterStoreMethod().getFullMethodName(),
-                io.ringcache.proto.v1.PlacementDriverGrpc.getStoreHeartbeatMethod().getFullMethodName())));
+        return io.grpc.ServerInterceptors.intercept(service,
+                io.ringcache.transport.PeerOnly.members(tls, java.util.Set.of(
+                        PlacementDriverGrpc.getRegisterStoreMethod().getFullMethodName(),
+                        PlacementDriverGrpc.getStoreHeartbeatMethod().getFullMethodName())),
+                io.ringcache.transport.PeerOnly.certified(tls, java.util.Set.of(
+                        PlacementDriverGrpc.getCancelOperatorMethod().getFullMethodName(),
+                        PlacementDriverGrpc.getMoveReplicaMethod().getFullMethodName(),
+                        PlacementDriverGrpc.getTransferLeaderMethod().getFullMethodName(),
+                        PlacementDriverGrpc.getSplitMethod().getFullMethodName(),
+                        PlacementDriverGrpc.getDrainStoreMethod().getFullMethodName(),
+                        PlacementDriverGrpc.getRemoveStoreMethod().getFullMethodName(),
+                        PlacementDriverGrpc.getRebalanceMethod().getFullMethodName())));
     }
 
     public RatisPlacementLog log() {

@@ -35,6 +35,14 @@ public final class TlsOptions {
                     + "(default: ${DEFAULT-VALUE}; env RINGCACHE_TLS_CLIENT_AUTH).")
     String clientAuth;
 
+    @Option(names = {"-tls_member_cn", "--tls-member-cn"}, defaultValue = "${env:RINGCACHE_TLS_MEMBER_CN:-}",
+            paramLabel = "NAME[,NAME...]",
+            description = "Common names a cluster member's certificate must carry (TiKV's cert-allowed-cn): only they "
+                    + "may take part in Raft, register a store or drive one; other certificates from the CA are clients "
+                    + "and operators. Empty (the default) makes every certificate the CA signed a member "
+                    + "(env RINGCACHE_TLS_MEMBER_CN).")
+    String memberCn;
+
     @Option(names = {"-tls_reload", "--tls-reload"}, defaultValue = "${env:RINGCACHE_TLS_RELOAD:-30s}",
             paramLabel = "DURATION",
             description = "How often the TLS files are read again; changed files take effect for new connections "
@@ -46,9 +54,25 @@ public final class TlsOptions {
         return !cert.isBlank() || !key.isBlank() || !ca.isBlank();
     }
 
+    /** The -tls_member_cn names. */
+    public java.util.Set<String> memberNames() {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (String n : memberCn.split(",")) {
+            if (!n.isBlank()) {
+                out.add(n.trim());
+            }
+        }
+        return out;
+    }
+
     /** Checks the flags without reading the files; IllegalArgumentException names the problem. */
     public void validate(boolean server) {
         if (!enabled()) {
+            // A TLS setting without the files would leave the process on plaintext unnoticed.
+            if (!clientAuth.trim().equalsIgnoreCase("optional") || !reload.trim().equals("30s") || !memberCn.isBlank()) {
+                throw new IllegalArgumentException("-tls_client_auth, -tls_member_cn and -tls_reload need TLS: give "
+                        + "-tls_cert, -tls_key and -tls_ca (or the RINGCACHE_TLS_* variables)");
+            }
             return;
         }
         if (ca.isBlank()) {
@@ -76,6 +100,16 @@ public final class TlsOptions {
             return Optional.empty();
         }
         return Optional.of(TransportTls.load(cert.isBlank() ? null : Path.of(cert), key.isBlank() ? null : Path.of(key),
-                Path.of(ca), TransportTls.ClientAuth.parse(clientAuth), Duration.ofMillis(Durations.millis(reload, "-tls_reload"))));
+                Path.of(ca), TransportTls.ClientAuth.parse(clientAuth), memberNames(),
+                Duration.ofMillis(Durations.millis(reload, "-tls_reload"))));
+    }
+
+    /** One line for the start-up log: what this process runs. */
+    public String describe() {
+        if (!enabled()) {
+            return "TLS off: every port is plaintext (development only)";
+        }
+        return "TLS on: certificate " + cert + ", CA " + ca + ", client certificates " + clientAuth.trim()
+                + ", members " + (memberNames().isEmpty() ? "any certificate from the CA" : memberNames());
     }
 }

@@ -50,7 +50,7 @@ final class StoreHttp implements AutoCloseable {
                 Map.of(PprofEndpoints.PREFIX, new PprofEndpoints(), io.ringcache.node.adapter.http.HotKeysEndpoint.PATH, hotKeys));
     }
 
-    int start(InetSocketAddress address, io.netty.handler.ssl.SslContext tls) throws IOException {
+    int start(InetSocketAddress address, io.ringcache.node.adapter.netty.NettyTls tls) throws IOException {
         return api.start(address, tls);
     }
 

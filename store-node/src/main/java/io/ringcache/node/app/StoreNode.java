@@ -86,6 +86,7 @@ public final class StoreNode implements AutoCloseable {
         Path dir = options.raftDir.toAbsolutePath();
         Files.createDirectories(dir);
         tls = options.tls.load(true).orElse(null);
+        LOG.info("store {}: {}", options.nodeId, options.tls.describe());
         channels = new StoreChannels(tls);
 
         long budget = options.shardMemoryMb << 20;
@@ -120,11 +121,11 @@ public final class StoreNode implements AutoCloseable {
         NettyServerBuilder builder = (tls == null ? NettyServerBuilder.forAddress(bindAddress(grpcAddr))
                 : NettyServerBuilder.forAddress(bindAddress(grpcAddr), tls.serverCredentials()))
                 .maxInboundMessageSize(options.maxValueBytes + (8 << 20))
-                .addService(ServerInterceptors.intercept(kv, metrics.grpcInterceptor(), io.ringcache.transport.PeerOnly.methods(
-                        java.util.Set.of(io.ringcache.proto.v1.KvGrpc.getExecuteMethod().getFullMethodName(),
+                .addService(ServerInterceptors.intercept(kv, metrics.grpcInterceptor(), io.ringcache.transport.PeerOnly.members(
+                        tls, java.util.Set.of(io.ringcache.proto.v1.KvGrpc.getExecuteMethod().getFullMethodName(),
                                 io.ringcache.proto.v1.KvGrpc.getQueryMethod().getFullMethodName()))))
                 .addService(ServerInterceptors.intercept(new StoreAdminService(host, memory), metrics.grpcInterceptor(),
-                        io.ringcache.transport.PeerOnly.everyMethod()));
+                        io.ringcache.transport.PeerOnly.members(tls)));
 
         String raftAdvertised = advertised(options.raftAdvertise, advertiseHost, raftAddr, host.raftPort());
         // With -bootstrap the placement driver runs in this process, on this node's gRPC port; it is
@@ -133,12 +134,12 @@ public final class StoreNode implements AutoCloseable {
         builder.fallbackHandlerRegistry(late);
         grpc = builder.build().start();
         http = new StoreHttp(this, requests, limits, new io.ringcache.node.adapter.http.HotKeysEndpoint(options.nodeId, hotKeys::top));
-        io.netty.handler.ssl.SslContext frontTls = tls == null ? null : io.ringcache.node.adapter.netty.NettyTls.server(tls);
-        int httpPort = http.start(bindAddress(httpAddr), frontTls);
+        int httpPort = http.start(bindAddress(httpAddr), tls == null ? null : io.ringcache.node.adapter.netty.NettyTls.forHttp(tls));
         if (!options.redisAddr.isBlank()) {
             resp = new RespServer(requests, options.nodeId, limits.maxValueBytes(), HttpSettings.DEFAULT_KV_DEADLINE,
                     System::currentTimeMillis, cacheStats);
-            redisPort = resp.start(bindAddress(HostPort.parse(options.redisAddr)), frontTls);
+            redisPort = resp.start(bindAddress(HostPort.parse(options.redisAddr)),
+                    tls == null ? null : io.ringcache.node.adapter.netty.NettyTls.forResp(tls));
         }
 
         self = new StoreInfo(options.nodeId, httpAdvertised(advertiseHost, grpcAddr, grpc.getPort()),

@@ -139,4 +139,29 @@ class NodeOptionsTest {
         assertEquals(java.util.Map.of("zone", "z1", "host", "h7"), o.labelMap());
         assertEquals(java.util.List.of("10.0.0.1:9090", "10.0.0.2:9090"), NodeOptions.pdList(o.pd));
     }
+
+    @Test
+    void tlsFlagsAreCheckedTogether() {
+        String[][] bad = {
+            {"-tls_cert", "c.pem", "-tls_ca", "ca.pem"},
+            {"-tls_cert", "c.pem", "-tls_key", "k.pem"},
+            {"-tls_ca", "ca.pem"},
+            {"-tls_cert", "c.pem", "-tls_key", "k.pem", "-tls_ca", "ca.pem", "-tls_client_auth", "never"},
+            {"-tls_cert", "c.pem", "-tls_key", "k.pem", "-tls_ca", "ca.pem", "-tls_reload", "soon"},
+            {"-tls_client_auth", "require"}, // a TLS setting without TLS would run plaintext unnoticed
+            {"-tls_member_cn", "node"},
+        };
+        for (String[] flags : bad) {
+            err.reset();
+            exit[0] = 0;
+            assertNull(parse(flags), String.join(" ", flags));
+            assertEquals(2, exit[0], String.join(" ", flags));
+            assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("ringcache-store: "), err.toString(StandardCharsets.UTF_8));
+        }
+        err.reset();
+        NodeOptions ok = parse("--tls-cert", "c.pem", "--tls-key", "k.pem", "--tls-ca", "ca.pem", "--tls-client-auth", "require");
+        assertNotNull(ok, err.toString(StandardCharsets.UTF_8));
+        assertTrue(ok.tls.enabled());
+        assertFalse(parse().tls.enabled(), "plaintext by default");
+    }
 }

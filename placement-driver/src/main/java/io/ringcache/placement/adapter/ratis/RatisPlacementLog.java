@@ -82,7 +82,7 @@ public final class RatisPlacementLog implements PlacementLog, PlacementMembershi
                              io.ringcache.transport.TransportTls tls) {
         if (tls != null) {
             org.apache.ratis.grpc.GrpcConfigKeys.TLS.setConf(transport,
-                    new org.apache.ratis.grpc.GrpcTlsConfig(tls.keyManager(), tls.clientVerifier(), true));
+                    new org.apache.ratis.grpc.GrpcTlsConfig(tls.keyManager(), tls.memberVerifier(), true));
         }
         if (members.stream().noneMatch(m -> m.id().equals(self.id()))) {
             throw new IllegalArgumentException("member " + self.id() + " is not in the member list " + members);

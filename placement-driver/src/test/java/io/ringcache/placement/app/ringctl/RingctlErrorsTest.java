@@ -127,6 +127,10 @@ class RingctlErrorsTest {
                 "Invalid value for option '--timeout': 'soon' is not a duration (e.g. 500ms, 30s, 10m, 1h)"
                         + " (see 'ringctl rebalance --help')");
         assertOneErrorLine(run(), ExitCodes.USAGE, "missing command (see 'ringctl --help')");
+        assertOneErrorLine(run("--pd", leader.address, "--tls-ca", "/no/such/ca.pem", "status"), ExitCodes.USAGE,
+                "cannot read TLS file /no/such/ca.pem");
+        assertOneErrorLine(run("--pd", leader.address, "--tls-cert", "/no/such/cert.pem", "status"), ExitCodes.USAGE,
+                "TLS needs --tls-ca (or RINGCACHE_TLS_CA), the cluster's CA bundle");
         assertOneErrorLine(run(Map.of("RINGCACHE_PD", "bad"), IN_PROCESS, "status"), ExitCodes.USAGE,
                 "RINGCACHE_PD: 'bad' is not HOST:PORT");
     }

@@ -186,11 +186,11 @@ public final class ShardGroupHost implements AutoCloseable {
 
     /**
      * Mutual TLS for every shard group's Raft traffic, set before {@link #start}: a peer must
-     * present a certificate from the cluster CA to send or take AppendEntries, votes or snapshots.
+     * present a member's certificate from the cluster CA to send or take AppendEntries, votes or snapshots.
      */
     public ShardGroupHost peerTls(io.ringcache.transport.TransportTls tls) {
         org.apache.ratis.grpc.GrpcConfigKeys.TLS.setConf(transport,
-                new org.apache.ratis.grpc.GrpcTlsConfig(tls.keyManager(), tls.clientVerifier(), true));
+                new org.apache.ratis.grpc.GrpcTlsConfig(tls.keyManager(), tls.memberVerifier(), true));
         return this;
     }
 

@@ -94,7 +94,7 @@ public final class HttpApi implements AutoCloseable {
     }
 
     /** Binds and starts serving, over TLS with {@code tls} (null: plaintext); returns the bound port. */
-    public synchronized int start(InetSocketAddress address, io.netty.handler.ssl.SslContext tls) {
+    public synchronized int start(InetSocketAddress address, io.ringcache.node.adapter.netty.NettyTls tls) {
         if (server != null) {
             throw new IllegalStateException("already started");
         }

@@ -160,9 +160,10 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         long sequence = nextSequence++;
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         HttpVersion version = request.protocolVersion();
-        if (call.path().equals("/join") && !io.ringcache.node.adapter.netty.NettyTls.memberOrPlaintext(ctx.channel())) {
-            // Joining adds a store to the cluster: on TLS, only a member with a certificate may.
-            HttpError denied = HttpError.forbidden("a store joins with a certificate from the cluster CA");
+        String refusal = io.ringcache.node.adapter.netty.NettyTls.refusal(ctx.channel(), call.path());
+        if (refusal != null) {
+            // On TLS: joining needs a member's certificate, profiling an operator's (NettyTls).
+            HttpError denied = HttpError.forbidden(refusal);
             written(ctx, sequence, response(version, call, denied.reply(false), keepAlive), keepAlive);
             return;
         }

@@ -46,11 +46,12 @@ public final class NettyServer implements AutoCloseable {
      * first through TLS with {@code tls} (null: plaintext).
      */
     public static NettyServer start(String name, int ioThreads, InetSocketAddress address,
-                                    io.netty.handler.ssl.SslContext tls, ChannelInitializer<SocketChannel> connection) {
+                                    NettyTls tls, ChannelInitializer<SocketChannel> connection) {
         ChannelInitializer<SocketChannel> child = tls == null ? connection : new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast(tls.newHandler(ch.alloc()), NettyTls.HANDSHAKE_FAILURES, connection);
+                ch.pipeline().addLast(connection);
+                tls.install(ch);
             }
         };
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name + "-accept", true),

@@ -56,7 +56,7 @@ public final class RespServer implements AutoCloseable {
     }
 
     /** Binds and starts serving, over TLS with {@code tls} (null: plaintext); returns the bound port. */
-    public synchronized int start(InetSocketAddress address, io.netty.handler.ssl.SslContext tls) {
+    public synchronized int start(InetSocketAddress address, io.ringcache.node.adapter.netty.NettyTls tls) {
         if (server != null) {
             throw new IllegalStateException("already started");
         }
