@@ -41,16 +41,7 @@ class EvictionProcessIT {
     void aSmallCacheTakesTenTimesItsMemoryAndKeepsTheRecentKeys() throws Exception {
         try (ClusterProcesses cluster = new ClusterProcesses()) {
             String pd = "127.0.0.1:" + ClusterProcesses.freePort();
-            cluster.startProgram("pd1", "ringcache-pd", "-grpc_addr", pd, "-raft_addr", "127.0.0.1:" + ClusterProcesses.freePort(),
-                    "-http_addr", "127.0.0.1:" + ClusterProcesses.freePort(), "-data_dir", "data", "-shards", "4",
-                    "-split_size", "2MiB");
-            int[] http = new int[3];
-            for (int i = 0; i < 3; i++) {
-                http[i] = ClusterProcesses.freePort();
-                cluster.start("s" + (i + 1), "-node_id", "s" + (i + 1), "-http_addr", "127.0.0.1:" + http[i],
-                        "-raft_addr", "127.0.0.1:" + ClusterProcesses.freePort(), "-raft_dir", "data", "-pd", pd,
-                        "-shard_memory_mb", "4", "-maxmemory", "24MiB");
-            }
+            int[] http = startSmallCache(cluster, pd, "allkeys-lru");
             try (PdProbe probe = new PdProbe(pd)) {
                 cluster.await("every shard with 3 replicas and a leader", () -> probe.settled(3));
                 // Built once placement answers: the builder reads the map at once, within its connect timeout.
@@ -102,6 +93,24 @@ class EvictionProcessIT {
                 }
             }
         }
+    }
+
+    /**
+     * A placement driver at {@code pd} (4 shards, splitting at 2 MiB) and three stores with 4 MiB
+     * shard replicas and {@code -maxmemory 24MiB} under {@code policy}; returns the stores' HTTP ports.
+     */
+    static int[] startSmallCache(ClusterProcesses cluster, String pd, String policy) throws java.io.IOException {
+        cluster.startProgram("pd1", "ringcache-pd", "-grpc_addr", pd, "-raft_addr", "127.0.0.1:" + ClusterProcesses.freePort(),
+                "-http_addr", "127.0.0.1:" + ClusterProcesses.freePort(), "-data_dir", "data", "-shards", "4",
+                "-split_size", "2MiB");
+        int[] http = new int[3];
+        for (int i = 0; i < 3; i++) {
+            http[i] = ClusterProcesses.freePort();
+            cluster.start("s" + (i + 1), "-node_id", "s" + (i + 1), "-http_addr", "127.0.0.1:" + http[i],
+                    "-raft_addr", "127.0.0.1:" + ClusterProcesses.freePort(), "-raft_dir", "data", "-pd", pd,
+                    "-shard_memory_mb", "4", "-maxmemory", (MAXMEMORY >> 20) + "MiB", "-maxmemory_policy", policy);
+        }
+        return http;
     }
 
     private static double metric(ClusterProcesses cluster, int port, Pattern pattern) {
