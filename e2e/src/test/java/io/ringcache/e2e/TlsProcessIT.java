@@ -185,6 +185,21 @@ class TlsProcessIT {
                     anonymous.shutdownNow();
                 }
 
+                // Every refusal is counted: HTTP and Redis by door and reason, gRPC as UNAUTHENTICATED errors.
+                String metrics = get(https, "https://127.0.0.1:" + http[0] + "/metrics").body();
+                for (String door : new String[] {"http\",reason=\"handshake", "http\",reason=\"forbidden",
+                        "resp\",reason=\"handshake"}) {
+                    assertTrue(java.util.regex.Pattern.compile("ringcache_tls_refusals_total\\{door=\"" + door
+                            + "\",?\\} [1-9]").matcher(metrics).find(), door + " refusals not counted:\n" + metrics.lines()
+                            .filter(l -> l.contains("refusals")).toList());
+                }
+                int refusedStores = 0;
+                for (int port : http) {
+                    refusedStores += get(https, "https://127.0.0.1:" + port + "/metrics").body()
+                            .contains("method=\"AddShardReplica\",status=\"UNAUTHENTICATED\"") ? 1 : 0;
+                }
+                assertEquals(1, refusedStores, "the store that refused AddShardReplica counts it");
+
                 // A store whose certificate another CA signed cannot register, nor take part in any group.
                 cluster.start("intruder", "-node_id", "intruder", "-http_addr", "127.0.0.1:" + ClusterProcesses.freePort(),
                         "-raft_addr", "127.0.0.1:" + ClusterProcesses.freePort(), "-raft_dir", "data", "-pd", pd,

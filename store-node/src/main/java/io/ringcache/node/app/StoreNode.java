@@ -121,11 +121,12 @@ public final class StoreNode implements AutoCloseable {
         NettyServerBuilder builder = (tls == null ? NettyServerBuilder.forAddress(bindAddress(grpcAddr))
                 : NettyServerBuilder.forAddress(bindAddress(grpcAddr), tls.serverCredentials()))
                 .maxInboundMessageSize(options.maxValueBytes + (8 << 20))
-                .addService(ServerInterceptors.intercept(kv, metrics.grpcInterceptor(), io.ringcache.transport.PeerOnly.members(
+                // The last interceptor runs first: metrics sees (and counts) PeerOnly's refusals.
+                .addService(ServerInterceptors.intercept(kv, io.ringcache.transport.PeerOnly.members(
                         tls, java.util.Set.of(io.ringcache.proto.v1.KvGrpc.getExecuteMethod().getFullMethodName(),
-                                io.ringcache.proto.v1.KvGrpc.getQueryMethod().getFullMethodName()))))
-                .addService(ServerInterceptors.intercept(new StoreAdminService(host, memory), metrics.grpcInterceptor(),
-                        io.ringcache.transport.PeerOnly.members(tls)));
+                                io.ringcache.proto.v1.KvGrpc.getQueryMethod().getFullMethodName())), metrics.grpcInterceptor()))
+                .addService(ServerInterceptors.intercept(new StoreAdminService(host, memory),
+                        io.ringcache.transport.PeerOnly.members(tls), metrics.grpcInterceptor()));
 
         String raftAdvertised = advertised(options.raftAdvertise, advertiseHost, raftAddr, host.raftPort());
         // With -bootstrap the placement driver runs in this process, on this node's gRPC port; it is
@@ -134,12 +135,13 @@ public final class StoreNode implements AutoCloseable {
         builder.fallbackHandlerRegistry(late);
         grpc = builder.build().start();
         http = new StoreHttp(this, requests, limits, new io.ringcache.node.adapter.http.HotKeysEndpoint(options.nodeId, hotKeys::top));
-        int httpPort = http.start(bindAddress(httpAddr), tls == null ? null : io.ringcache.node.adapter.netty.NettyTls.forHttp(tls));
+        int httpPort = http.start(bindAddress(httpAddr),
+                tls == null ? null : io.ringcache.node.adapter.netty.NettyTls.forHttp(tls, metrics.tlsRefusals("http")));
         if (!options.redisAddr.isBlank()) {
             resp = new RespServer(requests, options.nodeId, limits.maxValueBytes(), HttpSettings.DEFAULT_KV_DEADLINE,
                     System::currentTimeMillis, cacheStats);
             redisPort = resp.start(bindAddress(HostPort.parse(options.redisAddr)),
-                    tls == null ? null : io.ringcache.node.adapter.netty.NettyTls.forResp(tls));
+                    tls == null ? null : io.ringcache.node.adapter.netty.NettyTls.forResp(tls, metrics.tlsRefusals("resp")));
         }
 
         self = new StoreInfo(options.nodeId, httpAdvertised(advertiseHost, grpcAddr, grpc.getPort()),

@@ -189,6 +189,17 @@ public final class NodeMetrics implements AutoCloseable {
         };
     }
 
+    /**
+     * Counts TLS refusals at a Netty front door ({@code http}, {@code resp}) by reason:
+     * {@code handshake} (a plaintext client, a certificate from another CA) or {@code forbidden}
+     * (a request its certificate does not entitle it to). gRPC refusals show as
+     * {@code ringcache_grpc_errors{status="UNAUTHENTICATED"}}.
+     */
+    public java.util.function.Consumer<String> tlsRefusals(String door) {
+        return reason -> Counter.builder("ringcache_tls_refusals").tag("door", door).tag("reason", reason)
+                .register(registry).increment();
+    }
+
     /** Records the commands carried by one log entry of group commit. */
     public void commitBatch(int commands) {
         batchSummary.record(commands);

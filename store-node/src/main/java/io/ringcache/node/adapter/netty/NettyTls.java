@@ -31,33 +31,36 @@ public final class NettyTls {
 
     private static final Logger LOG = LoggerFactory.getLogger(NettyTls.class);
 
-    /** The process's TLS, on every connection a {@link NettyTls} server accepted. */
-    static final AttributeKey<TransportTls> TLS = AttributeKey.valueOf("ringcache.tls");
-
-    /**
-     * Placed right after the TLS handler: a connection that fails TLS (a plaintext client, a
-     * certificate from another CA, a broken handshake) is closed with one debug line, not a stack
-     * trace per attempt; every other error passes on.
-     */
-    static final ChannelInboundHandler HANDSHAKE_FAILURES = new HandshakeFailures();
+    /** The server's TLS, on every connection it accepted. */
+    static final AttributeKey<NettyTls> TLS = AttributeKey.valueOf("ringcache.tls");
 
     private final SslContext context;
     private final TransportTls tls;
+    /** Told each refusal's reason ({@code handshake}, {@code forbidden}), for the metrics. */
+    private final java.util.function.Consumer<String> refusals;
+    /**
+     * Placed right after the TLS handler: a connection that fails TLS (a plaintext client, a
+     * certificate from another CA, a broken handshake) is counted and closed with one debug line,
+     * not a stack trace per attempt; every other error passes on.
+     */
+    private final ChannelInboundHandler handshakeFailures;
 
-    private NettyTls(SslContext context, TransportTls tls) {
+    private NettyTls(SslContext context, TransportTls tls, java.util.function.Consumer<String> refusals) {
         this.context = context;
         this.tls = tls;
+        this.refusals = refusals;
+        this.handshakeFailures = new HandshakeFailures(refusals);
     }
 
     /** For the HTTP port: a certificate asked for, never required at the handshake (probes). */
-    public static NettyTls forHttp(TransportTls tls) {
-        return new NettyTls(context(tls, ClientAuth.OPTIONAL), tls);
+    public static NettyTls forHttp(TransportTls tls, java.util.function.Consumer<String> refusals) {
+        return new NettyTls(context(tls, ClientAuth.OPTIONAL), tls, refusals);
     }
 
     /** For the Redis port: a certificate required at the handshake when {@code -tls_client_auth require}. */
-    public static NettyTls forResp(TransportTls tls) {
+    public static NettyTls forResp(TransportTls tls, java.util.function.Consumer<String> refusals) {
         return new NettyTls(context(tls, tls.clientAuth() == TransportTls.ClientAuth.REQUIRE
-                ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL), tls);
+                ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL), tls, refusals);
     }
 
     /** The key and trust managers reload their files, so the context never needs rebuilding. */
@@ -71,8 +74,8 @@ public final class NettyTls {
 
     /** Puts a new connection on TLS: the handler first, then the failure filter; marks the channel. */
     void install(Channel ch) {
-        ch.attr(TLS).set(tls);
-        ch.pipeline().addFirst(HANDSHAKE_FAILURES).addFirst(context.newHandler(ch.alloc()));
+        ch.attr(TLS).set(this);
+        ch.pipeline().addFirst(handshakeFailures).addFirst(context.newHandler(ch.alloc()));
     }
 
     /**
@@ -86,34 +89,48 @@ public final class NettyTls {
     public static String refusal(Channel channel, String path) {
         for (Channel c = channel; c != null; c = c.parent()) {
             SslHandler ssl = c.pipeline().get(SslHandler.class);
-            TransportTls tls = c.attr(TLS).get();
-            if (ssl == null || tls == null) {
+            NettyTls server = c.attr(TLS).get();
+            if (ssl == null || server == null) {
                 continue;
             }
-            Certificate[] chain = PeerOnly.peerChain(ssl.engine().getSession());
-            boolean certified = chain != null && chain.length > 0;
-            if (path.equals("/join")) {
-                return tls.isMember(chain) ? null : "a store joins with a member's certificate from the cluster CA";
+            String refusal = server.refusal(PeerOnly.peerChain(ssl.engine().getSession()), path);
+            if (refusal != null) {
+                server.refusals.accept("forbidden");
             }
-            if (path.equals("/debug") || path.startsWith("/debug/")) {
-                return certified ? null : "profiling needs a client certificate from the cluster CA";
-            }
-            if (path.equals("/health") || path.equals("/ready")) {
-                return null;
-            }
-            return certified || tls.clientAuth() != TransportTls.ClientAuth.REQUIRE ? null
-                    : "this store requires a client certificate from the cluster CA";
+            return refusal;
         }
         return null;
     }
 
+    private String refusal(Certificate[] chain, String path) {
+        boolean certified = chain != null && chain.length > 0;
+        if (path.equals("/join")) {
+            return tls.isMember(chain) ? null : "a store joins with a member's certificate from the cluster CA";
+        }
+        if (path.equals("/debug") || path.startsWith("/debug/")) {
+            return certified ? null : "profiling needs a client certificate from the cluster CA";
+        }
+        if (path.equals("/health") || path.equals("/ready")) {
+            return null;
+        }
+        return certified || tls.clientAuth() != TransportTls.ClientAuth.REQUIRE ? null
+                : "this store requires a client certificate from the cluster CA";
+    }
+
     @ChannelHandler.Sharable
     private static final class HandshakeFailures extends ChannelInboundHandlerAdapter {
+        private final java.util.function.Consumer<String> refusals;
+
+        HandshakeFailures(java.util.function.Consumer<String> refusals) {
+            this.refusals = refusals;
+        }
+
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
             if (root instanceof SSLException) {
                 LOG.debug("TLS refused {}: {}", ctx.channel().remoteAddress(), root.toString());
+                refusals.accept("handshake");
                 ctx.close();
                 return;
             }
