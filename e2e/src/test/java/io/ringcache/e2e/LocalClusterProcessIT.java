@@ -161,6 +161,73 @@ class LocalClusterProcessIT {
         }
     }
 
+    /**
+     * {@code start --tls}: a throw-away CA, every port on TLS, the exports to use it printed; the
+     * cluster serves HTTPS with that CA and nothing in plaintext; status (ringctl over TLS) answers;
+     * a plain {@code start} after a stop keeps TLS; stop --purge leaves nothing.
+     */
+    @Test
+    void startWithTls() throws Exception {
+        Path work = Files.createTempDirectory("ringcache-local-tls-it");
+        Path folder = work.resolve("cluster");
+        int base = freeBlock(45);
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("RINGCACHE_LOCAL_DIR", folder.toString());
+        env.put("RINGCACHE_LOCAL_BASE_PORT", Integer.toString(base));
+        env.put("RINGCACHE_LOCAL_SHARDS", "4");
+        env.put("RINGCACHE_LOCAL_TIMEOUT", Long.toString(DEADLINE.toSeconds()));
+        env.put("RINGCACHE_LOCAL_STORE_OPTS", "-shard_memory_mb 16");
+        env.put("JAVA_OPTS", "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        Tool tool = new Tool(work, env);
+        try {
+            Result start = tool.run("start", "--tls");
+            assertEquals(0, start.exit(), start.text());
+            Path ca = folder.resolve("tls/ca.pem");
+            assertTrue(start.out().contains("RINGCACHE_TLS_CA=" + ca), start.text());
+            assertTrue(start.out().contains("HTTP https://localhost:" + (base + 11)), start.text());
+            try (io.ringcache.transport.TransportTls tls = io.ringcache.transport.TransportTls.load(null, null, ca,
+                    io.ringcache.transport.TransportTls.ClientAuth.OPTIONAL, Duration.ofSeconds(30))) {
+                HttpClient https = HttpClient.newBuilder().sslContext(tls.sslContext(false)).connectTimeout(Duration.ofSeconds(2)).build();
+                HttpResponse<String> set = https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + (base + 11)
+                        + "/set?key=hello&value=world")).GET().build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, set.statusCode(), set.body());
+                assertEquals(null, tryGet(base + 12, "/get?key=hello"), "no plaintext on a TLS cluster");
+                Result status = tool.run("status");
+                assertEquals(0, status.exit(), status.text());
+                assertTrue(status.out().contains("Stores      3: 3 up"), status.text());
+
+                assertEquals(0, tool.run("stop").exit());
+                Result again = tool.run("start");
+                assertEquals(0, again.exit(), again.text());
+                assertTrue(again.out().contains("Every port runs TLS"), "a restart keeps TLS: " + again.text());
+                await("the value after the restart, over HTTPS", () -> {
+                    try {
+                        return https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + (base + 13)
+                                + "/get?key=hello")).GET().build(), HttpResponse.BodyHandlers.ofString()).body().trim()
+                                .equals("world");
+                    } catch (IOException e) {
+                        return false;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                });
+            }
+            Result purge = tool.run("stop", "--purge");
+            assertEquals(0, purge.exit(), purge.text());
+            assertFalse(Files.exists(folder));
+        } finally {
+            List<Long> left = tool.pids();
+            tool.runQuietly("stop", "--purge");
+            for (long pid : left) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            try (Stream<Path> paths = Files.walk(work)) {
+                paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
     /** The node lines of start's or add's output: name to {HTTP port, gRPC port}; the metrics URL is checked here. */
     private static Map<String, int[]> nodes(String out) {
         Map<String, int[]> nodes = new LinkedHashMap<>();
