@@ -24,6 +24,9 @@ for round in "$@"; do
   bin/ringcache-local start ${flag[@]+"${flag[@]}"} > "$RINGCACHE_LOCAL_DIR.start.txt" 2>&1 \
       || { echo "start failed: $RINGCACHE_LOCAL_DIR.start.txt"; exit 1; }
   echo "=== $round $(date -u +%H:%M:%S)"
-  redis-benchmark -h 127.0.0.1 -p 19951 ${tls[@]+"${tls[@]}"} -t set,get -n 200000 -c 50 -r 50000 -d 100 -q 2>&1 \
-      | tr '\r' '\n' | grep -E "requests per second"
+  out="$RINGCACHE_LOCAL_DIR.benchmark.txt"
+  redis-benchmark -h 127.0.0.1 -p 19951 ${tls[@]+"${tls[@]}"} -t set,get -n 200000 -c 50 -r 50000 -d 100 -q \
+      > "$out" 2>&1 || true
+  tr '\r' '\n' < "$out" | grep -E "requests per second" \
+      || { echo "redis-benchmark reported nothing; its last lines:"; tr '\r' '\n' < "$out" | tail -5; exit 1; }
 done
