@@ -52,14 +52,7 @@ class LocalClusterProcessIT {
         Path work = Files.createTempDirectory("ringcache-local-it");
         Path folder = work.resolve("cluster");
         int base = freeBlock(45);
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("RINGCACHE_LOCAL_DIR", folder.toString());
-        env.put("RINGCACHE_LOCAL_BASE_PORT", Integer.toString(base));
-        env.put("RINGCACHE_LOCAL_SHARDS", "4");
-        env.put("RINGCACHE_LOCAL_TIMEOUT", Long.toString(DEADLINE.toSeconds()));
-        env.put("RINGCACHE_LOCAL_STORE_OPTS", "-shard_memory_mb 16");
-        env.put("JAVA_OPTS", "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
-        Tool tool = new Tool(work, env);
+        Tool tool = new Tool(work, environment(folder, base));
         try {
             Result start = tool.run("start");
             assertEquals(0, start.exit(), start.text());
@@ -115,7 +108,7 @@ class LocalClusterProcessIT {
             assertEquals(200, get(http4, "/ready").statusCode());
 
             // The stores share this machine: an add that would take their budgets past 90% of RAM is refused.
-            Map<String, String> greedy = new LinkedHashMap<>(env);
+            Map<String, String> greedy = environment(folder, base);
             greedy.put("RINGCACHE_MEMORY", "20%");
             Result tooMuch = new Tool(work, greedy).run("add");
             assertEquals(1, tooMuch.exit(), tooMuch.text());
@@ -150,14 +143,7 @@ class LocalClusterProcessIT {
             assertEquals(0, purge.exit(), purge.text());
             assertFalse(Files.exists(folder), "stop --purge deletes the folder");
         } finally {
-            List<Long> left = tool.pids();
-            tool.runQuietly("stop", "--purge");
-            for (long pid : left) {
-                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            }
-            try (Stream<Path> paths = Files.walk(work)) {
-                paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
+            cleanUp(tool, work);
         }
     }
 
@@ -171,14 +157,7 @@ class LocalClusterProcessIT {
         Path work = Files.createTempDirectory("ringcache-local-tls-it");
         Path folder = work.resolve("cluster");
         int base = freeBlock(45);
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("RINGCACHE_LOCAL_DIR", folder.toString());
-        env.put("RINGCACHE_LOCAL_BASE_PORT", Integer.toString(base));
-        env.put("RINGCACHE_LOCAL_SHARDS", "4");
-        env.put("RINGCACHE_LOCAL_TIMEOUT", Long.toString(DEADLINE.toSeconds()));
-        env.put("RINGCACHE_LOCAL_STORE_OPTS", "-shard_memory_mb 16");
-        env.put("JAVA_OPTS", "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
-        Tool tool = new Tool(work, env);
+        Tool tool = new Tool(work, environment(folder, base));
         try {
             Result start = tool.run("start", "--tls");
             assertEquals(0, start.exit(), start.text());
@@ -217,14 +196,31 @@ class LocalClusterProcessIT {
             assertEquals(0, purge.exit(), purge.text());
             assertFalse(Files.exists(folder));
         } finally {
-            List<Long> left = tool.pids();
-            tool.runQuietly("stop", "--purge");
-            for (long pid : left) {
-                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            }
-            try (Stream<Path> paths = Files.walk(work)) {
-                paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
+            cleanUp(tool, work);
+        }
+    }
+
+    /** ringcache-local's environment for a cluster in {@code folder} on ports from {@code base}: small and quick. */
+    private static Map<String, String> environment(Path folder, int base) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("RINGCACHE_LOCAL_DIR", folder.toString());
+        env.put("RINGCACHE_LOCAL_BASE_PORT", Integer.toString(base));
+        env.put("RINGCACHE_LOCAL_SHARDS", "4");
+        env.put("RINGCACHE_LOCAL_TIMEOUT", Long.toString(DEADLINE.toSeconds()));
+        env.put("RINGCACHE_LOCAL_STORE_OPTS", "-shard_memory_mb 16");
+        env.put("JAVA_OPTS", "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        return env;
+    }
+
+    /** Stops whatever the test left running (stop --purge, then the recorded pids) and deletes its folder. */
+    private static void cleanUp(Tool tool, Path work) throws IOException {
+        List<Long> left = tool.pids();
+        tool.runQuietly("stop", "--purge");
+        for (long pid : left) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        try (Stream<Path> paths = Files.walk(work)) {
+            paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
         }
     }
 
