@@ -341,11 +341,6 @@ public final class TransportTls implements AutoCloseable {
         return keys;
     }
 
-    /** For clients: checks a server's chain, and that its certificate names the host dialled. */
-    public X509ExtendedTrustManager serverVerifier() {
-        return verifiesServers;
-    }
-
     /** For servers: checks a client's chain only. */
     public X509ExtendedTrustManager clientVerifier() {
         return verifiesClients;
