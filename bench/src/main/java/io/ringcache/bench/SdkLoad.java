@@ -48,6 +48,8 @@ public final class SdkLoad {
             .add("hot_relief", "near", "what the SDK does with keys the stores mark hot: near (keeps stale reads of them "
                     + "in its hot-key near cache, the default), follower (also reads them linearizably from any replica), none")
             .add("tls_ca", "", "the cluster CA bundle (PEM): talk TLS to a cluster that runs it; empty for plaintext")
+            .add("user", "", "sign in as this user (a cluster with auth on); empty: no credentials")
+            .add("password", "", "the user's password")
             .add("through", "false", "read-through: a read that misses writes the value (a cache's use); prints the hit ratio");
 
     private SdkLoad() {
@@ -166,7 +168,11 @@ public final class SdkLoad {
         System.out.printf("SdkLoad %s%n", a);
 
         int status = 0;
-        try (RingcacheClient client = RingcacheClient.builder()
+        io.ringcache.client.RingcacheClientBuilder builder = RingcacheClient.builder();
+        if (!a.get("user").isEmpty()) {
+            builder.credentials(a.get("user"), a.get("password"));
+        }
+        try (RingcacheClient client = builder
                 .placementDriver(a.get("pd").split(","))
                 .requestTimeout(Duration.ofSeconds(Long.parseLong(a.get("timeout"))))
                 .hotKeyFollowerReads(a.get("hot_relief").equals("follower"))

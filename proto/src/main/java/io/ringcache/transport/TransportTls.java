@@ -235,6 +235,16 @@ public final class TransportTls implements AutoCloseable {
         return memberNames.isEmpty() || memberNames.contains(commonName(leaf));
     }
 
+    /** Whether {@code -tls_member_cn} names the members, so a client's certificate can be told from a member's. */
+    public boolean namesMembers() {
+        return !memberNames.isEmpty();
+    }
+
+    /** The common name of a handshake-verified chain's leaf, or "" when there is none. */
+    public static String peerName(java.security.cert.Certificate[] chain) {
+        return chain == null || chain.length == 0 || !(chain[0] instanceof X509Certificate leaf) ? "" : commonName(leaf);
+    }
+
     /** The subject's common name, or "" when it has none. */
     static String commonName(X509Certificate certificate) {
         try {

@@ -28,6 +28,7 @@ public final class RingcacheClientBuilder {
     private java.nio.file.Path tlsCa;
     private java.nio.file.Path tlsCert;
     private java.nio.file.Path tlsKey;
+    private String authorization;
     /** The near cache for every stale read, or null. */
     private NearCacheSettings nearCache;
     /** The near cache for hot keys only (used when {@link #nearCache} is null), or null when turned off. */
@@ -137,6 +138,31 @@ public final class RingcacheClientBuilder {
     }
 
     /**
+     * Signs every call in as {@code user} with {@code password} (clusters with auth on). The
+     * password travels with each call (gRPC metadata, HTTP Basic's form), so use it over TLS.
+     */
+    public RingcacheClientBuilder credentials(String user, String password) {
+        if (user == null || user.isEmpty() || user.indexOf(':') >= 0) {
+            throw new IllegalArgumentException("a user name is not empty and has no ':'");
+        }
+        if (password == null) {
+            throw new IllegalArgumentException("a password is needed; for a token use token(...)");
+        }
+        this.authorization = "Basic " + java.util.Base64.getEncoder().encodeToString(
+                (user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return this;
+    }
+
+    /** Signs every call in with a bearer token (from {@code ringctl user token USER}). */
+    public RingcacheClientBuilder token(String token) {
+        if (token == null || token.isBlank() || token.strip().contains(" ")) {
+            throw new IllegalArgumentException("a token is one word, as ringctl printed it");
+        }
+        this.authorization = "Bearer " + token.strip();
+        return this;
+    }
+
+    /**
      * TLS to every store and placement driver member, checking that their certificates chain to
      * {@code caBundle} (PEM) and name the address dialled. The file is read again every 30 s, so a
      * rotated CA takes effect without a new client. Null turns TLS off (plaintext, the default).
@@ -181,7 +207,7 @@ public final class RingcacheClientBuilder {
                 io.ringcache.transport.TransportTls.DEFAULT_RELOAD);
         try {
             return GrpcRingcacheClient.connect(List.copyOf(placementDrivers), requestTimeout, connectTimeout, meters,
-                    clientId, coalescing, nearCache != null ? nearCache : hotKeyNearCache, hotKeyReads, tls);
+                    clientId, coalescing, nearCache != null ? nearCache : hotKeyNearCache, hotKeyReads, tls, authorization);
         } catch (RuntimeException e) {
             if (tls != null) {
                 tls.close(); // idempotent: a client that was built and closed has closed it already

@@ -40,7 +40,10 @@ public class RingcacheException extends RuntimeException {
             this.reason = reason;
         }
 
-        /** KEY_TOO_LARGE, VALUE_TOO_LARGE, SHARD_FULL or INVALID_ARGUMENT. */
+        /**
+         * KEY_TOO_LARGE, VALUE_TOO_LARGE, SHARD_FULL, INVALID_ARGUMENT, or with auth on
+         * UNAUTHENTICATED (no or wrong credentials) and PERMISSION_DENIED (no right on the key).
+         */
         public String reason() {
             return reason;
         }

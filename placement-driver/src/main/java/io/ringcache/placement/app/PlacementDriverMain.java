@@ -71,8 +71,12 @@ public final class PlacementDriverMain {
             System.exit(2);
             return;
         }
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
         PlacementDriverServer pd = new PlacementDriverServer(self, members, o.dataDir.toAbsolutePath().toFile(), config,
-                o.electionMillis(), tls);
+                o.electionMillis(), tls)
+                .onAuthRefusal(reason -> io.micrometer.core.instrument.Counter.builder("ringcache_auth_refusals")
+                        .tag("door", "pd").tag("reason", reason).register(metrics).increment());
         Server grpc = null;
         HttpServer http = null;
         try {
@@ -80,7 +84,7 @@ public final class PlacementDriverMain {
             grpc = (tls == null ? NettyServerBuilder.forAddress(bind(o.grpcAddr))
                     : NettyServerBuilder.forAddress(bind(o.grpcAddr), tls.serverCredentials()))
                     .addService(pd.service()).build().start();
-            http = health(bind(o.httpAddr), pd, tls);
+            http = health(bind(o.httpAddr), pd, tls, metrics);
             System.err.printf("ringcache-pd %s: grpc %s, raft %s, http %s, %d member(s), %d initial shards; %s%n", self.id(),
                     self.grpcAddress(), self.raftAddress(), o.httpAddr, members.size(), config.initialShards(),
                     o.tls.describe());
@@ -108,10 +112,11 @@ public final class PlacementDriverMain {
 
     /**
      * {@code /health}: the process serves; {@code /ready}: a PD leader is known (this member or
-     * another). HTTPS with TLS on (client certificates not asked: probes carry none, and these
+     * another); {@code /metrics}: auth refusals. HTTPS with TLS on (client certificates not asked: probes carry none, and these
      * pages say nothing secret).
      */
-    private static HttpServer health(InetSocketAddress addr, PlacementDriverServer pd, TransportTls tls) throws IOException {
+    private static HttpServer health(InetSocketAddress addr, PlacementDriverServer pd, TransportTls tls,
+                                     io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics) throws IOException {
         HttpServer http;
         if (tls == null) {
             http = HttpServer.create(addr, 16);
@@ -121,6 +126,8 @@ public final class PlacementDriverMain {
             http = https;
         }
         http.createContext("/health", ex -> reply(ex, 200, "ok\n"));
+        // Prometheus text: refusals of this member's calls by auth (ringcache_auth_refusals_total).
+        http.createContext("/metrics", ex -> reply(ex, 200, metrics.scrape()));
         http.createContext("/ready", ex -> {
             var leader = pd.log().leader();
             reply(ex, leader.isPresent() ? 200 : 503, leader.map(m -> "ready: leader " + m.id() + "\n")

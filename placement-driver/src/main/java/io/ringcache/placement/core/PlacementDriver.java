@@ -2,6 +2,9 @@ package io.ringcache.placement.core;
 
 import io.ringcache.routing.HashRing;
 import io.ringcache.routing.TokenPlanner;
+import io.ringcache.placement.core.access.AccessChange;
+import io.ringcache.placement.core.access.AccessChangeException;
+import io.ringcache.placement.core.access.AccessTable;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -267,12 +270,23 @@ public final class PlacementDriver {
      */
     public synchronized List<Operator> rebalance(int maxMoves, boolean dryRun, long now) throws IOException {
         requireMap();
-        List<Proposal> plan = plan(view(now), maxMoves);
+        List<Proposal> plan = RebalancePlan.plan(view(now), maxMoves);
         List<Operator> out = new ArrayList<>();
         for (Proposal p : plan) {
             out.add(dryRun ? p.draft(now) : create(p, now));
         }
         return out;
+    }
+
+    /**
+     * Applies one change to users, roles or auth ({@link AccessTable#apply}) as one placement
+     * revision, behind this monitor so it never races a placement decision.
+     *
+     * @return the access table after the change
+     */
+    public synchronized AccessTable changeAccess(AccessChange change) throws IOException, AccessChangeException {
+        PlacementState base = log.current();
+        return commit(base, base.withAccess(base.access().apply(change))).access();
     }
 
     /** Whether replica and leader counts are balanced and no rebalance or balance operator is unfinished. */
@@ -397,28 +411,6 @@ public final class PlacementDriver {
                 }
             }
         }
-    }
-
-    /** Plans balance moves and transfers on a hypothetical view; pure. */
-    static List<Proposal> plan(ClusterView start, int maxMoves) {
-        int limit = maxMoves <= 0 ? 100_000 : maxMoves;
-        List<Proposal> plan = new ArrayList<>();
-        ClusterView view = start;
-        for (Scheduler rule : List.of(new ReplicaBalanceScheduler(), new LeaderBalanceScheduler())) {
-            while (plan.size() < limit) {
-                Optional<Proposal> p = rule.next(view);
-                if (p.isEmpty()) {
-                    break;
-                }
-                plan.add(p.get());
-                view = view.withPlanned(p.get());
-            }
-        }
-        List<Proposal> out = new ArrayList<>();
-        for (Proposal p : plan) {
-            out.add(new Proposal(p.shardId(), p.kind(), p.source(), p.target(), "rebalance"));
-        }
-        return out;
     }
 
     // ---- helpers ----

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.ringcache.placement.core.access.AccessTable;
 
 /**
  * Everything the placement driver replicates: the partition map (absent until the first store
@@ -17,16 +18,29 @@ import java.util.Optional;
  * @param map            the partition map, or null before the cluster has any store
  * @param operators      by id, in creation order; finished ones are kept up to {@link #HISTORY}
  * @param nextOperatorId the number the next operator's id gets
+ * @param access         users, roles and whether auth is on ({@link AccessTable}); it has its own revision
  */
-public record PlacementState(long revision, PartitionMap map, Map<OperatorId, Operator> operators, long nextOperatorId) {
+public record PlacementState(long revision, PartitionMap map, Map<OperatorId, Operator> operators, long nextOperatorId,
+                             AccessTable access) {
 
     /** How many finished operators are kept for `ringctl operators`. */
     public static final int HISTORY = 200;
 
-    public static final PlacementState EMPTY = new PlacementState(0, null, Map.of(), 1);
+    public static final PlacementState EMPTY = new PlacementState(0, null, Map.of(), 1, AccessTable.EMPTY);
 
     public PlacementState {
         operators = Collections.unmodifiableMap(new LinkedHashMap<>(operators));
+        access = access == null ? AccessTable.EMPTY : access;
+    }
+
+    /** A state with no users or roles (auth off). */
+    public PlacementState(long revision, PartitionMap map, Map<OperatorId, Operator> operators, long nextOperatorId) {
+        this(revision, map, operators, nextOperatorId, AccessTable.EMPTY);
+    }
+
+    /** This state with {@code next} access rules, as one revision. */
+    public PlacementState withAccess(AccessTable next) {
+        return new PlacementState(revision + 1, map, operators, nextOperatorId, next);
     }
 
     public Optional<PartitionMap> partitionMap() {
@@ -54,7 +68,7 @@ public record PlacementState(long revision, PartitionMap map, Map<OperatorId, Op
     }
 
     public PlacementState withMap(PartitionMap next) {
-        return new PlacementState(revision + 1, next, operators, nextOperatorId);
+        return new PlacementState(revision + 1, next, operators, nextOperatorId, access);
     }
 
     /** The id the next operator added gets. */
@@ -70,7 +84,7 @@ public record PlacementState(long revision, PartitionMap map, Map<OperatorId, Op
                 draft.attempts());
         Map<OperatorId, Operator> next = new LinkedHashMap<>(operators);
         next.put(id, op);
-        return new PlacementState(revision + 1, map, next, nextOperatorId + 1);
+        return new PlacementState(revision + 1, map, next, nextOperatorId + 1, access);
     }
 
     /** Replaces an operator; drops the oldest finished ones beyond {@link #HISTORY}. */
@@ -85,12 +99,12 @@ public record PlacementState(long revision, PartitionMap map, Map<OperatorId, Op
                 finished--;
             }
         }
-        return new PlacementState(revision + 1, map, next, nextOperatorId);
+        return new PlacementState(revision + 1, map, next, nextOperatorId, access);
     }
 
     /** This state with both changes, as one revision. */
     public PlacementState withMapAndOperator(PartitionMap nextMap, Operator op) {
         PlacementState s = withOperator(op);
-        return new PlacementState(revision + 1, nextMap, s.operators, nextOperatorId);
+        return new PlacementState(revision + 1, nextMap, s.operators, nextOperatorId, access);
     }
 }

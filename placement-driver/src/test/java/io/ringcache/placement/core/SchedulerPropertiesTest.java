@@ -28,7 +28,7 @@ import net.jqwik.api.Provide;
  */
 class SchedulerPropertiesTest {
 
-    /** How many proposals one planning round may chain (like {@link PlacementDriver#plan}). */
+    /** How many proposals one planning round may chain (like {@link RebalancePlan#plan}). */
     private static final int CHAIN = 64;
 
     @Provide
@@ -65,7 +65,7 @@ class SchedulerPropertiesTest {
     @Property(tries = 200)
     void rebalancePlanIsSafe(@ForAll("clusters") Cluster c) {
         ClusterView view = c.view();
-        for (Proposal p : PlacementDriver.plan(view, 0)) {
+        for (Proposal p : RebalancePlan.plan(view, 0)) {
             checkProposal(view, p, false);
             view = view.withPlanned(p);
         }
@@ -286,7 +286,7 @@ class SchedulerPropertiesTest {
     @Property(tries = 300)
     void planTouchesEachShardOnce(@ForAll("clusters") Cluster c) {
         Set<Integer> seen = new HashSet<>();
-        for (Proposal p : PlacementDriver.plan(c.view(), 0)) {
+        for (Proposal p : RebalancePlan.plan(c.view(), 0)) {
             assertTrue(seen.add(p.shardId()), () -> "two proposals for shard " + p.shardId());
             assertTrue(c.state().activeOn(p.shardId()).isEmpty());
         }

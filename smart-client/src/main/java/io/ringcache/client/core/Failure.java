@@ -64,12 +64,12 @@ public sealed interface Failure {
         }
     }
 
-    /** The request itself is wrong (too large, bad argument, shard full). Never retried. */
+    /** The request itself is wrong (too large, bad argument, shard full) or not allowed (auth). Never retried. */
     record Rejected(Kind kind, int shardId, String message) implements Failure {
         public boolean retryable() {
             return false;
         }
     }
 
-    enum Kind { KEY_TOO_LARGE, VALUE_TOO_LARGE, SHARD_FULL, INVALID_ARGUMENT }
+    enum Kind { KEY_TOO_LARGE, VALUE_TOO_LARGE, SHARD_FULL, INVALID_ARGUMENT, UNAUTHENTICATED, PERMISSION_DENIED }
 }

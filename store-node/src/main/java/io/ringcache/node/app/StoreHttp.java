@@ -33,7 +33,7 @@ final class StoreHttp implements AutoCloseable {
     private final HttpApi api;
 
     StoreHttp(StoreNode node, KvRequests requests, ShardLimits limits,
-              io.ringcache.node.adapter.http.HotKeysEndpoint hotKeys) {
+              io.ringcache.node.adapter.http.HotKeysEndpoint hotKeys, io.ringcache.node.adapter.auth.Doorkeeper doorkeeper) {
         this.api = new HttpApi(requests, new HttpSettings(limits.maxKeyBytes(), limits.maxValueBytes()),
                 node::clusterJson,
                 (nodeId, raftAddr, params) -> {
@@ -47,7 +47,8 @@ final class StoreHttp implements AutoCloseable {
                     return "joined";
                 },
                 node::ready, node::metrics,
-                Map.of(PprofEndpoints.PREFIX, new PprofEndpoints(), io.ringcache.node.adapter.http.HotKeysEndpoint.PATH, hotKeys));
+                Map.of(PprofEndpoints.PREFIX, new PprofEndpoints(), io.ringcache.node.adapter.http.HotKeysEndpoint.PATH, hotKeys),
+                doorkeeper);
     }
 
     int start(InetSocketAddress address, io.ringcache.node.adapter.netty.NettyTls tls) throws IOException {

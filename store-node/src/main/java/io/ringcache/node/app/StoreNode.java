@@ -60,6 +60,8 @@ public final class StoreNode implements AutoCloseable {
     private final CurrentMap currentMap = new CurrentMap();
     /** TLS for every port and connection, or null (plaintext, development only); loaded by {@link #start}. */
     private io.ringcache.transport.TransportTls tls;
+    /** The access table this store enforces, from placement (null inside until it first arrives). */
+    private final io.ringcache.node.core.AccessRules access = new io.ringcache.node.core.AccessRules();
     private StoreChannels channels;
     private ShardGroupHost host;
     private Server grpc;
@@ -116,13 +118,23 @@ public final class StoreNode implements AutoCloseable {
         pacer = new ScheduledPacer();
         requests = new RequestPath(currentMap, new RatisLocalShards(host, writer, metrics::readRound), new GrpcShardForwarder(channels),
                 pacer, limits, ops::record);
-        KvService kv = new KvService(requests, host, limits);
+        // Users, roles and auth: placement's access table, enforced at every front door.
+        io.ringcache.placement.api.Argon2Secrets secrets = new io.ringcache.placement.api.Argon2Secrets();
+        io.ringcache.node.adapter.auth.Doorkeeper doorkeeper = new io.ringcache.node.adapter.auth.Doorkeeper(access, secrets,
+                tls, System::currentTimeMillis, metrics::authRefusal);
+        KvService kv = new KvService(requests, host, limits, access, reason -> metrics.authRefusal("grpc", reason));
+        java.util.Map<String, io.ringcache.placement.api.GrpcCallerAuth.Need> needs = java.util.Map.of(
+                io.ringcache.proto.v1.KvGrpc.getExecuteMethod().getFullMethodName(), io.ringcache.placement.api.GrpcCallerAuth.Need.NOTHING,
+                io.ringcache.proto.v1.KvGrpc.getQueryMethod().getFullMethodName(), io.ringcache.placement.api.GrpcCallerAuth.Need.NOTHING);
+        io.ringcache.placement.api.GrpcCallerAuth callers = new io.ringcache.placement.api.GrpcCallerAuth(access::get,
+                new io.ringcache.placement.core.access.Authenticator(secrets), tls, System::currentTimeMillis, needs,
+                io.ringcache.placement.api.GrpcCallerAuth.Need.KEYS, reason -> metrics.authRefusal("grpc", reason));
         // Store-to-store calls (Execute, Query) and placement's calls (StoreAdmin) are for members only.
         NettyServerBuilder builder = (tls == null ? NettyServerBuilder.forAddress(bindAddress(grpcAddr))
                 : NettyServerBuilder.forAddress(bindAddress(grpcAddr), tls.serverCredentials()))
                 .maxInboundMessageSize(options.maxValueBytes + (8 << 20))
                 // The last interceptor runs first: metrics sees (and counts) PeerOnly's refusals.
-                .addService(ServerInterceptors.intercept(kv, io.ringcache.transport.PeerOnly.members(
+                .addService(ServerInterceptors.intercept(kv, callers, io.ringcache.transport.PeerOnly.members(
                         tls, java.util.Set.of(io.ringcache.proto.v1.KvGrpc.getExecuteMethod().getFullMethodName(),
                                 io.ringcache.proto.v1.KvGrpc.getQueryMethod().getFullMethodName())), metrics.grpcInterceptor()))
                 .addService(ServerInterceptors.intercept(new StoreAdminService(host, memory),
@@ -134,12 +146,13 @@ public final class StoreNode implements AutoCloseable {
         MutableHandlerRegistry late = new MutableHandlerRegistry();
         builder.fallbackHandlerRegistry(late);
         grpc = builder.build().start();
-        http = new StoreHttp(this, requests, limits, new io.ringcache.node.adapter.http.HotKeysEndpoint(options.nodeId, hotKeys::top));
+        http = new StoreHttp(this, requests, limits, new io.ringcache.node.adapter.http.HotKeysEndpoint(options.nodeId, hotKeys::top),
+                doorkeeper);
         int httpPort = http.start(bindAddress(httpAddr),
                 tls == null ? null : io.ringcache.node.adapter.netty.NettyTls.forHttp(tls, metrics.tlsRefusals("http")));
         if (!options.redisAddr.isBlank()) {
             resp = new RespServer(requests, options.nodeId, limits.maxValueBytes(), HttpSettings.DEFAULT_KV_DEADLINE,
-                    System::currentTimeMillis, cacheStats);
+                    System::currentTimeMillis, cacheStats, doorkeeper);
             redisPort = resp.start(bindAddress(HostPort.parse(options.redisAddr)),
                     tls == null ? null : io.ringcache.node.adapter.netty.NettyTls.forResp(tls, metrics.tlsRefusals("resp")));
         }
@@ -152,7 +165,8 @@ public final class StoreNode implements AutoCloseable {
             // The embedded placement driver: a one-member PD group (its Raft on a free port of its own).
             PdMember member = new PdMember(options.nodeId, advertiseHost + ":0", self.grpcAddress());
             pd = new PlacementDriverServer(member, List.of(member), dir.resolve("placement").toFile(),
-                    SchedulingConfig.defaults(options.shardCount()), 1_000, tls).start();
+                    SchedulingConfig.defaults(options.shardCount()), 1_000, tls)
+                    .onAuthRefusal(reason -> metrics.authRefusal("pd", reason)).start();
             late.addService(pd.service());
             pdAddresses = List.of(self.grpcAddress());
         } else if (!options.join.isEmpty()) {
@@ -163,7 +177,7 @@ public final class StoreNode implements AutoCloseable {
             throw new IllegalArgumentException("a node needs -bootstrap, -join HTTP_ADDR or -pd GRPC_ADDR[,...]");
         }
         placementClient = new PlacementClient(pdAddresses, channels, self, host, currentMap, ops, memory, this::hostNewClusterShards)
-                .start(60_000);
+                .enforcing(access).start(60_000);
         LOG.info("store {} up: http {}, grpc {}, raft {}, placement {}", self.id(), self.httpAddress(),
                 self.grpcAddress(), self.raftAddress(), pdAddresses);
         return this;
@@ -212,7 +226,8 @@ public final class StoreNode implements AutoCloseable {
     }
 
     String metrics() {
-        return metrics.scrape();
+        io.ringcache.placement.core.access.AccessTable table = access.get();
+        return metrics.scrape(table != null && !table.enabled());
     }
 
     /** Registers another store with placement on its behalf (the seed's /join). */

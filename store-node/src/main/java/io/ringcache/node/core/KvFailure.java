@@ -57,4 +57,12 @@ public sealed interface KvFailure {
     /** The shard does not exist (on this store or anywhere, as the message says). */
     record ShardNotFound(int shardId) implements KvFailure {
     }
+
+    /** Auth is on and the request named nobody, or credentials that did not check out. Nothing was done. */
+    record Unauthenticated(String message) implements KvFailure {
+    }
+
+    /** The caller is a known user without the right this request needs. Nothing was done. */
+    record PermissionDenied(String message) implements KvFailure {
+    }
 }

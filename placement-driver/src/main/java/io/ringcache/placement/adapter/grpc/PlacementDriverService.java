@@ -15,7 +15,15 @@ import io.ringcache.placement.core.PlacementLog;
 import io.ringcache.placement.core.PlacementState;
 import io.ringcache.placement.core.StoreInfo;
 import io.ringcache.placement.core.StoreReport;
+import io.ringcache.placement.api.AccessTableProtos;
+import io.ringcache.placement.api.GrpcCallerAuth;
+import io.ringcache.placement.core.access.AccessChange;
+import io.ringcache.placement.core.access.AccessChangeException;
+import io.ringcache.placement.core.access.AccessTable;
 import io.ringcache.proto.v1.AdminReply;
+import io.ringcache.proto.v1.ChangeAccessRequest;
+import io.ringcache.proto.v1.GetAccessRequest;
+import io.ringcache.proto.v1.GetAccessResponse;
 import io.ringcache.proto.v1.CancelOperatorRequest;
 import io.ringcache.placement.core.OperatorId;
 import io.ringcache.proto.v1.Error;
@@ -65,17 +73,20 @@ public final class PlacementDriverService extends PlacementDriverGrpc.PlacementD
     private final PlacementMembership membership;
     private final LongSupplier clock;
     private final Runnable wake;
+    private final String authPossible;
 
     /**
-     * @param wake asks the scheduling loop to run a round soon (after a registration or an admin change)
+     * @param wake         asks the scheduling loop to run a round soon (after a registration or an admin change)
+     * @param authPossible empty when auth may be turned on; else why not (no TLS, no member names)
      */
     public PlacementDriverService(PlacementDriver driver, PlacementLog log, PlacementMembership membership,
-                                  LongSupplier clock, Runnable wake) {
+                                  LongSupplier clock, Runnable wake, String authPossible) {
         this.driver = driver;
         this.log = log;
         this.membership = membership;
         this.clock = clock;
         this.wake = wake;
+        this.authPossible = authPossible;
     }
 
     @FunctionalInterface
@@ -96,7 +107,8 @@ public final class PlacementDriverService extends PlacementDriverGrpc.PlacementD
                 LOG.info("store {} registered (raft {}, grpc {}, http {})", store.id(), store.raftAddress(),
                         store.grpcAddress(), store.httpAddress());
                 wake.run();
-                return RegisterStoreResponse.newBuilder().setMap(PartitionMapProtos.toProto(map)).build();
+                return RegisterStoreResponse.newBuilder().setMap(PartitionMapProtos.toProto(map))
+                        .setAccess(AccessTableProtos.toProto(log.current().access())).build();
             } catch (IllegalArgumentException e) {
                 return RegisterStoreResponse.newBuilder().setError(invalid(e.getMessage())).build();
             }
@@ -115,7 +127,12 @@ public final class PlacementDriverService extends PlacementDriverGrpc.PlacementD
                 long epoch = driver.heartbeat(new StoreReport(request.getStoreId(), replicas,
                         new java.util.HashSet<>(request.getLostShardsList()), request.getMemoryBudgetBytes(),
                         request.getShardBudgetBytes()), clock.getAsLong());
-                return StoreHeartbeatResponse.newBuilder().setEpoch(epoch).build();
+                StoreHeartbeatResponse.Builder reply = StoreHeartbeatResponse.newBuilder().setEpoch(epoch);
+                AccessTable access = log.current().access();
+                if (!request.hasAccessRevision() || request.getAccessRevision() != access.revision()) {
+                    reply.setAccess(AccessTableProtos.toProto(access));
+                }
+                return reply.build();
             } catch (IllegalArgumentException e) {
                 return StoreHeartbeatResponse.newBuilder().setError(invalid(e.getMessage())).build();
             }
@@ -236,6 +253,43 @@ public final class PlacementDriverService extends PlacementDriverGrpc.PlacementD
         });
     }
 
+    /**
+     * One change to users, roles or auth. Turning auth on is refused while this placement driver
+     * cannot tell members from clients (no TLS, or no {@code -tls_member_cn}): Raft and
+     * store-to-store calls would stay open to anyone, so auth would only look safe.
+     */
+    @Override
+    public void changeAccess(ChangeAccessRequest request, StreamObserver<AdminReply> out) {
+        leaderOnly(out, h -> AdminReply.newBuilder().setNotLeader(h).build(), () -> {
+            AccessChange change = AccessTableProtos.change(request);
+            if (change instanceof AccessChange.Enable && !authPossible.isEmpty()) {
+                throw new IllegalStateException(authPossible);
+            }
+            try {
+                AccessTable next = driver.changeAccess(change);
+                // Names and kinds only: hashes and digests stay out of the log.
+                LOG.info("access changed by {}: {} {} {} (access revision {}, auth {})", GrpcCallerAuth.principal(),
+                        request.getAction(), request.getUser(), request.getRole(), next.revision(),
+                        next.enabled() ? "on" : "off");
+            } catch (AccessChangeException e) {
+                Status status = switch (e.kind()) {
+                    case INVALID -> Status.INVALID_ARGUMENT;
+                    case NOT_FOUND -> Status.NOT_FOUND;
+                    case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
+                    case PRECONDITION -> Status.FAILED_PRECONDITION;
+                };
+                throw status.withDescription(e.getMessage()).asRuntimeException();
+            }
+            return AdminReply.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void getAccess(GetAccessRequest request, StreamObserver<GetAccessResponse> out) {
+        leaderOnly(out, h -> GetAccessResponse.newBuilder().setNotLeader(h).build(),
+                () -> GetAccessResponse.newBuilder().setAccess(AccessTableProtos.view(log.current().access())).build());
+    }
+
     private void admin(StreamObserver<AdminReply> out, Call<List<Operator>> call) {
         leaderOnly(out, h -> AdminReply.newBuilder().setNotLeader(h).build(), () -> {
             List<Operator> ops = call.run();
@@ -261,6 +315,9 @@ public final class PlacementDriverService extends PlacementDriverGrpc.PlacementD
         } catch (NotPlacementLeaderException e) {
             reply = notLeader.apply(NotPlacementLeader.newBuilder().setLeaderId(e.leaderId())
                     .setLeaderAddress(e.leaderAddress()).build());
+        } catch (io.grpc.StatusRuntimeException e) {
+            out.onError(e);
+            return;
         } catch (IllegalArgumentException e) {
             out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException());
             return;

@@ -43,7 +43,8 @@ public final class InMemoryPlacementLog implements PlacementLog {
         if (base.revision() != state.revision()) {
             throw new ConcurrentChangeException(base.revision(), state.revision());
         }
-        PlacementState applied = new PlacementState(base.revision() + 1, next.map(), next.operators(), next.nextOperatorId());
+        PlacementState applied = new PlacementState(base.revision() + 1, next.map(), next.operators(), next.nextOperatorId(),
+                next.access());
         if (applied.map() != null && state.map() != null && applied.map().epoch() < state.map().epoch()) {
             throw new IllegalStateException("map epoch would go back from " + state.map().epoch() + " to " + applied.map().epoch());
         }

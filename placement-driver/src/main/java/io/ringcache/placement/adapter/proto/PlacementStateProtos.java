@@ -1,6 +1,8 @@
 package io.ringcache.placement.adapter.proto;
 
+import io.ringcache.placement.api.AccessTableProtos;
 import io.ringcache.placement.api.PartitionMapProtos;
+import io.ringcache.placement.core.access.AccessTable;
 import io.ringcache.placement.core.Operator;
 import io.ringcache.placement.core.OperatorId;
 import io.ringcache.placement.core.OperatorKind;
@@ -26,6 +28,9 @@ public final class PlacementStateProtos {
         for (Operator op : s.operators().values()) {
             out.addOperators(toProto(op));
         }
+        if (s.access().revision() > 0) {
+            out.setAccess(AccessTableProtos.toProto(s.access()));
+        }
         return out.build();
     }
 
@@ -36,7 +41,8 @@ public final class PlacementStateProtos {
             ops.put(op.id(), op);
         }
         return new PlacementState(p.getRevision(), p.hasMap() ? PartitionMapProtos.fromProto(p.getMap()) : null, ops,
-                Math.max(1, p.getNextOperatorId()));
+                Math.max(1, p.getNextOperatorId()),
+                p.hasAccess() ? AccessTableProtos.fromProto(p.getAccess()) : AccessTable.EMPTY);
     }
 
     public static OperatorInfo toProto(Operator op) {

@@ -147,7 +147,8 @@ final class PlacementStateMachine extends BaseStateMachine {
             PlacementState current = state;
             if (e.getBaseRevision() == current.revision()) {
                 PlacementState next = PlacementStateProtos.fromProto(e.getNext());
-                state = new PlacementState(current.revision() + 1, next.map(), next.operators(), next.nextOperatorId());
+                state = new PlacementState(current.revision() + 1, next.map(), next.operators(), next.nextOperatorId(),
+                        next.access());
                 reply[0] = 1;
                 publish(state);
             }

@@ -71,7 +71,7 @@ final class HotCommand extends PdCommand {
                     + (shard == null ? "" : "&shard=" + shard);
             JsonNode body;
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse<String> r = http.send(signedIn(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET()).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() != 200) {
                     unreachable.add(id + " (HTTP " + r.statusCode() + ")");
@@ -115,5 +115,11 @@ final class HotCommand extends PdCommand {
             }
         }
         return unreachable.isEmpty() ? ExitCodes.OK : ExitCodes.UNREACHABLE;
+    }
+
+    /** The request with the caller's credentials, when ringctl was given any (stores check them as the PD does). */
+    private HttpRequest.Builder signedIn(HttpRequest.Builder b) {
+        String authorization = root.authorization();
+        return authorization == null ? b : b.header("Authorization", authorization);
     }
 }

@@ -48,12 +48,26 @@ final class PdClient implements AutoCloseable {
     private final long deadlineNanos;
     private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
     private String leader;
+    private final io.grpc.ClientInterceptor signIn;
 
     /**
      * @param rpcTimeout the deadline of one call
      * @param overall    calls are not started, and deadlines not set, past this much time from now
      */
     PdClient(List<String> seeds, Function<String, ManagedChannel> channelFactory, Duration rpcTimeout, Duration overall) {
+        this(seeds, channelFactory, rpcTimeout, overall, null);
+    }
+
+    /** @param authorization the {@code authorization} metadata of every call (Basic or Bearer), or null */
+    PdClient(List<String> seeds, Function<String, ManagedChannel> channelFactory, Duration rpcTimeout, Duration overall,
+             String authorization) {
+        if (authorization == null) {
+            this.signIn = null;
+        } else {
+            io.grpc.Metadata headers = new io.grpc.Metadata();
+            headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), authorization);
+            this.signIn = io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers);
+        }
         this.seeds = List.copyOf(seeds);
         this.channelFactory = channelFactory;
         this.rpcTimeout = rpcTimeout;
@@ -117,6 +131,15 @@ final class PdClient implements AutoCloseable {
         RebalanceRequest req = RebalanceRequest.newBuilder().setDryRun(dryRun).setMaxMoves(maxMoves).build();
         return leaderCall("Rebalance", s -> s.rebalance(req),
                 r -> r.hasNotLeader() ? r.getNotLeader() : null, r -> r.hasError() ? r.getError() : null);
+    }
+
+    AdminReply changeAccess(io.ringcache.proto.v1.ChangeAccessRequest request) {
+        return admin("ChangeAccess", s -> s.changeAccess(request));
+    }
+
+    io.ringcache.proto.v1.AccessTable access() {
+        return leaderCall("GetAccess", s -> s.getAccess(io.ringcache.proto.v1.GetAccessRequest.getDefaultInstance()),
+                r -> r.hasNotLeader() ? r.getNotLeader() : null, r -> r.hasError() ? r.getError() : null).getAccess();
     }
 
     /** The partition map from any member (the leader if known, else the first seed that answers). */
@@ -209,7 +232,8 @@ final class PdClient implements AutoCloseable {
             throw RingctlException.unreachable("the PD did not answer within the time limit (--timeout)");
         }
         ManagedChannel channel = channels.computeIfAbsent(address, channelFactory);
-        return PlacementDriverGrpc.newBlockingStub(channel)
+        PlacementDriverBlockingStub stub = PlacementDriverGrpc.newBlockingStub(channel);
+        return (signIn == null ? stub : stub.withInterceptors(signIn))
                 .withDeadlineAfter(Math.min(remaining, rpcTimeout.toNanos()), TimeUnit.NANOSECONDS);
     }
 
@@ -232,6 +256,12 @@ final class PdClient implements AutoCloseable {
         String desc = e.getStatus().getDescription();
         if (desc == null || desc.isBlank()) {
             return RingctlException.refused(method + " refused by the PD: " + c);
+        }
+        if (c == Status.Code.UNAUTHENTICATED) {
+            return RingctlException.refused("not signed in: " + Fmt.oneLine(desc) + " (use --user or --token-file)");
+        }
+        if (c == Status.Code.PERMISSION_DENIED) {
+            return RingctlException.refused("permission denied: " + Fmt.oneLine(desc));
         }
         if (c == Status.Code.INVALID_ARGUMENT || c == Status.Code.FAILED_PRECONDITION || c == Status.Code.NOT_FOUND
                 || c == Status.Code.ALREADY_EXISTS || c == Status.Code.OUT_OF_RANGE) {

@@ -3,21 +3,25 @@ package io.ringcache.placement.app.ringctl;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** A ringctl subcommand that talks to the PD: opens the client, runs, closes it. */
 abstract class PdCommand implements Callable<Integer> {
 
-    @ParentCommand
+    /** This command's place in the command line; {@link #root} is found from it (commands nest: user add, role grant). */
+    @Spec
+    CommandSpec spec;
     RingctlMain root;
 
     @Override
     public final Integer call() throws Exception {
+        root = (RingctlMain) spec.root().userObject();
         Duration limit = timeout();
         // Waiting commands enforce the limit in their wait loop; each call gets its own deadline.
         Duration rpc = waits() ? RingctlMain.RPC_TIMEOUT : limit;
         Duration overall = waits() ? limit.plus(RingctlMain.RPC_TIMEOUT) : limit;
-        try (PdClient pd = new PdClient(root.pdAddresses(), root.channelFactory(), rpc, overall)) {
+        try (PdClient pd = new PdClient(root.pdAddresses(), root.channelFactory(), rpc, overall, root.authorization())) {
             int code = run(pd);
             out().flush();
             return code;

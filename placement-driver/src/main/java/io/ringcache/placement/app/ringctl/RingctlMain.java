@@ -33,7 +33,8 @@ import picocli.CommandLine.TypeConversionException;
         subcommands = {
             StatusCommand.class, StoresCommand.class, ShardsCommand.class, RingCommand.class, LocateCommand.class,
             OperatorsCommand.class, CancelCommand.class, RebalanceCommand.class, MoveReplicaCommand.class,
-            TransferLeaderCommand.class, SplitCommand.class, DrainCommand.class, RemoveStoreCommand.class, HotCommand.class},
+            TransferLeaderCommand.class, SplitCommand.class, DrainCommand.class, RemoveStoreCommand.class, HotCommand.class,
+            UserCommand.class, RoleCommand.class, AuthCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:Success.",
@@ -42,7 +43,9 @@ import picocli.CommandLine.TypeConversionException;
             "2:Usage error.",
             "3:PD unreachable, or it has no leader.",
             "4:--timeout elapsed while waiting (the operators keep running in the PD)."},
-        footer = {"%nEnvironment:", "  RINGCACHE_PD   default for --pd (else " + RingctlMain.DEFAULT_PD + ")"})
+        footer = {"%nEnvironment:", "  RINGCACHE_PD   default for --pd (else " + RingctlMain.DEFAULT_PD + ")",
+            "  RINGCACHE_USER, RINGCACHE_PASSWORD, RINGCACHE_TOKEN_FILE   sign-in defaults (--user, --token-file)",
+            "  RINGCACHE_TLS_CA, RINGCACHE_TLS_CERT, RINGCACHE_TLS_KEY    TLS defaults (--tls-*)"})
 public final class RingctlMain implements Callable<Integer> {
 
     static final String DEFAULT_PD = "127.0.0.1:9090";
@@ -86,6 +89,19 @@ public final class RingctlMain implements Callable<Integer> {
     @Option(names = "--tls-key", scope = ScopeType.INHERIT, paramLabel = "PEM",
             description = "The client certificate's key (default: $RINGCACHE_TLS_KEY).")
     String tlsKey;
+
+    @Option(names = "--user", scope = ScopeType.INHERIT, paramLabel = "NAME",
+            description = "Sign in as this user (clusters with auth on); the password comes from --password-file, "
+                    + "else $RINGCACHE_PASSWORD, else a prompt (default: $RINGCACHE_USER).")
+    String user;
+
+    @Option(names = "--password-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "A file whose first line is --user's password ('-': standard input).")
+    String passwordFile;
+
+    @Option(names = "--token-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "Sign in with the bearer token in this file, from 'ringctl user token' (default: $RINGCACHE_TOKEN_FILE).")
+    String tokenFile;
 
     /** Loaded on first use, closed when the command ends. */
     private io.ringcache.transport.TransportTls tls;
@@ -165,6 +181,33 @@ public final class RingctlMain implements Callable<Integer> {
             }
         }
         return tls;
+    }
+
+    /**
+     * The {@code authorization} every call carries: Basic for --user (or $RINGCACHE_USER), Bearer
+     * for --token-file (or $RINGCACHE_TOKEN_FILE); null when neither is given.
+     */
+    String authorization() {
+        String name = flagOrEnv(user, "RINGCACHE_USER");
+        String tokens = flagOrEnv(tokenFile, "RINGCACHE_TOKEN_FILE");
+        if (name != null && tokens != null) {
+            throw new RingctlException(ExitCodes.USAGE, "sign in with --user or with --token-file, not both");
+        }
+        if (tokens != null) {
+            String token = Secrets.firstLine(tokens, "token");
+            return "Bearer " + token;
+        }
+        if (name == null) {
+            return null;
+        }
+        if (name.isEmpty() || name.indexOf(':') >= 0) {
+            throw new RingctlException(ExitCodes.USAGE, "a user name is not empty and has no ':'");
+        }
+        String password = passwordFile != null ? Secrets.firstLine(passwordFile, "password")
+                : env.environment().get("RINGCACHE_PASSWORD") != null ? env.environment().get("RINGCACHE_PASSWORD")
+                : Secrets.prompt("password for " + name + ": ");
+        return "Basic " + java.util.Base64.getEncoder().encodeToString(
+                (name + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** Opens channels to PD members: TLS when configured, else the environment's (plaintext) factory. */

@@ -54,7 +54,7 @@ class PlacementDriverServiceTest {
         PlacementDriver driver = new PlacementDriver(log, SchedulingConfig.defaults(4));
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor()
-                .addService(new PlacementDriverService(driver, log, membership, clock::get, () -> { })).build().start();
+                .addService(new PlacementDriverService(driver, log, membership, clock::get, () -> { }, "")).build().start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
         pd = PlacementDriverGrpc.newBlockingStub(channel);
     }

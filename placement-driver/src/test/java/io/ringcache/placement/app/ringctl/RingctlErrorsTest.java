@@ -152,8 +152,14 @@ class RingctlErrorsTest {
             assertTrue(r.out().contains("--output"), name);
             assertTrue(r.out().contains("--timeout"), name);
             assertEquals("", r.err());
+            for (String nested : cl.getSubcommands().get(name).getSubcommands().keySet()) {
+                RingctlTestSupport.Result n = run(name, nested, "--help");
+                assertEquals(0, n.code(), name + " " + nested);
+                assertTrue(n.out().startsWith("Usage: ringctl " + name + " " + nested), n.out());
+                assertTrue(n.out().contains("--user"), name + " " + nested + ": " + n.out());
+            }
         }
-        assertEquals(14, cl.getSubcommands().size());
+        assertEquals(17, cl.getSubcommands().size());
         RingctlTestSupport.Result top = run("--help");
         assertTrue(top.out().contains("Exit codes:"), top.out());
         assertTrue(top.out().contains("RINGCACHE_PD"), top.out());

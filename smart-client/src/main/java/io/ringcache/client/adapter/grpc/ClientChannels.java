@@ -1,6 +1,13 @@
 package io.ringcache.client.adapter.grpc;
 
+import io.grpc.CallOptions;
+import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCall;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -16,20 +23,50 @@ import java.util.concurrent.TimeUnit;
 final class ClientChannels implements AutoCloseable {
 
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
     private final ChannelCredentials credentials;
+    private final ClientInterceptor[] interceptors;
     private volatile boolean closed;
 
-    /** @param tls the client's TLS, or null for plaintext */
-    ClientChannels(TransportTls tls) {
+    /**
+     * @param tls           the client's TLS, or null for plaintext
+     * @param authorization what every call carries as its {@code authorization} metadata (Basic or
+     *                      Bearer credentials), or null for none. Sent on plaintext channels too, as
+     *                      etcd's clients do: over plaintext a password is as exposed as the data.
+     */
+    ClientChannels(TransportTls tls, String authorization) {
         this.credentials = tls == null ? InsecureChannelCredentials.create() : tls.channelCredentials();
+        this.interceptors = authorization == null ? new ClientInterceptor[0]
+                : new ClientInterceptor[] {new Authorizing(authorization)};
     }
 
     ManagedChannel to(String address) {
         if (closed) {
             throw new IllegalStateException("closed");
         }
-        return channels.computeIfAbsent(address, a -> Grpc.newChannelBuilder(a, credentials)
+        return channels.computeIfAbsent(address, a -> Grpc.newChannelBuilder(a, credentials).intercept(interceptors)
                 .maxInboundMessageSize(64 << 20).build());
+    }
+
+    /** Adds the caller's credentials to every call's metadata. */
+    private static final class Authorizing implements ClientInterceptor {
+        private final String authorization;
+
+        Authorizing(String authorization) {
+            this.authorization = authorization;
+        }
+
+        @Override
+        public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+            return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+                @Override
+                public void start(Listener<R> listener, Metadata headers) {
+                    headers.put(AUTHORIZATION, authorization);
+                    super.start(listener, headers);
+                }
+            };
+        }
     }
 
     @Override

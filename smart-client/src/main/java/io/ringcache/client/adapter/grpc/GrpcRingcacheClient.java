@@ -76,9 +76,9 @@ public final class GrpcRingcacheClient implements RingcacheClient {
 
     private GrpcRingcacheClient(List<String> pds, Duration requestTimeout, MeterRegistry meters, long clientId,
                                 boolean coalescing, NearCacheSettings nearCache, boolean hotKeyReads,
-                                io.ringcache.transport.TransportTls tls) {
+                                io.ringcache.transport.TransportTls tls, String authorization) {
         this.tls = tls;
-        this.channels = new ClientChannels(tls);
+        this.channels = new ClientChannels(tls, authorization);
         this.requestTimeoutNanos = requestTimeout.toNanos();
         this.hotFollowerReads = hotKeyReads;
         this.hotMarks = hotKeyReads || nearCache != null && nearCache.hotKeysOnly() ? new HotKeyMarks() : null;
@@ -95,13 +95,14 @@ public final class GrpcRingcacheClient implements RingcacheClient {
      * @param nearCache   the near cache's bounds and scope (every stale read, or hot keys only), or null for none
      * @param hotKeyReads linearizable reads of keys the stores mark hot go to any replica as follower reads
      * @param tls         TLS for every connection (the client takes ownership), or null for plaintext
+     * @param authorization the {@code authorization} metadata every call carries (Basic or Bearer), or null
      */
     public static GrpcRingcacheClient connect(List<String> pds, Duration requestTimeout, Duration connectTimeout,
                                               MeterRegistry meters, long clientId, boolean coalescing,
                                               NearCacheSettings nearCache, boolean hotKeyReads,
-                                              io.ringcache.transport.TransportTls tls) {
+                                              io.ringcache.transport.TransportTls tls, String authorization) {
         GrpcRingcacheClient c = new GrpcRingcacheClient(pds, requestTimeout, meters, clientId, coalescing,
-                nearCache, hotKeyReads, tls);
+                nearCache, hotKeyReads, tls, authorization);
         try {
             c.watcher.start(connectTimeout.toMillis());
         } catch (RuntimeException e) {

@@ -68,6 +68,11 @@ final class Resender implements WriteLane.BatchResender {
                 out.complete(reply);
                 return;
             }
+            if (error != null && WireErrors.definitive(error)) {
+                // Refused before anything was done (not signed in, bad input): sending it again cannot help.
+                out.completeExceptionally(error);
+                return;
+            }
             onRetry.run();
             watcher.refresh();
             String next = ResendPolicy.nextStore(watcher.table(), address, n);

@@ -34,15 +34,29 @@ final class WireErrors {
                 return new Failure.Rejected(Failure.Kind.INVALID_ARGUMENT, shardId, e.getInvalidArgument().getMessage());
             case UNAVAILABLE:
                 return new Failure.Unavailable(shardId, e.getUnavailable().getMessage());
+            case PERMISSION_DENIED:
+                return new Failure.Rejected(Failure.Kind.PERMISSION_DENIED, shardId, e.getPermissionDenied().getMessage());
             default:
                 return new Failure.Unavailable(shardId, "unknown error " + e);
         }
+    }
+
+    /** Whether a call's status is an answer about the request itself (auth, bad input): never worth sending again. */
+    static boolean definitive(Throwable t) {
+        Status.Code c = Status.fromThrowable(t).getCode();
+        return c == Status.Code.UNAUTHENTICATED || c == Status.Code.PERMISSION_DENIED || c == Status.Code.INVALID_ARGUMENT;
     }
 
     static Failure of(int shardId, Throwable t) {
         Status s = Status.fromThrowable(t);
         if (s.getCode() == Status.Code.INVALID_ARGUMENT) {
             return new Failure.Rejected(Failure.Kind.INVALID_ARGUMENT, shardId, s.getDescription());
+        }
+        if (s.getCode() == Status.Code.UNAUTHENTICATED) {
+            return new Failure.Rejected(Failure.Kind.UNAUTHENTICATED, shardId, s.getDescription());
+        }
+        if (s.getCode() == Status.Code.PERMISSION_DENIED) {
+            return new Failure.Rejected(Failure.Kind.PERMISSION_DENIED, shardId, s.getDescription());
         }
         if (s.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
             return new Failure.Rejected(Failure.Kind.VALUE_TOO_LARGE, shardId, s.getDescription());

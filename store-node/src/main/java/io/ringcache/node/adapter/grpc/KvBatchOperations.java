@@ -47,7 +47,11 @@ final class KvBatchOperations {
     private final ShardLimits limits;
     private final io.ringcache.shard.adapter.ratis.ShardGroupHost host;
 
-    KvBatchOperations(KvRequests requests, ShardLimits limits, io.ringcache.shard.adapter.ratis.ShardGroupHost host) {
+    private final GrpcKeyRights rights;
+
+    KvBatchOperations(KvRequests requests, ShardLimits limits, io.ringcache.shard.adapter.ratis.ShardGroupHost host,
+                      GrpcKeyRights rights) {
+        this.rights = rights;
         this.requests = requests;
         this.limits = limits;
         this.host = host;
@@ -55,6 +59,9 @@ final class KvBatchOperations {
 
     void batchGet(BatchGetRequest r, StreamObserver<BatchGetResponse> out) {
         if (!validKeys(r.getKeysList(), out)) {
+            return;
+        }
+        if (!rights.signedIn(out)) {
             return;
         }
         PartitionMap map = requests.map().orElse(null);
@@ -67,10 +74,21 @@ final class KvBatchOperations {
         ResponseHeader[] header = new ResponseHeader[1];
         List<CompletableFuture<Void>> parts = new ArrayList<>();
         for (Map.Entry<Integer, List<Integer>> part : byShard(map, r.getKeysList()).entrySet()) {
-            List<Integer> positions = part.getValue();
+            List<Integer> positions = new ArrayList<>(part.getValue().size());
             List<byte[]> keys = new ArrayList<>(positions.size());
-            for (int p : positions) {
-                keys.add(r.getKeys(p).toByteArray());
+            for (int p : part.getValue()) {
+                byte[] key = r.getKeys(p).toByteArray();
+                KvFailure denied = rights.refusal(new ShardOp.Read(new Query.Get(key), io.ringcache.node.core.Consistency.STALE));
+                if (denied != null) {
+                    // Only this key is refused: a coalesced batch may carry keys others may read.
+                    results[p] = GetResponse.newBuilder().setError(KvErrors.toProto(denied)).build();
+                    continue;
+                }
+                positions.add(p);
+                keys.add(key);
+            }
+            if (keys.isEmpty()) {
+                continue;
             }
             ShardOp op = new ShardOp.Read(new Query.BatchGet(keys), KvProtos.consistency(r.getHeader().getConsistency()));
             parts.add(requests.submitToShard(part.getKey(), op, routing).thenAccept(outcome -> {
@@ -106,6 +124,9 @@ final class KvBatchOperations {
         if (!validKeys(allKeys, out)) {
             return;
         }
+        if (!rights.signedIn(out)) {
+            return;
+        }
         PartitionMap map = requests.map().orElse(null);
         if (map == null) {
             KvService.reply(out, KvProtos.batchPut(NO_MAP, r.getEntriesCount()));
@@ -121,6 +142,12 @@ final class KvBatchOperations {
             int bytes = 0;
             for (int p : part.getValue()) {
                 KeyValueWrite w = r.getEntries(p);
+                KvFailure denied = rights.refusal(new ShardOp.Write(new Command.Delete(w.getKey().toByteArray()), 0));
+                if (denied != null) {
+                    // Refused like an oversized value: this entry only, nothing written for it.
+                    results[p] = PutResponse.newBuilder().setError(KvErrors.toProto(denied)).build();
+                    continue;
+                }
                 if (w.getValue().size() > limits.maxValueBytes()) {
                     // Only this entry is refused: a coalesced batch carries other callers' writes too.
                     results[p] = PutResponse.newBuilder()

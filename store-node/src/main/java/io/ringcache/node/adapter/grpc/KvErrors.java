@@ -19,6 +19,14 @@ final class KvErrors {
 
     static Error toProto(KvFailure failure) {
         Error.Builder e = Error.newBuilder();
+        if (failure instanceof KvFailure.PermissionDenied d) {
+            // One entry of a batch (a single-key call is refused with the gRPC status instead).
+            return e.setPermissionDenied(io.ringcache.proto.v1.PermissionDenied.newBuilder().setMessage(d.message())).build();
+        }
+        if (failure instanceof KvFailure.Unauthenticated u) {
+            // Callers not signed in are refused whole by GrpcCallerAuth; kept typed should one get here.
+            return e.setPermissionDenied(io.ringcache.proto.v1.PermissionDenied.newBuilder().setMessage(u.message())).build();
+        }
         if (failure instanceof KvFailure.NotLeader n) {
             return e.setNotLeader(NotLeader.newBuilder().setShardId(n.shardId()).setLeaderStoreId(n.leaderId())
                     .setLeaderAddress(n.leaderAddress()).setMaybeApplied(n.maybeApplied())).build();
@@ -68,6 +76,7 @@ final class KvErrors {
             case RESOURCE_EXHAUSTED -> new KvFailure.ResourceExhausted(e.getResourceExhausted().getShardId(),
                     e.getResourceExhausted().getBudgetBytes(), e.getResourceExhausted().getMessage());
             case INVALID_ARGUMENT -> new KvFailure.InvalidArgument(e.getInvalidArgument().getMessage());
+            case PERMISSION_DENIED -> new KvFailure.PermissionDenied(e.getPermissionDenied().getMessage());
             case UNAVAILABLE -> new KvFailure.Unavailable(e.getUnavailable().getShardId(),
                     e.getUnavailable().getMessage(), e.getUnavailable().getNotApplied());
             case KIND_NOT_SET -> new KvFailure.Unavailable(0, "an error without a kind", false);

@@ -6,6 +6,7 @@ import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.ringcache.node.core.AccessRules;
 import io.ringcache.node.core.KvRequests;
 import io.ringcache.node.core.Routing;
 import io.ringcache.node.core.ShardOp;
@@ -66,6 +67,7 @@ public final class KvService extends KvGrpc.KvImplBase {
     private final ShardGroupHost host;
     private final ShardLimits limits;
     private final KvBatchOperations batches;
+    private final GrpcKeyRights rights;
     private final int maxBufferedInvalidationKeys;
     /**
      * Sends invalidations for every stream: one thread (sends never block, they only queue in
@@ -78,6 +80,21 @@ public final class KvService extends KvGrpc.KvImplBase {
     }
 
     public KvService(KvRequests requests, ShardGroupHost host, ShardLimits limits, int maxBufferedInvalidationKeys) {
+        this(requests, host, limits, maxBufferedInvalidationKeys, GrpcKeyRights.OPEN);
+    }
+
+    /**
+     * @param rules    the access table to check each call's key rights against
+     * @param refusals told "unauthenticated" or "permission_denied" for each refusal
+     */
+    public KvService(KvRequests requests, ShardGroupHost host, ShardLimits limits, AccessRules rules,
+                     java.util.function.Consumer<String> refusals) {
+        this(requests, host, limits, MAX_BUFFERED_INVALIDATION_KEYS, new GrpcKeyRights(rules, refusals));
+    }
+
+    private KvService(KvRequests requests, ShardGroupHost host, ShardLimits limits, int maxBufferedInvalidationKeys,
+                      GrpcKeyRights rights) {
+        this.rights = rights;
         this.requests = requests;
         this.host = host;
         this.limits = limits;
@@ -89,7 +106,7 @@ public final class KvService extends KvGrpc.KvImplBase {
         });
         sender.allowCoreThreadTimeOut(true);
         this.invalidationSender = sender;
-        this.batches = new KvBatchOperations(requests, limits, host);
+        this.batches = new KvBatchOperations(requests, limits, host, rights);
     }
 
     // ---- single-key operations ----
@@ -208,6 +225,10 @@ public final class KvService extends KvGrpc.KvImplBase {
             out.onError(Status.INVALID_ARGUMENT.withDescription("shard_ids must name at least one shard").asException());
             return;
         }
+        // The stream carries every key written in its shards: it needs read on the whole keyspace.
+        if (!rights.allowed(new ShardOp.Read(new Query.Scan(new byte[0], 1), io.ringcache.node.core.Consistency.STALE), out)) {
+            return;
+        }
         int[] shards = r.getShardIdsList().stream().mapToInt(Integer::intValue).distinct().toArray();
         for (int shard : shards) {
             if (shard < 0) {
@@ -229,6 +250,9 @@ public final class KvService extends KvGrpc.KvImplBase {
 
     private <R> void serve(ByteString key, ShardOp op, RequestHeader header, StreamObserver<R> out,
                            Function<ShardOutcome, R> reply) {
+        if (!rights.allowed(op, out)) {
+            return;
+        }
         requests.submit(key.toByteArray(), op, routing(header)).thenAccept(outcome -> reply(out, reply.apply(outcome)));
     }
 

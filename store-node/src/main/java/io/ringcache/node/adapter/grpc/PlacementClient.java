@@ -56,6 +56,7 @@ public final class PlacementClient implements AutoCloseable {
     private long lastBeatNanos;
     private int failedBeats;
     private volatile boolean registered;
+    private volatile io.ringcache.node.core.AccessRules access = new io.ringcache.node.core.AccessRules();
 
     /**
      * @param onRegistered called with the map each time registration succeeds (the node hosts the
@@ -72,6 +73,12 @@ public final class PlacementClient implements AutoCloseable {
         this.currentMap = currentMap;
         this.ops = ops;
         this.onRegistered = onRegistered;
+    }
+
+    /** Where the access table placement sends goes (at registration, and with heartbeats when it changes). */
+    public PlacementClient enforcing(io.ringcache.node.core.AccessRules rules) {
+        this.access = rules;
+        return this;
     }
 
     /** Registers, retrying until {@code timeoutMillis} passes; then heartbeats every second. */
@@ -123,6 +130,7 @@ public final class PlacementClient implements AutoCloseable {
                         + r.getError().getInvalidArgument().getMessage());
             }
             PartitionMap map = PartitionMapProtos.fromProto(r.getMap());
+            learn(r.hasAccess() ? r.getAccess() : null);
             currentMap.offer(map);
             onRegistered.accept(map);
             registered = true;
@@ -158,6 +166,7 @@ public final class PlacementClient implements AutoCloseable {
                     register();
                     return;
                 }
+                learn(response.hasAccess() ? response.getAccess() : null);
                 refreshMap(address, response.getEpoch());
                 failedBeats = 0;
                 return;
@@ -193,11 +202,30 @@ public final class PlacementClient implements AutoCloseable {
         }
     }
 
+    /** Takes placement's access table; an older placement driver sends none, which means auth off. */
+    private void learn(io.ringcache.proto.v1.AccessTable table) {
+        if (table != null) {
+            io.ringcache.placement.core.access.AccessTable next = io.ringcache.placement.api.AccessTableProtos.fromProto(table);
+            io.ringcache.placement.core.access.AccessTable before = access.get();
+            access.learn(next);
+            if (before == null || before.enabled() != next.enabled()) {
+                LOG.info("store {}: auth is {} (access revision {})", self.id(), next.enabled() ? "on" : "off",
+                        next.revision());
+            }
+        } else if (access.get() == null) {
+            access.learn(io.ringcache.placement.core.access.AccessTable.EMPTY);
+        }
+    }
+
     private StoreHeartbeatRequest report() {
         long now = System.nanoTime();
         double seconds = lastBeatNanos == 0 ? 0 : (now - lastBeatNanos) / 1e9;
         lastBeatNanos = now;
         StoreHeartbeatRequest.Builder request = StoreHeartbeatRequest.newBuilder().setStoreId(self.id());
+        io.ringcache.placement.core.access.AccessTable known = access.get();
+        if (known != null) {
+            request.setAccessRevision(known.revision());
+        }
         for (int shard : host.hostedShards()) {
             long total = ops.total(shard);
             Long before = lastOps.put(shard, total);

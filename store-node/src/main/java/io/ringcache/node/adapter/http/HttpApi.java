@@ -23,6 +23,7 @@ import io.ringcache.node.adapter.netty.NettyServer;
 import io.ringcache.node.adapter.netty.OffLoopRequests;
 import io.ringcache.node.core.KvRequests;
 import java.net.InetSocketAddress;
+import io.ringcache.node.adapter.auth.Doorkeeper;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -71,6 +72,13 @@ public final class HttpApi implements AutoCloseable {
      */
     public HttpApi(KvRequests kv, HttpSettings settings, Supplier<String> clusterJson, JoinHandler join,
                    Supplier<Boolean> ready, Supplier<String> metrics, Map<String, BlockingHttpHandler> mounts) {
+        this(kv, settings, clusterJson, join, ready, metrics, mounts, Doorkeeper.open());
+    }
+
+    /** @param doorkeeper checks each request's credentials and rights while auth is on */
+    public HttpApi(KvRequests kv, HttpSettings settings, Supplier<String> clusterJson, JoinHandler join,
+                   Supplier<Boolean> ready, Supplier<String> metrics, Map<String, BlockingHttpHandler> mounts,
+                   Doorkeeper doorkeeper) {
         Map<String, BlockingHttpHandler> mounted = Map.copyOf(Objects.requireNonNull(mounts, "mounts"));
         mounted.keySet().forEach(prefix -> {
             if (!prefix.startsWith("/") || prefix.length() < 2) {
@@ -83,9 +91,9 @@ public final class HttpApi implements AutoCloseable {
         pool.allowCoreThreadTimeOut(true);
         this.blocking = pool;
         this.calls = new OffLoopRequests(Objects.requireNonNull(kv, "kv"), "http-calls", OffLoopRequests.DEFAULT_THREADS);
-        KvRoutes kvRoutes = new KvRoutes(calls, settings, Objects.requireNonNull(join, "join"));
+        KvRoutes kvRoutes = new KvRoutes(calls, settings, Objects.requireNonNull(join, "join"), doorkeeper);
         this.routes = new HttpRoutes(kvRoutes, Objects.requireNonNull(clusterJson, "clusterJson"),
-                Objects.requireNonNull(ready, "ready"), Objects.requireNonNull(metrics, "metrics"), mounted, pool);
+                Objects.requireNonNull(ready, "ready"), Objects.requireNonNull(metrics, "metrics"), mounted, pool, doorkeeper);
     }
 
     /** Binds and starts serving; returns the bound port (useful with port 0). */

@@ -1,6 +1,8 @@
 package io.ringcache.node.adapter.http;
 
 import io.netty.buffer.ByteBuf;
+import io.ringcache.node.adapter.auth.Doorkeeper;
+import io.ringcache.placement.api.AuthorizationHeader;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -155,24 +157,37 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         reset();
         String uri = request.uri();
         int q = uri.indexOf('?');
-        HttpCall call = new HttpCall(request.method().name(), q < 0 ? uri : uri.substring(0, q),
+        HttpCall received = new HttpCall(request.method().name(), q < 0 ? uri : uri.substring(0, q),
                 q < 0 ? "" : uri.substring(q + 1), request.headers(), bytes);
         long sequence = nextSequence++;
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         HttpVersion version = request.protocolVersion();
-        String refusal = io.ringcache.node.adapter.netty.NettyTls.refusal(ctx.channel(), call.path());
+        String refusal = io.ringcache.node.adapter.netty.NettyTls.refusal(ctx.channel(), received.path());
         if (refusal != null) {
             // On TLS: joining needs a member's certificate, profiling an operator's (NettyTls).
             HttpError denied = HttpError.forbidden(refusal);
-            written(ctx, sequence, response(version, call, denied.reply(false), keepAlive), keepAlive);
+            written(ctx, sequence, response(version, received, denied.reply(false), keepAlive), keepAlive);
             return;
         }
-        boolean bounded = isKeyValue(call.path());
+        HttpCall call = received;
+        if (HttpRoutes.needsCaller(received.path())) {
+            Doorkeeper.Admission admission = routes.doorkeeper().admit("http", received.header(AuthorizationHeader.NAME),
+                    io.ringcache.node.adapter.netty.NettyTls.peerChain(ctx.channel()));
+            if (admission instanceof Doorkeeper.Turned turned) {
+                HttpError denied = KvRoutes.error(turned.failure());
+                written(ctx, sequence, response(version, received, denied.reply(received.path().startsWith("/v1/")),
+                        keepAlive), keepAlive);
+                return;
+            }
+            call = received.as(((Doorkeeper.Admitted) admission).who());
+        }
+        HttpCall routed = call;
+        boolean bounded = isKeyValue(routed.path());
         if (bounded && inFlight.incrementAndGet() > maxInFlight) {
             inFlight.decrementAndGet();
             HttpError busy = HttpError.unavailable("overloaded", "the node has " + maxInFlight
                     + " requests in progress; retry later");
-            written(ctx, sequence, response(version, call, busy.reply(call.path().startsWith("/v1/")), keepAlive), keepAlive);
+            written(ctx, sequence, response(version, routed, busy.reply(routed.path().startsWith("/v1/")), keepAlive), keepAlive);
             return;
         }
         if (nextSequence - nextToWrite >= MAX_PIPELINED) {
@@ -181,17 +196,17 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         // Pipelined requests run one after another, as they were sent: /set then /get of one key
         // must see the write (HTTP/1.1 allows parallel work only for safe methods; the seed's
         // /set is a GET). Connections, and HTTP/2 streams, run in parallel.
-        CompletableFuture<HttpReply> reply = previous.isDone() ? routes.reply(call)
-                : previous.handle((v, e) -> null).thenCompose(v -> routes.reply(call));
+        CompletableFuture<HttpReply> reply = previous.isDone() ? routes.reply(routed)
+                : previous.handle((v, e) -> null).thenCompose(v -> routes.reply(routed));
         previous = reply;
         reply.whenComplete((r, e) -> {
             if (bounded) {
                 inFlight.decrementAndGet();
             }
             if (ctx.executor().inEventLoop()) {
-                written(ctx, sequence, response(version, call, r, keepAlive), keepAlive);
+                written(ctx, sequence, response(version, routed, r, keepAlive), keepAlive);
             } else {
-                ctx.executor().execute(() -> written(ctx, sequence, response(version, call, r, keepAlive), keepAlive));
+                ctx.executor().execute(() -> written(ctx, sequence, response(version, routed, r, keepAlive), keepAlive));
             }
         });
     }

@@ -29,6 +29,11 @@ final class HttpError extends RuntimeException {
         return new HttpError(400, "invalid_argument", message);
     }
 
+    /** 401: no or wrong credentials while auth is on; the reply names the schemes (Basic, Bearer). */
+    static HttpError unauthorized(String message) {
+        return new HttpError(401, "unauthenticated", message);
+    }
+
     static HttpError forbidden(String message) {
         return new HttpError(403, "permission_denied", message);
     }
@@ -60,6 +65,9 @@ final class HttpError extends RuntimeException {
         HttpReply r = json ? HttpReply.json(status, Json.error(kind, getMessage())) : HttpReply.text(status, getMessage());
         if (allow != null) {
             r = r.with("Allow", allow);
+        }
+        if (status == 401) {
+            r = r.with("WWW-Authenticate", "Basic realm=\"ringcache\", charset=\"UTF-8\", Bearer realm=\"ringcache\"");
         }
         return retryLater ? r.with("Retry-After", "1") : r;
     }

@@ -1,5 +1,8 @@
 package io.ringcache.node.adapter.http;
 
+import io.ringcache.node.adapter.auth.Doorkeeper;
+import io.ringcache.placement.core.access.Principal;
+import io.ringcache.placement.core.access.Verdict;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -25,15 +28,29 @@ final class HttpRoutes {
     private final Supplier<String> metrics;
     private final Map<String, BlockingHttpHandler> mounts;
     private final Executor blocking;
+    private final Doorkeeper doorkeeper;
 
     HttpRoutes(KvRoutes kv, Supplier<String> clusterJson, Supplier<Boolean> ready, Supplier<String> metrics,
-               Map<String, BlockingHttpHandler> mounts, Executor blocking) {
+               Map<String, BlockingHttpHandler> mounts, Executor blocking, Doorkeeper doorkeeper) {
+        this.doorkeeper = doorkeeper;
         this.kv = kv;
         this.clusterJson = clusterJson;
         this.ready = ready;
         this.metrics = metrics;
         this.mounts = mounts;
         this.blocking = blocking;
+    }
+
+    Doorkeeper doorkeeper() {
+        return doorkeeper;
+    }
+
+    /**
+     * Whether a request to {@code path} must show who sends it while auth is on: all but the
+     * probes and metrics (open, as etcd's), and /join (a member's certificate guards it).
+     */
+    static boolean needsCaller(String path) {
+        return !(path.equals("/health") || path.equals("/ready") || path.equals("/metrics") || path.equals("/join"));
     }
 
     /** The reply to {@code call}; never completes exceptionally. */
@@ -64,6 +81,7 @@ final class HttpRoutes {
                 throw HttpError.badRequest("missing key");
             case "/v1/cluster":
                 call.allow("GET", "HEAD");
+                allowed(call, doorkeeper.signedIn("http", call.caller()));
                 return offLoop(call, c -> HttpReply.json(200, clusterJson.get()));
             case "/health":
                 call.allow("GET", "HEAD");
@@ -77,10 +95,22 @@ final class HttpRoutes {
             default:
                 for (Map.Entry<String, BlockingHttpHandler> mount : mounts.entrySet()) {
                     if (path.equals(mount.getKey()) || path.startsWith(mount.getKey() + "/")) {
+                        // Profiling and hot keys: operators' tools, for admins while auth is on.
+                        allowed(call, doorkeeper.admin("http", call.caller()));
                         return offLoop(call, mount.getValue());
                     }
                 }
                 throw HttpError.notFound("no such path: " + path);
+        }
+    }
+
+    private static void allowed(HttpCall call, Verdict verdict) {
+        if (verdict == Verdict.UNAUTHENTICATED) {
+            throw HttpError.unauthorized("authentication required: send Basic or Bearer credentials");
+        }
+        if (verdict == Verdict.DENIED) {
+            throw HttpError.forbidden("user " + ((Principal.Named) call.caller()).user() + " may not use " + call.path()
+                    + ": it needs a role with admin");
         }
     }
 

@@ -2,6 +2,7 @@ package io.ringcache.node.adapter.http;
 
 import io.ringcache.node.adapter.netty.OffLoopRequests;
 import io.ringcache.node.core.Consistency;
+import io.ringcache.node.adapter.auth.Doorkeeper;
 import io.ringcache.node.core.KvFailure;
 import io.ringcache.node.core.ShardOp;
 import io.ringcache.node.core.ShardOutcome;
@@ -32,11 +33,13 @@ final class KvRoutes {
     private final OffLoopRequests requests;
     private final HttpSettings settings;
     private final JoinHandler joinHandler;
+    private final Doorkeeper doorkeeper;
 
-    KvRoutes(OffLoopRequests requests, HttpSettings settings, JoinHandler joinHandler) {
+    KvRoutes(OffLoopRequests requests, HttpSettings settings, JoinHandler joinHandler, Doorkeeper doorkeeper) {
         this.requests = requests;
         this.settings = settings;
         this.joinHandler = joinHandler;
+        this.doorkeeper = doorkeeper;
     }
 
     /** {@code GET /set?key=K&value=V&ttl=T} answers {@code ok}. */
@@ -49,7 +52,7 @@ final class KvRoutes {
         if (value.length > settings.maxValueBytes()) {
             throw HttpError.valueTooLarge(Integer.toString(value.length), settings.maxValueBytes());
         }
-        return write(key, new Command.Put(key, value, ttl), key.length + value.length)
+        return write(call, key, new Command.Put(key, value, ttl), key.length + value.length)
                 .thenApply(result -> HttpReply.text(200, "ok"));
     }
 
@@ -57,7 +60,7 @@ final class KvRoutes {
     CompletableFuture<HttpReply> seedGet(HttpCall call) {
         call.allow("GET");
         byte[] key = key(call.query().get("key"));
-        return read(key).thenApply(value -> {
+        return read(call, key).thenApply(value -> {
             if (value == null) {
                 throw HttpError.notFound("not found");
             }
@@ -97,7 +100,7 @@ final class KvRoutes {
         byte[] key = key(HttpIo.percentDecode(rawKey));
         switch (call.method()) {
             case "GET", "HEAD" -> {
-                return read(key).thenApply(value -> {
+                return read(call, key).thenApply(value -> {
                     if (value == null) {
                         throw HttpError.notFound("key not found");
                     }
@@ -110,7 +113,7 @@ final class KvRoutes {
                 if (body.length > settings.maxValueBytes()) {
                     throw HttpError.valueTooLarge(Integer.toString(body.length), settings.maxValueBytes());
                 }
-                return write(key, new Command.Put(key, body, ttl), key.length + body.length).thenApply(result -> {
+                return write(call, key, new Command.Put(key, body, ttl), key.length + body.length).thenApply(result -> {
                     CommandResult.Written w = (CommandResult.Written) result;
                     // Versions are unsigned 64-bit: JSON numbers from their unsigned value.
                     String json = Json.write(Json.object().put("version", unsigned(w.version()))
@@ -119,26 +122,30 @@ final class KvRoutes {
                 });
             }
             default -> {
-                return write(key, new Command.Delete(key), key.length).thenApply(result ->
+                return write(call, key, new Command.Delete(key), key.length).thenApply(result ->
                         HttpReply.json(200, Json.write(Json.object().put("deleted", ((CommandResult.Deleted) result).deleted()))));
             }
         }
     }
 
-    private CompletableFuture<StoredValue> read(byte[] key) {
+    private CompletableFuture<StoredValue> read(HttpCall call, byte[] key) {
         ShardOp op = new ShardOp.Read(new Query.Get(key), Consistency.LINEARIZABLE);
-        return call(key, op).thenApply(outcome -> ((ResultCodec.Answer.Value) ((ShardOutcome.Answered) outcome).answer()).value());
+        return call(call, key, op).thenApply(outcome -> ((ResultCodec.Answer.Value) ((ShardOutcome.Answered) outcome).answer()).value());
     }
 
-    private CompletableFuture<CommandResult> write(byte[] key, Command command, int bytes) {
-        return call(key, new ShardOp.Write(command, bytes)).thenApply(outcome -> ((ShardOutcome.Applied) outcome).result());
+    private CompletableFuture<CommandResult> write(HttpCall call, byte[] key, Command command, int bytes) {
+        return call(call, key, new ShardOp.Write(command, bytes)).thenApply(outcome -> ((ShardOutcome.Applied) outcome).result());
     }
 
     /**
      * One call on the request path within the deadline; a failure becomes the {@link HttpError}
      * it stands for. The request path keeps to its budget; the timeout here is the backstop.
      */
-    private CompletableFuture<ShardOutcome> call(byte[] key, ShardOp op) {
+    private CompletableFuture<ShardOutcome> call(HttpCall call, byte[] key, ShardOp op) {
+        KvFailure refused = doorkeeper.refusal("http", call.caller(), op);
+        if (refused != null) {
+            throw error(refused);
+        }
         long deadline = settings.kvDeadline().toMillis();
         return requests.submit(key, op, deadline).handle((outcome, error) -> {
             if (error != null) {
@@ -157,6 +164,12 @@ final class KvRoutes {
 
     /** The HTTP form of a failure. */
     static HttpError error(KvFailure failure) {
+        if (failure instanceof KvFailure.Unauthenticated u) {
+            return HttpError.unauthorized(u.message());
+        }
+        if (failure instanceof KvFailure.PermissionDenied d) {
+            return HttpError.forbidden(d.message());
+        }
         if (failure instanceof KvFailure.KeyTooLarge k) {
             return HttpError.keyTooLarge(k.size(), k.maxSize());
         }

@@ -65,6 +65,15 @@ public final class NodeMetrics implements AutoCloseable {
 
     /** The Prometheus text exposition, refreshing per-shard gauges first. */
     public String scrape() {
+        return scrape(true);
+    }
+
+    /**
+     * As {@link #scrape()}; without {@code keyNames} the hot keys' names are left out (with auth
+     * on, {@code /metrics} stays open to scrapers, but key names are for those allowed to read
+     * them: {@code /v1/hotkeys} with admin).
+     */
+    public String scrape(boolean keyNames) {
         scraped = cacheStats.get();
         for (int shard : host.hostedShards()) {
             if (shardGauges.add(shard)) {
@@ -72,7 +81,9 @@ public final class NodeMetrics implements AutoCloseable {
             }
         }
         StringBuilder out = new StringBuilder(registry.scrape());
-        appendHotKeys(out);
+        if (keyNames) {
+            appendHotKeys(out);
+        }
         return out.toString();
     }
 
@@ -195,6 +206,14 @@ public final class NodeMetrics implements AutoCloseable {
      * (a request its certificate does not entitle it to). gRPC refusals show as
      * {@code ringcache_grpc_errors{status="UNAUTHENTICATED"}}.
      */
+    /**
+     * Counts a request refused by auth at {@code door} (grpc, http, resp, pd) with its reason
+     * (unauthenticated, permission_denied): {@code ringcache_auth_refusals_total}.
+     */
+    public void authRefusal(String door, String reason) {
+        Counter.builder("ringcache_auth_refusals").tag("door", door).tag("reason", reason).register(registry).increment();
+    }
+
     public java.util.function.Consumer<String> tlsRefusals(String door) {
         return reason -> Counter.builder("ringcache_tls_refusals").tag("door", door).tag("reason", reason)
                 .register(registry).increment();

@@ -102,6 +102,17 @@ public final class NettyTls {
         return null;
     }
 
+    /** The handshake-verified chain of the TLS peer on {@code channel} (or its parent's); null without TLS or certificate. */
+    public static Certificate[] peerChain(Channel channel) {
+        for (Channel c = channel; c != null; c = c.parent()) {
+            SslHandler ssl = c.pipeline().get(SslHandler.class);
+            if (ssl != null) {
+                return PeerOnly.peerChain(ssl.engine().getSession());
+            }
+        }
+        return null;
+    }
+
     private String refusal(Certificate[] chain, String path) {
         boolean certified = chain != null && chain.length > 0;
         if (path.equals("/join")) {

@@ -66,6 +66,12 @@ final class RespCalls {
 
     /** The Redis form of a failure: transient ones are TRYAGAIN (a client may retry), a full shard OOM. */
     static RespReply error(KvFailure failure) {
+        if (failure instanceof KvFailure.Unauthenticated) {
+            return RespReply.error("NOAUTH Authentication required.");
+        }
+        if (failure instanceof KvFailure.PermissionDenied d) {
+            return RespReply.error("NOPERM " + d.message());
+        }
         if (failure instanceof KvFailure.InvalidArgument i) {
             return RespReply.error("ERR " + i.message());
         }

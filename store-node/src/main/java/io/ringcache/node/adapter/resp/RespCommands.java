@@ -1,5 +1,10 @@
 package io.ringcache.node.adapter.resp;
 
+import io.ringcache.node.adapter.auth.Doorkeeper;
+import io.ringcache.placement.core.access.Principal;
+import io.ringcache.placement.core.access.Right;
+import io.ringcache.placement.core.access.Verdict;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,13 +20,27 @@ import java.util.function.BiFunction;
  */
 final class RespCommands {
 
+    /**
+     * @param reads  the command reads its keys (or, with no key positions, the whole keyspace)
+     * @param writes the command writes its keys
+     */
     private record Spec(String name, int arity, List<String> flags, int firstKey, int lastKey, int step,
-                        BiFunction<RespArgs, RespSession, CompletableFuture<RespReply>> run) {
+                        BiFunction<RespArgs, RespSession, CompletableFuture<RespReply>> run, boolean reads, boolean writes) {
     }
 
-    private final Map<String, Spec> table = new LinkedHashMap<>();
+    /** What a command without a key position needs: nothing but a signed-in caller, or read on every key. */
+    private static final byte[] WHOLE_KEYSPACE = new byte[0];
+    /** Connection commands a client may send before it authenticates (Redis lets these through too). */
+    private static final java.util.Set<String> BEFORE_AUTH = java.util.Set.of("auth", "hello", "quit");
+    /** Write commands whose reply tells what the key held: they need read as well (Redis' RW keys). */
+    private static final java.util.Set<String> READ_AND_WRITE = java.util.Set.of("getset", "getdel", "getex", "incr",
+            "decr", "incrby", "decrby", "append");
 
-    RespCommands(RespKeyCommands keys, RespServerCommands server, RespScan scan) {
+    private final Map<String, Spec> table = new LinkedHashMap<>();
+    private final Doorkeeper doorkeeper;
+
+    RespCommands(RespKeyCommands keys, RespServerCommands server, RespScan scan, Doorkeeper doorkeeper) {
+        this.doorkeeper = doorkeeper;
         key("get", 2, false, (a, s) -> keys.get(a));
         key("set", -3, true, (a, s) -> keys.set(a));
         key("setnx", 3, true, (a, s) -> keys.setnx(a));
@@ -52,7 +71,7 @@ final class RespCommands {
         connection("ping", -1, (a, s) -> done(server.ping(a)));
         connection("echo", 2, (a, s) -> done(server.echo(a)));
         connection("hello", -1, (a, s) -> done(server.hello(a, s)));
-        connection("auth", -2, (a, s) -> done(server.auth(a)));
+        connection("auth", -2, (a, s) -> done(server.auth(a, s)));
         connection("client", -2, (a, s) -> done(server.client(a, s)));
         connection("select", 2, (a, s) -> done(server.select(a)));
         connection("quit", 1, (a, s) -> {
@@ -60,8 +79,8 @@ final class RespCommands {
             return done(RespReply.OK);
         });
         connection("time", 1, (a, s) -> done(server.time(a)));
-        connection("dbsize", 1, (a, s) -> server.dbsize(a));
-        table.put("scan", new Spec("scan", -2, List.of("readonly"), 0, 0, 0, (a, s) -> scan.scan(a)));
+        table.put("dbsize", new Spec("dbsize", 1, List.of("readonly", "fast"), 0, 0, 0, (a, s) -> server.dbsize(a), true, false));
+        table.put("scan", new Spec("scan", -2, List.of("readonly"), 0, 0, 0, (a, s) -> scan.scan(a), true, false));
         connection("info", -1, (a, s) -> server.info(a));
         connection("command", -1, (a, s) -> done(command(a)));
     }
@@ -112,6 +131,10 @@ final class RespCommands {
         if (spec == null) {
             return done(RespReply.error(unknown(words)));
         }
+        RespReply refusal = refusal(spec, words, session);
+        if (refusal != null) {
+            return done(refusal);
+        }
         try {
             return spec.run().apply(args, session).exceptionally(e -> {
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
@@ -121,6 +144,58 @@ final class RespCommands {
         } catch (RespArgs.Refused r) {
             return done(RespReply.error(r.getMessage()));
         }
+    }
+
+    /**
+     * Null when the session's caller may run this command; else -NOAUTH (nobody signed in) or
+     * -NOPERM (a user without the right on one of its keys), as Redis ACLs answer. Checked before
+     * anything runs, so a refused command changes nothing.
+     */
+    private RespReply refusal(Spec spec, List<byte[]> words, RespSession session) {
+        if (BEFORE_AUTH.contains(spec.name())) {
+            return null;
+        }
+        if (!doorkeeper.rulesKnown()) {
+            // No access table from placement yet: refuse rather than guess (fail closed), as HTTP and gRPC do.
+            return RespReply.error("TRYAGAIN this store has not yet learned the cluster's access rules from placement");
+        }
+        if (!doorkeeper.enabled()) {
+            return null;
+        }
+        Principal who = session.caller == null ? Principal.ANONYMOUS : session.caller;
+        if (doorkeeper.signedIn("resp", who) != Verdict.ALLOWED) {
+            return RespReply.error("NOAUTH Authentication required.");
+        }
+        if (spec.firstKey() == 0) {
+            return spec.reads() ? verdict(who, Right.READ, WHOLE_KEYSPACE) : null;
+        }
+        boolean reads = spec.reads() || spec.name().equals("set") && hasGetOption(words);
+        int last = spec.lastKey() < 0 ? words.size() - 1 : Math.min(spec.lastKey(), words.size() - 1);
+        for (int i = spec.firstKey(); i <= last; i += spec.step()) {
+            RespReply r = spec.writes() ? verdict(who, Right.WRITE, words.get(i)) : null;
+            if (r == null && reads) {
+                r = verdict(who, Right.READ, words.get(i));
+            }
+            if (r != null) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private RespReply verdict(Principal who, Right right, byte[] key) {
+        return doorkeeper.key("resp", who, right, key) == Verdict.ALLOWED ? null
+                : RespReply.error("NOPERM User " + ((Principal.Named) who).user() + " has no permissions to "
+                + (right == Right.READ ? "read " : "write ") + (key.length == 0 ? "every key" : "the key used as an argument"));
+    }
+
+    private static boolean hasGetOption(List<byte[]> words) {
+        for (int i = 3; i < words.size(); i++) {
+            if (new String(words.get(i), StandardCharsets.UTF_8).equalsIgnoreCase("GET")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** COMMAND, COMMAND COUNT, COMMAND INFO name..., COMMAND DOCS [name...] (no docs: an empty map). */
@@ -164,16 +239,17 @@ final class RespCommands {
     }
 
     private void key(String name, int arity, boolean write, BiFunction<RespArgs, RespSession, CompletableFuture<RespReply>> run) {
-        table.put(name, new Spec(name, arity, write ? List.of("write") : List.of("readonly", "fast"), 1, 1, 1, run));
+        table.put(name, new Spec(name, arity, write ? List.of("write") : List.of("readonly", "fast"), 1, 1, 1, run,
+                !write || READ_AND_WRITE.contains(name), write));
     }
 
     private void keys(String name, int arity, int step, BiFunction<RespArgs, RespSession, CompletableFuture<RespReply>> run) {
-        table.put(name, new Spec(name, arity, List.of(name.equals("mget") || name.equals("exists") ? "readonly" : "write"),
-                1, -1, step, run));
+        boolean readonly = name.equals("mget") || name.equals("exists");
+        table.put(name, new Spec(name, arity, List.of(readonly ? "readonly" : "write"), 1, -1, step, run, readonly, !readonly));
     }
 
     private void connection(String name, int arity, BiFunction<RespArgs, RespSession, CompletableFuture<RespReply>> run) {
-        table.put(name, new Spec(name, arity, List.of("fast"), 0, 0, 0, run));
+        table.put(name, new Spec(name, arity, List.of("fast"), 0, 0, 0, run, false, false));
     }
 
     private static CompletableFuture<RespReply> done(RespReply reply) {

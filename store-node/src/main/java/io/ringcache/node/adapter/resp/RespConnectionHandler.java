@@ -1,6 +1,7 @@
 package io.ringcache.node.adapter.resp;
 
 import io.netty.buffer.ByteBuf;
+import io.ringcache.node.adapter.auth.Doorkeeper;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -46,7 +47,11 @@ final class RespConnectionHandler extends ChannelInboundHandlerAdapter {
     private record Done(RespReply reply, boolean close, int protocol) {
     }
 
-    RespConnectionHandler(RespCommands commands, long id, AtomicInteger connections, AtomicLong processed) {
+    private final Doorkeeper doorkeeper;
+
+    RespConnectionHandler(RespCommands commands, long id, AtomicInteger connections, AtomicLong processed,
+                          Doorkeeper doorkeeper) {
+        this.doorkeeper = doorkeeper;
         this.commands = commands;
         this.session = new RespSession(id);
         this.connections = connections;
@@ -84,6 +89,11 @@ final class RespConnectionHandler extends ChannelInboundHandlerAdapter {
             return; // an empty inline line: Redis ignores it
         }
         processed.incrementAndGet();
+        if (session.caller == null) {
+            // The first command: TLS is through its handshake, so the client certificate (if any) is known.
+            session.peer = io.ringcache.node.adapter.netty.NettyTls.peerChain(ctx.channel());
+            session.caller = doorkeeper.byCertificate(session.peer);
+        }
         long sequence = nextSequence++;
         if (nextSequence - nextToWrite >= MAX_PIPELINED) {
             ctx.channel().config().setAutoRead(false);

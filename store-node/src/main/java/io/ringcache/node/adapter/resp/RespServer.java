@@ -1,5 +1,7 @@
 package io.ringcache.node.adapter.resp;
 
+import io.ringcache.node.adapter.auth.Doorkeeper;
+
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.redis.RedisArrayAggregator;
@@ -31,6 +33,7 @@ public final class RespServer implements AutoCloseable {
     private final RespCommands commands;
     private final int maxValueBytes;
     private final OffLoopRequests calls;
+    private final Doorkeeper doorkeeper;
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong clientIds = new AtomicLong();
@@ -43,11 +46,19 @@ public final class RespServer implements AutoCloseable {
      */
     public RespServer(KvRequests requests, String storeId, int maxValueBytes, Duration deadline, LongSupplier wallClock,
                       java.util.function.Supplier<io.ringcache.node.core.CacheStats> cacheStats) {
+        this(requests, storeId, maxValueBytes, deadline, wallClock, cacheStats, Doorkeeper.open());
+    }
+
+    /** @param doorkeeper checks AUTH, and each command's caller and key rights while auth is on */
+    public RespServer(KvRequests requests, String storeId, int maxValueBytes, Duration deadline, LongSupplier wallClock,
+                      java.util.function.Supplier<io.ringcache.node.core.CacheStats> cacheStats, Doorkeeper doorkeeper) {
+        this.doorkeeper = doorkeeper;
         this.maxValueBytes = maxValueBytes;
         this.calls = new OffLoopRequests(requests, "resp-calls", OffLoopRequests.DEFAULT_THREADS);
         RespCalls respCalls = new RespCalls(calls, deadline.toMillis());
         this.commands = new RespCommands(new RespKeyCommands(respCalls, wallClock, maxValueBytes),
-                new RespServerCommands(respCalls, wallClock, storeId, connections::get, processed, cacheStats), new RespScan(respCalls));
+                new RespServerCommands(respCalls, wallClock, storeId, connections::get, processed, cacheStats, doorkeeper),
+                new RespScan(respCalls), doorkeeper);
     }
 
     /** Binds and starts serving; returns the bound port. */
@@ -67,7 +78,8 @@ public final class RespServer implements AutoCloseable {
                         ch.pipeline().addLast(new RedisDecoder(true),
                                 new RespLimits(maxValueBytes + 1024L, MAX_WORDS),
                                 new RedisBulkStringAggregator(), new RedisArrayAggregator(),
-                                new RespConnectionHandler(commands, clientIds.incrementAndGet(), connections, processed));
+                                new RespConnectionHandler(commands, clientIds.incrementAndGet(), connections, processed,
+                                        doorkeeper));
                     }
                 });
         LOG.info("Redis protocol (RESP) listening on {}", server.address());

@@ -1,5 +1,8 @@
 package io.ringcache.node.adapter.resp;
 
+import io.ringcache.node.adapter.auth.Doorkeeper;
+import io.ringcache.node.core.KvFailure;
+
 import io.ringcache.node.core.Consistency;
 import io.ringcache.node.core.ShardOp;
 import io.ringcache.node.core.ShardOutcome;
@@ -29,8 +32,12 @@ final class RespServerCommands {
     private final AtomicLong commandsProcessed;
     private final java.util.function.Supplier<io.ringcache.node.core.CacheStats> cacheStats;
 
+    private final Doorkeeper doorkeeper;
+
     RespServerCommands(RespCalls calls, LongSupplier wallClock, String storeId, IntSupplier connectedClients,
-                       AtomicLong commandsProcessed, java.util.function.Supplier<io.ringcache.node.core.CacheStats> cacheStats) {
+                       AtomicLong commandsProcessed, java.util.function.Supplier<io.ringcache.node.core.CacheStats> cacheStats,
+                       Doorkeeper doorkeeper) {
+        this.doorkeeper = doorkeeper;
         this.cacheStats = cacheStats;
         this.calls = calls;
         this.wallClock = wallClock;
@@ -70,7 +77,11 @@ final class RespServerCommands {
         for (; i < a.size(); i++) {
             String o = a.option(i);
             if (o.equals("AUTH") && i + 2 < a.size()) {
-                return RespReply.error("WRONGPASS invalid username-password pair or user is disabled.");
+                RespReply refused = login(a.text(i + 1), a.text(i + 2), session);
+                if (refused != null) {
+                    return refused;
+                }
+                i += 2;
             } else if (o.equals("SETNAME") && i + 1 < a.size()) {
                 name = a.text(++i);
             } else {
@@ -90,10 +101,31 @@ final class RespServerCommands {
         return new RespReply.MapReply(m);
     }
 
-    RespReply auth(RespArgs a) {
+    /**
+     * {@code AUTH password} (as user {@code default}) or {@code AUTH user password}. Checked
+     * whether auth is on or not, so clients can be set up before it is turned on. Runs on the
+     * connection's event loop, as Redis runs it: the first check of a password costs one Argon2
+     * hash (tens of ms), later ones of the same password a SHA-256 ({@code Argon2Secrets}).
+     */
+    RespReply auth(RespArgs a, RespSession session) {
         a.arity(2, 3);
-        return RespReply.error("ERR AUTH <password> called without any password configured for the default user. "
-                + "Are you sure your configuration is correct?");
+        String user = a.size() == 3 ? a.text(1) : "default";
+        String password = a.text(a.size() - 1);
+        RespReply refused = login(user, password, session);
+        return refused != null ? refused : RespReply.OK;
+    }
+
+    /** Signs the session in as {@code user}; null on success, else the error reply. */
+    private RespReply login(String user, String password, RespSession session) {
+        Doorkeeper.Admission a = doorkeeper.login("resp", user, password, session.peer);
+        if (a instanceof Doorkeeper.Admitted in) {
+            session.caller = in.who();
+            return null;
+        }
+        KvFailure failure = ((Doorkeeper.Turned) a).failure();
+        return failure instanceof KvFailure.Unauthenticated
+                ? RespReply.error("WRONGPASS invalid username-password pair or user is disabled.")
+                : RespCalls.error(failure);
     }
 
     RespReply client(RespArgs a, RespSession session) {

@@ -31,7 +31,7 @@ class KvBatchOperationsTest {
     /** A request path before the store's first map: nothing can be routed. */
     private static final KvRequests NO_MAP_YET = new UnroutedKvRequests("nothing is submitted without a map");
 
-    private final KvBatchOperations batches = new KvBatchOperations(NO_MAP_YET, ShardLimits.withBudget(1 << 20), null);
+    private final KvBatchOperations batches = new KvBatchOperations(NO_MAP_YET, ShardLimits.withBudget(1 << 20), null, GrpcKeyRights.OPEN);
 
     @Test
     void withoutAMapEveryPutIsAnsweredAsNotApplied() {
