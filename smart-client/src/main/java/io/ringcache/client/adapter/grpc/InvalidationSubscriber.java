@@ -60,6 +60,10 @@ public final class InvalidationSubscriber implements AutoCloseable {
     private final Map<Integer, Integer> failures = new HashMap<>();
     private boolean reconcileScheduled;
     private boolean closed;
+    /** Whether the stores' refusal of the streams (auth: no read on every key) was logged already. */
+    private boolean deniedLogged;
+    /** How long to wait before asking again after the stores refused a stream for lack of rights. */
+    static final long DENIED_RETRY_MILLIS = 60_000;
 
     public InvalidationSubscriber(NearCache cache, Function<Integer, List<String>> replicaAddressesOfShard,
                                   Function<String, Channel> channelFor) {
@@ -203,20 +207,29 @@ public final class InvalidationSubscriber implements AutoCloseable {
             cache.dropShard(shard);
         }
         long soonest = Long.MAX_VALUE;
+        // With auth on, the streams need read on every key; a user without it reads through the
+        // stores (no near cache), asks again rarely, and is told once.
+        boolean denied = status.getCode() == Status.Code.PERMISSION_DENIED || status.getCode() == Status.Code.UNAUTHENTICATED;
+        boolean firstDenial;
         synchronized (this) {
+            firstDenial = denied && !deniedLogged;
+            deniedLogged |= denied;
             long now = System.nanoTime();
             for (int shard : w.shards) {
                 if (streamOf.get(shard) == w) {
                     streamOf.remove(shard);
                 }
                 if (!closed && watched.contains(shard) && !streamOf.containsKey(shard)) {
-                    long delay = backoff(failures.merge(shard, 1, Integer::sum));
+                    long delay = denied ? DENIED_RETRY_MILLIS : backoff(failures.merge(shard, 1, Integer::sum));
                     due.put(shard, now + TimeUnit.MILLISECONDS.toNanos(delay));
                     soonest = Math.min(soonest, delay);
                 }
             }
         }
-        if (status.getCode() != Status.Code.CANCELLED || !closed) {
+        if (firstDenial) {
+            LOG.warn("the stores refuse invalidation streams ({}): the near cache needs read permission on every key;"
+                    + " reads go to the stores instead", status.getDescription());
+        } else if (!denied && (status.getCode() != Status.Code.CANCELLED || !closed)) {
             LOG.info("invalidation stream to {} for shards {} ended ({}); near cache dropped them", w.address,
                     w.shards, status);
         }
