@@ -10,15 +10,26 @@ import io.ringcache.placement.core.access.AccessTable;
 public final class AccessRules {
 
     private volatile AccessTable table;
+    private final java.util.concurrent.CompletableFuture<AccessTable> first = new java.util.concurrent.CompletableFuture<>();
 
     /** The table in force, or null while none is known. */
     public AccessTable get() {
         return table;
     }
 
+    /**
+     * Completes once a table is known (at once when one is): a front door waits on it, within
+     * its request's deadline, as the request path waits for the partition map, which arrives
+     * with it at registration.
+     */
+    public java.util.concurrent.CompletableFuture<AccessTable> known() {
+        return first;
+    }
+
     /** Placement's latest table; it is the authority, so it replaces whatever was here. */
     public void learn(AccessTable next) {
         table = next;
+        first.complete(next);
     }
 
     /** A store whose every request is allowed (tests, tools): auth off, no users. */

@@ -258,7 +258,10 @@ final class PdClient implements AutoCloseable {
             return RingctlException.refused(method + " refused by the PD: " + c);
         }
         if (c == Status.Code.UNAUTHENTICATED) {
-            return RingctlException.refused("not signed in: " + Fmt.oneLine(desc) + " (use --user or --token-file)");
+            // Either no (or wrong) credentials, or no client certificate where one is needed: say which fix applies.
+            boolean certificate = desc.contains("certificate");
+            return RingctlException.refused("not signed in (UNAUTHENTICATED): " + Fmt.oneLine(desc)
+                    + (certificate ? " (use --tls-cert and --tls-key)" : " (use --user or --token-file)"));
         }
         if (c == Status.Code.PERMISSION_DENIED) {
             return RingctlException.refused("permission denied: " + Fmt.oneLine(desc));

@@ -157,6 +157,18 @@ public final class Doorkeeper {
         return rules.get() != null;
     }
 
+    /**
+     * Completes (true) once the access table is known, or (false) after {@code waitMillis}: a door
+     * that gets a request before placement's first reply waits for it, as for the partition map.
+     */
+    public java.util.concurrent.CompletableFuture<Boolean> whenRulesKnown(long waitMillis) {
+        if (rulesKnown()) {
+            return java.util.concurrent.CompletableFuture.completedFuture(true);
+        }
+        return rules.known().thenApply(t -> true)
+                .completeOnTimeout(false, waitMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     /** Whether auth is on (false while no table is known). */
     public boolean enabled() {
         AccessTable table = rules.get();

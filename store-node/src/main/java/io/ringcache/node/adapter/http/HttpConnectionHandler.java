@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
 final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpConnectionHandler.class);
+    /** How long a request waits for the store's first access table before a 503. */
+    static final long RULES_WAIT_MILLIS = 10_000;
     static final int MAX_PIPELINED = 256;
 
     private final HttpRoutes routes;
@@ -169,18 +171,9 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
             written(ctx, sequence, response(version, received, denied.reply(false), keepAlive), keepAlive);
             return;
         }
+        java.security.cert.Certificate[] peer = io.ringcache.node.adapter.netty.NettyTls.peerChain(ctx.channel());
+        boolean guarded = HttpRoutes.needsCaller(received.path());
         HttpCall call = received;
-        if (HttpRoutes.needsCaller(received.path())) {
-            Doorkeeper.Admission admission = routes.doorkeeper().admit("http", received.header(AuthorizationHeader.NAME),
-                    io.ringcache.node.adapter.netty.NettyTls.peerChain(ctx.channel()));
-            if (admission instanceof Doorkeeper.Turned turned) {
-                HttpError denied = KvRoutes.error(turned.failure());
-                written(ctx, sequence, response(version, received, denied.reply(received.path().startsWith("/v1/")),
-                        keepAlive), keepAlive);
-                return;
-            }
-            call = received.as(((Doorkeeper.Admitted) admission).who());
-        }
         HttpCall routed = call;
         boolean bounded = isKeyValue(routed.path());
         if (bounded && inFlight.incrementAndGet() > maxInFlight) {
@@ -196,8 +189,10 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         // Pipelined requests run one after another, as they were sent: /set then /get of one key
         // must see the write (HTTP/1.1 allows parallel work only for safe methods; the seed's
         // /set is a GET). Connections, and HTTP/2 streams, run in parallel.
-        CompletableFuture<HttpReply> reply = previous.isDone() ? routes.reply(routed)
-                : previous.handle((v, e) -> null).thenCompose(v -> routes.reply(routed));
+        java.util.function.Supplier<CompletableFuture<HttpReply>> serve = () -> guarded ? admitted(routed, peer)
+                : routes.reply(routed);
+        CompletableFuture<HttpReply> reply = previous.isDone() ? serve.get()
+                : previous.handle((v, e) -> null).thenCompose(v -> serve.get());
         previous = reply;
         reply.whenComplete((r, e) -> {
             if (bounded) {
@@ -209,6 +204,28 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
                 ctx.executor().execute(() -> written(ctx, sequence, response(version, routed, r, keepAlive), keepAlive));
             }
         });
+    }
+
+    /**
+     * The reply to a call that must show who sends it: its credentials checked by the
+     * {@link Doorkeeper} (401 or 503 when they cannot be), then routed as that caller. Before the
+     * store's first access table it waits for one (it comes with placement's first reply, as the
+     * partition map does) up to {@link #RULES_WAIT_MILLIS}.
+     */
+    private CompletableFuture<HttpReply> admitted(HttpCall call, java.security.cert.Certificate[] peer) {
+        Doorkeeper doorkeeper = routes.doorkeeper();
+        if (!doorkeeper.rulesKnown()) {
+            return doorkeeper.whenRulesKnown(RULES_WAIT_MILLIS).thenCompose(known -> admittedNow(call, peer));
+        }
+        return admittedNow(call, peer);
+    }
+
+    private CompletableFuture<HttpReply> admittedNow(HttpCall call, java.security.cert.Certificate[] peer) {
+        Doorkeeper.Admission admission = routes.doorkeeper().admit("http", call.header(AuthorizationHeader.NAME), peer);
+        if (admission instanceof Doorkeeper.Turned turned) {
+            return CompletableFuture.completedFuture(KvRoutes.error(turned.failure()).reply(call.path().startsWith("/v1/")));
+        }
+        return routes.reply(call.as(((Doorkeeper.Admitted) admission).who()));
     }
 
     /** Answers the request being read with {@code error} and closes the connection after it, unread. */

@@ -36,6 +36,9 @@ final class RespCommands {
     private static final java.util.Set<String> READ_AND_WRITE = java.util.Set.of("getset", "getdel", "getex", "incr",
             "decr", "incrby", "decrby", "append");
 
+    /** How long a command waits for the store's first access table before TRYAGAIN. */
+    static final long RULES_WAIT_MILLIS = 10_000;
+
     private final Map<String, Spec> table = new LinkedHashMap<>();
     private final Doorkeeper doorkeeper;
 
@@ -131,6 +134,10 @@ final class RespCommands {
         if (spec == null) {
             return done(RespReply.error(unknown(words)));
         }
+        if (!doorkeeper.rulesKnown() && !spec.name().equals("quit")) {
+            // Placement's first reply (access table and partition map) is on its way: wait for it.
+            return doorkeeper.whenRulesKnown(RULES_WAIT_MILLIS).thenCompose(v -> run(words, session));
+        }
         RespReply refusal = refusal(spec, words, session);
         if (refusal != null) {
             return done(refusal);
@@ -162,7 +169,11 @@ final class RespCommands {
         if (!doorkeeper.enabled()) {
             return null;
         }
-        Principal who = session.caller == null ? Principal.ANONYMOUS : session.caller;
+        if (session.caller == null) {
+            // The first command: the client certificate (if any) may name a user.
+            session.caller = doorkeeper.byCertificate(session.peer);
+        }
+        Principal who = session.caller;
         if (doorkeeper.signedIn("resp", who) != Verdict.ALLOWED) {
             return RespReply.error("NOAUTH Authentication required.");
         }

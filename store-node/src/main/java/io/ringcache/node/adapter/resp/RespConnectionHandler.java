@@ -89,10 +89,10 @@ final class RespConnectionHandler extends ChannelInboundHandlerAdapter {
             return; // an empty inline line: Redis ignores it
         }
         processed.incrementAndGet();
-        if (session.caller == null) {
+        if (!session.peerRead) {
+            session.peerRead = true;
             // The first command: TLS is through its handshake, so the client certificate (if any) is known.
             session.peer = io.ringcache.node.adapter.netty.NettyTls.peerChain(ctx.channel());
-            session.caller = doorkeeper.byCertificate(session.peer);
         }
         long sequence = nextSequence++;
         if (nextSequence - nextToWrite >= MAX_PIPELINED) {

@@ -17,6 +17,8 @@ final class RespSession {
     volatile Principal caller;
     /** The connection's TLS peer chain (null without TLS or certificate), kept for AUTH. */
     volatile java.security.cert.Certificate[] peer;
+    /** Whether {@link #peer} was read from the connection (at its first command). */
+    volatile boolean peerRead;
 
     RespSession(long id) {
         this.id = id;

@@ -261,15 +261,19 @@ class AuthHttpTest {
     }
 
     @Test
-    void beforeTheFirstTableTheStoreFailsClosed() {
-        start(new AccessRules()); // placement has not sent a table yet
-        HttpResponse<String> get = send("GET", "/v1/kv/app/x", ALICE, null);
-        assertEquals(503, get.statusCode(), get.body());
-        assertTrue(get.headers().firstValue("Retry-After").isPresent());
-        assertEquals(503, send("PUT", "/v1/kv/app/x", null, "v").statusCode());
-        assertEquals(200, send("GET", "/health", null, null).statusCode());
-        assertTrue(kv.calls.isEmpty(), "nothing reached the request path: " + kv.calls);
-        assertRefusals(0, null);
+    void beforeTheFirstTableARequestWaitsForItThenIsJudgedByIt() throws Exception {
+        AccessRules rules = new AccessRules(); // placement has not sent a table yet
+        start(rules);
+        assertEquals(200, send("GET", "/health", null, null).statusCode(), "probes do not wait");
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> anonymous =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> send("PUT", "/v1/kv/app/x", null, "v"));
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> alice =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> send("PUT", "/v1/kv/app/x", ALICE, "v"));
+        Thread.sleep(200); // both are (very likely) waiting by now; the outcome is the same either way
+        assertTrue(kv.calls.isEmpty(), "nothing reached the request path before the table: " + kv.calls);
+        rules.learn(AuthFixture.ENABLED);
+        assertEquals(401, anonymous.get().statusCode(), anonymous.get().body());
+        assertEquals(200, alice.get().statusCode(), alice.get().body());
     }
 
     // ---- helpers ----
