@@ -239,11 +239,11 @@ class AuthProcessIT {
                     workers.add(t);
                 }
                 cluster.await("load running", () -> ok.get() > 50);
-                BigInteger before = serialOf(certs.resolve("node.pem"));
+                BigInteger before = TlsProcessIT.serialOf(certs.resolve("node.pem"));
                 assertEquals(0, cluster.run("ringcache-certs", certs.toString(), "node").exit());
-                BigInteger after = serialOf(certs.resolve("node.pem"));
+                BigInteger after = TlsProcessIT.serialOf(certs.resolve("node.pem"));
                 assertNotEquals(before, after);
-                cluster.await("the rotated certificate served", () -> after.equals(servedSerial(certs, http[0])));
+                cluster.await("the rotated certificate served", () -> after.equals(TlsProcessIT.servedSerial(certs, http[0])));
                 long atRotation = ok.get();
                 cluster.await("load going on after the rotation", () -> ok.get() > atRotation + 50);
             } finally {
@@ -277,23 +277,6 @@ class AuthProcessIT {
             b.header("Authorization", auth);
         }
         return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static BigInteger servedSerial(Path certs, int port) {
-        try (TransportTls tls = TransportTls.load(null, null, certs.resolve("ca.pem"), TransportTls.ClientAuth.OPTIONAL,
-                Duration.ofSeconds(30));
-             SSLSocket socket = (SSLSocket) tls.sslContext(false).getSocketFactory().createSocket("127.0.0.1", port)) {
-            socket.startHandshake();
-            return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
-        } catch (IOException e) {
-            return BigInteger.ZERO;
-        }
-    }
-
-    private static BigInteger serialOf(Path pem) throws Exception {
-        try (InputStream in = Files.newInputStream(pem)) {
-            return ((X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in)).getSerialNumber();
-        }
     }
 
     /** One RESP connection over TLS: each call sends one command and reads one simple reply (a bulk string's value). */

@@ -273,7 +273,7 @@ class TlsProcessIT {
     }
 
     /** The serial of the certificate a store's HTTPS port presents to a new connection. */
-    private static BigInteger servedSerial(Path certs, int port) {
+    static BigInteger servedSerial(Path certs, int port) {
         try (TransportTls tls = TransportTls.load(null, null, certs.resolve("ca.pem"), TransportTls.ClientAuth.OPTIONAL,
                 Duration.ofSeconds(30));
              SSLSocket socket = (SSLSocket) tls.sslContext(false).getSocketFactory().createSocket("127.0.0.1", port)) {
@@ -284,7 +284,7 @@ class TlsProcessIT {
         }
     }
 
-    private static BigInteger serialOf(Path pem) throws Exception {
+    static BigInteger serialOf(Path pem) throws Exception {
         try (InputStream in = Files.newInputStream(pem)) {
             return ((X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in)).getSerialNumber();
         }

@@ -9,6 +9,33 @@ import java.util.List;
  */
 public sealed interface Command {
 
+    /** The key of a single-key command; null for expiry and splits, which name no client key. */
+    static byte[] singleKey(Command c) {
+        if (c instanceof Command.Put x) {
+            return x.key();
+        } else if (c instanceof Command.Delete x) {
+            return x.key();
+        } else if (c instanceof Command.CompareAndSet x) {
+            return x.key();
+        } else if (c instanceof Command.Touch x) {
+            return x.key();
+        } else if (c instanceof Command.Set x) {
+            return x.key();
+        } else if (c instanceof Command.Increment x) {
+            return x.key();
+        } else if (c instanceof Command.Append x) {
+            return x.key();
+        } else if (c instanceof Command.GetAndDelete x) {
+            return x.key();
+        } else if (c instanceof Command.GetAndTouch x) {
+            return x.key();
+        } else if (c instanceof Command.ExpireIf x) {
+            return x.key();
+        }
+        return null;
+    }
+
+
     /** Stores {@code value} under {@code key}. */
     record Put(byte[] key, byte[] value, long ttlMillis) implements Command {
     }

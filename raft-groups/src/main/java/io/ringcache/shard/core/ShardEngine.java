@@ -233,7 +233,7 @@ public final class ShardEngine {
         if (c instanceof Command.BatchDelete b) {
             return firstMoved(b.keys());
         }
-        byte[] key = singleKey(c);
+        byte[] key = Command.singleKey(c);
         return key == null ? null : movedBy(key);
     }
 
@@ -248,31 +248,6 @@ public final class ShardEngine {
         return null;
     }
 
-    /** The key of a single-key command; null for expiry and splits, which name no client key. */
-    private static byte[] singleKey(Command c) {
-        if (c instanceof Command.Put x) {
-            return x.key();
-        } else if (c instanceof Command.Delete x) {
-            return x.key();
-        } else if (c instanceof Command.CompareAndSet x) {
-            return x.key();
-        } else if (c instanceof Command.Touch x) {
-            return x.key();
-        } else if (c instanceof Command.Set x) {
-            return x.key();
-        } else if (c instanceof Command.Increment x) {
-            return x.key();
-        } else if (c instanceof Command.Append x) {
-            return x.key();
-        } else if (c instanceof Command.GetAndDelete x) {
-            return x.key();
-        } else if (c instanceof Command.GetAndTouch x) {
-            return x.key();
-        } else if (c instanceof Command.ExpireIf x) {
-            return x.key();
-        }
-        return null;
-    }
 
     /** The splits this shard went through, oldest first. */
     public List<SplitRecord> splits() {

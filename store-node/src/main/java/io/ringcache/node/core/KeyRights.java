@@ -83,7 +83,7 @@ public final class KeyRights {
             }
             return null;
         }
-        byte[] key = singleKey(c);
+        byte[] key = Command.singleKey(c);
         if (key == null) {
             return new KvFailure.PermissionDenied("only cluster members propose " + c.getClass().getSimpleName());
         }
@@ -91,31 +91,6 @@ public final class KeyRights {
         return f != null || !returnsValue(c) ? f : check(table, who, Right.READ, key);
     }
 
-    /** The key of a one-key command; null for commands clients do not send. */
-    private static byte[] singleKey(Command c) {
-        if (c instanceof Command.Put x) {
-            return x.key();
-        } else if (c instanceof Command.Delete x) {
-            return x.key();
-        } else if (c instanceof Command.CompareAndSet x) {
-            return x.key();
-        } else if (c instanceof Command.Touch x) {
-            return x.key();
-        } else if (c instanceof Command.Set x) {
-            return x.key();
-        } else if (c instanceof Command.Increment x) {
-            return x.key();
-        } else if (c instanceof Command.Append x) {
-            return x.key();
-        } else if (c instanceof Command.GetAndDelete x) {
-            return x.key();
-        } else if (c instanceof Command.GetAndTouch x) {
-            return x.key();
-        } else if (c instanceof Command.ExpireIf x) {
-            return x.key();
-        }
-        return null;
-    }
 
     /** Commands whose result tells what the key held, so they need read as well. */
     private static boolean returnsValue(Command c) {
