@@ -40,13 +40,7 @@ public final class KeyRights {
             return check(table, who, Right.READ, g.key());
         }
         if (q instanceof Query.BatchGet b) {
-            for (byte[] key : b.keys()) {
-                KvFailure f = check(table, who, Right.READ, key);
-                if (f != null) {
-                    return f;
-                }
-            }
-            return null;
+            return checkAll(table, who, Right.READ, b.keys());
         }
         // Scan, Digest: every key of the shard.
         return check(table, who, Right.READ, WHOLE_KEYSPACE);
@@ -57,31 +51,13 @@ public final class KeyRights {
             return write(table, who, t.command());
         }
         if (c instanceof Command.BatchPut b) {
-            for (Command.Put p : b.puts()) {
-                KvFailure f = check(table, who, Right.WRITE, p.key());
-                if (f != null) {
-                    return f;
-                }
-            }
-            return null;
+            return checkAll(table, who, Right.WRITE, b.puts().stream().map(Command.Put::key).toList());
         }
         if (c instanceof Command.BatchPutIfAbsent b) {
-            for (Command.Put p : b.puts()) {
-                KvFailure f = check(table, who, Right.WRITE, p.key());
-                if (f != null) {
-                    return f;
-                }
-            }
-            return null;
+            return checkAll(table, who, Right.WRITE, b.puts().stream().map(Command.Put::key).toList());
         }
         if (c instanceof Command.BatchDelete b) {
-            for (byte[] key : b.keys()) {
-                KvFailure f = check(table, who, Right.WRITE, key);
-                if (f != null) {
-                    return f;
-                }
-            }
-            return null;
+            return checkAll(table, who, Right.WRITE, b.keys());
         }
         byte[] key = Command.singleKey(c);
         if (key == null) {
@@ -96,6 +72,17 @@ public final class KeyRights {
     private static boolean returnsValue(Command c) {
         return c instanceof Command.GetAndDelete || c instanceof Command.GetAndTouch || c instanceof Command.Increment
                 || c instanceof Command.Append || c instanceof Command.Set s && s.returnPrevious();
+    }
+
+    /** The first key's refusal, or null when every key is allowed. */
+    private static KvFailure checkAll(AccessTable table, Principal who, Right right, java.util.List<byte[]> keys) {
+        for (byte[] key : keys) {
+            KvFailure f = check(table, who, right, key);
+            if (f != null) {
+                return f;
+            }
+        }
+        return null;
     }
 
     private static KvFailure check(AccessTable table, Principal who, Right right, byte[] key) {

@@ -65,7 +65,7 @@ final class PdClient implements AutoCloseable {
             this.signIn = null;
         } else {
             io.grpc.Metadata headers = new io.grpc.Metadata();
-            headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), authorization);
+            headers.put(io.grpc.Metadata.Key.of(io.ringcache.placement.api.AuthorizationHeader.NAME, io.grpc.Metadata.ASCII_STRING_MARSHALLER), authorization);
             this.signIn = io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers);
         }
         this.seeds = List.copyOf(seeds);

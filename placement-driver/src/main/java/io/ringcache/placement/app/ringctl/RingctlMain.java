@@ -194,8 +194,7 @@ public final class RingctlMain implements Callable<Integer> {
             throw new RingctlException(ExitCodes.USAGE, "sign in with --user or with --token-file, not both");
         }
         if (tokens != null) {
-            String token = Secrets.firstLine(tokens, "token");
-            return "Bearer " + token;
+            return io.ringcache.placement.api.AuthorizationHeader.bearer(Secrets.firstLine(tokens, "token"));
         }
         if (name == null) {
             return null;
@@ -206,8 +205,7 @@ public final class RingctlMain implements Callable<Integer> {
         String password = passwordFile != null ? Secrets.firstLine(passwordFile, "password")
                 : env.environment().get("RINGCACHE_PASSWORD") != null ? env.environment().get("RINGCACHE_PASSWORD")
                 : Secrets.prompt("password for " + name + ": ");
-        return "Basic " + java.util.Base64.getEncoder().encodeToString(
-                (name + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return io.ringcache.placement.api.AuthorizationHeader.basic(name, password);
     }
 
     /** Opens channels to PD members: TLS when configured, else the environment's (plaintext) factory. */

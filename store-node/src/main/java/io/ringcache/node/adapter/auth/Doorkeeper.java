@@ -76,13 +76,18 @@ public final class Doorkeeper {
     }
 
     private static final Admitted ANONYMOUS = new Admitted(Principal.ANONYMOUS);
+    /** The answer while this store has no access table: retry later (nothing was done). */
+    private static final KvFailure NO_RULES_YET = new KvFailure.Unavailable(0,
+            "this store has not yet learned the cluster's access rules from placement", true);
 
-    /** Lets a request in by its {@code authorization} value (null: none) and its TLS peer chain (null: none). */
-    public Admission admit(String door, String authorization, Certificate[] chain) {
+    /**
+     * Lets a request in by its {@code authorization} value (null: none) and its TLS peer chain
+     * (null: none), read only while auth is on.
+     */
+    public Admission admit(String door, String authorization, java.util.function.Supplier<Certificate[]> chain) {
         AccessTable table = rules.get();
         if (table == null) {
-            return new Turned(new KvFailure.Unavailable(0,
-                    "this store has not yet learned the cluster's access rules from placement", true));
+            return new Turned(NO_RULES_YET);
         }
         if (!table.enabled()) {
             return ANONYMOUS;
@@ -93,15 +98,14 @@ public final class Doorkeeper {
         } catch (IllegalArgumentException e) {
             return turned(door, e.getMessage());
         }
-        return authenticate(door, table, withPeer(credentials, chain));
+        return authenticate(door, table, withPeer(credentials, chain.get()));
     }
 
     /** RESP's AUTH and HELLO ... AUTH: checks {@code user} and {@code password}, whether auth is on or not. */
     public Admission login(String door, String user, String password, Certificate[] chain) {
         AccessTable table = rules.get();
         if (table == null) {
-            return new Turned(new KvFailure.Unavailable(0,
-                    "this store has not yet learned the cluster's access rules from placement", true));
+            return new Turned(NO_RULES_YET);
         }
         return authenticate(door, table, withPeer(Credentials.password(user, password), chain));
     }
@@ -121,7 +125,7 @@ public final class Doorkeeper {
     public KvFailure refusal(String door, Principal who, ShardOp op) {
         AccessTable table = rules.get();
         if (table == null) {
-            return new KvFailure.Unavailable(0, "this store has not yet learned the cluster's access rules", true);
+            return NO_RULES_YET;
         }
         KvFailure refusal = KeyRights.refusal(table, who, op);
         counted(door, refusal);

@@ -171,7 +171,9 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
             written(ctx, sequence, response(version, received, denied.reply(false), keepAlive), keepAlive);
             return;
         }
-        java.security.cert.Certificate[] peer = io.ringcache.node.adapter.netty.NettyTls.peerChain(ctx.channel());
+        io.netty.channel.Channel channel = ctx.channel();
+        java.util.function.Supplier<java.security.cert.Certificate[]> peer =
+                () -> io.ringcache.node.adapter.netty.NettyTls.peerChain(channel);
         boolean guarded = HttpRoutes.needsCaller(received.path());
         HttpCall call = received;
         HttpCall routed = call;
@@ -212,7 +214,7 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
      * store's first access table it waits for one (it comes with placement's first reply, as the
      * partition map does) up to {@link #RULES_WAIT_MILLIS}.
      */
-    private CompletableFuture<HttpReply> admitted(HttpCall call, java.security.cert.Certificate[] peer) {
+    private CompletableFuture<HttpReply> admitted(HttpCall call, java.util.function.Supplier<java.security.cert.Certificate[]> peer) {
         Doorkeeper doorkeeper = routes.doorkeeper();
         if (!doorkeeper.rulesKnown()) {
             return doorkeeper.whenRulesKnown(RULES_WAIT_MILLIS).thenCompose(known -> admittedNow(call, peer));
@@ -220,7 +222,8 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         return admittedNow(call, peer);
     }
 
-    private CompletableFuture<HttpReply> admittedNow(HttpCall call, java.security.cert.Certificate[] peer) {
+    private CompletableFuture<HttpReply> admittedNow(HttpCall call,
+                                                    java.util.function.Supplier<java.security.cert.Certificate[]> peer) {
         Doorkeeper.Admission admission = routes.doorkeeper().admit("http", call.header(AuthorizationHeader.NAME), peer);
         if (admission instanceof Doorkeeper.Turned turned) {
             return CompletableFuture.completedFuture(KvRoutes.error(turned.failure()).reply(call.path().startsWith("/v1/")));
