@@ -126,6 +126,11 @@ final class RespCommands {
 
     /** Runs one command; never completes exceptionally. */
     CompletableFuture<RespReply> run(List<byte[]> words, RespSession session) {
+        return run(words, session, false);
+    }
+
+    /** @param waited the command already waited once for the access table: answer now, TRYAGAIN if still none */
+    private CompletableFuture<RespReply> run(List<byte[]> words, RespSession session, boolean waited) {
         if (words.isEmpty()) {
             return done(RespReply.error("ERR empty command"));
         }
@@ -134,9 +139,9 @@ final class RespCommands {
         if (spec == null) {
             return done(RespReply.error(unknown(words)));
         }
-        if (!doorkeeper.rulesKnown() && !spec.name().equals("quit")) {
-            // Placement's first reply (access table and partition map) is on its way: wait for it.
-            return doorkeeper.whenRulesKnown(RULES_WAIT_MILLIS).thenCompose(v -> run(words, session));
+        if (!waited && !doorkeeper.rulesKnown() && !spec.name().equals("quit")) {
+            // Placement's first reply (access table and partition map) is on its way: wait for it, once.
+            return doorkeeper.whenRulesKnown(RULES_WAIT_MILLIS).thenCompose(v -> run(words, session, true));
         }
         RespReply refusal = refusal(spec, words, session);
         if (refusal != null) {
