@@ -17,6 +17,7 @@
 #   - the three stores' CPU: the processes' clocks from /proc/PID/stat, and per thread from
 #     /proc/PID/task/TID/stat, summed per thread role (names from one jstack after the window)
 #     into *-threads.txt beside the raw output,
+#   - leader changes the stores noticed (a false election under load shows here),
 #   - Raft entries proposed by the stores' group commit (ringcache_commit_batch_commands_count from
 #     each node's /metrics; the SDK sends coalesced BatchPuts, so one command carries many writes),
 # and reports writes/s and p50/p99 (SdkLoad's own window), writes per entry (SdkLoad's rate over
@@ -56,6 +57,9 @@ store_entries() {
   for n in 1 2 3; do curl -fsS "http://127.0.0.1:$((base + 10 + n))/metrics"; done |
     awk '/^ringcache_commit_batch_commands_count/ { e += $NF } END { printf "%d\n", e }'
 }
+# Leader changes the stores have noticed so far: each replica logs every change it learns of
+# ("leader is now"), so a quiet run adds none; any during the window is an election under load.
+leader_notices() { cat "$RINGCACHE_LOCAL_DIR"/node{1,2,3}.log 2>/dev/null | grep -c "leader is now" || true; }
 # CPU clock ticks of the three stores' processes (every thread, exited ones included).
 # /proc/PID/stat's second field is "(comm)", which may hold spaces: fields are counted after it.
 store_ticks() {
@@ -93,8 +97,8 @@ role_cpu() {
           for (r in s) if (s[r] > 0) printf "%8d %s\n", s[r] * 1000 / hz, r }' "$1" "$2" "$3" | sort -rn | head -25
 }
 
-echo "| round | shards | variant | writes/s | p50 / p99 ms | writes per entry | store CPU per entry | store CPU per write | store CPU (cores) | JIT (cores) |"
-echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"
+echo "| round | shards | variant | writes/s | p50 / p99 ms | writes per entry | store CPU per entry | store CPU per write | store CPU (cores) | JIT (cores) | leader changes noticed |"
+echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 for round in $(seq 1 "$rounds"); do
   for shards in $shard_counts; do
     for variant in "$@"; do
@@ -110,9 +114,9 @@ for round in $(seq 1 "$rounds"); do
         records=20000 load=false inflight=256 seconds="$seconds" warmup="$warm" progress=1000 > "$cell.txt" 2>&1 &
       gen=$!
       sleep $((warm + 2))
-      ent0="$(store_entries)"; thread_ticks > "$cell-ticks0.txt"; tick0="$(store_ticks)"
+      lead0="$(leader_notices)"; ent0="$(store_entries)"; thread_ticks > "$cell-ticks0.txt"; tick0="$(store_ticks)"
       sleep $((seconds - 4))
-      ent1="$(store_entries)"; thread_ticks > "$cell-ticks1.txt"; tick1="$(store_ticks)"
+      ent1="$(store_entries)"; lead1="$(leader_notices)"; thread_ticks > "$cell-ticks1.txt"; tick1="$(store_ticks)"
       thread_roles > "$cell-roles.tsv"
       role_cpu "$cell-roles.tsv" "$cell-ticks0.txt" "$cell-ticks1.txt" "$((tick1 - tick0))" > "$cell-threads.txt"
       rm -f "$cell-ticks0.txt" "$cell-ticks1.txt" "$cell-roles.tsv"
@@ -124,7 +128,7 @@ for round in $(seq 1 "$rounds"); do
         c = (t - j) / 1000; w = r * s; if (e < 1) e = 1; if (w < 1) w = 1;
         printf "%.1f | %.2f ms | %.0f us | %.2f | %.2f", w / e, c * 1000 / e, c * 1e6 / w, c / s, j / 1000 / s }')"
       lat="$(awk '/^all / { print $5 " / " $6 }' "$cell.txt")"
-      echo "| $round | $shards | $name | $(sdk_ops "$cell.txt") | $lat | $row |"
+      echo "| $round | $shards | $name | $(sdk_ops "$cell.txt") | $lat | $row | $((lead1 - lead0)) |"
       "$root/bin/ringcache-local" stop --purge >/dev/null
     done
   done

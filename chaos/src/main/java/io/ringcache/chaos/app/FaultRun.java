@@ -48,6 +48,8 @@ final class FaultRun {
     static final long GRACE_MILLIS = 3_000;
     private static final Duration SETTLE = Duration.ofSeconds(120);
     private static final Duration RECOVERY = Duration.ofSeconds(60);
+    /** The longest the next fault waits for the last one's node to serve again. */
+    private static final Duration SETTLE_BETWEEN_FAULTS = Duration.ofSeconds(30);
     /** A store's exit code when its Raft log failed (StoreNode.EXIT_LOG_FAILED, sysexits' EX_IOERR). */
     static final int STORE_LOG_FAILED_EXIT = 74;
 
@@ -98,9 +100,15 @@ final class FaultRun {
     /** ms from the final heal until every shard had a leader and three voters; -1: never. */
     private long recovery = -1;
     private List<Availability.Window> windows = List.of();
+    /** The steps as they were struck: the plan's, moved later by any wait for the cluster to settle. */
+    private final List<NemesisPlan.Step> struck = new ArrayList<>();
+    private RecoveringNodes recovering;
+    private long lengthMillis;
     private BufferedWriter historyFile;
     private BufferedWriter nemesisLog;
     private BufferedWriter ttlFile;
+    private BufferedWriter errorFile;
+    private int errorsWritten;
     private long startNanos;
 
     FaultRun(Settings settings) {
@@ -122,8 +130,12 @@ final class FaultRun {
              ChaosNodes nodes = new ChaosNodes(net, s.bin(), folder, s.nodes(), s.shards(), s.fakeTime());
              BufferedWriter h = Files.newBufferedWriter(folder.resolve("history.tsv"));
              BufferedWriter n = Files.newBufferedWriter(folder.resolve("nemesis.log"));
-             BufferedWriter t = Files.newBufferedWriter(folder.resolve("ttl.tsv"))) {
+             BufferedWriter t = Files.newBufferedWriter(folder.resolve("ttl.tsv"));
+             BufferedWriter e = Files.newBufferedWriter(folder.resolve("errors.tsv"))) {
             historyFile = h;
+            errorFile = e;
+            errorFile.write("sent-ms\tclient\tkey\twhat the client saw");
+            errorFile.newLine();
             nemesisLog = n;
             ttlFile = t;
             ttlFile.write("key\tttl-ms\tput-invoked-ns\tput-returned-ns\treads (invoked-ns/returned-ns/present)");
@@ -226,6 +238,11 @@ final class FaultRun {
                     requests.add(new Availability.Request((invokedNanos - startNanos) / 1_000_000, false,
                             1 + targets.httpTarget(client)));
                 }
+
+                @Override
+                public void failed(long invokedNanos, int client, String key, String why) {
+                    error((invokedNanos - startNanos) / 1_000_000, client, key, why);
+                }
             };
             try (RegisterWorkload workload = new RegisterWorkload(targets, s.keys(), s.seed(), reads, sink);
                  TtlWorkload ttl = new TtlWorkload(sdk, s.ttlClients(), s.seed(), s.ttlBoundMillis() + 1_000, this::record);
@@ -236,15 +253,25 @@ final class FaultRun {
                 setAdds.start();
                 batches.start();
                 Placements placements = new Placements(probe, new java.util.Random(s.seed()), this::logQuietly);
+                recovering = new RecoveringNodes(nodes.storeHttpBases());
+                Nemeses nemeses = new Nemeses(net, nodes, placements, this::log);
+                long late = 0;
                 for (NemesisPlan.Step step : plan) {
-                    superviseUntil(step.startMillis(), nodes, () -> { });
-                    strike(step.fault(), net, nodes, placements);
+                    superviseUntil(step.startMillis() + late, nodes, () -> { });
+                    settleBefore(step, nodes, probe);
+                    long begin = nowMillis();
+                    late = begin - step.startMillis();
+                    nemeses.strike(step.fault());
                     Runnable during = step.fault() instanceof Fault.LeaderChurn churn
                             ? placements.churnEvery(churn.everyMillis()) : () -> { };
-                    superviseUntil(step.endMillis(), nodes, during);
-                    heal(step.fault(), net, nodes, placements);
+                    superviseUntil(begin + step.durationMillis(), nodes, during);
+                    nemeses.heal(step.fault());
+                    long end = nowMillis();
+                    struck.add(new NemesisPlan.Step(begin, end - begin, step.fault()));
+                    step.fault().faultyNodes().forEach(node -> recovering.healed(node, end));
                 }
-                superviseUntil(s.length().toMillis(), nodes, () -> { });
+                lengthMillis = Math.max(s.length().toMillis(), nowMillis());
+                superviseUntil(lengthMillis, nodes, () -> { });
                 long healedAt = System.nanoTime();
                 net.heal();
                 recovery = await(RECOVERY, () -> supervised(nodes) && probe.settled(3)) ? (System.nanoTime() - healedAt) / 1_000_000 : -1;
@@ -259,7 +286,8 @@ final class FaultRun {
                             + unanswered.subList(0, Math.min(10, unanswered.size())));
                 }
             }
-            windows = Availability.measure(List.copyOf(requests), plan, GRACE_MILLIS, s.length().toMillis());
+            windows = Availability.measure(List.copyOf(requests), struck, GRACE_MILLIS, lengthMillis,
+                    recovering.outages(lengthMillis));
             writeWindows(windows);
         }
         if (recovery < 0) {
@@ -300,58 +328,20 @@ final class FaultRun {
         }
     }
 
-    private void strike(Fault fault, NetnsNetwork net, ChaosNodes nodes, Placements placements)
-            throws IOException, InterruptedException {
-        log("begin " + fault.describe());
-        if (fault instanceof Fault.Partition p) {
-            net.block(p.blocked());
-        } else if (fault instanceof Fault.Kill k) {
-            nodes.kill(k.node(), k.process());
-        } else if (fault instanceof Fault.Pause p) {
-            nodes.signal(p.node(), p.process(), "STOP");
-        } else if (fault instanceof Fault.Loss l) {
-            net.loss(l.node(), l.percent());
-        } else if (fault instanceof Fault.SlowLink sl) {
-            net.slow(sl.node(), sl.kbitPerSecond(), sl.queueMillis());
-        } else if (fault instanceof Fault.DiskFull d) {
-            nodes.disk(d.node()).fill();
-        } else if (fault instanceof Fault.ClockJump c) {
-            nodes.skewClock(c.node(), c.offsetMillis());
-        } else if (fault instanceof Fault.KillPdLeader) {
-            int node = placements.pdLeaderNode();
-            if (node > 0) {
-                log("the pd leader is pd" + node);
-                nodes.kill(node, Fault.Process.PD);
-            } else {
-                log("no pd leader to kill");
-            }
-        } else if (fault instanceof Fault.ReplicaMove) {
-            placements.moveOneReplica();
-        } else if (fault instanceof Fault.Split) {
-            placements.splitOne();
-        }
-    }
+    /** The most lines errors.tsv gets: enough to read what went wrong, bounded for a run that fails throughout. */
+    private static final int MAX_ERROR_LINES = 20_000;
 
-    private void heal(Fault fault, NetnsNetwork net, ChaosNodes nodes, Placements placements) throws IOException {
-        if (fault instanceof Fault.Kill k) {
-            nodes.restart(k.node(), k.process());
-        } else if (fault instanceof Fault.Pause p) {
-            nodes.signal(p.node(), p.process(), "CONT");
-        } else if (fault instanceof Fault.DiskFull d) {
-            nodes.disk(d.node()).free();
-        } else if (fault instanceof Fault.ClockJump c) {
-            nodes.skewClock(c.node(), 0);
-        } else if (fault instanceof Fault.KillPdLeader) {
-            int node = placements.killedPdLeader();
-            if (node > 0) {
-                nodes.restart(node, Fault.Process.PD);
-            }
-        } else if (fault instanceof Fault.LeaderChurn || fault instanceof Fault.ReplicaMove || fault instanceof Fault.Split) {
-            // placement keeps what it did
-        } else {
-            net.heal();
+    /** One failed call, as its client saw it, to errors.tsv (kept after a pass: it is how a run's availability is read). */
+    private synchronized void error(long sentMillis, int client, String key, String why) {
+        if (errorsWritten++ >= MAX_ERROR_LINES) {
+            return;
         }
-        log("end " + fault.describe());
+        try {
+            errorFile.write(sentMillis + "\t" + client + "\t" + key + "\t" + why.replace('\n', ' ').replace('\t', ' '));
+            errorFile.newLine();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private synchronized void log(String line) throws IOException {
@@ -359,6 +349,7 @@ final class FaultRun {
         nemesisLog.flush();
         historyFile.flush();
         ttlFile.flush();
+        errorFile.flush();
     }
 
     /** The partition map's ring, which stays fixed for a run (nothing splits shards). */
@@ -406,12 +397,45 @@ final class FaultRun {
         while (true) {
             supervise(nodes);
             tick.run();
-            long left = millisAfterStart - (System.nanoTime() - startNanos) / 1_000_000;
+            recovering.poll(nowMillis());
+            long left = millisAfterStart - nowMillis();
             if (left <= 0) {
                 return;
             }
-            Thread.sleep(Math.min(left, 500));
+            Thread.sleep(Math.min(left, recovering.any() ? 100 : 500));
         }
+    }
+
+    /**
+     * Holds the next fault until the last one is over: every node that was faulty serves again
+     * and every shard has a leader and three voters (at most {@link #SETTLE_BETWEEN_FAULTS}). A store restarted
+     * after kill -9 takes seconds to serve; striking another node meanwhile would make two faulty
+     * at once, which the availability aim excludes. The wait, if any, goes to the nemesis log, and
+     * the rest of the plan moves by it.
+     */
+    private void settleBefore(NemesisPlan.Step step, ChaosNodes nodes, PdProbe probe) throws InterruptedException, IOException {
+        long from = nowMillis();
+        boolean settled = false;
+        while (nowMillis() - from < SETTLE_BETWEEN_FAULTS.toMillis()) {
+            supervise(nodes);
+            recovering.poll(nowMillis());
+            if (!recovering.any() && probe.settled(3)) {
+                settled = true;
+                break;
+            }
+            Thread.sleep(100);
+        }
+        long waited = nowMillis() - from;
+        if (!settled) {
+            log("the cluster had not settled " + SETTLE_BETWEEN_FAULTS.toSeconds() + " s after the last fault; striking anyway: "
+                    + step.fault().describe());
+        } else if (waited >= 100) {
+            log("waited " + waited + " ms for the last fault's node to serve again before: " + step.fault().describe());
+        }
+    }
+
+    private long nowMillis() {
+        return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
     /**

@@ -8,8 +8,10 @@ import java.util.Set;
  * How many requests got an answer, in the windows the suite's availability aim speaks of: while a
  * fault lasts (after a grace period for the election it may force), and in the quiet gaps after a
  * fault healed (after the same grace). A request sent to a node the fault made unable to serve
- * (an HTTP client pinned to a killed store) is not counted: the aim is about healthy nodes. SDK
- * requests follow shard leaders, so they always count.
+ * (an HTTP client pinned to a killed store) is not counted: the aim is about healthy nodes. Nor is
+ * one sent to a node still recovering after its fault ended ({@link Outage}: a restarted store
+ * that does not yet answer {@code /ready}, which takes seconds). SDK requests follow shard
+ * leaders, so they always count.
  */
 public final class Availability {
 
@@ -23,6 +25,13 @@ public final class Availability {
     public record Request(long sentMillis, boolean answered, int pinnedNode) {
     }
 
+    /** Node {@code node} was not serving from {@code fromMillis} to {@code toMillis} after its fault ended. */
+    public record Outage(int node, long fromMillis, long toMillis) {
+        boolean covers(Request r) {
+            return r.pinnedNode() == node && r.sentMillis() >= fromMillis && r.sentMillis() < toMillis;
+        }
+    }
+
     /** One window's counts. {@code label} is the fault's description, or "quiet after ..." for a gap. */
     public record Window(String label, long fromMillis, long toMillis, int sent, int answered) {
         public double ratio() {
@@ -33,29 +42,37 @@ public final class Availability {
     /**
      * The windows of {@code steps}: each fault from its start plus {@code graceMillis} to its end,
      * and each quiet gap from the fault's end plus {@code graceMillis} to the next fault's start (or
-     * {@code endMillis}). Windows shorter than a second are left out.
+     * {@code endMillis}). Windows shorter than a second are left out. Requests pinned to a node
+     * during one of its {@code outages} are left out too.
      */
     public static List<Window> measure(List<Request> requests, List<NemesisPlan.Step> steps, long graceMillis, long endMillis) {
+        return measure(requests, steps, graceMillis, endMillis, List.of());
+    }
+
+    public static List<Window> measure(List<Request> requests, List<NemesisPlan.Step> steps, long graceMillis, long endMillis,
+                                       List<Outage> outages) {
         List<Window> windows = new ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {
             NemesisPlan.Step step = steps.get(i);
             long quietUntil = i + 1 < steps.size() ? steps.get(i + 1).startMillis() : endMillis;
             add(windows, requests, step.fault().describe(), step.startMillis() + graceMillis, step.endMillis(),
-                    step.fault().faultyNodes());
+                    step.fault().faultyNodes(), outages);
             add(windows, requests, "quiet after " + step.fault().describe(), step.endMillis() + graceMillis, quietUntil,
-                    Set.of());
+                    Set.of(), outages);
         }
         return windows;
     }
 
-    private static void add(List<Window> windows, List<Request> requests, String label, long from, long to, Set<Integer> faulty) {
+    private static void add(List<Window> windows, List<Request> requests, String label, long from, long to, Set<Integer> faulty,
+                            List<Outage> outages) {
         if (to - from < 1_000) {
             return;
         }
         int sent = 0;
         int answered = 0;
         for (Request r : requests) {
-            if (r.sentMillis() >= from && r.sentMillis() < to && !faulty.contains(r.pinnedNode())) {
+            if (r.sentMillis() >= from && r.sentMillis() < to && !faulty.contains(r.pinnedNode())
+                    && outages.stream().noneMatch(o -> o.covers(r))) {
                 sent++;
                 answered += r.answered() ? 1 : 0;
             }

@@ -33,4 +33,15 @@ class AvailabilityTest {
         assertEquals(1.0, w.get(0).ratio());
         assertEquals(1, w.get(1).sent());
     }
+
+    @Test
+    void requestsPinnedToANodeStillRecoveringAfterItsFaultDoNotCount() {
+        // n2's store restarted at 15 s and answered /ready at 21 s: an HTTP client pinned to it was
+        // refused until then; SDK requests (pinned to none) always count.
+        List<Availability.Request> requests = List.of(new Availability.Request(19_000, false, 2),
+                new Availability.Request(20_000, false, 0), new Availability.Request(22_000, true, 2));
+        List<Availability.Window> w = Availability.measure(requests, KILL_N2_FROM_5S_TO_15S, 3_000, 25_000,
+                List.of(new Availability.Outage(2, 15_000, 21_000)));
+        assertEquals(new Availability.Window("quiet after kill -9 store@n2", 18_000, 25_000, 2, 1), w.get(1));
+    }
 }

@@ -49,6 +49,10 @@ public final class RegisterWorkload implements AutoCloseable {
          */
         default void refused(long invokedNanos, int client) {
         }
+
+        /** Why a call got no answer: the exception or HTTP status the client saw (for reading a run, not for checking). */
+        default void failed(long invokedNanos, int client, String key, String why) {
+        }
     }
 
     /** Where the clients send their calls: clients 0..sdkClients-1 use the SDK, the rest HTTP. */
@@ -198,6 +202,7 @@ public final class RegisterWorkload implements AutoCloseable {
                     : client.compareAndSetValue(k, bytes(expected), bytes(fresh));
             return done(id, key, sent, new Operation.Outcome.Swapped(r.succeeded()), invoked);
         } catch (RuntimeException e) {
+            sink.failed(invoked, clientId, key, e.getClass().getSimpleName() + ": " + e.getMessage());
             // It may have applied: recorded with an unknown outcome, never dropped.
             return sent == null ? null : new Operation(id, key, sent, new Operation.Outcome.Unknown(), invoked, Operation.NEVER);
         }
@@ -235,12 +240,14 @@ public final class RegisterWorkload implements AutoCloseable {
             if (!(sent instanceof Operation.Call.Read) && r.statusCode() == 200) {
                 return new Operation(id, key, sent, new Operation.Outcome.Done(), invoked, returned);
             }
+            sink.failed(invoked, clientId, key, "HTTP " + r.statusCode() + " from " + base + ": " + r.body().strip());
         } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
             // The store was not there: nothing was sent.
             sink.refused(invoked, clientId);
             return REFUSED;
         } catch (IOException e) {
             // No answer: it may have applied.
+            sink.failed(invoked, clientId, key, e.getClass().getSimpleName() + " from " + base + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,0 +1,83 @@
+package io.ringcache.chaos.app;
+
+import io.ringcache.chaos.adapter.linux.ChaosNodes;
+import io.ringcache.chaos.adapter.linux.NetnsNetwork;
+import io.ringcache.chaos.core.Fault;
+import java.io.IOException;
+
+/** Carries each fault of a plan out on the namespaces, the processes and placement, and undoes it. */
+final class Nemeses {
+
+    /** Where each action's line goes (the run's nemesis log, with the time). */
+    @FunctionalInterface
+    interface Log {
+        void write(String line) throws IOException;
+    }
+
+    private final NetnsNetwork net;
+    private final ChaosNodes nodes;
+    private final Placements placements;
+    private final Log log;
+
+    Nemeses(NetnsNetwork net, ChaosNodes nodes, Placements placements, Log log) {
+        this.net = net;
+        this.nodes = nodes;
+        this.placements = placements;
+        this.log = log;
+    }
+
+    /** Applies {@code fault}, and notes when it began. */
+    void strike(Fault fault) throws IOException, InterruptedException {
+        log.write("begin " + fault.describe());
+        if (fault instanceof Fault.Partition p) {
+            net.block(p.blocked());
+        } else if (fault instanceof Fault.Kill k) {
+            nodes.kill(k.node(), k.process());
+        } else if (fault instanceof Fault.Pause p) {
+            nodes.signal(p.node(), p.process(), "STOP");
+        } else if (fault instanceof Fault.Loss l) {
+            net.loss(l.node(), l.percent());
+        } else if (fault instanceof Fault.SlowLink sl) {
+            net.slow(sl.node(), sl.kbitPerSecond(), sl.queueMillis());
+        } else if (fault instanceof Fault.DiskFull d) {
+            nodes.disk(d.node()).fill();
+        } else if (fault instanceof Fault.ClockJump c) {
+            nodes.skewClock(c.node(), c.offsetMillis());
+        } else if (fault instanceof Fault.KillPdLeader) {
+            int node = placements.pdLeaderNode();
+            if (node > 0) {
+                log.write("the pd leader is pd" + node);
+                nodes.kill(node, Fault.Process.PD);
+            } else {
+                log.write("no pd leader to kill");
+            }
+        } else if (fault instanceof Fault.ReplicaMove) {
+            placements.moveOneReplica();
+        } else if (fault instanceof Fault.Split) {
+            placements.splitOne();
+        }
+    }
+
+    /** Ends {@code fault} (a killed process restarts on its data), and notes when. */
+    void heal(Fault fault) throws IOException {
+        if (fault instanceof Fault.Kill k) {
+            nodes.restart(k.node(), k.process());
+        } else if (fault instanceof Fault.Pause p) {
+            nodes.signal(p.node(), p.process(), "CONT");
+        } else if (fault instanceof Fault.DiskFull d) {
+            nodes.disk(d.node()).free();
+        } else if (fault instanceof Fault.ClockJump c) {
+            nodes.skewClock(c.node(), 0);
+        } else if (fault instanceof Fault.KillPdLeader) {
+            int node = placements.killedPdLeader();
+            if (node > 0) {
+                nodes.restart(node, Fault.Process.PD);
+            }
+        } else if (fault instanceof Fault.LeaderChurn || fault instanceof Fault.ReplicaMove || fault instanceof Fault.Split) {
+            // placement keeps what it did
+        } else {
+            net.heal();
+        }
+        log.write("end " + fault.describe());
+    }
+}
