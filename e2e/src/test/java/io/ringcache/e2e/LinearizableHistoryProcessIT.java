@@ -49,7 +49,7 @@ class LinearizableHistoryProcessIT {
 
     @Test
     void aHistoryAcrossAPauseLongerThanAnElectionIsLinearizable() throws Exception {
-        // SIGSTOP past the stores' election timeout (2-4 s), then SIGCONT: a leader that wakes up
+        // SIGSTOP past the stores' election timeout (1-2 s, at most 4 s to notice), then SIGCONT: a leader that wakes up
         // must not serve what it no longer may.
         checkHistory("SIGSTOP of s3 for 6 s", (cluster, pd) -> {
             cluster.pause("s3");

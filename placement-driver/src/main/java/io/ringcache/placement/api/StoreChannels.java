@@ -12,11 +12,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * One shared gRPC channel per store or placement member address, closed together: TLS with this
  * process's certificate (mutual, so the far side knows a member calls) when the process has TLS
- * material, plaintext otherwise.
+ * material, plaintext otherwise. A channel to a peer that restarted does not wait out gRPC's
+ * reconnect backoff ({@link io.ringcache.transport.PeerChannel}).
  */
 public final class StoreChannels implements AutoCloseable {
 
-    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final Map<String, io.ringcache.transport.PeerChannel> channels = new ConcurrentHashMap<>();
     private final ChannelCredentials credentials;
 
     /** Plaintext channels. */
@@ -30,17 +31,18 @@ public final class StoreChannels implements AutoCloseable {
     }
 
     public ManagedChannel to(String address) {
-        return channels.computeIfAbsent(address, a -> Grpc.newChannelBuilder(a, credentials).build());
+        return channels.computeIfAbsent(address, a -> new io.ringcache.transport.PeerChannel(
+                Grpc.newChannelBuilder(a, credentials).build())).get();
     }
 
     @Override
     public void close() {
-        for (ManagedChannel c : channels.values()) {
-            c.shutdownNow();
+        for (io.ringcache.transport.PeerChannel c : channels.values()) {
+            c.channel().shutdownNow();
         }
-        for (ManagedChannel c : channels.values()) {
+        for (io.ringcache.transport.PeerChannel c : channels.values()) {
             try {
-                c.awaitTermination(5, TimeUnit.SECONDS);
+                c.channel().awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -1,12 +1,12 @@
 package io.ringcache.placement.app;
 
 /** Parses durations as flags give them: 500ms, 30s, 5m, 1h (a bare number is seconds). */
-final class Durations {
+public final class Durations {
 
     private Durations() {
     }
 
-    static long millis(String text, String flag) {
+    public static long millis(String text, String flag) {
         String t = text.trim();
         try {
             if (t.endsWith("ms")) {

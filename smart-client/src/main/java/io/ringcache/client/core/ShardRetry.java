@@ -39,8 +39,11 @@ public final class ShardRetry {
         record Wait(long millis) implements Decision {
         }
 
-        /** Refresh the map, then ask {@link #next} again. */
-        record Refresh() implements Decision {
+        /**
+         * Refresh the map to at least epoch {@code atLeastEpoch} (the store's, which is newer), then
+         * ask {@link #next} again.
+         */
+        record Refresh(long atLeastEpoch) implements Decision {
         }
 
         /** Tell the route table that {@code storeId} at {@code address} leads the shard, then ask {@link #next} again. */
@@ -106,8 +109,8 @@ public final class ShardRetry {
                 forward = false;
                 return new Decision.FollowHint(n.leaderStoreId(), n.leaderAddress());
             }
-        } else if (f instanceof Failure.StaleEpoch) {
-            return new Decision.Refresh();
+        } else if (f instanceof Failure.StaleEpoch stale) {
+            return new Decision.Refresh(stale.currentEpoch());
         } else if (f instanceof Failure.KeyMoved) {
             // The store is fine; the map is behind a split. Wait for it (the wait refreshes it),
             // and let the store forward the retry to whichever shard holds the key now.

@@ -138,12 +138,30 @@ public final class NodeOptions {
     @Option(names = {"-leader_lease", "--leader-lease"}, arity = "0..1", fallbackValue = "true",
             defaultValue = "${env:RINGCACHE_LEADER_LEASE:-true}",
             description = "Serve linearizable reads on a shard leader from its own state while its lease holds "
-                    + "(1.8 s from the last committed read barrier), with no round trip per read "
+                    + "(for 90%% of -election_timeout from the last committed read barrier), with no round trip per read "
                     + "(default: ${DEFAULT-VALUE}; -leader_lease=false commits a read barrier, an empty entry, before "
                     + "every read round: about a quarter of the read throughput). The lease measures with the monotonic "
                     + "clock and assumes nodes' clocks run at rates within 10%% of each other; wall-clock jumps do not "
                     + "affect it (env RINGCACHE_LEADER_LEASE).")
     boolean leaderLease;
+
+    @Option(names = {"-election_timeout", "--election-timeout"}, defaultValue = "${env:RINGCACHE_ELECTION_TIMEOUT:-1s}",
+            description = "The shortest Raft election timeout of the shard groups this store hosts; each wait is "
+                    + "drawn from 1-2 times it. A new leader is elected 1-4 timeouts after a leader's node fails. Shorter "
+                    + "fails over sooner; longer sends fewer idle heartbeats (one per group and follower every half "
+                    + "timeout) and holds fewer false elections on overloaded machines. Give every store the same value: "
+                    + "the leaders' read leases assume it (default: ${DEFAULT-VALUE}, 100ms to 60s; "
+                    + "env RINGCACHE_ELECTION_TIMEOUT).")
+    String electionTimeout;
+
+    /** -election_timeout as a duration. */
+    java.time.Duration electionTimeout() {
+        long ms = io.ringcache.placement.app.Durations.millis(electionTimeout, "-election_timeout");
+        if (ms < 100 || ms > 60_000) {
+            throw new IllegalArgumentException("-election_timeout must be between 100ms and 60s, not '" + electionTimeout + "'");
+        }
+        return java.time.Duration.ofMillis(ms);
+    }
 
     @picocli.CommandLine.Mixin
     io.ringcache.placement.app.TlsOptions tls = new io.ringcache.placement.app.TlsOptions();
@@ -183,6 +201,7 @@ public final class NodeOptions {
             throw new IllegalArgumentException("-max_value_bytes must be between 1 and 1048576");
         }
         labelMap();
+        electionTimeout();
         tls.validate(true);
         io.ringcache.node.core.HostPort.parse(httpAddr);
         io.ringcache.node.core.HostPort.parse(raftAddr);

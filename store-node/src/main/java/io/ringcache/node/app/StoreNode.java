@@ -98,6 +98,7 @@ public final class StoreNode implements AutoCloseable {
         ShardLimits limits = new ShardLimits(ShardLimits.DEFAULT_MAX_KEY_BYTES, options.maxValueBytes, budget,
                 options.evictionPolicy());
         RatisTuning tuning = RatisTuning.defaults(dir.resolve("groups").toFile()).withPort(raftAddr.port())
+                .withElectionTimeouts(options.electionTimeout(), options.electionTimeout().multipliedBy(2))
                 .withLeaderLease(options.leaderLease);
         host = new ShardGroupHost(options.nodeId, tuning, shard -> ChronicleShardStore.forBudget(budget), limits,
                 System::currentTimeMillis).onLogFailure(StoreNode::logFailed);
@@ -137,7 +138,7 @@ public final class StoreNode implements AutoCloseable {
                 .addService(ServerInterceptors.intercept(kv, callers, io.ringcache.transport.PeerOnly.members(
                         tls, java.util.Set.of(io.ringcache.proto.v1.KvGrpc.getExecuteMethod().getFullMethodName(),
                                 io.ringcache.proto.v1.KvGrpc.getQueryMethod().getFullMethodName())), metrics.grpcInterceptor()))
-                .addService(ServerInterceptors.intercept(new StoreAdminService(host, memory),
+                .addService(ServerInterceptors.intercept(new StoreAdminService(host, memory, tuning.leaderTransferTimeout()),
                         io.ringcache.transport.PeerOnly.members(tls), metrics.grpcInterceptor()));
 
         String raftAdvertised = advertised(options.raftAdvertise, advertiseHost, raftAddr, host.raftPort());

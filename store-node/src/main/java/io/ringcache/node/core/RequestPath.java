@@ -28,6 +28,14 @@ public final class RequestPath implements KvRequests {
     /** The first pause before a retry; each retry doubles it up to {@link #MAX_PAUSE_MILLIS}. */
     static final long FIRST_PAUSE_MILLIS = 10;
     static final long MAX_PAUSE_MILLIS = 200;
+    /**
+     * The longest one forward of a request that may be sent again (a read, a tagged write) waits
+     * for its answer. A leader cut off by a partition never answers, and is replaced within a few
+     * election timeouts; waiting for it with the whole budget would spend the budget on it, while
+     * a forward that gives up after this long is sent again to whichever leader this store's
+     * replica knows by then. A request that cannot be sent again waits with its whole budget.
+     */
+    static final long FORWARD_ATTEMPT_MILLIS = 1_000;
 
     private final CurrentMap currentMap;
     private final LocalShards local;
@@ -106,8 +114,9 @@ public final class RequestPath implements KvRequests {
             return served(shard, op, map.epoch());
         }
         if (route instanceof Route.Forward f) {
+            long left = Math.max(1, deadline - pacer.nowMillis());
             return forwarder.forward(f.storeId(), f.grpcAddress(), shard, op, routing.epoch(),
-                    Math.max(1, deadline - pacer.nowMillis()));
+                    resendable(op) ? Math.min(left, FORWARD_ATTEMPT_MILLIS) : left);
         }
         if (route instanceof Route.NotLeader n) {
             return failed(KvFailure.NotLeader.refused(n.shardId(), n.leaderId(), n.leaderAddress()));
@@ -164,16 +173,19 @@ public final class RequestPath implements KvRequests {
      * anything a split's parent refused (the retry routes by the map that has the split).
      */
     static boolean sendAgain(KvFailure failure, ShardOp op) {
-        boolean read = op instanceof ShardOp.Read;
-        boolean deduplicated = op instanceof ShardOp.Write w && w.command() instanceof Command.Tagged;
         if (failure instanceof KvFailure.NotLeader n) {
-            return read || deduplicated || !n.maybeApplied();
+            return resendable(op) || !n.maybeApplied();
         }
         if (failure instanceof KvFailure.Unavailable u) {
-            return read || deduplicated || u.notApplied();
+            return resendable(op) || u.notApplied();
         }
         // Refused before anything applied; this store's map learns of the split in a moment.
         return failure instanceof KvFailure.KeyMoved;
+    }
+
+    /** Whether {@code op} may be sent again whatever became of it: a read, or a write the shard deduplicates. */
+    static boolean resendable(ShardOp op) {
+        return op instanceof ShardOp.Read || op instanceof ShardOp.Write w && w.command() instanceof Command.Tagged;
     }
 
     private static CompletableFuture<ShardOutcome> failed(KvFailure failure) {

@@ -63,6 +63,20 @@ class NodeOptionsTest {
     }
 
     @Test
+    void theElectionTimeoutIsADurationWithinBounds() {
+        assertEquals(java.time.Duration.ofSeconds(1), parse().electionTimeout(), "default");
+        assertEquals(java.time.Duration.ofMillis(2500), parse("-election_timeout", "2500ms").electionTimeout());
+        assertEquals(java.time.Duration.ofSeconds(3), parse("--election-timeout", "3s").electionTimeout());
+        for (String bad : new String[] {"soon", "0s", "50ms", "2m"}) {
+            err.reset();
+            assertNull(parse("-election_timeout", bad), bad);
+            assertEquals(2, exit[0]);
+            assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("ringcache-store: -election_timeout"),
+                    bad + ": " + err.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void memoryIsASizeOrAShareOfTheMachine() {
         io.ringcache.node.core.StoreMemory quarter = parse().storeMemory(16L << 30);
         assertEquals(4L << 30, quarter.budgetBytes(), "the default is 25% of the machine");

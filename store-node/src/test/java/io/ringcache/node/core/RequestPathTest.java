@@ -124,10 +124,33 @@ class RequestPathTest {
     @Test
     void forwardsToTheLeadersStoreWithTheBudgetLeft() {
         currentMap.offer(map(3, "b"));
+        ShardOp write = put("v");
+        assertInstanceOf(ShardOutcome.Answered.class, submit(write, Routing.anyStore(BUDGET)));
+        assertEquals(List.of(new ScriptedForwarder.Call("b", "b:9000", 0, write, BUDGET)), forwarder.calls,
+                "a write that cannot be sent again waits with the whole budget");
+    }
+
+    @Test
+    void aForwardThatCanBeSentAgainWaitsOneAttemptAndThenGoesToTheLeaderKnownByThen() {
+        // b led when the read arrived and then stopped answering (cut off); the forward gives up
+        // after one attempt, and meanwhile this store's replica has won the election.
+        currentMap.offer(map(3, "b"));
+        local.host(0, "b");
+        forwarder.script.add(new ShardOutcome.Failed(new KvFailure.Unavailable(0, "deadline exceeded", false)));
+        pacer.onPause = () -> local.host(0, "self");
         ShardOutcome out = submit(get(), Routing.anyStore(BUDGET));
         assertInstanceOf(ShardOutcome.Answered.class, out);
-        assertEquals(List.of(new ScriptedForwarder.Call("b", "b:9000", 0, get().getClass() == ShardOp.Read.class
-                ? forwarder.calls.get(0).op() : null, BUDGET)), forwarder.calls);
+        assertEquals(1, forwarder.calls.size());
+        assertEquals(RequestPath.FORWARD_ATTEMPT_MILLIS, forwarder.calls.get(0).budgetMillis());
+        assertEquals(List.of(0), servedHere, "served here once this replica led");
+
+        ShardOp tagged = new ShardOp.Write(new Command.Tagged(9, 1, new Command.Put(KEY, b("t"), 0)), 16);
+        local.host(0, "b");
+        submit(tagged, Routing.anyStore(BUDGET));
+        assertEquals(RequestPath.FORWARD_ATTEMPT_MILLIS, forwarder.calls.get(1).budgetMillis(),
+                "a write the shard deduplicates is sent again too, so it waits one attempt");
+        assertEquals(300, path.submit(KEY, get(), Routing.anyStore(300)).thenApply(o -> forwarder.calls.get(2).budgetMillis()).join(),
+                "never more than the budget left");
     }
 
     @Test

@@ -17,7 +17,8 @@ import org.apache.ratis.util.TimeDuration;
  * Every Ratis setting ringcache uses, in one typed place. Defaults are sized for dozens of
  * groups per process on a small machine: Ratis gives each hosted group (division) several
  * threads and a direct write buffer, so buffers are small, shared pools are capped, and
- * election timeouts are long enough (2-4 s) that busy shared cores do not churn leaders.
+ * election timeouts (1-2 s by default, {@link #DEFAULT_ELECTION_TIMEOUT_MIN}) trade failover time
+ * against idle heartbeats and false elections on busy shared cores.
  *
  * @param storageDir            where every group keeps its log and snapshots (one folder per group)
  * @param port                  the Raft transport's port (0 = any free port)
@@ -60,11 +61,19 @@ public record RatisTuning(
         boolean asyncFlush,
         long appenderWaitMillis) {
 
+    /**
+     * The default minimum election timeout (the maximum is twice it). Ratis 3.3.0's follower notices
+     * a silent leader 1-2 timeouts after it fell silent (it sleeps a whole random timeout, then
+     * compares the silence with that same timeout), so 1-2 s elects a new leader 1-4 s after a
+     * leader's node fails, which lets requests sent 3 s after the failure succeed within a 5 s
+     * deadline (chaos/README.md, finding 4). The cost: a heartbeat every 0.5 s per group and
+     * follower, and a read lease of 0.9 s (bench/RESULTS.md, "Failover").
+     */
+    public static final Duration DEFAULT_ELECTION_TIMEOUT_MIN = Duration.ofMillis(1000);
+
     /** Defaults for {@code storageDir} on any free port. */
     public static RatisTuning defaults(File storageDir) {
-        // 2-4 s election timeouts: Ratis heartbeats every half minimum timeout, per group and follower,
-        // and with 64 groups per store 1-2 s cost 13% of a core idle against 8% (bench/RESULTS.md).
-        return new RatisTuning(storageDir, 0, Duration.ofMillis(2000), Duration.ofMillis(4000),
+        return new RatisTuning(storageDir, 0, DEFAULT_ELECTION_TIMEOUT_MIN, DEFAULT_ELECTION_TIMEOUT_MIN.multipliedBy(2),
                 1L << 20, (1L << 20) - 64 * 1024, 8L << 20, 1L << 20,
                 100_000, true, false, 2, 2, 16, false, 1);
     }
@@ -78,7 +87,6 @@ public record RatisTuning(
     /** The lower bound of a division's first election timeout (the upper is twice it). */
     static final Duration FIRST_ELECTION_MIN = Duration.ofMillis(300);
 
-    /** How long a peer being added may stay silent before its staging fails: 3x the maximum election timeout. */
     /**
      * How long a committed read barrier lets the leader answer reads on its own, from the
      * barrier's proposal: 90% of the minimum election timeout, as Ratis' lease (the margin is for
@@ -88,6 +96,18 @@ public record RatisTuning(
         return electionTimeoutMin.multipliedBy(9).dividedBy(10);
     }
 
+    /**
+     * How long a leader transfer placement asks for may take: the maximum election timeout. A
+     * transfer's target stands at once without a pre-vote and wins within milliseconds when it is
+     * up to date (placement picks live, caught-up targets); while a transfer is pending Ratis
+     * refuses the shard's writes ("stepping down"), so a target that dies mid-transfer blocked the
+     * shard for the whole 10 s this once was (chaos/README.md, finding 11).
+     */
+    public Duration leaderTransferTimeout() {
+        return electionTimeoutMax;
+    }
+
+    /** How long a peer being added may stay silent before its staging fails: 3x the maximum election timeout. */
     public Duration stagingTimeout() {
         return electionTimeoutMax.multipliedBy(3);
     }
@@ -148,7 +168,7 @@ public record RatisTuning(
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, millis(electionTimeoutMin));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, millis(electionTimeoutMax));
         // A division's first election (a new group, a split's child, a restarted replica) waits
-        // 0.3-0.6 s instead of 2-4 s: a split child has no leader until it elects one. Safe for the
+        // 0.3-0.6 s instead of the usual timeouts: a split child has no leader until it elects one. Safe for the
         // others: a restarted replica first asks for pre-votes, which voters that hear from a live
         // leader refuse; after any leader is seen the usual timeouts apply.
         Duration firstMin = electionTimeoutMin.compareTo(FIRST_ELECTION_MIN) < 0 ? electionTimeoutMin : FIRST_ELECTION_MIN;
@@ -173,6 +193,14 @@ public record RatisTuning(
         RaftServerConfigKeys.Log.setAsyncFlushEnabled(p, asyncFlush);
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, purgeUpToSnapshot);
         RaftServerConfigKeys.Log.setPurgeGap(p, 1);
+        // kill -9 in the middle of writing an entry (Ratis writes an entry that straddles its write
+        // buffer in two writes) leaves a torn entry at the end of the open segment, and Ratis'
+        // default policy then refuses to load that group's log, which fails the whole server:
+        // the store could not start again (the fault suite's finding 10). A torn entry was never
+        // fsynced, so never acknowledged; WARN_AND_RETURN keeps the entries before it, and the
+        // leader sends the rest, as the Ratis developers advise (RATIS-1879; Apache IoTDB does the
+        // same). A corrupt closed segment still fails to load: the entries after it leave a gap.
+        RaftServerConfigKeys.Log.setCorruptionPolicy(p, RaftServerConfigKeys.Log.CorruptionPolicy.WARN_AND_RETURN);
         // Log metadata entries record the commit index in the log so a restarted server can apply
         // up to it before hearing from a leader. Each one is appended, replicated and fsynced like a
         // write, and there is one per commit-index move: about every other entry under load. Raft

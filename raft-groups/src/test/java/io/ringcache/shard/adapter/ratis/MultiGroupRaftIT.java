@@ -178,6 +178,53 @@ class MultiGroupRaftIT {
     }
 
     /**
+     * kill -9 while an entry is being written leaves it torn at the end of the open log segment
+     * (its checksum not yet written: zeros of the preallocated file). With Ratis' default policy
+     * the whole server then refused to start ("Log entry corrupted: ... read checksum is
+     * 00000000", found by the fault suite). The torn entry was never acknowledged; the replica
+     * starts without it and the leader sends what it lacks.
+     */
+    @Test
+    void aReplicaWhoseOpenLogSegmentEndsInATornEntryStartsAndCatchesUp() throws Exception {
+        try (RatisCluster cluster = new RatisCluster(3)) {
+            cluster.addShards(2);
+            for (int k = 0; k < 20; k++) {
+                put(cluster, 0, "k" + k, "v" + k);
+            }
+            awaitIdenticalReplicas(cluster, 0);
+            cluster.stop(2);
+            java.nio.file.Path group = cluster.storage(2).resolve(ShardGroups.groupId(0).getUuid().toString());
+            // kill -9 takes no snapshot, a clean stop does: remove it, so the log is all there is (a
+            // follower applies only flushed entries, so no snapshot ever covers a torn one).
+            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(group.resolve("sm"))) {
+                for (java.nio.file.Path f : files.filter(f -> f.getFileName().toString().startsWith("snapshot.")).toList()) {
+                    java.nio.file.Files.delete(f);
+                }
+            }
+            java.nio.file.Path current = group.resolve("current");
+            java.nio.file.Path open;
+            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(current)) {
+                open = files.filter(f -> f.getFileName().toString().startsWith("log_inprogress_")).findFirst().orElseThrow();
+            }
+            // Zero the last four written bytes: the last entry's checksum, as a torn write leaves it.
+            byte[] log = java.nio.file.Files.readAllBytes(open);
+            int end = log.length;
+            while (end > 0 && log[end - 1] == 0) {
+                end--;
+            }
+            assertTrue(end > 8, "the open segment holds entries");
+            java.util.Arrays.fill(log, end - 4, end, (byte) 0);
+            java.nio.file.Files.write(open, log);
+
+            cluster.restart(2);
+            assertEquals(java.util.Set.of(0, 1), cluster.host(2).hostedShards());
+            put(cluster, 0, "after", "restart");
+            awaitIdenticalReplicas(cluster, 0);
+            assertValue(cluster, 0, "k19", "v19");
+        }
+    }
+
+    /**
      * What a write that failed on a full disk leaves behind on Ratis 3.3.0: an empty term-and-vote
      * file (UnreadableReplicas). Ratis alone then refuses to start the whole server; the host
      * moves that one replica aside, starts every other, and reports the shard lost so placement

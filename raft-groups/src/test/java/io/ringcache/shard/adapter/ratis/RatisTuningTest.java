@@ -27,7 +27,7 @@ class RatisTuningTest {
 
         assertEquals(0, RaftServerConfigKeys.Log.Appender.waitTimeMin(p).toLong(TimeUnit.MILLISECONDS));
         assertFalse(RaftServerConfigKeys.Log.logMetadataEnabled(p));
-        assertEquals(2000, RaftServerConfigKeys.Rpc.timeoutMin(p).toLong(TimeUnit.MILLISECONDS),
+        assertEquals(RatisTuning.DEFAULT_ELECTION_TIMEOUT_MIN.toMillis(), RaftServerConfigKeys.Rpc.timeoutMin(p).toLong(TimeUnit.MILLISECONDS),
                 "only prefixed keys apply");
         assertNull(p.get(""));
     }

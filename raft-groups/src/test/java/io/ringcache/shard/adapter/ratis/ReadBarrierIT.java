@@ -83,7 +83,7 @@ class ReadBarrierIT {
                     cluster.stop(i);
                 }
             }
-            // Reads may still be answered until the lease (1.8 s from the last barrier's proposal)
+            // Reads may still be answered until the lease (90% of the minimum election timeout from the last barrier's proposal)
             // runs out; then no more, since no barrier can commit.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
             boolean refused = false;

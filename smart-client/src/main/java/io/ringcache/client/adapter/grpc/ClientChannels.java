@@ -18,11 +18,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One shared channel per address (stores and placement driver members), closed together: TLS
- * when the client was built with it, plaintext otherwise.
+ * when the client was built with it, plaintext otherwise. A channel to a store that restarted does
+ * not wait out gRPC's reconnect backoff ({@link io.ringcache.transport.PeerChannel}).
  */
 final class ClientChannels implements AutoCloseable {
 
-    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final Map<String, io.ringcache.transport.PeerChannel> channels = new ConcurrentHashMap<>();
     private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     private final ChannelCredentials credentials;
@@ -45,8 +46,8 @@ final class ClientChannels implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("closed");
         }
-        return channels.computeIfAbsent(address, a -> Grpc.newChannelBuilder(a, credentials).intercept(interceptors)
-                .maxInboundMessageSize(64 << 20).build());
+        return channels.computeIfAbsent(address, a -> new io.ringcache.transport.PeerChannel(
+                Grpc.newChannelBuilder(a, credentials).intercept(interceptors).maxInboundMessageSize(64 << 20).build())).get();
     }
 
     /** Adds the caller's credentials to every call's metadata. */
@@ -72,10 +73,10 @@ final class ClientChannels implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        channels.values().forEach(ManagedChannel::shutdownNow);
-        for (ManagedChannel c : channels.values()) {
+        channels.values().forEach(c -> c.channel().shutdownNow());
+        for (io.ringcache.transport.PeerChannel c : channels.values()) {
             try {
-                c.awaitTermination(2, TimeUnit.SECONDS);
+                c.channel().awaitTermination(2, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

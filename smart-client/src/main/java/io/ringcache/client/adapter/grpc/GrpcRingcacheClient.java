@@ -74,7 +74,7 @@ public final class GrpcRingcacheClient implements RingcacheClient {
     private final boolean hotFollowerReads;
     private volatile boolean closed;
 
-    private GrpcRingcacheClient(List<String> pds, Duration requestTimeout, MeterRegistry meters, long clientId,
+    private GrpcRingcacheClient(List<String> pds, Duration requestTimeout, Duration attemptTimeout, MeterRegistry meters, long clientId,
                                 boolean coalescing, NearCacheSettings nearCache, boolean hotKeyReads,
                                 io.ringcache.transport.TransportTls tls, String authorization) {
         this.tls = tls;
@@ -86,22 +86,24 @@ public final class GrpcRingcacheClient implements RingcacheClient {
         this.coalescing = coalescing;
         this.metrics = new ClientMetrics(meters);
         this.watcher = new PlacementWatcher(pds, channels, timer, metrics::refresh);
-        this.calls = new ShardCalls(watcher, timer, metrics::retry, metrics::attempts);
-        this.resender = new Resender(watcher, this::stub, timer, metrics::retry);
+        this.calls = new ShardCalls(watcher, timer, metrics::retry, metrics::attempts, attemptTimeout.toNanos());
+        this.resender = new Resender(watcher, this::stub, timer, metrics::retry, attemptTimeout.toNanos());
         this.near = nearCache == null ? null : new NearReads(nearCache, hotMarks, watcher, channels, calls, metrics);
     }
 
     /**
+     * @param attemptTimeout the most one attempt (one RPC to one store) may take before the call tries another replica
      * @param nearCache   the near cache's bounds and scope (every stale read, or hot keys only), or null for none
      * @param hotKeyReads linearizable reads of keys the stores mark hot go to any replica as follower reads
      * @param tls         TLS for every connection (the client takes ownership), or null for plaintext
      * @param authorization the {@code authorization} metadata every call carries (Basic or Bearer), or null
      */
-    public static GrpcRingcacheClient connect(List<String> pds, Duration requestTimeout, Duration connectTimeout,
+    public static GrpcRingcacheClient connect(List<String> pds, Duration requestTimeout, Duration attemptTimeout,
+                                              Duration connectTimeout,
                                               MeterRegistry meters, long clientId, boolean coalescing,
                                               NearCacheSettings nearCache, boolean hotKeyReads,
                                               io.ringcache.transport.TransportTls tls, String authorization) {
-        GrpcRingcacheClient c = new GrpcRingcacheClient(pds, requestTimeout, meters, clientId, coalescing,
+        GrpcRingcacheClient c = new GrpcRingcacheClient(pds, requestTimeout, attemptTimeout, meters, clientId, coalescing,
                 nearCache, hotKeyReads, tls, authorization);
         try {
             c.watcher.start(connectTimeout.toMillis());
@@ -146,7 +148,7 @@ public final class GrpcRingcacheClient implements RingcacheClient {
             return calls.run(shard, routing, deadline(), "get of shard " + shard, t -> {
                 RequestHeader h = ClientWire.readHeader(t, options);
                 if (coalescing) {
-                    return readLane(t.address(), h).submitAll(List.of(k), t.epoch(), t.deadlineNanos())
+                    return readLane(t.address(), h).submitAll(List.of(k), t.epoch(), t.attemptDeadlineNanos())
                             .thenApply(results -> readOutcome(shard, noteHot(key, results.get(0))));
                 }
                 return ClientWire.listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS)
@@ -203,7 +205,7 @@ public final class GrpcRingcacheClient implements RingcacheClient {
                 parts.add(calls.run(shard, routing, deadline, "get of " + at.size() + " keys in shard " + shard, t -> {
                     RequestHeader h = ClientWire.readHeader(t, options);
                     CompletableFuture<List<GetResponse>> sent = coalescing
-                            ? readLane(t.address(), h).submitAll(partKeys, t.epoch(), t.deadlineNanos())
+                            ? readLane(t.address(), h).submitAll(partKeys, t.epoch(), t.attemptDeadlineNanos())
                             : ClientWire.listen(stub(t.address()).withDeadlineAfter(t.remainingMillis(), TimeUnit.MILLISECONDS)
                                     .batchGet(BatchGetRequest.newBuilder().setHeader(h).addAllKeys(partKeys).build()))
                                     .thenApply(BatchGetResponse::getResultsList);
@@ -241,7 +243,7 @@ public final class GrpcRingcacheClient implements RingcacheClient {
                 return evicting(putAll(List.of(write), shard, deadline()).thenApply(v -> v.get(0)), key, v -> v);
             }
             return evicting(calls.run(shard, ShardCalls.Routing.LEADER, deadline(), "put in shard " + shard, t ->
-                    writeLane(t.address(), t.forward()).submitAll(List.of(write), t.epoch(), t.deadlineNanos())
+                    writeLane(t.address(), t.forward()).submitAll(List.of(write), t.epoch(), t.callDeadlineNanos())
                             .thenApply(results -> {
                                 PutResponse r = results.get(0);
                                 return r.hasError() ? ShardCalls.Outcome.<Long>failed(WireErrors.of(shard, r.getError()))
@@ -288,13 +290,13 @@ public final class GrpcRingcacheClient implements RingcacheClient {
     private CompletableFuture<List<Long>> putAll(List<KeyValueWrite> writes, int shard, long deadline) {
         if (coalescing) {
             return calls.run(shard, ShardCalls.Routing.LEADER, deadline, "put of " + writes.size() + " keys in shard " + shard,
-                    t -> writeLane(t.address(), t.forward()).submitAll(writes, t.epoch(), t.deadlineNanos())
+                    t -> writeLane(t.address(), t.forward()).submitAll(writes, t.epoch(), t.callDeadlineNanos())
                             .thenApply(results -> versions(shard, results)));
         }
         long seq = sequences.incrementAndGet();
         return calls.run(shard, ShardCalls.Routing.LEADER, deadline, "put of " + writes.size() + " keys in shard " + shard, t -> {
             BatchPutRequest request = BatchPutRequest.newBuilder().setHeader(writeHeader(t, seq)).addAllEntries(writes).build();
-            return resender.send(t.address(), stub(t.address()), request, t.deadlineNanos())
+            return resender.send(t.address(), stub(t.address()), request, t.callDeadlineNanos())
                     .thenApply(resp -> versions(shard, resp.getResultsList()));
         });
     }

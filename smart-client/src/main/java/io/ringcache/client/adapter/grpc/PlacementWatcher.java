@@ -90,6 +90,21 @@ final class PlacementWatcher implements AutoCloseable {
         table.updateAndGet(t -> t.withStoreAddress(storeId, address).withLeader(shardId, storeId));
     }
 
+    /**
+     * Fetches a map of at least {@code atLeastEpoch} (a store has it): when the member asked has
+     * none that new (a placement driver member cut off from its leader serves the map it last
+     * had), the next refresh asks the next member. The fault suite caught SDK calls answered
+     * StaleEpoch until their deadline while the member the SDK asked sat behind a partition.
+     */
+    CompletableFuture<RouteTable> refresh(long atLeastEpoch) {
+        return refresh().thenApply(t -> {
+            if (t.epoch() < atLeastEpoch) {
+                nextMember();
+            }
+            return t;
+        });
+    }
+
     /** Fetches a newer map now; concurrent callers share one fetch. Completes with the table either way. */
     CompletableFuture<RouteTable> refresh() {
         CompletableFuture<RouteTable> mine = new CompletableFuture<>();

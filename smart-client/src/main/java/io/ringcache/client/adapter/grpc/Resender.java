@@ -19,7 +19,8 @@ import java.util.function.Function;
 /**
  * Carries out {@link ResendPolicy}: re-sends an identical BatchPut (same client id and sequence)
  * while its outcome is ambiguous:
- * no reply, or a part the store could not serve or forward (Unavailable). Re-sends go, with
+ * no reply within the attempt timeout, or a part the store could not serve or forward
+ * (Unavailable). Re-sends go, with
  * {@code forward} set, to the first store again and then to other live stores, so any of them
  * proxies each shard's part to its leader; a part that did apply is answered from that shard's
  * session table, so nothing applies twice. Parts refused outright (NotLeader, StaleEpoch) on a
@@ -36,9 +37,12 @@ final class Resender implements WriteLane.BatchResender {
     private final ScheduledExecutorService timer;
     private final Runnable onRetry;
     private final Backoff backoff = new Backoff(20, 1_000, () -> ThreadLocalRandom.current().nextDouble());
+    private final long attemptNanos;
 
+    /** @param attemptNanos the most one BatchPut RPC may take before the identical request goes elsewhere */
     Resender(PlacementWatcher watcher, Function<String, KvGrpc.KvFutureStub> stubs, ScheduledExecutorService timer,
-             Runnable onRetry) {
+             Runnable onRetry, long attemptNanos) {
+        this.attemptNanos = attemptNanos;
         this.watcher = watcher;
         this.stubs = stubs;
         this.timer = timer;
@@ -63,7 +67,8 @@ final class Resender implements WriteLane.BatchResender {
             }
             return;
         }
-        WriteLane.call(stub, request, deadlineNanos).whenComplete((reply, error) -> {
+        long attemptDeadline = Math.min(deadlineNanos, System.nanoTime() + ShardCalls.attemptTimeoutNanos(attemptNanos, n));
+        WriteLane.call(stub, request, attemptDeadline).whenComplete((reply, error) -> {
             if (error == null && !ambiguous(reply, n > 1)) {
                 out.complete(reply);
                 return;
@@ -75,7 +80,9 @@ final class Resender implements WriteLane.BatchResender {
             }
             onRetry.run();
             watcher.refresh();
-            String next = ResendPolicy.nextStore(watcher.table(), address, n);
+            // A store that let the RPC time out is not asked again at once: it may be cut off.
+            boolean unresponsive = error != null && WireErrors.timedOut(error);
+            String next = ResendPolicy.nextStore(watcher.table(), address, unresponsive ? n + 1 : n);
             // Same client id and sequence (the shards' dedup key), forwarded, at the newest epoch
             // this client knows so no hop refuses it as stale.
             long epoch = Math.max(request.getHeader().getEpoch(), watcher.table().epoch());

@@ -13,15 +13,26 @@ import java.util.concurrent.TimeUnit;
 /**
  * The retry loop of every shard-scoped call, as gRPC plumbing: the decisions (where each attempt
  * goes, how a failure is answered) are the pure {@link ShardRetry}'s; this class sends, waits on
- * the timer and refreshes the map as it says. Nothing is retried past the call's deadline; the
- * attempt itself is given the remaining time as its gRPC deadline.
+ * the timer and refreshes the map as it says. Nothing is retried past the call's deadline; each
+ * attempt is given the attempt timeout (at most the remaining time) as its gRPC deadline, so an
+ * attempt at a store that stopped answering (a leader cut off by a partition) ends in time for
+ * another replica to take the call.
  */
 final class ShardCalls {
 
-    /** Where an attempt goes and how. */
-    record Target(String address, boolean forward, long epoch, long deadlineNanos) {
+    /**
+     * Where an attempt goes and how.
+     *
+     * @param callDeadlineNanos    the call's deadline: what a write lane's resender may spend on
+     *                             one identical write, re-sending it itself after each RPC's timeout
+     * @param attemptDeadlineNanos this attempt's deadline, its attempt timeout after it began (never
+     *                             past the call's; see {@link #attemptTimeoutNanos}): one RPC waits no
+     *                             longer, so a store that stopped answering costs one attempt, not the call
+     */
+    record Target(String address, boolean forward, long epoch, long callDeadlineNanos, long attemptDeadlineNanos) {
+        /** What one RPC of this attempt may take. */
         long remainingMillis() {
-            return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+            return Math.max(1, TimeUnit.NANOSECONDS.toMillis(attemptDeadlineNanos - System.nanoTime()));
         }
     }
 
@@ -47,13 +58,16 @@ final class ShardCalls {
     private final ScheduledExecutorService timer;
     private final Runnable onRetry;
     private final java.util.function.IntConsumer onDone;
+    private final long attemptNanos;
 
     /**
-     * @param onDone told, when a call ends either way, how many attempts it took (so redirect
-     *               loops show up as a growing attempts distribution)
+     * @param onDone       told, when a call ends either way, how many attempts it took (so redirect
+     *                     loops show up as a growing attempts distribution)
+     * @param attemptNanos the most one attempt may take (the attempt timeout)
      */
     ShardCalls(PlacementWatcher watcher, ScheduledExecutorService timer, Runnable onRetry,
-               java.util.function.IntConsumer onDone) {
+               java.util.function.IntConsumer onDone, long attemptNanos) {
+        this.attemptNanos = attemptNanos;
         this.watcher = watcher;
         this.timer = timer;
         this.onRetry = onRetry;
@@ -66,6 +80,17 @@ final class ShardCalls {
         result.whenComplete((v, e) -> onDone.accept(loop.retry.attempts()));
         loop.step();
         return result;
+    }
+
+    /**
+     * The timeout of attempt {@code attempt} (1 = the first): the attempt timeout, doubled for each
+     * attempt before it (at most 16 times it). The first attempt gives up on a silent store soon;
+     * a later one waits longer, so an RPC that is merely slow (a large batch on a loaded store)
+     * still completes rather than being cut short at every try.
+     */
+    static long attemptTimeoutNanos(long attemptNanos, int attempt) {
+        int doublings = Math.max(0, Math.min(attempt - 1, 4));
+        return attemptNanos > Long.MAX_VALUE >> doublings ? Long.MAX_VALUE : attemptNanos << doublings;
     }
 
     /** Carries out one call's {@link ShardRetry} decisions: sends, waits, map refreshes. */
@@ -104,8 +129,8 @@ final class ShardCalls {
                 } catch (RejectedExecutionException e) {
                     result.completeExceptionally(new RingcacheException.Closed());
                 }
-            } else if (d instanceof ShardRetry.Decision.Refresh) {
-                watcher.refresh().whenComplete((t, e) -> step());
+            } else if (d instanceof ShardRetry.Decision.Refresh refresh) {
+                watcher.refresh(refresh.atLeastEpoch()).whenComplete((t, e) -> step());
             } else if (d instanceof ShardRetry.Decision.FollowHint hint) {
                 watcher.leaderHint(shardId, hint.storeId(), hint.address());
                 step();
@@ -118,7 +143,8 @@ final class ShardCalls {
         private void send(ShardRetry.Decision.Send send, RouteTable table) {
             CompletableFuture<Outcome<T>> sent;
             try {
-                sent = attempt.send(new Target(send.address(), send.forward(), table.epoch(), deadlineNanos));
+                long attemptDeadline = Math.min(deadlineNanos, System.nanoTime() + attemptTimeoutNanos(attemptNanos, retry.attempts()));
+                sent = attempt.send(new Target(send.address(), send.forward(), table.epoch(), deadlineNanos, attemptDeadline));
             } catch (RuntimeException e) {
                 sent = CompletableFuture.completedFuture(Outcome.failed(WireErrors.of(shardId, e)));
             }

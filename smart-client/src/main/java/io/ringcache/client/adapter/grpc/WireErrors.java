@@ -47,6 +47,11 @@ final class WireErrors {
         return c == Status.Code.UNAUTHENTICATED || c == Status.Code.PERMISSION_DENIED || c == Status.Code.INVALID_ARGUMENT;
     }
 
+    /** Whether a call ended because its deadline passed (no answer in time). */
+    static boolean timedOut(Throwable t) {
+        return Status.fromThrowable(t).getCode() == Status.Code.DEADLINE_EXCEEDED;
+    }
+
     static Failure of(int shardId, Throwable t) {
         Status s = Status.fromThrowable(t);
         if (s.getCode() == Status.Code.INVALID_ARGUMENT) {

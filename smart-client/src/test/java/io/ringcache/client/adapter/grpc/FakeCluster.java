@@ -54,7 +54,9 @@ final class FakeCluster implements AutoCloseable {
         /** Applies and loses the reply, then answers the next request NotLeader even when forwarded. */
         APPLY_DROP_THEN_NOT_LEADER, NOT_LEADER_ONCE,
         /** Answers NotLeader once for a write it had proposed (maybe_applied), as a store that lost leadership does. */
-        NOT_LEADER_MAYBE_APPLIED_ONCE
+        NOT_LEADER_MAYBE_APPLIED_ONCE,
+        /** Takes every call and never answers, as a leader cut off by a partition (the caller's deadline ends it). */
+        SILENT
     }
 
     final Map<String, FakeStore> stores = new ConcurrentHashMap<>();
@@ -197,6 +199,9 @@ final class FakeCluster implements AutoCloseable {
         public void get(GetRequest r, StreamObserver<GetResponse> out) {
             seen.add(r);
             deadlinesLeft.add(deadlineLeft());
+            if (mode == Mode.SILENT) {
+                return;
+            }
             singleGets.incrementAndGet();
             pause();
             out.onNext(read(r.getHeader(), r.getKey()));
@@ -229,6 +234,9 @@ final class FakeCluster implements AutoCloseable {
         public void batchGet(BatchGetRequest r, StreamObserver<BatchGetResponse> out) {
             seen.add(r);
             deadlinesLeft.add(deadlineLeft());
+            if (mode == Mode.SILENT) {
+                return;
+            }
             batchGets.incrementAndGet();
             pause();
             BatchGetResponse.Builder b = BatchGetResponse.newBuilder();
@@ -249,6 +257,9 @@ final class FakeCluster implements AutoCloseable {
             seen.add(r);
             deadlinesLeft.add(deadlineLeft());
             sequences.add(r.getHeader().getSequence());
+            if (mode == Mode.SILENT) {
+                return;
+            }
             pause();
             Error e = error(r.getHeader());
             BatchPutResponse.Builder b = BatchPutResponse.newBuilder();

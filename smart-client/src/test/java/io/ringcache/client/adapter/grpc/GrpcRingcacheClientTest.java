@@ -80,11 +80,65 @@ class GrpcRingcacheClientTest {
     }
 
     @Test
+    void aPlacementMemberWithAnOldMapIsLeftForAnotherWhenAStoreHasANewerOne() throws Exception {
+        // A placement driver member cut off from its leader keeps serving the map it last had.
+        // A store's StaleEpoch names a newer epoch; the client asks the next member for it instead
+        // of asking the stale one again until the deadline (found by the fault suite).
+        io.ringcache.proto.v1.PartitionMap frozen = cluster.map();
+        io.grpc.Server stale = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forPort(0).addService(
+                new io.ringcache.proto.v1.PlacementDriverGrpc.PlacementDriverImplBase() {
+                    @Override
+                    public void getPartitionMap(io.ringcache.proto.v1.GetPartitionMapRequest r,
+                                                io.grpc.stub.StreamObserver<io.ringcache.proto.v1.GetPartitionMapResponse> out) {
+                        io.ringcache.proto.v1.GetPartitionMapResponse.Builder b = io.ringcache.proto.v1.GetPartitionMapResponse.newBuilder();
+                        if (frozen.getEpoch() > r.getAfterEpoch()) {
+                            b.setMap(frozen);
+                        }
+                        out.onNext(b.build());
+                        out.onCompleted();
+                    }
+                }).build().start();
+        try (RingcacheClient c = RingcacheClient.builder().placementDriver("127.0.0.1:" + stale.getPort(), cluster.pdAddress())
+                .requestTimeout(Duration.ofSeconds(3)).build()) {
+            cluster.epoch.set(2);
+            cluster.leader = "b";
+            a().mode = FakeCluster.Mode.STALE_EPOCH;
+            c.put("k", "v");
+            assertEquals(2, ((GrpcRingcacheClient) c).mapEpoch());
+        } finally {
+            stale.shutdownNow();
+        }
+    }
+
+    @Test
     void anUnreachableLeaderIsBypassedThroughAnotherReplica() {
         a().server.shutdownNow();
         client.put("k", "v");
         assertEquals("v", client.get("k").orElseThrow().asString());
         assertTrue(b().seen.size() >= 2);
+    }
+
+    @Test
+    void aLeaderThatStopsAnsweringCostsOneAttemptNotTheCall() {
+        // A leader cut off by a partition takes calls and never answers. Each call gives it one
+        // attempt timeout, then another replica (forwarding) answers, well within the deadline;
+        // the write keeps its sequence, since the silent store may have applied it.
+        a().mode = FakeCluster.Mode.SILENT;
+        try (RingcacheClient c = RingcacheClient.builder().placementDriver(cluster.pdAddress())
+                .requestTimeout(Duration.ofSeconds(5)).attemptTimeout(Duration.ofMillis(200)).build()) {
+            c.put("k", "v");
+            assertEquals("v", c.get("k").orElseThrow().asString());
+            assertEquals(Optional.empty(), c.get("absent"));
+        }
+        assertOneSequence(2);
+        assertEquals(1, a().sequences.size(), "the write's re-send skipped the store that let it time out");
+        assertTrue(a().deadlinesLeft.stream().allMatch(ms -> ms.isPresent() && ms.get() <= 200), a().deadlinesLeft.toString());
+        assertTrue(b().seen.size() >= 3, "the other replica answered every call");
+    }
+
+    @Test
+    void theAttemptTimeoutMustBePositive() {
+        assertThrows(IllegalArgumentException.class, () -> RingcacheClient.builder().attemptTimeout(Duration.ZERO));
     }
 
     @Test

@@ -20,12 +20,21 @@ import java.util.List;
 public final class StoreAdminService extends StoreAdminGrpc.StoreAdminImplBase {
 
     private final ShardGroupHost host;
+    private final long leaderTransferTimeoutMillis;
 
     private final io.ringcache.node.core.StoreMemory memory;
 
-    public StoreAdminService(ShardGroupHost host, io.ringcache.node.core.StoreMemory memory) {
+    /**
+     * @param leaderTransferTimeout how long a leader transfer placement asks for may take. While
+     *                              one is pending, Ratis refuses the shard's writes ("stepping
+     *                              down"), so a target that dies mid-transfer blocks the shard for
+     *                              this long: it is kept short ({@code RatisTuning.leaderTransferTimeout})
+     */
+    public StoreAdminService(ShardGroupHost host, io.ringcache.node.core.StoreMemory memory,
+                             java.time.Duration leaderTransferTimeout) {
         this.memory = memory;
         this.host = host;
+        this.leaderTransferTimeoutMillis = leaderTransferTimeout.toMillis();
     }
 
     @Override
@@ -59,7 +68,7 @@ public final class StoreAdminService extends StoreAdminGrpc.StoreAdminImplBase {
 
     @Override
     public void transferShardLeader(TransferShardLeaderRequest request, StreamObserver<AdminResponse> out) {
-        run(out, () -> host.transferLeadership(request.getShardId(), request.getToStoreId(), 10_000));
+        run(out, () -> host.transferLeadership(request.getShardId(), request.getToStoreId(), leaderTransferTimeoutMillis));
     }
 
     /**
