@@ -62,7 +62,10 @@ final class TestPorts {
     /** The first port of Linux's ephemeral range (32768 when it cannot be read). */
     private static int ephemeralLow() {
         try {
-            String[] range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
+            // Not Files.readString: procfs reports a size of 0, and readString then returned only
+            // the first byte ("3"), so every port came from the ephemeral range after all.
+            String[] range = String.join(" ", Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")))
+                    .trim().split("\\s+");
             return Integer.parseInt(range[0]);
         } catch (IOException | RuntimeException e) {
             return 32_768;

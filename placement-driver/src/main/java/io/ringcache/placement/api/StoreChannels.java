@@ -32,7 +32,7 @@ public final class StoreChannels implements AutoCloseable {
 
     public ManagedChannel to(String address) {
         return channels.computeIfAbsent(address, a -> new io.ringcache.transport.PeerChannel(
-                Grpc.newChannelBuilder(a, credentials).build())).get();
+                io.ringcache.transport.PeerChannel.keepAlive(Grpc.newChannelBuilder(a, credentials)).build())).get();
     }
 
     @Override

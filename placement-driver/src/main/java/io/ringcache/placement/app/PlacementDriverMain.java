@@ -83,6 +83,8 @@ public final class PlacementDriverMain {
             pd.start();
             grpc = (tls == null ? NettyServerBuilder.forAddress(bind(o.grpcAddr))
                     : NettyServerBuilder.forAddress(bind(o.grpcAddr), tls.serverCredentials()))
+                    .permitKeepAliveTime(io.ringcache.transport.PeerChannel.PERMIT_KEEPALIVE_SECONDS,
+                            java.util.concurrent.TimeUnit.SECONDS)
                     .addService(pd.service()).build().start();
             http = health(bind(o.httpAddr), pd, tls, metrics);
             System.err.printf("ringcache-pd %s: grpc %s, raft %s, http %s, %d member(s), %d initial shards; %s%n", self.id(),

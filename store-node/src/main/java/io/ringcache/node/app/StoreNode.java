@@ -134,6 +134,7 @@ public final class StoreNode implements AutoCloseable {
         NettyServerBuilder builder = (tls == null ? NettyServerBuilder.forAddress(bindAddress(grpcAddr))
                 : NettyServerBuilder.forAddress(bindAddress(grpcAddr), tls.serverCredentials()))
                 .maxInboundMessageSize(options.maxValueBytes + (8 << 20))
+                .permitKeepAliveTime(io.ringcache.transport.PeerChannel.PERMIT_KEEPALIVE_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
                 // The last interceptor runs first: metrics sees (and counts) PeerOnly's refusals.
                 .addService(ServerInterceptors.intercept(kv, callers, io.ringcache.transport.PeerOnly.members(
                         tls, java.util.Set.of(io.ringcache.proto.v1.KvGrpc.getExecuteMethod().getFullMethodName(),

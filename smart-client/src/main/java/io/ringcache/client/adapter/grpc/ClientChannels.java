@@ -47,7 +47,8 @@ final class ClientChannels implements AutoCloseable {
             throw new IllegalStateException("closed");
         }
         return channels.computeIfAbsent(address, a -> new io.ringcache.transport.PeerChannel(
-                Grpc.newChannelBuilder(a, credentials).intercept(interceptors).maxInboundMessageSize(64 << 20).build())).get();
+                io.ringcache.transport.PeerChannel.keepAlive(Grpc.newChannelBuilder(a, credentials)).intercept(interceptors)
+                        .maxInboundMessageSize(64 << 20).build())).get();
     }
 
     /** Adds the caller's credentials to every call's metadata. */
