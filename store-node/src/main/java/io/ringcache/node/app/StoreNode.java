@@ -38,7 +38,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +74,8 @@ public final class StoreNode implements AutoCloseable {
     private RequestPath requests;
     private RespServer resp;
     private int redisPort = -1;
+    /** Set once the Raft host and the placement link exist; /ready answers false before. */
+    private volatile StoreReadiness readiness;
 
     StoreNode(NodeOptions options) {
         this.options = options;
@@ -117,7 +118,11 @@ public final class StoreNode implements AutoCloseable {
         host.readBarriersThrough(shard -> writer.write(shard, ShardGroupHost.READ_BARRIER, 0));
         ShardOps ops = new ShardOps();
         pacer = new ScheduledPacer();
-        requests = new RequestPath(currentMap, new RatisLocalShards(host, writer, metrics::readRound), new GrpcShardForwarder(channels),
+        RatisLocalShards localShards = new RatisLocalShards(host, writer, metrics::readRound);
+        GrpcShardForwarder.LeaderLookup leaders = shard -> currentMap.get()
+                .flatMap(map -> io.ringcache.node.core.Router.leader(map, shard, localShards))
+                .map(s -> new GrpcShardForwarder.Target(s.id(), s.grpcAddress()));
+        requests = new RequestPath(currentMap, localShards, new GrpcShardForwarder(channels, leaders),
                 pacer, limits, ops::record);
         // Users, roles and auth: placement's access table, enforced at every front door.
         io.ringcache.placement.api.Argon2Secrets secrets = new io.ringcache.placement.api.Argon2Secrets();
@@ -180,6 +185,8 @@ public final class StoreNode implements AutoCloseable {
         }
         placementClient = new PlacementClient(pdAddresses, channels, self, host, currentMap, ops, memory, this::hostNewClusterShards)
                 .enforcing(access).start(60_000);
+        PlacementClient placement = placementClient;
+        readiness = new StoreReadiness(options.nodeId, host, currentMap, placement::registered);
         LOG.info("store {} up: http {}, grpc {}, raft {}, placement {}", self.id(), self.httpAddress(),
                 self.grpcAddress(), self.raftAddress(), pdAddresses);
         return this;
@@ -208,23 +215,10 @@ public final class StoreNode implements AutoCloseable {
                 placementClient == null ? "" : placementClient.pdAddress(), host);
     }
 
-    /** Registered with placement, and every replica placed here is hosted and knows a ready leader. */
+    /** What {@code /ready} answers ({@link StoreReadiness}); blocks for at most a second. */
     boolean ready() {
-        if (placementClient == null || !placementClient.registered()) {
-            return false;
-        }
-        Optional<PartitionMap> map = currentMap.get();
-        if (map.isEmpty()) {
-            return false;
-        }
-        for (ShardInfo s : map.get().shardsOn(options.nodeId)) {
-            ShardGroupHost.Role role = host.role(s.id());
-            if (role == ShardGroupHost.Role.NOT_HOSTED || host.leader(s.id()).isEmpty()
-                    || (role == ShardGroupHost.Role.LEADER && !host.isReadyLeader(s.id()))) {
-                return false;
-            }
-        }
-        return true;
+        StoreReadiness r = readiness;
+        return r != null && r.ready();
     }
 
     String metrics() {

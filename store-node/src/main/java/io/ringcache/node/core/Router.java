@@ -38,7 +38,8 @@ public final class Router {
                 .orElseGet(() -> new Route.NotLeader(shardId, "", ""));
     }
 
-    private static Optional<StoreInfo> leader(PartitionMap map, int shardId, ShardView local) {
+    /** The shard leader's store as this store knows it: its own replica's view, else the map's. */
+    public static Optional<StoreInfo> leader(PartitionMap map, int shardId, ShardView local) {
         Optional<String> id = local.leaderOf(shardId);
         if (id.isEmpty()) {
             id = map.shard(shardId).map(ShardInfo::leader).filter(l -> !l.isEmpty());

@@ -150,7 +150,8 @@ public final class ShardGroupHost implements AutoCloseable {
         ticker.scheduleWithFixedDelay(evictions::tick, 100, 100, TimeUnit.MILLISECONDS);
         ReplicationWatch replication = new ReplicationWatch(this, membership, transfers, peerId,
                 tuning.electionTimeoutMax().toMillis());
-        ticker.scheduleWithFixedDelay(replication::tick, 1, 1, TimeUnit.SECONDS);
+        StalledConnections stalled = new StalledConnections(() -> server, this, peerId);
+        ticker.scheduleWithFixedDelay(() -> { replication.tick(); stalled.tick(); }, 1, 1, TimeUnit.SECONDS);
         ticker.scheduleWithFixedDelay(this::tickSplits, 0, 1, TimeUnit.SECONDS);
         LOG.info("store {} serving Raft on {} with {} recovered groups", peerId, raftAddress(), hostedShards().size());
         return this;

@@ -24,7 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 
@@ -45,6 +47,16 @@ import java.util.function.IntFunction;
  * budget for its batch's answer; the front doors' own backstop ({@code OffLoopRequests}) still
  * answers it in time.
  *
+ * <p><b>Batches of puts are sent again, not given up on.</b> Each BatchPut carries the lane's own
+ * client id and a new sequence number, so the shard applies it once however often it arrives
+ * ({@code ClientSessions}). A call gets {@link #ATTEMPT_MILLIS} (doubled on each later attempt);
+ * when it fails in a way that may have applied (a timeout, a connection lost mid-call), the same
+ * request, with the same tag, goes to the shard's leader as this store knows it then
+ * ({@link GrpcShardForwarder.LeaderLookup}), again until it is answered or the batch's deadline
+ * passes. Before, a put forwarded to a leader cut off by a partition waited out its whole budget
+ * and failed with an unknown outcome (chaos/README.md, finding 17). One call in flight per lane
+ * keeps the lane's sequences inside the shard's window of remembered results.
+ *
  * <p>Lanes live as long as the forwarder: one per (store address, shard, kind, consistency), a
  * set bounded by the cluster's stores and shards.
  */
@@ -55,6 +67,14 @@ final class ForwardLanes {
     static final int MAX_BATCH = 1024;
     /** Keeps a batch of puts well inside one Raft entry; a larger single put still goes, alone. */
     static final long MAX_BATCH_BYTES = 512 * 1024;
+    /**
+     * The first attempt of a BatchPut waits this long for its answer (as the request path's own
+     * forwards of requests that may be sent again do); each later attempt twice as long as the
+     * one before, up to 8 times this, so a merely slow leader still answers.
+     */
+    static final long ATTEMPT_MILLIS = 1_000;
+    /** The pause before a batch is sent again when no leader is known or the last one refused it. */
+    static final long RESEND_PAUSE_MILLIS = 50;
 
     private enum Kind { GET, PUT }
 
@@ -70,6 +90,10 @@ final class ForwardLanes {
         final LaneKey key;
         final String storeId;
         final CommitQueue<Pending> queue = new CommitQueue<>(MAX_IN_FLIGHT, MAX_BATCH, MAX_BATCH_BYTES);
+        /** This lane's client id in the shard's sessions (never 0, which means untagged). */
+        final long clientId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+        /** The last sequence number used; one batch in flight, so sequences reach the shard in order. */
+        final AtomicLong sequence = new AtomicLong();
 
         Lane(LaneKey key, String storeId) {
             this.key = key;
@@ -84,10 +108,13 @@ final class ForwardLanes {
     }
 
     private final StoreChannels channels;
+    /** Where a batch of puts that may have applied is sent again; null: it is not. */
+    private final GrpcShardForwarder.LeaderLookup leaders;
     private final Map<LaneKey, Lane> lanes = new ConcurrentHashMap<>();
 
-    ForwardLanes(StoreChannels channels) {
+    ForwardLanes(StoreChannels channels, GrpcShardForwarder.LeaderLookup leaders) {
         this.channels = channels;
+        this.leaders = leaders;
     }
 
     /** Forwards a linearizable or follower read of one key. */
@@ -137,13 +164,137 @@ final class ForwardLanes {
             }
             call(lane, batch, stub.batchGet(b.build()), r -> i -> oneGet(r, i));
         } else {
-            BatchPutRequest.Builder b = BatchPutRequest.newBuilder().setHeader(header);
+            BatchPutRequest.Builder b = BatchPutRequest.newBuilder()
+                    .setHeader(header.setClientId(lane.clientId).setSequence(lane.sequence.incrementAndGet()));
             for (Pending p : batch) {
                 b.addEntries(KeyValueWrite.newBuilder().setKey(UnsafeByteOperations.unsafeWrap(p.key()))
                         .setValue(UnsafeByteOperations.unsafeWrap(p.value())).setTtlMs(p.ttlMillis()));
             }
-            call(lane, batch, stub.batchPut(b.build()), r -> i -> onePut(r, i));
+            new PutBatch(lane, batch, b.build(), deadline).send(lane.storeId, k.address(), stub, false);
         }
+    }
+
+    /**
+     * One tagged BatchPut until it is answered: sent to the lane's store first, then, after a
+     * failure that may have applied, again to whichever store leads the shard by then.
+     */
+    private final class PutBatch {
+        final Lane lane;
+        final List<Pending> batch;
+        final BatchPutRequest request;
+        final long deadlineNanos;
+        int attempts;
+
+        PutBatch(Lane lane, List<Pending> batch, BatchPutRequest request, long deadlineNanos) {
+            this.lane = lane;
+            this.batch = batch;
+            this.request = request;
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        /**
+         * @param stub          a stub to {@code address}, without a deadline of its own
+         * @param maybeApplied  whether an earlier attempt may have applied the batch
+         */
+        void send(String storeId, String address, KvGrpc.KvFutureStub stub, boolean maybeApplied) {
+            // Without a leader to send it to again, one attempt has the whole budget.
+            long attempt = leaders == null ? Long.MAX_VALUE : TimeUnit.MILLISECONDS.toNanos(ATTEMPT_MILLIS << Math.min(attempts++, 3));
+            long left = Math.max(1, deadlineNanos - System.nanoTime());
+            Futures.addCallback(stub.withDeadlineAfter(Math.min(left, attempt), TimeUnit.NANOSECONDS).batchPut(request),
+                    new FutureCallback<BatchPutResponse>() {
+                        @Override
+                        public void onSuccess(BatchPutResponse reply) {
+                            Refusal refusal = refusal(reply, batch.size());
+                            if ((refusal == Refusal.NO_LEADER_MAYBE_APPLIED || maybeApplied && refusal == Refusal.NO_LEADER)
+                                    && resend()) {
+                                return;
+                            }
+                            if (maybeApplied && refusal == Refusal.KEY_MOVED) {
+                                // Routed again by the caller, it would go under a new tag: report it unknown.
+                                unknown("the batch may have applied before shard " + lane.key.shardId() + " split");
+                                return;
+                            }
+                            finish(lane, batch, i -> onePut(reply, i));
+                        }
+
+                        @Override
+                        public void onFailure(Throwable t) {
+                            boolean applied = maybeApplied || !GrpcShardForwarder.refusedAtConnect(t);
+                            if (applied && resend()) {
+                                return;
+                            }
+                            KvFailure failed = new KvFailure.Unavailable(lane.key.shardId(), "forwarding to " + storeId
+                                    + " failed: " + Status.fromThrowable(t), !applied);
+                            finish(lane, batch, i -> KvProtos.failed(failed));
+                        }
+                    }, MoreExecutors.directExecutor());
+        }
+
+        /** Sends the batch again after a pause, to the leader known then; false when that is not possible. */
+        private boolean resend() {
+            if (leaders == null || deadlineNanos - System.nanoTime() <= TimeUnit.MILLISECONDS.toNanos(RESEND_PAUSE_MILLIS)) {
+                return false;
+            }
+            CompletableFuture.delayedExecutor(RESEND_PAUSE_MILLIS, TimeUnit.MILLISECONDS).execute(() -> {
+                GrpcShardForwarder.Target target = leaders.leaderOf(lane.key.shardId()).orElse(null);
+                KvGrpc.KvFutureStub stub = null;
+                if (target != null) {
+                    try {
+                        stub = KvGrpc.newFutureStub(channels.to(target.address()));
+                    } catch (RuntimeException e) {
+                        stub = null;
+                    }
+                }
+                if (stub != null) {
+                    send(target.storeId(), target.address(), stub, true);
+                } else if (!resend()) {
+                    unknown("no leader of shard " + lane.key.shardId() + " answered in time");
+                }
+            });
+            return true;
+        }
+
+        private void unknown(String why) {
+            KvFailure failed = new KvFailure.Unavailable(lane.key.shardId(), why, false);
+            finish(lane, batch, i -> KvProtos.failed(failed));
+        }
+    }
+
+    private enum Refusal { NONE, NO_LEADER, NO_LEADER_MAYBE_APPLIED, KEY_MOVED }
+
+    /**
+     * How a store refused a batch: every put refused for want of a leader there (not the leader,
+     * no leader yet), so another leader may take it, and whether the store says it may have applied
+     * (a leader that lost its term with the entry appended); or some put refused because its key
+     * moved to a split's child; or neither (answered, or refused for good).
+     */
+    private static Refusal refusal(BatchPutResponse reply, int puts) {
+        int noLeader = 0;
+        boolean maybeApplied = false;
+        for (int i = 0; i < puts; i++) {
+            ShardOutcome o;
+            try {
+                o = onePut(reply, i);
+            } catch (RuntimeException e) {
+                return Refusal.NONE; // a reply that does not match the request; finish() reports it
+            }
+            if (o instanceof ShardOutcome.Failed f) {
+                if (f.failure() instanceof KvFailure.KeyMoved) {
+                    return Refusal.KEY_MOVED;
+                }
+                if (f.failure() instanceof KvFailure.NotLeader n) {
+                    noLeader++;
+                    maybeApplied |= n.maybeApplied();
+                } else if (f.failure() instanceof KvFailure.Unavailable u) {
+                    noLeader++;
+                    maybeApplied |= !u.notApplied();
+                }
+            }
+        }
+        if (noLeader < puts) {
+            return Refusal.NONE;
+        }
+        return maybeApplied ? Refusal.NO_LEADER_MAYBE_APPLIED : Refusal.NO_LEADER;
     }
 
     /** Completes the batch from the call's reply ({@code split} gives the i-th request's outcome). */

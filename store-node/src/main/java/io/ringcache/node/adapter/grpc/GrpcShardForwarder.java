@@ -27,6 +27,7 @@ import io.ringcache.shard.core.Command;
 import io.ringcache.shard.core.CommandCodec;
 import io.ringcache.shard.core.Query;
 import java.net.ConnectException;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -40,12 +41,28 @@ import java.util.function.Function;
  */
 public final class GrpcShardForwarder implements ShardForwarder {
 
+    /** A store to send a shard's requests to. */
+    public record Target(String storeId, String address) {
+    }
+
+    /** Which store leads a shard now, as this store knows it (its replica's view, else the map's). */
+    @FunctionalInterface
+    public interface LeaderLookup {
+        Optional<Target> leaderOf(int shardId);
+    }
+
     private final StoreChannels channels;
     private final ForwardLanes lanes;
 
+    /** A forwarder whose batches of puts are not sent again after a failure that may have applied. */
     public GrpcShardForwarder(StoreChannels channels) {
+        this(channels, null);
+    }
+
+    /** @param leaders where a batch of puts that may have applied is sent again ({@link ForwardLanes}) */
+    public GrpcShardForwarder(StoreChannels channels, LeaderLookup leaders) {
         this.channels = channels;
-        this.lanes = new ForwardLanes(channels);
+        this.lanes = new ForwardLanes(channels, leaders);
     }
 
     @Override

@@ -34,6 +34,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -59,22 +60,27 @@ class ForwardLanesIT {
 
     @BeforeEach
     void start() throws Exception {
-        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(new KvGrpc.KvImplBase() {
+        server = holding(held);
+        address = "127.0.0.1:" + server.getPort();
+        channels = new StoreChannels();
+        forwarder = new GrpcShardForwarder(channels);
+    }
+
+    /** A fake store that holds every BatchGet and BatchPut it receives in {@code into}, unanswered. */
+    private static Server holding(LinkedBlockingQueue<Held> into) throws java.io.IOException {
+        return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(new KvGrpc.KvImplBase() {
             @Override
             @SuppressWarnings("unchecked")
             public void batchGet(BatchGetRequest request, StreamObserver<BatchGetResponse> reply) {
-                held.add(new Held(request, (StreamObserver<Object>) (StreamObserver<?>) reply));
+                into.add(new Held(request, (StreamObserver<Object>) (StreamObserver<?>) reply));
             }
 
             @Override
             @SuppressWarnings("unchecked")
             public void batchPut(BatchPutRequest request, StreamObserver<BatchPutResponse> reply) {
-                held.add(new Held(request, (StreamObserver<Object>) (StreamObserver<?>) reply));
+                into.add(new Held(request, (StreamObserver<Object>) (StreamObserver<?>) reply));
             }
         }).build().start();
-        address = "127.0.0.1:" + server.getPort();
-        channels = new StoreChannels();
-        forwarder = new GrpcShardForwarder(channels);
     }
 
     @AfterEach
@@ -131,7 +137,10 @@ class ForwardLanesIT {
         assertEquals(2, batch.getEntriesCount());
         assertEquals("b", batch.getEntries(0).getKey().toStringUtf8());
         assertEquals("3", batch.getEntries(1).getValue().toStringUtf8());
-        assertEquals(0, batch.getHeader().getClientId(), "plain puts stay untagged");
+        assertTrue(batch.getHeader().getClientId() != 0, "a batch of plain puts carries the lane's tag");
+        assertEquals(((BatchPutRequest) call1.request()).getHeader().getClientId(), batch.getHeader().getClientId());
+        assertEquals(((BatchPutRequest) call1.request()).getHeader().getSequence() + 1, batch.getHeader().getSequence(),
+                "each batch of a lane takes the next sequence");
         // As a store answers a one-shard batch: the header on the batch, none on the results.
         call2.reply().onNext(BatchPutResponse.newBuilder().setHeader(ResponseHeader.newBuilder().setShardId(7).setAppliedIndex(99))
                 .addResults(PutResponse.newBuilder().setVersion(11)).addResults(PutResponse.newBuilder().setVersion(12)).build());
@@ -164,6 +173,46 @@ class ForwardLanesIT {
     }
 
     @Test
+    void aBatchThatMayHaveAppliedIsSentAgainWithItsTagToTheLeaderTheStoreKnowsNow() throws Exception {
+        LinkedBlockingQueue<Held> heldAtLeader = new LinkedBlockingQueue<>();
+        Server leader = holding(heldAtLeader);
+        try {
+            GrpcShardForwarder following = new GrpcShardForwarder(channels,
+                    shard -> Optional.of(new GrpcShardForwarder.Target("s3", "127.0.0.1:" + leader.getPort())));
+            CompletableFuture<ShardOutcome> put = put(following, "v");
+            Held first = next();
+            // The old leader took the call and went silent (a partition): the attempt times out.
+            Held again = take(heldAtLeader);
+            assertEquals(first.request(), again.request(), "the same batch, with the same client id and sequence");
+            assertFalse(put.isDone());
+            answer(again, BatchPutResponse.newBuilder().addResults(written(3)).build());
+            assertEquals(3, version(put.get(5, TimeUnit.SECONDS)));
+
+            // The new leader refuses (it lost the lead) after a maybe-applied attempt: sent again, same tag.
+            CompletableFuture<ShardOutcome> second = put(following, "w");
+            Held atOld = next();
+            atOld.reply().onError(Status.UNAVAILABLE.withDescription("connection reset").asException());
+            answer(take(heldAtLeader), refusal(KvFailure.NotLeader.refused(7, "s2", "")));
+            Held acceptedAt = take(heldAtLeader);
+            assertEquals(atOld.request(), acceptedAt.request());
+            answer(acceptedAt, BatchPutResponse.newBuilder().addResults(written(4)).build());
+            assertEquals(4, version(second.get(5, TimeUnit.SECONDS)));
+
+            // A first attempt the store answers "may have applied" (its leader lost its term with the
+            // entry appended) goes again, same tag, to the leader known now.
+            CompletableFuture<ShardOutcome> third = put(following, "x");
+            Held deposed = next();
+            answer(deposed, refusal(new KvFailure.NotLeader(7, "", "", true)));
+            Held retried = take(heldAtLeader);
+            assertEquals(deposed.request(), retried.request());
+            answer(retried, BatchPutResponse.newBuilder().addResults(written(5)).build());
+            assertEquals(5, version(third.get(5, TimeUnit.SECONDS)));
+        } finally {
+            leader.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void anUnreachableStoreFailsAtConnectAsNotApplied() throws Exception {
         int port = server.getPort();
         server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -181,12 +230,29 @@ class ForwardLanesIT {
         return forwarder.forward("s2", address, 7, new ShardOp.Write(new Command.Put(b(key), b(value), 0), 16), 0, 10_000);
     }
 
-    private Held next() throws InterruptedException {
-        Held h = held.poll(Poll.DEFAULT.toMillis(), TimeUnit.MILLISECONDS);
+    private CompletableFuture<ShardOutcome> put(GrpcShardForwarder through, String value) {
+        return through.forward("s2", address, 7, new ShardOp.Write(new Command.Put(b("k"), b(value), 0), 16), 0, 20_000);
+    }
+
+    private static Held take(LinkedBlockingQueue<Held> from) throws InterruptedException {
+        Held h = from.poll(Poll.DEFAULT.toMillis(), TimeUnit.MILLISECONDS);
         if (h == null) {
             throw new AssertionError("the fake store got no call");
         }
         return h;
+    }
+
+    private static void answer(Held call, Object reply) {
+        call.reply().onNext(reply);
+        call.reply().onCompleted();
+    }
+
+    private static BatchPutResponse refusal(KvFailure failure) {
+        return BatchPutResponse.newBuilder().addResults(PutResponse.newBuilder().setError(KvErrors.toProto(failure))).build();
+    }
+
+    private Held next() throws InterruptedException {
+        return take(held);
     }
 
     private static void answerGets(Held call, String... values) {
