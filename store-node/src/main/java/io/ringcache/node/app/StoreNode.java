@@ -8,6 +8,7 @@ import io.ringcache.node.adapter.grpc.KvService;
 import io.ringcache.node.adapter.raft.RatisLocalShards;
 import io.ringcache.node.adapter.time.ScheduledPacer;
 import io.ringcache.node.core.RequestPath;
+import io.ringcache.node.core.Router;
 import io.ringcache.node.adapter.http.HttpSettings;
 import io.ringcache.node.adapter.resp.RespServer;
 import io.ringcache.node.adapter.grpc.PlacementClient;
@@ -120,7 +121,7 @@ public final class StoreNode implements AutoCloseable {
         pacer = new ScheduledPacer();
         RatisLocalShards localShards = new RatisLocalShards(host, writer, metrics::readRound);
         GrpcShardForwarder.LeaderLookup leaders = shard -> currentMap.get()
-                .flatMap(map -> io.ringcache.node.core.Router.leader(map, shard, localShards))
+                .flatMap(map -> Router.leader(map, shard, localShards))
                 .map(s -> new GrpcShardForwarder.Target(s.id(), s.grpcAddress()));
         requests = new RequestPath(currentMap, localShards, new GrpcShardForwarder(channels, leaders),
                 pacer, limits, ops::record);
@@ -185,8 +186,7 @@ public final class StoreNode implements AutoCloseable {
         }
         placementClient = new PlacementClient(pdAddresses, channels, self, host, currentMap, ops, memory, this::hostNewClusterShards)
                 .enforcing(access).start(60_000);
-        PlacementClient placement = placementClient;
-        readiness = new StoreReadiness(options.nodeId, host, currentMap, placement::registered);
+        readiness = new StoreReadiness(options.nodeId, host, currentMap, placementClient::registered);
         LOG.info("store {} up: http {}, grpc {}, raft {}, placement {}", self.id(), self.httpAddress(),
                 self.grpcAddress(), self.raftAddress(), pdAddresses);
         return this;

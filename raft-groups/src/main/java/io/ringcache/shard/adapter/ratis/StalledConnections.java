@@ -65,10 +65,9 @@ final class StalledConnections {
             long now = System.nanoTime();
             for (String peer : toDrop(youngest, droppedAt, now)) {
                 droppedAt.put(peer, now);
-                LOG.info("{}: no answer from {} in any group led here for {} ms; dropping the connection to it",
-                        self, peer, youngest.get(peer));
-                server.get().getServerRpc().handleException(RaftPeerId.valueOf(peer),
-                        new IOException("no answer from " + peer + " for " + youngest.get(peer) + " ms"), true);
+                String why = "no answer from " + peer + " in any group led here for " + youngest.get(peer) + " ms";
+                LOG.info("{}: {}; dropping the connection to it", self, why);
+                server.get().getServerRpc().handleException(RaftPeerId.valueOf(peer), new IOException(why), true);
             }
         } catch (RuntimeException e) {
             LOG.warn("stalled-connection check failed on {}", self, e);
