@@ -3,11 +3,14 @@ package io.ringcache.shard.adapter.ratis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.retry.MultipleLinearRandomRetry;
+import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.junit.jupiter.api.Test;
 
@@ -30,5 +33,17 @@ class RatisTuningTest {
         assertEquals(RatisTuning.DEFAULT_ELECTION_TIMEOUT_MIN.toMillis(), RaftServerConfigKeys.Rpc.timeoutMin(p).toLong(TimeUnit.MILLISECONDS),
                 "only prefixed keys apply");
         assertNull(p.get(""));
+    }
+
+    @Test
+    void aLogAppenderNeverSleepsMoreThanThreeQuartersOfASecondAfterErrors() {
+        RaftProperties p = RatisTuning.defaults(new File("unused")).toProperties();
+        RetryPolicy policy = MultipleLinearRandomRetry.parseCommaSeparated(RaftServerConfigKeys.Log.Appender.retryPolicy(p));
+        for (int errors = 1; errors <= 100_000; errors = errors < 100 ? errors + 1 : errors * 2) {
+            int count = errors;
+            RetryPolicy.Action action = policy.handleAttemptFailure(() -> count);
+            long sleepMillis = action.getSleepTime().toLong(TimeUnit.MILLISECONDS);
+            assertTrue(action.shouldRetry() && sleepMillis <= 750, errors + " errors: sleep " + sleepMillis + " ms");
+        }
     }
 }
