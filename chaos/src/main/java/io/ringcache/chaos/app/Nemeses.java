@@ -31,6 +31,14 @@ final class Nemeses {
         log.write("begin " + fault.describe());
         if (fault instanceof Fault.Partition p) {
             net.block(p.blocked());
+        } else if (fault instanceof Fault.IsolateLeader i) {
+            int node = placements.nodeLeadingMostShards();
+            if (node > 0) {
+                log.write("isolating n" + node);
+                net.block(i.isolating(node));
+            } else {
+                log.write("no store leads a shard: nothing isolated");
+            }
         } else if (fault instanceof Fault.Kill k) {
             nodes.kill(k.node(), k.process());
         } else if (fault instanceof Fault.Pause p) {
@@ -55,6 +63,8 @@ final class Nemeses {
             placements.moveOneReplica();
         } else if (fault instanceof Fault.Split) {
             placements.splitOne();
+        } else if (fault instanceof Fault.Drain) {
+            placements.drainOne();
         }
     }
 
@@ -73,7 +83,8 @@ final class Nemeses {
             if (node > 0) {
                 nodes.restart(node, Fault.Process.PD);
             }
-        } else if (fault instanceof Fault.LeaderChurn || fault instanceof Fault.ReplicaMove || fault instanceof Fault.Split) {
+        } else if (fault instanceof Fault.LeaderChurn || fault instanceof Fault.ReplicaMove || fault instanceof Fault.Split
+                || fault instanceof Fault.Drain) {
             // placement keeps what it did
         } else {
             net.heal();

@@ -5,14 +5,18 @@ import io.ringcache.proto.v1.GetClusterStatusResponse;
 import io.ringcache.proto.v1.PlacementMember;
 import io.ringcache.proto.v1.ShardPlacement;
 import io.ringcache.proto.v1.Store;
+import io.ringcache.proto.v1.StoreState;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
  * The placement nemesis's hands: what it asks of the placement driver (leader transfers, replica
- * moves) and which PD member it kills, chosen when the fault strikes from the cluster as the
+ * moves, splits, drains) and which PD member it kills, chosen when the fault strikes from the cluster as the
  * placement driver sees it then, with the run's seeded random. Every action and its answer go to
  * the nemesis log. Node i runs store "s{i}" and PD member "pd{i}".
  */
@@ -82,24 +86,62 @@ final class Placements {
         log.accept("split shard " + shard.getShardId() + ": " + probe.split(shard.getShardId()));
     }
 
-    /** Moves a replica of a random shard to a store without one; logs why not when no store is free. */
+    /** Moves a replica of a random shard to an UP store without one; logs why not when no store is free. */
     void moveOneReplica() {
         GetClusterStatusResponse status = status("replica move");
         if (status == null) {
             return;
         }
         ShardPlacement shard = randomShard(status);
-        List<String> free = new ArrayList<>(status.getMap().getStoresList().stream().map(Store::getId).toList());
+        List<String> free = new ArrayList<>(status.getMap().getStoresList().stream()
+                .filter(st -> st.getState() == StoreState.STORE_STATE_UP).map(Store::getId).toList());
         free.removeAll(shard.getReplicasList());
         free.removeAll(shard.getLearnersList());
         if (free.isEmpty()) {
-            log.accept("replica move: every store holds shard " + shard.getShardId());
+            log.accept("replica move: every store that is up holds shard " + shard.getShardId());
             return;
         }
         String from = shard.getReplicasList().get(random.nextInt(shard.getReplicasCount()));
         String to = free.get(random.nextInt(free.size()));
         log.accept("move shard " + shard.getShardId() + " replica " + from + "->" + to + ": "
                 + probe.moveReplica(shard.getShardId(), from, to));
+    }
+
+    /**
+     * Drains a random UP store, if more UP stores would stay than the largest shard has replicas
+     * and no store is draining yet; logs why not otherwise. The placement driver moves the
+     * store's replicas away while the workloads go on.
+     */
+    void drainOne() {
+        GetClusterStatusResponse status = status("drain");
+        if (status == null) {
+            return;
+        }
+        List<String> up = new ArrayList<>(status.getMap().getStoresList().stream()
+                .filter(st -> st.getState() == StoreState.STORE_STATE_UP).map(Store::getId).toList());
+        boolean draining = status.getMap().getStoresList().stream().anyMatch(st -> st.getState() == StoreState.STORE_STATE_DRAINING);
+        int replicas = status.getMap().getShardsList().stream().mapToInt(ShardPlacement::getReplicasCount).max().orElse(0);
+        if (draining || up.size() <= replicas) {
+            log.accept("drain: " + (draining ? "a store is draining already" : up.size() + " stores up for " + replicas + " replicas"));
+            return;
+        }
+        String store = up.get(random.nextInt(up.size()));
+        log.accept("drain " + store + ": " + probe.drain(store));
+    }
+
+    /** The node whose store leads the most shards now (ties: the lowest); 0 when none answers or none leads. */
+    int nodeLeadingMostShards() {
+        GetClusterStatusResponse status = status("isolate the busiest leader");
+        if (status == null) {
+            return 0;
+        }
+        Map<String, Integer> led = new TreeMap<>();
+        status.getMap().getShardsList().stream().map(ShardPlacement::getLeader).filter(l -> !l.isEmpty())
+                .forEach(l -> led.merge(l, 1, Integer::sum));
+        String busiest = led.entrySet().stream().max(Map.Entry.<String, Integer>comparingByValue()
+                .thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder()))).map(Map.Entry::getKey).orElse(null);
+        log.accept("shards led per store: " + led);
+        return busiest == null ? 0 : Integer.parseInt(busiest.substring("s".length()));
     }
 
     /** The node whose PD member leads now (remembered for the heal); 0 when none answers. */

@@ -50,6 +50,36 @@ public sealed interface Fault {
         }
     }
 
+    /**
+     * The node whose store leads the most shards when the fault begins is cut off from every other
+     * node both ways (chosen then, from the placement driver's view, since leaders move); like any
+     * partition it names no faulty node. {@code nodes} is the cluster's size.
+     */
+    record IsolateLeader(int nodes) implements Fault {
+        public IsolateLeader {
+            if (nodes < 3) {
+                throw new IllegalArgumentException("isolating a leader needs 3 nodes, got " + nodes);
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "partition isolate-busiest-leader";
+        }
+
+        /** The links to block to cut {@code node} off from the others, both ways. */
+        public Set<Link> isolating(int node) {
+            Set<Link> links = new java.util.HashSet<>();
+            for (int other : Fault.nodes(nodes)) {
+                if (other != node) {
+                    links.add(new Link(node, other));
+                    links.add(new Link(other, node));
+                }
+            }
+            return links;
+        }
+    }
+
     /** Which process of a node a process fault strikes. */
     enum Process { STORE, PD }
 
@@ -182,6 +212,19 @@ public sealed interface Fault {
         @Override
         public String describe() {
             return "replica move";
+        }
+    }
+
+    /**
+     * A random store drained through the placement driver ({@code ringctl drain --no-wait}) when
+     * the fault begins: its replicas move to the other stores and its leaderships go with them,
+     * while the workloads run. Not undone (a drained store is on its way out); at most one per run,
+     * and only while more stores stay up than a shard has replicas. Needs more nodes than that.
+     */
+    record Drain() implements Fault {
+        @Override
+        public String describe() {
+            return "drain a store";
         }
     }
 

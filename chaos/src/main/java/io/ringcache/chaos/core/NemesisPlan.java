@@ -101,7 +101,8 @@ public final class NemesisPlan {
         int node = 1 + random.nextInt(nodes);
         Fault.Process process = random.nextInt(4) == 0 ? Fault.Process.PD : Fault.Process.STORE;
         return switch (kind) {
-            case PARTITION -> partition(nodes, random);
+            // One partition in four cuts off the node leading the most shards (chosen at the strike).
+            case PARTITION -> random.nextInt(4) == 0 ? new Fault.IsolateLeader(nodes) : partition(nodes, random);
             case KILL -> new Fault.Kill(node, process);
             case PAUSE -> new Fault.Pause(node, process);
             case LOSS -> new Fault.Loss(node, 5 + random.nextInt(26));
@@ -109,11 +110,13 @@ public final class NemesisPlan {
             case DISK -> new Fault.DiskFull(node);
             case CLOCK -> new Fault.ClockJump(node, (random.nextBoolean() ? 1 : -1)
                     * between(random, maxClockJumpMillis / 4, maxClockJumpMillis));
-            case PLACEMENT -> switch (random.nextInt(nodes > 3 ? 4 : 3)) {
+            // Moves and drains need a store without a replica of the shard: more than 3 nodes.
+            case PLACEMENT -> switch (random.nextInt(nodes > 3 ? 5 : 3)) {
                 case 0 -> new Fault.LeaderChurn(500 + random.nextInt(1_501));
                 case 1 -> new Fault.KillPdLeader();
                 case 2 -> new Fault.Split();
-                default -> new Fault.ReplicaMove();
+                case 3 -> new Fault.ReplicaMove();
+                default -> new Fault.Drain();
             };
         };
     }

@@ -40,6 +40,43 @@ class NemesisPlanProperties {
     }
 
     @Property(tries = 300)
+    void movesAndDrainsAreDrawnOnlyWhenAStoreCanTakeAReplica(@ForAll long seed, @ForAll @IntRange(min = 3, max = 7) int nodes) {
+        for (NemesisPlan.Step step : NemesisPlan.draw(seed, nodes, 600_000, EnumSet.of(NemesisPlan.Kind.PLACEMENT))) {
+            boolean needsAFreeStore = step.fault() instanceof Fault.ReplicaMove || step.fault() instanceof Fault.Drain;
+            assertTrue(nodes > 3 || !needsAFreeStore, step + " on " + nodes + " nodes");
+            assertTrue(step.fault().faultyNodes().isEmpty(), "placement makes no node faulty: " + step);
+        }
+    }
+
+    @Property(tries = 200)
+    void isolatingTheBusiestLeaderCutsItsNodeFromEveryOtherBothWays(@ForAll @IntRange(min = 3, max = 9) int nodes,
+                                                                   @ForAll @IntRange(min = 1, max = 9) int node) {
+        net.jqwik.api.Assume.that(node <= nodes);
+        Set<Fault.Link> links = new Fault.IsolateLeader(nodes).isolating(node);
+        assertEquals(2 * (nodes - 1), links.size());
+        assertTrue(links.stream().allMatch(l -> (l.from() == node) != (l.to() == node) && l.from() <= nodes && l.to() <= nodes));
+    }
+
+    @Test
+    void partitionsIncludeIsolatingTheBusiestLeader() {
+        Set<Class<?>> seen = new java.util.HashSet<>();
+        for (long seed = 0; seed < 20; seed++) {
+            NemesisPlan.draw(seed, 3, 600_000, EnumSet.of(NemesisPlan.Kind.PARTITION)).forEach(s -> seen.add(s.fault().getClass()));
+        }
+        assertEquals(Set.of(Fault.Partition.class, Fault.IsolateLeader.class), seen);
+    }
+
+    @Test
+    void everyPlacementChangeIsDrawnOnFourNodes() {
+        Set<Class<?>> seen = new java.util.HashSet<>();
+        for (long seed = 0; seed < 20; seed++) {
+            NemesisPlan.draw(seed, 4, 600_000, EnumSet.of(NemesisPlan.Kind.PLACEMENT)).forEach(s -> seen.add(s.fault().getClass()));
+        }
+        assertEquals(Set.of(Fault.LeaderChurn.class, Fault.KillPdLeader.class, Fault.Split.class, Fault.ReplicaMove.class,
+                Fault.Drain.class), seen);
+    }
+
+    @Property(tries = 300)
     void clockJumpsStayWithinTheirBoundAndAreNeverTiny(@ForAll long seed, @ForAll @LongRange(min = 4, max = 60_000) long max) {
         for (NemesisPlan.Step step : NemesisPlan.draw(seed, 3, 300_000, EnumSet.of(NemesisPlan.Kind.CLOCK), max)) {
             long jump = Math.abs(((Fault.ClockJump) step.fault()).offsetMillis());

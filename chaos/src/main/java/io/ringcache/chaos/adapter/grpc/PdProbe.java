@@ -120,6 +120,11 @@ public final class PdProbe implements AutoCloseable {
                 .setToStore(toStore).build()));
     }
 
+    /** Asks the placement driver's leader to drain {@code store} (its replicas move away); "ok" or why not. */
+    public String drain(String store) {
+        return admin(stub -> stub.drainStore(io.ringcache.proto.v1.StoreRequest.newBuilder().setStoreId(store).build()));
+    }
+
     /** Asks the placement driver's leader to move {@code shard}'s replica from one store to another; "ok" or why not. */
     public String moveReplica(int shard, String fromStore, String toStore) {
         return admin(stub -> stub.moveReplica(io.ringcache.proto.v1.MoveReplicaRequest.newBuilder().setShardId(shard)
