@@ -39,8 +39,13 @@ public final class ChaosNodes implements AutoCloseable {
     public static final int STORE_GRPC = 8090;
     public static final int STORE_RAFT = 7000;
 
-    /** Small heaps and the quick compiler: six JVMs share the machine with the clients. */
-    private static final String JAVA_OPTS = "-Xmx320m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+    /**
+     * Small heaps and the quick compiler: six JVMs share the machine with the clients. Ratis'
+     * server core logs at INFO and its log appenders at WARN (the stores' logback.xml reads these
+     * properties), so a stall the suite finds can be read from the kept logs (finding 19).
+     */
+    private static final String JAVA_OPTS = "-Xmx320m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+            + " -Dringcache.log.ratis.server=INFO -Dringcache.log.ratis.appender=WARN";
 
     private final NetnsNetwork net;
     private final Path bin;
