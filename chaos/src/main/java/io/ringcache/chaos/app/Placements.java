@@ -16,8 +16,8 @@ import java.util.function.Consumer;
 
 /**
  * The placement nemesis's hands: what it asks of the placement driver (leader transfers, replica
- * moves, splits, drains) and which PD member it kills, chosen when the fault strikes from the cluster as the
- * placement driver sees it then, with the run's seeded random. Every action and its answer go to
+ * moves, splits, drains) and which PD member it kills, chosen when the fault strikes from the
+ * cluster as the placement driver sees it then, with the run's seeded random. Every action and its answer go to
  * the nemesis log. Node i runs store "s{i}" and PD member "pd{i}".
  */
 final class Placements {
@@ -108,8 +108,8 @@ final class Placements {
     }
 
     /**
-     * Drains a random UP store, if more UP stores would stay than the largest shard has replicas
-     * and no store is draining yet; logs why not otherwise. The placement driver moves the
+     * Drains a random UP store, if at least as many UP stores would stay as the largest shard
+     * has replicas and no store is draining yet; logs why not otherwise. The placement driver moves the
      * store's replicas away while the workloads go on.
      */
     void drainOne() {

@@ -219,7 +219,8 @@ public sealed interface Fault {
      * A random store drained through the placement driver ({@code ringctl drain --no-wait}) when
      * the fault begins: its replicas move to the other stores and its leaderships go with them,
      * while the workloads run. Not undone (a drained store is on its way out); at most one per run,
-     * and only while more stores stay up than a shard has replicas. Needs more nodes than that.
+     * and only when at least as many stores stay up as a shard has replicas, so it needs more
+     * nodes than that.
      */
     record Drain() implements Fault {
         @Override
