@@ -269,16 +269,18 @@ final class ForwardLanes {
      * moved to a split's child; or neither (answered, or refused for good).
      */
     private static Refusal refusal(BatchPutResponse reply, int puts) {
+        if (reply.getResultsCount() != puts) {
+            return Refusal.NONE; // a reply that does not match the request; finish() reports it
+        }
         int noLeader = 0;
         boolean maybeApplied = false;
         for (int i = 0; i < puts; i++) {
-            ShardOutcome o;
-            try {
-                o = onePut(reply, i);
-            } catch (RuntimeException e) {
-                return Refusal.NONE; // a reply that does not match the request; finish() reports it
+            // Every forwarded batch passes here: an applied put is skipped without building its
+            // outcome, which finish() builds once.
+            if (!reply.getResults(i).hasError()) {
+                continue;
             }
-            if (o instanceof ShardOutcome.Failed f) {
+            if (onePut(reply, i) instanceof ShardOutcome.Failed f) {
                 if (f.failure() instanceof KvFailure.KeyMoved) {
                     return Refusal.KEY_MOVED;
                 }
