@@ -3,6 +3,9 @@ package io.ringcache.shard.adapter.ratis;
 import io.ringcache.shard.core.LeaderReadLease;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -52,5 +55,21 @@ final class LeaderTransfers {
             reply = CompletableFuture.failedFuture(e);
         }
         return reply.whenComplete((r, error) -> lease.resume(System.nanoTime(), quietNanos));
+    }
+
+    /** {@link #transfer}, waiting for Ratis' answer; a refusal or a timeout is an IOException. */
+    void transferAndWait(int shardId, String target, long timeoutMillis) throws IOException {
+        RaftClientReply reply;
+        try {
+            reply = transfer(shardId, target, timeoutMillis).get(timeoutMillis + 10_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while handing shard " + shardId + " to " + target, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("leader transfer of shard " + shardId + " failed: " + e.getMessage(), e);
+        }
+        if (!reply.isSuccess()) {
+            throw new IOException("leader transfer of shard " + shardId + " failed: " + reply.getException());
+        }
     }
 }

@@ -151,7 +151,8 @@ public final class ShardGroupHost implements AutoCloseable {
         ReplicationWatch replication = new ReplicationWatch(this, membership, transfers, peerId,
                 tuning.electionTimeoutMax().toMillis());
         StalledConnections stalled = new StalledConnections(() -> server, this, peerId);
-        ticker.scheduleWithFixedDelay(() -> { replication.tick(); stalled.tick(); }, 1, 1, TimeUnit.SECONDS);
+        ListenerPromotionDeadlocks wedged = new ListenerPromotionDeadlocks(peerId.toString());
+        ticker.scheduleWithFixedDelay(() -> { replication.tick(); stalled.tick(); wedged.tick(); }, 1, 1, TimeUnit.SECONDS);
         ticker.scheduleWithFixedDelay(this::tickSplits, 0, 1, TimeUnit.SECONDS);
         LOG.info("store {} serving Raft on {} with {} recovered groups", peerId, raftAddress(), hostedShards().size());
         return this;
@@ -416,18 +417,7 @@ public final class ShardGroupHost implements AutoCloseable {
 
     /** Asks this host's replica (which must lead) to hand leadership to {@code newLeader}. */
     public void transferLeadership(int shardId, String newLeader, long timeoutMillis) throws IOException {
-        RaftClientReply reply;
-        try {
-            reply = transfers.transfer(shardId, newLeader, timeoutMillis).get(timeoutMillis + 10_000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while handing shard " + shardId + " to " + newLeader, e);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IOException("leader transfer of shard " + shardId + " failed: " + e.getMessage(), e);
-        }
-        if (!reply.isSuccess()) {
-            throw new IOException("leader transfer of shard " + shardId + " failed: " + reply.getException());
-        }
+        transfers.transferAndWait(shardId, newLeader, timeoutMillis);
     }
 
     /**
