@@ -48,14 +48,10 @@ import java.util.function.IntFunction;
  * answers it in time.
  *
  * <p><b>Batches of puts are sent again, not given up on.</b> Each BatchPut carries the lane's own
- * client id and a new sequence number, so the shard applies it once however often it arrives
- * ({@code ClientSessions}). A call gets {@link #ATTEMPT_MILLIS} (doubled on each later attempt);
- * when it fails in a way that may have applied (a timeout, a connection lost mid-call), the same
- * request, with the same tag, goes to the shard's leader as this store knows it then
- * ({@link GrpcShardForwarder.LeaderLookup}), again until it is answered or the batch's deadline
- * passes. Before, a put forwarded to a leader cut off by a partition waited out its whole budget
- * and failed with an unknown outcome (chaos/README.md, finding 17). One call in flight per lane
- * keeps the lane's sequences inside the shard's window of remembered results.
+ * client id and a new sequence number, so the shard applies it once however often it arrives;
+ * after a failure that may have applied, the same request goes to the shard's leader as this
+ * store knows it then ({@link ForwardResend}). One call in flight per lane keeps the lane's
+ * sequences inside the shard's window of remembered results.
  *
  * <p>Lanes live as long as the forwarder: one per (store address, shard, kind, consistency), a
  * set bounded by the cluster's stores and shards.
@@ -67,14 +63,6 @@ final class ForwardLanes {
     static final int MAX_BATCH = 1024;
     /** Keeps a batch of puts well inside one Raft entry; a larger single put still goes, alone. */
     static final long MAX_BATCH_BYTES = 512 * 1024;
-    /**
-     * The first attempt of a BatchPut waits this long for its answer (as the request path's own
-     * forwards of requests that may be sent again do); each later attempt twice as long as the
-     * one before, up to 8 times this, so a merely slow leader still answers.
-     */
-    static final long ATTEMPT_MILLIS = 1_000;
-    /** The pause before a batch is sent again when no leader is known or the last one refused it. */
-    static final long RESEND_PAUSE_MILLIS = 50;
 
     private enum Kind { GET, PUT }
 
@@ -145,6 +133,20 @@ final class ForwardLanes {
             deadline = Math.max(deadline, p.deadlineNanos());
         }
         LaneKey k = lane.key;
+        RequestHeader.Builder header = RequestHeader.newBuilder().setForward(false);
+        if (k.kind() == Kind.PUT) {
+            BatchPutRequest.Builder b = BatchPutRequest.newBuilder()
+                    .setHeader(header.setClientId(lane.clientId).setSequence(lane.sequence.incrementAndGet()));
+            for (Pending p : batch) {
+                b.addEntries(KeyValueWrite.newBuilder().setKey(UnsafeByteOperations.unsafeWrap(p.key()))
+                        .setValue(UnsafeByteOperations.unsafeWrap(p.value())).setTtlMs(p.ttlMillis()));
+            }
+            BatchPutRequest request = b.build();
+            new ForwardResend<BatchPutResponse>(channels, leaders, k.shardId(), deadline, stub -> stub.batchPut(request),
+                    reply -> refusal(reply, batch.size()), reply -> finish(lane, batch, i -> onePut(reply, i)),
+                    failure -> finish(lane, batch, i -> KvProtos.failed(failure))).sendTo(lane.storeId, k.address());
+            return;
+        }
         KvGrpc.KvFutureStub stub;
         try {
             stub = KvGrpc.newFutureStub(channels.to(k.address()))
@@ -155,112 +157,13 @@ final class ForwardLanes {
             finish(lane, batch, i -> KvProtos.failed(cannot));
             return;
         }
-        RequestHeader.Builder header = RequestHeader.newBuilder().setForward(false);
-        if (k.kind() == Kind.GET) {
-            header.setConsistency(KvProtos.consistency(k.consistency()));
-            BatchGetRequest.Builder b = BatchGetRequest.newBuilder().setHeader(header);
-            for (Pending p : batch) {
-                b.addKeys(UnsafeByteOperations.unsafeWrap(p.key()));
-            }
-            call(lane, batch, stub.batchGet(b.build()), r -> i -> oneGet(r, i));
-        } else {
-            BatchPutRequest.Builder b = BatchPutRequest.newBuilder()
-                    .setHeader(header.setClientId(lane.clientId).setSequence(lane.sequence.incrementAndGet()));
-            for (Pending p : batch) {
-                b.addEntries(KeyValueWrite.newBuilder().setKey(UnsafeByteOperations.unsafeWrap(p.key()))
-                        .setValue(UnsafeByteOperations.unsafeWrap(p.value())).setTtlMs(p.ttlMillis()));
-            }
-            new PutBatch(lane, batch, b.build(), deadline).send(lane.storeId, k.address(), stub, false);
+        header.setConsistency(KvProtos.consistency(k.consistency()));
+        BatchGetRequest.Builder b = BatchGetRequest.newBuilder().setHeader(header);
+        for (Pending p : batch) {
+            b.addKeys(UnsafeByteOperations.unsafeWrap(p.key()));
         }
+        call(lane, batch, stub.batchGet(b.build()), r -> i -> oneGet(r, i));
     }
-
-    /**
-     * One tagged BatchPut until it is answered: sent to the lane's store first, then, after a
-     * failure that may have applied, again to whichever store leads the shard by then.
-     */
-    private final class PutBatch {
-        final Lane lane;
-        final List<Pending> batch;
-        final BatchPutRequest request;
-        final long deadlineNanos;
-        int attempts;
-
-        PutBatch(Lane lane, List<Pending> batch, BatchPutRequest request, long deadlineNanos) {
-            this.lane = lane;
-            this.batch = batch;
-            this.request = request;
-            this.deadlineNanos = deadlineNanos;
-        }
-
-        /**
-         * @param stub          a stub to {@code address}, without a deadline of its own
-         * @param maybeApplied  whether an earlier attempt may have applied the batch
-         */
-        void send(String storeId, String address, KvGrpc.KvFutureStub stub, boolean maybeApplied) {
-            // Without a leader to send it to again, one attempt has the whole budget.
-            long attempt = leaders == null ? Long.MAX_VALUE : TimeUnit.MILLISECONDS.toNanos(ATTEMPT_MILLIS << Math.min(attempts++, 3));
-            long left = Math.max(1, deadlineNanos - System.nanoTime());
-            Futures.addCallback(stub.withDeadlineAfter(Math.min(left, attempt), TimeUnit.NANOSECONDS).batchPut(request),
-                    new FutureCallback<BatchPutResponse>() {
-                        @Override
-                        public void onSuccess(BatchPutResponse reply) {
-                            Refusal refusal = refusal(reply, batch.size());
-                            if ((refusal == Refusal.NO_LEADER_MAYBE_APPLIED || maybeApplied && refusal == Refusal.NO_LEADER)
-                                    && resend()) {
-                                return;
-                            }
-                            if (maybeApplied && refusal == Refusal.KEY_MOVED) {
-                                // Routed again by the caller, it would go under a new tag: report it unknown.
-                                unknown("the batch may have applied before shard " + lane.key.shardId() + " split");
-                                return;
-                            }
-                            finish(lane, batch, i -> onePut(reply, i));
-                        }
-
-                        @Override
-                        public void onFailure(Throwable t) {
-                            boolean applied = maybeApplied || !GrpcShardForwarder.refusedAtConnect(t);
-                            if (applied && resend()) {
-                                return;
-                            }
-                            KvFailure failed = new KvFailure.Unavailable(lane.key.shardId(), "forwarding to " + storeId
-                                    + " failed: " + Status.fromThrowable(t), !applied);
-                            finish(lane, batch, i -> KvProtos.failed(failed));
-                        }
-                    }, MoreExecutors.directExecutor());
-        }
-
-        /** Sends the batch again after a pause, to the leader known then; false when that is not possible. */
-        private boolean resend() {
-            if (leaders == null || deadlineNanos - System.nanoTime() <= TimeUnit.MILLISECONDS.toNanos(RESEND_PAUSE_MILLIS)) {
-                return false;
-            }
-            CompletableFuture.delayedExecutor(RESEND_PAUSE_MILLIS, TimeUnit.MILLISECONDS).execute(() -> {
-                GrpcShardForwarder.Target target = leaders.leaderOf(lane.key.shardId()).orElse(null);
-                KvGrpc.KvFutureStub stub = null;
-                if (target != null) {
-                    try {
-                        stub = KvGrpc.newFutureStub(channels.to(target.address()));
-                    } catch (RuntimeException e) {
-                        stub = null;
-                    }
-                }
-                if (stub != null) {
-                    send(target.storeId(), target.address(), stub, true);
-                } else if (!resend()) {
-                    unknown("no leader of shard " + lane.key.shardId() + " answered in time");
-                }
-            });
-            return true;
-        }
-
-        private void unknown(String why) {
-            KvFailure failed = new KvFailure.Unavailable(lane.key.shardId(), why, false);
-            finish(lane, batch, i -> KvProtos.failed(failed));
-        }
-    }
-
-    private enum Refusal { NONE, NO_LEADER, NO_LEADER_MAYBE_APPLIED, KEY_MOVED }
 
     /**
      * How a store refused a batch: every put refused for want of a leader there (not the leader,
@@ -268,9 +171,9 @@ final class ForwardLanes {
      * (a leader that lost its term with the entry appended); or some put refused because its key
      * moved to a split's child; or neither (answered, or refused for good).
      */
-    private static Refusal refusal(BatchPutResponse reply, int puts) {
+    private static ForwardResend.Refusal refusal(BatchPutResponse reply, int puts) {
         if (reply.getResultsCount() != puts) {
-            return Refusal.NONE; // a reply that does not match the request; finish() reports it
+            return ForwardResend.Refusal.NONE; // a reply that does not match the request; finish() reports it
         }
         int noLeader = 0;
         boolean maybeApplied = false;
@@ -280,23 +183,22 @@ final class ForwardLanes {
             if (!reply.getResults(i).hasError()) {
                 continue;
             }
-            if (onePut(reply, i) instanceof ShardOutcome.Failed f) {
-                if (f.failure() instanceof KvFailure.KeyMoved) {
-                    return Refusal.KEY_MOVED;
+            switch (ForwardResend.Refusal.of(onePut(reply, i))) {
+                case KEY_MOVED -> {
+                    return ForwardResend.Refusal.KEY_MOVED;
                 }
-                if (f.failure() instanceof KvFailure.NotLeader n) {
+                case NO_LEADER -> noLeader++;
+                case NO_LEADER_MAYBE_APPLIED -> {
                     noLeader++;
-                    maybeApplied |= n.maybeApplied();
-                } else if (f.failure() instanceof KvFailure.Unavailable u) {
-                    noLeader++;
-                    maybeApplied |= !u.notApplied();
+                    maybeApplied = true;
                 }
+                case NONE -> { }
             }
         }
         if (noLeader < puts) {
-            return Refusal.NONE;
+            return ForwardResend.Refusal.NONE;
         }
-        return maybeApplied ? Refusal.NO_LEADER_MAYBE_APPLIED : Refusal.NO_LEADER;
+        return maybeApplied ? ForwardResend.Refusal.NO_LEADER_MAYBE_APPLIED : ForwardResend.Refusal.NO_LEADER;
     }
 
     /** Completes the batch from the call's reply ({@code split} gives the i-th request's outcome). */

@@ -53,15 +53,22 @@ public final class GrpcShardForwarder implements ShardForwarder {
 
     private final StoreChannels channels;
     private final ForwardLanes lanes;
+    /** Where a write that may have applied is sent again; null: it is not. */
+    private final LeaderLookup leaders;
+    private final ForwardSessions sessions = new ForwardSessions();
 
     /** A forwarder whose batches of puts are not sent again after a failure that may have applied. */
     public GrpcShardForwarder(StoreChannels channels) {
         this(channels, null);
     }
 
-    /** @param leaders where a batch of puts that may have applied is sent again ({@link ForwardLanes}) */
+    /**
+     * @param leaders where a write of a caller that does not tag its own (HTTP, RESP) is sent again
+     *                after a failure that may have applied ({@link ForwardLanes}, {@link ForwardSessions})
+     */
     public GrpcShardForwarder(StoreChannels channels, LeaderLookup leaders) {
         this.channels = channels;
+        this.leaders = leaders;
         this.lanes = new ForwardLanes(channels, leaders);
     }
 
@@ -74,6 +81,12 @@ public final class GrpcShardForwarder implements ShardForwarder {
         }
         if (epoch == 0 && op instanceof ShardOp.Write w && w.command() instanceof Command.Put p) {
             return lanes.put(storeId, address, shardId, p.key(), p.value(), p.ttlMillis(), budgetMillis);
+        }
+        if (epoch == 0 && leaders != null && op instanceof ShardOp.Write w && !(w.command() instanceof Command.Tagged)) {
+            ForwardSessions.Session session = sessions.take(shardId);
+            if (session != null) {
+                return tagged(storeId, address, shardId, w.command(), session, budgetMillis);
+            }
         }
         KvGrpc.KvFutureStub stub;
         try {
@@ -100,23 +113,52 @@ public final class GrpcShardForwarder implements ShardForwarder {
             }
             return call(storeId, shardId, stub.batchGet(b.build()), KvProtos::outcome);
         }
-        Command command = ((ShardOp.Write) op).command();
+        Command whole = ((ShardOp.Write) op).command();
+        Command command = whole;
         if (command instanceof Command.Tagged t) {
             header.setClientId(t.clientId()).setSequence(t.sequence());
             command = t.command();
         }
+        return call(storeId, shardId, write(header.build(), shardId, command, whole).apply(stub), o -> o);
+    }
+
+    /**
+     * A write of a caller that does not tag its own, tagged with one of this store's sessions and
+     * sent until it is answered ({@link ForwardResend}); the session is given back then.
+     */
+    private CompletableFuture<ShardOutcome> tagged(String storeId, String address, int shardId, Command command,
+                                                   ForwardSessions.Session session, long budgetMillis) {
+        long sequence = session.nextSequence();
+        RequestHeader header = RequestHeader.newBuilder().setForward(false)
+                .setClientId(session.clientId).setSequence(sequence).build();
+        CompletableFuture<ShardOutcome> result = new CompletableFuture<>();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMillis);
+        ForwardResend.single(channels, leaders, shardId, deadline,
+                write(header, shardId, command, new Command.Tagged(session.clientId, sequence, command)),
+                o -> o, result).sendTo(storeId, address);
+        return result.whenComplete((o, e) -> sessions.giveBack(session));
+    }
+
+    /**
+     * The call that sends one write: {@code command} in its own RPC with {@code header}'s tag, or,
+     * for a command without one (the Redis protocol's), {@code whole} (tagged inside, if at all)
+     * in the log's own encoding.
+     */
+    private static Function<KvGrpc.KvFutureStub, ListenableFuture<ShardOutcome>> write(RequestHeader header, int shardId,
+                                                                                      Command command, Command whole) {
         if (command instanceof Command.Put p) {
-            return call(storeId, shardId, stub.put(PutRequest.newBuilder().setHeader(header)
-                    .setKey(UnsafeByteOperations.unsafeWrap(p.key())).setValue(UnsafeByteOperations.unsafeWrap(p.value()))
-                    .setTtlMs(p.ttlMillis()).build()), KvProtos::outcome);
+            PutRequest r = PutRequest.newBuilder().setHeader(header).setKey(UnsafeByteOperations.unsafeWrap(p.key()))
+                    .setValue(UnsafeByteOperations.unsafeWrap(p.value())).setTtlMs(p.ttlMillis()).build();
+            return stub -> map(stub.put(r), KvProtos::outcome);
         }
         if (command instanceof Command.Delete d) {
-            return call(storeId, shardId, stub.delete(DeleteRequest.newBuilder().setHeader(header)
-                    .setKey(UnsafeByteOperations.unsafeWrap(d.key())).build()), KvProtos::outcome);
+            DeleteRequest r = DeleteRequest.newBuilder().setHeader(header).setKey(UnsafeByteOperations.unsafeWrap(d.key())).build();
+            return stub -> map(stub.delete(r), KvProtos::outcome);
         }
         if (command instanceof Command.Touch t) {
-            return call(storeId, shardId, stub.touch(TouchRequest.newBuilder().setHeader(header)
-                    .setKey(UnsafeByteOperations.unsafeWrap(t.key())).setTtlMs(t.ttlMillis()).build()), KvProtos::outcome);
+            TouchRequest r = TouchRequest.newBuilder().setHeader(header).setKey(UnsafeByteOperations.unsafeWrap(t.key()))
+                    .setTtlMs(t.ttlMillis()).build();
+            return stub -> map(stub.touch(r), KvProtos::outcome);
         }
         if (command instanceof Command.CompareAndSet c) {
             CompareAndSetRequest.Builder b = CompareAndSetRequest.newBuilder().setHeader(header)
@@ -129,7 +171,8 @@ public final class GrpcShardForwarder implements ShardForwarder {
             } else {
                 b.setExpectAbsent(true);
             }
-            return call(storeId, shardId, stub.compareAndSet(b.build()), KvProtos::outcome);
+            CompareAndSetRequest r = b.build();
+            return stub -> map(stub.compareAndSet(r), KvProtos::outcome);
         }
         if (command instanceof Command.BatchPut batch) {
             BatchPutRequest.Builder b = BatchPutRequest.newBuilder().setHeader(header);
@@ -137,13 +180,18 @@ public final class GrpcShardForwarder implements ShardForwarder {
                 b.addEntries(KeyValueWrite.newBuilder().setKey(UnsafeByteOperations.unsafeWrap(p.key()))
                         .setValue(UnsafeByteOperations.unsafeWrap(p.value())).setTtlMs(p.ttlMillis()));
             }
-            return call(storeId, shardId, stub.batchPut(b.build()), KvProtos::outcome);
+            BatchPutRequest r = b.build();
+            return stub -> map(stub.batchPut(r), KvProtos::outcome);
         }
-        // Everything else (the Redis protocol's commands) in the log's own encoding.
-        Command whole = ((ShardOp.Write) op).command();
-        return call(storeId, shardId, stub.execute(ExecuteRequest.newBuilder().setHeader(header.setClientId(0).setSequence(0))
-                .setShardId(shardId).setEntry(UnsafeByteOperations.unsafeWrap(CommandCodec.encode(whole))).build()),
-                KvProtos::outcome);
+        // Everything else (the Redis protocol's commands) in the log's own encoding: an execute
+        // request takes its tag from inside the entry, never from the header.
+        ExecuteRequest r = ExecuteRequest.newBuilder().setHeader(header.toBuilder().setClientId(0).setSequence(0))
+                .setShardId(shardId).setEntry(UnsafeByteOperations.unsafeWrap(CommandCodec.encode(whole))).build();
+        return stub -> map(stub.execute(r), KvProtos::outcome);
+    }
+
+    private static <R> ListenableFuture<ShardOutcome> map(ListenableFuture<R> call, Function<R, ShardOutcome> outcome) {
+        return Futures.transform(call, outcome::apply, MoreExecutors.directExecutor());
     }
 
     private static <R> CompletableFuture<ShardOutcome> call(String storeId, int shardId, ListenableFuture<R> call,

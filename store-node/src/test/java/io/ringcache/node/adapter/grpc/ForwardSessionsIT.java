@@ -1,0 +1,213 @@
+package io.ringcache.node.adapter.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import io.ringcache.node.core.KvFailure;
+import io.ringcache.node.core.ShardOp;
+import io.ringcache.node.core.ShardOutcome;
+import io.ringcache.placement.api.StoreChannels;
+import io.ringcache.proto.v1.CompareAndSetRequest;
+import io.ringcache.proto.v1.CompareAndSetResponse;
+import io.ringcache.proto.v1.DeleteRequest;
+import io.ringcache.proto.v1.DeleteResponse;
+import io.ringcache.proto.v1.ExecuteRequest;
+import io.ringcache.proto.v1.ExecuteResponse;
+import io.ringcache.proto.v1.KvGrpc;
+import io.ringcache.proto.v1.RequestHeader;
+import io.ringcache.proto.v1.ResponseHeader;
+import io.ringcache.shard.core.Command;
+import io.ringcache.shard.core.CommandCodec;
+import io.ringcache.shard.core.CommandResult;
+import io.ringcache.testing.Poll;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Forwarded deletes, compare-and-sets and Redis commands of callers that do not tag their own
+ * (HTTP, RESP) carry one of the forwarding store's sessions, and after a failure that may have
+ * applied go again, with the same tag, to the leader the store knows then: against real gRPC
+ * servers whose replies the test releases by hand.
+ */
+class ForwardSessionsIT {
+
+    /** A call a fake store received and has not answered yet. */
+    private record Held(Object request, StreamObserver<Object> reply) {
+    }
+
+    private final LinkedBlockingQueue<Held> atOld = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Held> atLeader = new LinkedBlockingQueue<>();
+    private Server old;
+    private Server leader;
+    private StoreChannels channels;
+    private GrpcShardForwarder forwarder;
+
+    @BeforeEach
+    void start() throws Exception {
+        old = holding(atOld);
+        leader = holding(atLeader);
+        channels = new StoreChannels();
+        forwarder = new GrpcShardForwarder(channels,
+                shard -> Optional.of(new GrpcShardForwarder.Target("s3", "127.0.0.1:" + leader.getPort())));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        channels.close();
+        old.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        leader.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    /** A fake store that holds every Delete, CompareAndSet and Execute it receives, unanswered. */
+    @SuppressWarnings("unchecked")
+    private static Server holding(LinkedBlockingQueue<Held> into) throws java.io.IOException {
+        return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(new KvGrpc.KvImplBase() {
+            @Override
+            public void delete(DeleteRequest request, StreamObserver<DeleteResponse> reply) {
+                into.add(new Held(request, (StreamObserver<Object>) (StreamObserver<?>) reply));
+            }
+
+            @Override
+            public void compareAndSet(CompareAndSetRequest request, StreamObserver<CompareAndSetResponse> reply) {
+                into.add(new Held(request, (StreamObserver<Object>) (StreamObserver<?>) reply));
+            }
+
+            @Override
+            public void execute(ExecuteRequest request, StreamObserver<ExecuteResponse> reply) {
+                into.add(new Held(request, (StreamObserver<Object>) (StreamObserver<?>) reply));
+            }
+        }).build().start();
+    }
+
+    @Test
+    void aDeleteThatMayHaveAppliedGoesAgainWithItsTagToTheLeaderKnownNow() throws Exception {
+        CompletableFuture<ShardOutcome> delete = write(new Command.Delete(b("k")));
+        Held first = take(atOld);
+        RequestHeader tag = ((DeleteRequest) first.request()).getHeader();
+        assertTrue(tag.getClientId() != 0, "a forwarded delete carries one of the store's sessions");
+        // The old leader took the call and went silent (a partition): the attempt times out.
+        Held again = take(atLeader);
+        assertEquals(first.request(), again.request(), "the same delete, with the same client id and sequence");
+        answer(again, DeleteResponse.newBuilder().setHeader(ResponseHeader.newBuilder().setShardId(7)).setDeleted(true).build());
+        CommandResult.Deleted deleted = assertInstanceOf(CommandResult.Deleted.class,
+                ((ShardOutcome.Applied) delete.get(5, TimeUnit.SECONDS)).result());
+        assertTrue(deleted.deleted());
+    }
+
+    @Test
+    void aCompareAndSetRefusedAsMaybeAppliedGoesAgainAndAnswersWithTheShardsResult() throws Exception {
+        CompletableFuture<ShardOutcome> cas = write(new Command.CompareAndSet(b("k"), new Command.Expectation.Version(3), b("v"), 0));
+        Held deposed = take(atOld);
+        // The store's leader lost its term with the entry appended: it may have applied.
+        answer(deposed, CompareAndSetResponse.newBuilder()
+                .setError(KvErrors.toProto(new KvFailure.NotLeader(7, "", "", true))).build());
+        Held retried = take(atLeader);
+        assertEquals(deposed.request(), retried.request());
+        // The shard remembered the first attempt's result under the tag and answers it again.
+        answer(retried, CompareAndSetResponse.newBuilder().setHeader(ResponseHeader.newBuilder().setShardId(7))
+                .setSucceeded(true).setVersion(4).build());
+        CommandResult.CasOutcome outcome = assertInstanceOf(CommandResult.CasOutcome.class,
+                ((ShardOutcome.Applied) cas.get(5, TimeUnit.SECONDS)).result());
+        assertTrue(outcome.succeeded());
+    }
+
+    @Test
+    void aRedisCommandCarriesItsTagInsideTheEntryAndGoesAgainUnchanged() throws Exception {
+        CompletableFuture<ShardOutcome> incr = write(new Command.Increment(b("n"), 1));
+        Held first = take(atOld);
+        ExecuteRequest request = (ExecuteRequest) first.request();
+        assertEquals(0, request.getHeader().getClientId(), "an execute request takes no tag from its header");
+        Command sent = CommandCodec.decodeEntry(request.getEntry().toByteArray()).commands().get(0);
+        Command.Tagged tagged = assertInstanceOf(Command.Tagged.class, sent);
+        assertInstanceOf(Command.Increment.class, tagged.command());
+        first.reply().onError(Status.UNAVAILABLE.withDescription("connection reset").asException());
+        Held again = take(atLeader);
+        assertEquals(first.request(), again.request());
+        again.reply().onError(Status.INTERNAL.withDescription("boom").asException());
+        // Still possibly applied, and the leader is the same: it goes there again.
+        Held third = take(atLeader);
+        assertEquals(first.request(), third.request());
+        answer(third, KvProtos.execute(new ShardOutcome.Applied(7, 12, 1, new CommandResult.Counter(5))));
+        CommandResult.Counter counter = assertInstanceOf(CommandResult.Counter.class,
+                ((ShardOutcome.Applied) incr.get(5, TimeUnit.SECONDS)).result());
+        assertEquals(5, counter.value());
+    }
+
+    @Test
+    void concurrentWritesTakeDifferentSessionsAndABusyShardFallsBackToUntagged() throws Exception {
+        List<CompletableFuture<ShardOutcome>> pending = new ArrayList<>();
+        Set<Long> clients = new HashSet<>();
+        for (int i = 0; i < ForwardSessions.PER_SHARD; i++) {
+            pending.add(write(new Command.Delete(b("k" + i))));
+            clients.add(((DeleteRequest) take(atOld).request()).getHeader().getClientId());
+        }
+        assertEquals(ForwardSessions.PER_SHARD, clients.size(), "one session per write in flight");
+        pending.add(write(new Command.Delete(b("more"))));
+        Held untagged = take(atOld);
+        assertEquals(0, ((DeleteRequest) untagged.request()).getHeader().getClientId(),
+                "with every session busy the write goes untagged, as before");
+    }
+
+    @Test
+    void aSessionGoesOnWithItsNextSequenceOnceItsWriteIsAnswered() {
+        ForwardSessions sessions = new ForwardSessions();
+        List<ForwardSessions.Session> taken = new ArrayList<>();
+        for (int i = 0; i < ForwardSessions.PER_SHARD; i++) {
+            ForwardSessions.Session s = sessions.take(7);
+            assertEquals(1, s.nextSequence());
+            taken.add(s);
+        }
+        assertNull(sessions.take(7), "every session of shard 7 is busy");
+        assertNotEquals(null, sessions.take(8), "another shard has its own");
+        sessions.giveBack(taken.get(5));
+        ForwardSessions.Session again = sessions.take(7);
+        assertEquals(taken.get(5), again);
+        assertEquals(2, again.nextSequence());
+    }
+
+    @Test
+    void withoutALeaderLookupForwardedWritesStayUntagged() throws Exception {
+        GrpcShardForwarder plain = new GrpcShardForwarder(channels);
+        plain.forward("s2", "127.0.0.1:" + old.getPort(), 7, new ShardOp.Write(new Command.Delete(b("k")), 16), 0, 10_000);
+        assertEquals(0, ((DeleteRequest) take(atOld).request()).getHeader().getClientId());
+    }
+
+    private CompletableFuture<ShardOutcome> write(Command command) {
+        return forwarder.forward("s2", "127.0.0.1:" + old.getPort(), 7, new ShardOp.Write(command, 16), 0, 20_000);
+    }
+
+    private static Held take(LinkedBlockingQueue<Held> from) throws InterruptedException {
+        Held h = from.poll(Poll.DEFAULT.toMillis(), TimeUnit.MILLISECONDS);
+        if (h == null) {
+            throw new AssertionError("the fake store got no call");
+        }
+        return h;
+    }
+
+    private static void answer(Held call, Object reply) {
+        call.reply().onNext(reply);
+        call.reply().onCompleted();
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
