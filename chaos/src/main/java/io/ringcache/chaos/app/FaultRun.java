@@ -57,10 +57,11 @@ final class FaultRun {
      * @param maxClockJumpMillis the largest wall-clock jump the clock nemesis makes
      * @param ttlBoundMillis     the clock bound TTL probes are checked against
      * @param fakeTime           libfaketime's library, or null when no clock nemesis runs
+     * @param fiu                the folder of libfiu's preload libraries, or null when no disk nemesis runs
      */
     record Settings(long seed, Duration length, Set<NemesisPlan.Kind> kinds, int nodes, int shards, int keys, int sdkClients,
                     int httpClients, int ttlClients, int setClients, int batchClients, long maxClockJumpMillis, long ttlBoundMillis, boolean staleReads, Path bin,
-                    Path out, boolean keep, String clientNetns, String prefix, Path fakeTime) {
+                    Path out, boolean keep, String clientNetns, String prefix, Path fakeTime, Path fiu) {
     }
 
     record Result(long seed, String kinds, int operations, long unknown, String verdict, double worstFaultWindow,
@@ -127,7 +128,7 @@ final class FaultRun {
                 .toList());
         String kinds = s.kinds().stream().map(k -> k.name().toLowerCase()).sorted().collect(Collectors.joining(","));
         try (NetnsNetwork net = NetnsNetwork.create(s.prefix(), s.nodes(), s.clientNetns());
-             ChaosNodes nodes = new ChaosNodes(net, s.bin(), folder, s.nodes(), s.shards(), s.fakeTime());
+             ChaosNodes nodes = new ChaosNodes(net, s.bin(), folder, s.nodes(), s.shards(), s.fakeTime(), s.fiu());
              BufferedWriter h = Files.newBufferedWriter(folder.resolve("history.tsv"));
              BufferedWriter n = Files.newBufferedWriter(folder.resolve("nemesis.log"));
              BufferedWriter t = Files.newBufferedWriter(folder.resolve("ttl.tsv"));
@@ -446,7 +447,9 @@ final class FaultRun {
     private void supervise(ChaosNodes nodes) throws IOException {
         for (String line : nodes.superviseExited()) {
             log(line);
-            if (!line.contains("exited with code " + STORE_LOG_FAILED_EXIT + ";")) {
+            // A store exits when its Raft log fails (74); while its disk fails fsyncs it may also
+            // fail to start at all, with any code. Anything else is a finding.
+            if (!line.contains("exited with code " + STORE_LOG_FAILED_EXIT + ";") && !line.endsWith(ChaosNodes.FSYNCS_FAILING_NOTE)) {
                 problems.add(line);
             }
         }

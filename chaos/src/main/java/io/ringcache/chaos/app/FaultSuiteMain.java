@@ -58,6 +58,10 @@ public final class FaultSuiteMain implements Callable<Integer> {
             + "(default: found under /usr/lib)")
     Path fakeTimeLib;
 
+    @Option(names = "--fiu-dir", description = "the folder of libfiu's preload libraries, for the disk nemesis's failing fsyncs "
+            + "(default: /usr/lib/fiu)")
+    Path fiuDir;
+
     @Option(names = "--nodes", defaultValue = "3", description = "nodes, each with a PD member and a store (default: ${DEFAULT-VALUE})")
     int nodes;
 
@@ -115,6 +119,14 @@ public final class FaultSuiteMain implements Callable<Integer> {
                     + (fakeTimeLib != null ? "; not readable: " + fakeTimeLib : ""));
             return 3;
         }
+        boolean disk = kinds.contains(NemesisPlan.Kind.DISK);
+        Path fiu = disk ? (fiuDir != null ? fiuDir : Path.of("/usr/lib/fiu")) : null;
+        if (disk && (!Files.isReadable(fiu.resolve("fiu_posix_preload.so")) || !Files.isReadable(fiu.resolve("fiu_run_preload.so"))
+                || !onPath("fiu-ctrl"))) {
+            System.err.println("chaos: the disk nemesis needs libfiu and fiu-ctrl for its failing fsyncs (Debian: apt-get install "
+                    + "fiu-utils); nothing was run; looked in " + fiu);
+            return 3;
+        }
         long ttlBound = ttlBoundMillis != null ? ttlBoundMillis : clock ? clockJumpMillis : 0;
         Path launchers = bin != null ? bin.toAbsolutePath() : findBin();
         if (!Files.isExecutable(launchers.resolve("ringcache-store")) || !Files.isExecutable(launchers.resolve("ringcache-pd"))) {
@@ -127,7 +139,7 @@ public final class FaultSuiteMain implements Callable<Integer> {
         for (int k = 0; k < runs; k++) {
             FaultRun.Settings settings = new FaultRun.Settings(first + k, Duration.ofSeconds(seconds), kinds, nodes, shards, keys,
                     sdkClients, httpClients, ttlClients, setClients, batchClients, clockJumpMillis, ttlBound, staleReads, launchers, out.toAbsolutePath(), keep,
-                    clientNetns, prefix, fakeTime);
+                    clientNetns, prefix, fakeTime, fiu);
             FaultRun.Result result;
             try {
                 result = new FaultRun(settings).run();
@@ -156,6 +168,15 @@ public final class FaultSuiteMain implements Callable<Integer> {
             }
         }
         return null;
+    }
+
+    private static boolean onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Path findBin() {

@@ -49,6 +49,8 @@ final class Nemeses {
             net.slow(sl.node(), sl.kbitPerSecond(), sl.queueMillis());
         } else if (fault instanceof Fault.DiskFull d) {
             nodes.disk(d.node()).fill();
+        } else if (fault instanceof Fault.FsyncFails f) {
+            log.write(nodes.failFsyncs(f.node(), true));
         } else if (fault instanceof Fault.ClockJump c) {
             nodes.skewClock(c.node(), c.offsetMillis());
         } else if (fault instanceof Fault.KillPdLeader) {
@@ -76,6 +78,8 @@ final class Nemeses {
             nodes.signal(p.node(), p.process(), "CONT");
         } else if (fault instanceof Fault.DiskFull d) {
             nodes.disk(d.node()).free();
+        } else if (fault instanceof Fault.FsyncFails f) {
+            log.write(nodes.failFsyncs(f.node(), false));
         } else if (fault instanceof Fault.ClockJump c) {
             nodes.skewClock(c.node(), 0);
         } else if (fault instanceof Fault.KillPdLeader) {

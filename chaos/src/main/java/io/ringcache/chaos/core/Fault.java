@@ -148,6 +148,23 @@ public sealed interface Fault {
     }
 
     /**
+     * The disk under the node's store fails every fsync and fdatasync with EIO (libfiu), in the
+     * running store and in every store started on the node until the fault heals: a disk that has
+     * gone bad, which a restart does not mend.
+     */
+    record FsyncFails(int node) implements Fault {
+        @Override
+        public String describe() {
+            return "fsync fails n" + node;
+        }
+
+        @Override
+        public Set<Integer> faultyNodes() {
+            return Set.of(node);
+        }
+    }
+
+    /**
      * The wall clock of the node's store jumps by {@code offsetMillis} (either way) and stays off
      * by that much until the fault heals, when it jumps back. The monotonic clock (what Raft's
      * timers and leases measure with) is untouched, as NTP leaves it when it steps a clock.

@@ -107,7 +107,8 @@ public final class NemesisPlan {
             case PAUSE -> new Fault.Pause(node, process);
             case LOSS -> new Fault.Loss(node, 5 + random.nextInt(26));
             case SLOW -> new Fault.SlowLink(node, 256 + random.nextInt(768), 200 + random.nextInt(800));
-            case DISK -> new Fault.DiskFull(node);
+            // Half the disk faults fill the store's disk, half make its fsyncs fail.
+            case DISK -> random.nextBoolean() ? new Fault.DiskFull(node) : new Fault.FsyncFails(node);
             case CLOCK -> new Fault.ClockJump(node, (random.nextBoolean() ? 1 : -1)
                     * between(random, maxClockJumpMillis / 4, maxClockJumpMillis));
             // Moves and drains need a store without a replica of the shard: more than 3 nodes.

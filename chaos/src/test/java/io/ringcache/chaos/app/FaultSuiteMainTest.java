@@ -56,4 +56,10 @@ class FaultSuiteMainTest {
         assertEquals(3, run("--client-netns", "ns", "--nemeses", "clock", "--faketime-lib", "/nonexistent/libfaketimeMT.so.1"));
         assertTrue(err.toString().contains("apt-get install libfaketime"), err.toString());
     }
+
+    @Test
+    void theDiskNemesisSaysWhenLibfiuIsMissing() {
+        assertEquals(3, run("--client-netns", "ns", "--nemeses", "disk", "--fiu-dir", "/nonexistent/fiu"));
+        assertTrue(err.toString().contains("apt-get install fiu-utils"), err.toString());
+    }
 }

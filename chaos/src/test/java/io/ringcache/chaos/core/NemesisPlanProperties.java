@@ -67,6 +67,18 @@ class NemesisPlanProperties {
     }
 
     @Test
+    void diskFaultsAreAFullDiskOrFailingFsyncsOfOneNode() {
+        Set<Class<?>> seen = new java.util.HashSet<>();
+        for (long seed = 0; seed < 50; seed++) {
+            for (NemesisPlan.Step step : NemesisPlan.draw(seed, 3, 90_000, EnumSet.of(NemesisPlan.Kind.DISK))) {
+                seen.add(step.fault().getClass());
+                assertEquals(1, step.fault().faultyNodes().size(), step.fault().describe());
+            }
+        }
+        assertEquals(Set.of(Fault.DiskFull.class, Fault.FsyncFails.class), seen);
+    }
+
+    @Test
     void everyPlacementChangeIsDrawnOnFourNodes() {
         Set<Class<?>> seen = new java.util.HashSet<>();
         for (long seed = 0; seed < 20; seed++) {

@@ -22,6 +22,7 @@ import java.util.StringJoiner;
  *   n{i}/pd/        pd{i}'s Raft data        n{i}/pd.log
  *   n{i}/disk/      tmpfs: s{i}'s Raft data  n{i}/store.log
  *   n{i}/clock      s{i}'s wall-clock offset (with libfaketime)
+ *   n{i}/fiu-PID.in, .out   libfiu's control pipes of each process started as s{i} (with libfiu)
  * </pre>
  *
  * <p>With a libfaketime library given, each store runs under it ({@code LD_PRELOAD}) and reads its
@@ -29,6 +30,11 @@ import java.util.StringJoiner;
  * {@link #skewClock} moves one store's wall clock while it runs. Its monotonic clock is left alone
  * ({@code FAKETIME_DONT_FAKE_MONOTONIC}), as NTP leaves it, and so is libfaketime's rewriting of
  * timed waits ({@code FAKETIME_FORCE_MONOTONIC_FIX=0}: with it, the JVM's sleeps ran 3-4x long).
+ *
+ * <p>With libfiu's preload libraries given (Debian's fiu-utils), each store runs under them too,
+ * with remote control over named pipes, so {@link #failFsyncs} makes every fsync and fdatasync of
+ * one store fail with EIO while it runs ({@code fiu-ctrl}), and of every store started on that
+ * node until the fault heals ({@code FIU_ENABLE}): a bad disk stays bad across restarts.
  */
 public final class ChaosNodes implements AutoCloseable {
 
@@ -44,6 +50,12 @@ public final class ChaosNodes implements AutoCloseable {
      * server core logs at INFO and its log appenders at WARN (the stores' logback.xml reads these
      * properties), so a stall the suite finds can be read from the kept logs (finding 19).
      */
+    /** libfiu's fault points of fsync and fdatasync, and the command that makes them fail with EIO (errno 5). */
+    private static final String FSYNC_POINTS = "posix/io/sync/*";
+    private static final String FSYNCS_FAIL = "enable name=" + FSYNC_POINTS + ",failinfo=5";
+    /** Marks a restart of a store that exited while its node's fsyncs fail: any exit code is then expected. */
+    public static final String FSYNCS_FAILING_NOTE = "(its fsyncs fail)";
+
     private static final String JAVA_OPTS = "-Xmx320m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
             + " -Dringcache.log.ratis.server=INFO -Dringcache.log.ratis.appender=WARN";
 
@@ -54,15 +66,24 @@ public final class ChaosNodes implements AutoCloseable {
     private final int shards;
     /** libfaketime's shared library, or null: stores run on the real clock. */
     private final Path fakeTime;
+    /** The folder of libfiu's preload libraries, or null: stores' fsyncs cannot be made to fail. */
+    private final Path fiu;
+    /** Nodes whose store's fsyncs fail now (a store started there starts failing them). */
+    private final java.util.Set<Integer> fsyncsFailing = new java.util.HashSet<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, List<String>> commands = new LinkedHashMap<>();
     private final Map<Integer, TmpfsDisk> disks = new LinkedHashMap<>();
     /** Processes the nemesis killed on purpose: down until their fault heals, not restarted by {@link #superviseExited}. */
     private final java.util.Set<String> killed = new java.util.HashSet<>();
 
-    public ChaosNodes(NetnsNetwork net, Path bin, Path runDir, int nodes, int shards, Path fakeTime) {
+    /**
+     * @param fakeTime libfaketime's library, or null (no clock nemesis)
+     * @param fiu      the folder of libfiu's preload libraries, or null (no fsync nemesis)
+     */
+    public ChaosNodes(NetnsNetwork net, Path bin, Path runDir, int nodes, int shards, Path fakeTime, Path fiu) {
         this.net = net;
         this.fakeTime = fakeTime;
+        this.fiu = fiu;
         this.bin = bin;
         this.runDir = runDir;
         this.nodes = nodes;
@@ -142,12 +163,24 @@ public final class ChaosNodes implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().put("JAVA_OPTS", JAVA_OPTS);
+        StringJoiner preload = new StringJoiner(" ");
+        if (fiu != null && name.startsWith("s")) {
+            int node = Integer.parseInt(name.substring(1));
+            preload.add(fiu.resolve("fiu_run_preload.so").toString()).add(fiu.resolve("fiu_posix_preload.so").toString());
+            pb.environment().put("FIU_CTRL_FIFO", fiuPipes(node).toString());
+            if (fsyncsFailing.contains(node)) {
+                pb.environment().put("FIU_ENABLE", FSYNCS_FAIL);
+            }
+        }
         if (fakeTime != null && name.startsWith("s")) {
-            pb.environment().put("LD_PRELOAD", fakeTime.toString());
+            preload.add(fakeTime.toString());
             pb.environment().put("FAKETIME_TIMESTAMP_FILE", clockFile(Integer.parseInt(name.substring(1))).toString());
             pb.environment().put("FAKETIME_CACHE_DURATION", "1");
             pb.environment().put("FAKETIME_DONT_FAKE_MONOTONIC", "1");
             pb.environment().put("FAKETIME_FORCE_MONOTONIC_FIX", "0");
+        }
+        if (preload.length() > 0) {
+            pb.environment().put("LD_PRELOAD", preload.toString());
         }
         processes.put(name, pb.start());
     }
@@ -167,13 +200,16 @@ public final class ChaosNodes implements AutoCloseable {
     /**
      * What a supervisor (Kubernetes' restartPolicy Always, systemd) does: every process that exited
      * on its own (not killed by a nemesis) is started again on the same data. Returns one line per
-     * restart, naming the process and its exit code.
+     * restart, naming the process and its exit code, and {@link #FSYNCS_FAILING_NOTE} when it is a
+     * store whose fsyncs fail.
      */
     public List<String> superviseExited() throws IOException {
         List<String> restarted = new ArrayList<>();
         for (Map.Entry<String, Process> e : List.copyOf(processes.entrySet())) {
             if (!e.getValue().isAlive() && !killed.contains(e.getKey())) {
-                restarted.add(e.getKey() + " exited with code " + e.getValue().exitValue() + "; restarted");
+                boolean badDisk = e.getKey().startsWith("s") && fsyncsFailing.contains(Integer.parseInt(e.getKey().substring(1)));
+                restarted.add(e.getKey() + " exited with code " + e.getValue().exitValue() + "; restarted"
+                        + (badDisk ? " " + FSYNCS_FAILING_NOTE : ""));
                 launch(e.getKey());
             }
         }
@@ -197,6 +233,43 @@ public final class ChaosNodes implements AutoCloseable {
         Path next = file.resolveSibling("clock.next");
         Files.writeString(next, String.format(java.util.Locale.ROOT, "%+.3f%n", offsetMillis / 1000.0));
         Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Makes every fsync and fdatasync of the node's store fail with EIO ({@code fail}), or work
+     * again: in the store running now, if any, and in every store started there until it is undone.
+     * Returns a line for the nemesis log. Needs libfiu.
+     */
+    public String failFsyncs(int node, boolean fail) throws IOException {
+        if (fiu == null) {
+            throw new IllegalStateException("failing fsyncs needs libfiu; the stores run without it");
+        }
+        if (fail) {
+            fsyncsFailing.add(node);
+        } else {
+            fsyncsFailing.remove(node);
+        }
+        String command = fail ? FSYNCS_FAIL : "disable name=" + FSYNC_POINTS;
+        StringJoiner told = new StringJoiner(", ");
+        Path pipes = fiuPipes(node);
+        try (var listing = Files.list(pipes.getParent())) {
+            for (Path in : listing.filter(f -> f.getFileName().toString().matches(pipes.getFileName() + "-\\d+\\.in")).toList()) {
+                String file = in.getFileName().toString();
+                String pid = file.substring(file.lastIndexOf('-') + 1, file.length() - ".in".length());
+                // Every process of the store's start (ip, the launcher) made pipes; only the JVM still reads its own.
+                Path comm = Path.of("/proc", pid, "comm");
+                if (Files.isReadable(comm) && Files.readString(comm).strip().equals("java")) {
+                    Commands.run("fiu-ctrl", "-f", pipes.toString(), "-c", command, pid);
+                    told.add("pid " + pid);
+                }
+            }
+        }
+        return (fail ? "fsyncs fail" : "fsyncs work again") + " on s" + node + " (" + (told.length() == 0 ? "no store running" : told)
+                + (fail ? "; stores started there fail them too)" : ")");
+    }
+
+    private Path fiuPipes(int node) {
+        return runDir.resolve("n" + node).resolve("fiu");
     }
 
     private Path clockFile(int node) {
