@@ -55,12 +55,13 @@ final class FaultRun {
 
     /**
      * @param maxClockJumpMillis the largest wall-clock jump the clock nemesis makes
+     * @param maxLeaseSlowdown   how much slower than real the clock nemesis runs a lease clock, at most
      * @param ttlBoundMillis     the clock bound TTL probes are checked against
      * @param fakeTime           libfaketime's library, or null when no clock nemesis runs
      * @param fiu                the folder of libfiu's preload libraries, or null when no disk nemesis runs
      */
     record Settings(long seed, Duration length, Set<NemesisPlan.Kind> kinds, int nodes, int shards, int keys, int sdkClients,
-                    int httpClients, int ttlClients, int setClients, int batchClients, long maxClockJumpMillis, long ttlBoundMillis, boolean staleReads, Path bin,
+                    int httpClients, int ttlClients, int setClients, int batchClients, long maxClockJumpMillis, double maxLeaseSlowdown, long ttlBoundMillis, boolean staleReads, Path bin,
                     Path out, boolean keep, String clientNetns, String prefix, Path fakeTime, Path fiu) {
     }
 
@@ -120,7 +121,8 @@ final class FaultRun {
     Result run() throws IOException, InterruptedException {
         deleteTree(folder);
         Files.createDirectories(folder);
-        List<NemesisPlan.Step> plan = NemesisPlan.draw(s.seed(), s.nodes(), s.length().toMillis(), s.kinds(), s.maxClockJumpMillis());
+        List<NemesisPlan.Step> plan = NemesisPlan.draw(s.seed(), s.nodes(), s.length().toMillis(), s.kinds(), s.maxClockJumpMillis(),
+                s.maxLeaseSlowdown());
         Files.write(folder.resolve("schedule.txt"), Stream.concat(
                 Stream.of("seed " + s.seed() + ", " + s.length().toSeconds() + " s, nemeses " + s.kinds() + ", " + s.nodes()
                         + " nodes, " + s.shards() + " shards"),

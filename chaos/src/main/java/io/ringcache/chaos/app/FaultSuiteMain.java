@@ -50,6 +50,10 @@ public final class FaultSuiteMain implements Callable<Integer> {
             description = "largest wall-clock jump of the clock nemesis, either way (default: ${DEFAULT-VALUE})")
     long clockJumpMillis;
 
+    @Option(names = "--lease-slowdown", defaultValue = "0.1", description = "how much slower than real the clock nemesis runs "
+            + "an isolated leader's lease clock, at most (0.1: 10%%, the bound the leases assume; default: ${DEFAULT-VALUE})")
+    double leaseSlowdown;
+
     @Option(names = "--ttl-bound-ms", description = "the clock bound TTL reads are checked against (default: --clock-jump-ms "
             + "when the clock nemesis runs, else 0); a bound below the jumps shows what clocks further apart do")
     Long ttlBoundMillis;
@@ -106,9 +110,10 @@ public final class FaultSuiteMain implements Callable<Integer> {
             return 2;
         }
         if (runs < 1 || seconds < 20 || nodes < 3 || shards < 1 || keys < 1 || sdkClients < 1 || httpClients < 0
-                || ttlClients < 0 || setClients < 0 || batchClients < 0 || clockJumpMillis < 4 || ttlBoundMillis != null && ttlBoundMillis < 0) {
+                || ttlClients < 0 || setClients < 0 || batchClients < 0 || clockJumpMillis < 4 || ttlBoundMillis != null && ttlBoundMillis < 0 || !(leaseSlowdown > 0 && leaseSlowdown < 1)) {
             System.err.println("chaos: need --runs >= 1, --seconds >= 20, --nodes >= 3, --shards >= 1, --keys >= 1, --sdk-clients >= 1, "
-                    + "--http-clients >= 0, --ttl-clients >= 0, --set-clients >= 0, --batch-clients >= 0, --clock-jump-ms >= 4, --ttl-bound-ms >= 0");
+                    + "--http-clients >= 0, --ttl-clients >= 0, --set-clients >= 0, --batch-clients >= 0, --clock-jump-ms >= 4, "
+                    + "--ttl-bound-ms >= 0, 0 < --lease-slowdown < 1");
             return 2;
         }
         boolean clock = kinds.contains(NemesisPlan.Kind.CLOCK);
@@ -138,7 +143,7 @@ public final class FaultSuiteMain implements Callable<Integer> {
         int failed = 0;
         for (int k = 0; k < runs; k++) {
             FaultRun.Settings settings = new FaultRun.Settings(first + k, Duration.ofSeconds(seconds), kinds, nodes, shards, keys,
-                    sdkClients, httpClients, ttlClients, setClients, batchClients, clockJumpMillis, ttlBound, staleReads, launchers, out.toAbsolutePath(), keep,
+                    sdkClients, httpClients, ttlClients, setClients, batchClients, clockJumpMillis, leaseSlowdown, ttlBound, staleReads, launchers, out.toAbsolutePath(), keep,
                     clientNetns, prefix, fakeTime, fiu);
             FaultRun.Result result;
             try {

@@ -18,6 +18,8 @@ final class Nemeses {
     private final ChaosNodes nodes;
     private final Placements placements;
     private final Log log;
+    /** The node whose lease clock the current fault slowed; 0: none. */
+    private int slowed;
 
     Nemeses(NetnsNetwork net, ChaosNodes nodes, Placements placements, Log log) {
         this.net = net;
@@ -53,6 +55,16 @@ final class Nemeses {
             log.write(nodes.failFsyncs(f.node(), true));
         } else if (fault instanceof Fault.ClockJump c) {
             nodes.skewClock(c.node(), c.offsetMillis());
+        } else if (fault instanceof Fault.SlowLeaseClock c) {
+            slowed = placements.nodeLeadingMostShards();
+            if (slowed > 0) {
+                nodes.slowLeaseClock(slowed, c.rate());
+                Thread.sleep(200); // the store reads its lease clock's rate every 0.1 s
+                log.write("slowed n" + slowed + "'s lease clock; isolating it");
+                net.block(c.isolating(slowed));
+            } else {
+                log.write("no store leads a shard: nothing slowed");
+            }
         } else if (fault instanceof Fault.KillPdLeader) {
             int node = placements.pdLeaderNode();
             if (node > 0) {
@@ -82,6 +94,12 @@ final class Nemeses {
             log.write(nodes.failFsyncs(f.node(), false));
         } else if (fault instanceof Fault.ClockJump c) {
             nodes.skewClock(c.node(), 0);
+        } else if (fault instanceof Fault.SlowLeaseClock) {
+            net.heal();
+            if (slowed > 0) {
+                nodes.slowLeaseClock(slowed, 1.0);
+                slowed = 0;
+            }
         } else if (fault instanceof Fault.KillPdLeader) {
             int node = placements.killedPdLeader();
             if (node > 0) {

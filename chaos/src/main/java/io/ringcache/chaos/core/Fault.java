@@ -183,6 +183,33 @@ public sealed interface Fault {
     }
 
     /**
+     * A deposed leader whose clock runs slow: the node whose store leads the most shards when the
+     * fault begins (chosen then) has the clock its read leases are measured with run at
+     * {@code rate} of the real rate, and is then cut off from every other node both ways, the
+     * clients still reaching it. Its lease outlasts its leadership by a factor of {@code 1 / rate},
+     * so reads it answers from its lease may be stale once the majority elected another leader,
+     * unless the lease's margin covers the slowdown (the leases assume {@code rate >= 0.9}).
+     * Like a partition it names no faulty node; the clock runs at the real rate again when it heals.
+     */
+    record SlowLeaseClock(int nodes, double rate) implements Fault {
+        public SlowLeaseClock {
+            if (nodes < 3 || !(rate > 0 && rate < 1)) {
+                throw new IllegalArgumentException("a slow lease clock needs 3 nodes and a rate in (0, 1), got " + nodes + ", " + rate);
+            }
+        }
+
+        @Override
+        public String describe() {
+            return String.format(java.util.Locale.ROOT, "slow lease clock x%.3f, busiest leader isolated", rate);
+        }
+
+        /** The links to block to cut {@code node} off from the others, both ways. */
+        public Set<Link> isolating(int node) {
+            return new IsolateLeader(nodes).isolating(node);
+        }
+    }
+
+    /**
      * Placement moves while the fault lasts: every {@code everyMillis} the leadership of a random
      * shard is handed to another of its replicas through the placement driver, as its balancer and
      * an operator's {@code ringctl transfer-leader} do.

@@ -56,23 +56,38 @@ public final class NemesisPlan {
 
     /** The largest clock jump a plan draws unless told otherwise. */
     public static final long DEFAULT_MAX_CLOCK_JUMP_MILLIS = 2_000;
+    /**
+     * How much slower than real a lease clock may run unless told otherwise: 10%, the bound the
+     * default configuration assumes (the lease is 90% of the minimum election timeout).
+     */
+    public static final double DEFAULT_MAX_LEASE_SLOWDOWN = 0.1;
 
     private NemesisPlan() {
     }
 
-    /** {@link #draw(long, int, long, Set, long)} with clock jumps of at most {@link #DEFAULT_MAX_CLOCK_JUMP_MILLIS}. */
+    /** {@link #draw(long, int, long, Set, long, double)} with the default clock bounds. */
     public static List<Step> draw(long seed, int nodes, long totalMillis, Set<Kind> kinds) {
-        return draw(seed, nodes, totalMillis, kinds, DEFAULT_MAX_CLOCK_JUMP_MILLIS);
+        return draw(seed, nodes, totalMillis, kinds, DEFAULT_MAX_CLOCK_JUMP_MILLIS, DEFAULT_MAX_LEASE_SLOWDOWN);
+    }
+
+    /** {@link #draw(long, int, long, Set, long, double)} with lease clocks at most {@link #DEFAULT_MAX_LEASE_SLOWDOWN} slow. */
+    public static List<Step> draw(long seed, int nodes, long totalMillis, Set<Kind> kinds, long maxClockJumpMillis) {
+        return draw(seed, nodes, totalMillis, kinds, maxClockJumpMillis, DEFAULT_MAX_LEASE_SLOWDOWN);
     }
 
     /**
      * The schedule of a run of {@code totalMillis} over {@code nodes} nodes: faults of the given
      * kinds, the first after a quiet gap, none ending later than {@code totalMillis}. A clock jump
-     * is at least a quarter of {@code maxClockJumpMillis} and at most all of it, either way.
+     * is at least a quarter of {@code maxClockJumpMillis} and at most all of it, either way; a slow
+     * lease clock runs between half and all of {@code maxLeaseSlowdown} slower than real.
      */
-    public static List<Step> draw(long seed, int nodes, long totalMillis, Set<Kind> kinds, long maxClockJumpMillis) {
+    public static List<Step> draw(long seed, int nodes, long totalMillis, Set<Kind> kinds, long maxClockJumpMillis,
+                                  double maxLeaseSlowdown) {
         if (maxClockJumpMillis < 4) {
             throw new IllegalArgumentException("the largest clock jump must be at least 4 ms, got " + maxClockJumpMillis);
+        }
+        if (!(maxLeaseSlowdown > 0 && maxLeaseSlowdown < 1)) {
+            throw new IllegalArgumentException("the lease clock's slowdown must be in (0, 1), got " + maxLeaseSlowdown);
         }
         if (nodes < 3) {
             throw new IllegalArgumentException("a fault suite needs at least 3 nodes, got " + nodes);
@@ -92,12 +107,12 @@ public final class NemesisPlan {
                 return steps;
             }
             Kind kind = choices.get(random.nextInt(choices.size()));
-            steps.add(new Step(at, duration, fault(kind, nodes, random, maxClockJumpMillis)));
+            steps.add(new Step(at, duration, fault(kind, nodes, random, maxClockJumpMillis, maxLeaseSlowdown)));
             at += duration + between(random, MIN_QUIET_MILLIS, MAX_QUIET_MILLIS);
         }
     }
 
-    private static Fault fault(Kind kind, int nodes, Random random, long maxClockJumpMillis) {
+    private static Fault fault(Kind kind, int nodes, Random random, long maxClockJumpMillis, double maxLeaseSlowdown) {
         int node = 1 + random.nextInt(nodes);
         Fault.Process process = random.nextInt(4) == 0 ? Fault.Process.PD : Fault.Process.STORE;
         return switch (kind) {
@@ -109,8 +124,10 @@ public final class NemesisPlan {
             case SLOW -> new Fault.SlowLink(node, 256 + random.nextInt(768), 200 + random.nextInt(800));
             // Half the disk faults fill the store's disk, half make its fsyncs fail.
             case DISK -> random.nextBoolean() ? new Fault.DiskFull(node) : new Fault.FsyncFails(node);
-            case CLOCK -> new Fault.ClockJump(node, (random.nextBoolean() ? 1 : -1)
-                    * between(random, maxClockJumpMillis / 4, maxClockJumpMillis));
+            // Half the clock faults jump a wall clock, half slow a deposed leader's lease clock.
+            case CLOCK -> random.nextBoolean()
+                    ? new Fault.ClockJump(node, (random.nextBoolean() ? 1 : -1) * between(random, maxClockJumpMillis / 4, maxClockJumpMillis))
+                    : new Fault.SlowLeaseClock(nodes, 1 - maxLeaseSlowdown * (0.5 + random.nextDouble() / 2));
             // Moves and drains need a store without a replica of the shard: more than 3 nodes.
             case PLACEMENT -> switch (random.nextInt(nodes > 3 ? 5 : 3)) {
                 case 0 -> new Fault.LeaderChurn(500 + random.nextInt(1_501));

@@ -78,6 +78,20 @@ class NemesisPlanProperties {
         assertEquals(Set.of(Fault.DiskFull.class, Fault.FsyncFails.class), seen);
     }
 
+    @Property(tries = 300)
+    void leaseClocksRunSlowBetweenHalfAndAllOfTheirBound(@ForAll long seed,
+                                                         @ForAll @net.jqwik.api.constraints.DoubleRange(min = 0.01, max = 0.99) double max) {
+        boolean slowed = false;
+        for (NemesisPlan.Step step : NemesisPlan.draw(seed, 3, 600_000, EnumSet.of(NemesisPlan.Kind.CLOCK), 2_000, max)) {
+            if (step.fault() instanceof Fault.SlowLeaseClock c) {
+                slowed = true;
+                assertTrue(c.rate() >= 1 - max && c.rate() <= 1 - max / 2, c.rate() + " within [" + (1 - max) + ", " + (1 - max / 2) + "]");
+                assertTrue(c.faultyNodes().isEmpty(), "like a partition it names no faulty node");
+            }
+        }
+        assertTrue(slowed, "ten minutes of clock faults include a slow lease clock");
+    }
+
     @Test
     void everyPlacementChangeIsDrawnOnFourNodes() {
         Set<Class<?>> seen = new java.util.HashSet<>();
@@ -91,7 +105,10 @@ class NemesisPlanProperties {
     @Property(tries = 300)
     void clockJumpsStayWithinTheirBoundAndAreNeverTiny(@ForAll long seed, @ForAll @LongRange(min = 4, max = 60_000) long max) {
         for (NemesisPlan.Step step : NemesisPlan.draw(seed, 3, 300_000, EnumSet.of(NemesisPlan.Kind.CLOCK), max)) {
-            long jump = Math.abs(((Fault.ClockJump) step.fault()).offsetMillis());
+            if (!(step.fault() instanceof Fault.ClockJump j)) {
+                continue;
+            }
+            long jump = Math.abs(j.offsetMillis());
             assertTrue(jump >= max / 4 && jump <= max, jump + " ms within [" + max / 4 + ", " + max + "]");
         }
     }

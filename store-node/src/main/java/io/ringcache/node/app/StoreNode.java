@@ -53,6 +53,8 @@ public final class StoreNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StoreNode.class);
     /** The exit code of a store whose Raft log failed (sysexits' EX_IOERR). */
     static final int EXIT_LOG_FAILED = 74;
+    /** A file holding the rate of the clock read leases run on ({@link RateFileClock}); fault testing only. */
+    static final String LEASE_CLOCK_FILE = "ringcache.fault.lease_clock_file";
     private static final java.util.concurrent.atomic.AtomicBoolean LOG_FAILED = new java.util.concurrent.atomic.AtomicBoolean();
     private static final long LEADER_HANDOFF_MILLIS = 10_000;
 
@@ -104,6 +106,11 @@ public final class StoreNode implements AutoCloseable {
                 .withLeaderLease(options.leaderLease);
         host = new ShardGroupHost(options.nodeId, tuning, shard -> ChronicleShardStore.forBudget(budget), limits,
                 System::currentTimeMillis).onLogFailure(StoreNode::logFailed);
+        String leaseClockFile = System.getProperty(LEASE_CLOCK_FILE);
+        if (leaseClockFile != null) {
+            LOG.warn("read leases run on a clock whose rate {} sets (-D{}: fault testing only)", leaseClockFile, LEASE_CLOCK_FILE);
+            host.leaseClock(new RateFileClock(Path.of(leaseClockFile), System::nanoTime));
+        }
         if (tls != null) {
             host.peerTls(tls);
         }

@@ -22,6 +22,7 @@ import java.util.StringJoiner;
  *   n{i}/pd/        pd{i}'s Raft data        n{i}/pd.log
  *   n{i}/disk/      tmpfs: s{i}'s Raft data  n{i}/store.log
  *   n{i}/clock      s{i}'s wall-clock offset (with libfaketime)
+ *   n{i}/lease-clock the rate of s{i}'s read-lease clock (with the clock nemesis)
  *   n{i}/fiu-PID.in, .out   libfiu's control pipes of each process started as s{i} (with libfiu)
  * </pre>
  *
@@ -162,7 +163,12 @@ public final class ChaosNodes implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(commands.get(name)).directory(runDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().put("JAVA_OPTS", JAVA_OPTS);
+        String javaOpts = JAVA_OPTS;
+        if (fakeTime != null && name.startsWith("s")) {
+            // The clock nemesis also slows lease clocks (slowLeaseClock).
+            javaOpts += " -Dringcache.fault.lease_clock_file=" + leaseClockFile(Integer.parseInt(name.substring(1)));
+        }
+        pb.environment().put("JAVA_OPTS", javaOpts);
         StringJoiner preload = new StringJoiner(" ");
         if (fiu != null && name.startsWith("s")) {
             int node = Integer.parseInt(name.substring(1));
@@ -270,6 +276,24 @@ public final class ChaosNodes implements AutoCloseable {
 
     private Path fiuPipes(int node) {
         return runDir.resolve("n" + node).resolve("fiu");
+    }
+
+    /**
+     * Runs the clock the node's store measures its read leases with at {@code rate} of the real
+     * rate (1: real); it takes effect within 0.1 s. Needs the clock nemesis (libfaketime given).
+     */
+    public void slowLeaseClock(int node, double rate) throws IOException {
+        if (fakeTime == null) {
+            throw new IllegalStateException("lease clocks are slowed with the clock nemesis only");
+        }
+        Path file = leaseClockFile(node);
+        Path next = file.resolveSibling("lease-clock.next");
+        Files.writeString(next, String.format(java.util.Locale.ROOT, "%.4f%n", rate));
+        Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private Path leaseClockFile(int node) {
+        return runDir.resolve("n" + node).resolve("lease-clock");
     }
 
     private Path clockFile(int node) {

@@ -90,6 +90,16 @@ final class HostedGroups {
                 learners.isEmpty() ? "" : " and learners " + learners);
     }
 
+    /** See {@link ShardGroupHost#takeSnapshot}. */
+    long takeSnapshot(int shardId, long timeoutMillis) throws IOException {
+        RaftClientReply reply = server.snapshotManagement(org.apache.ratis.protocol.SnapshotManagementRequest.newCreate(
+                clientId, peerId, ShardGroups.groupId(shardId), callIds.incrementAndGet(), timeoutMillis));
+        if (!reply.isSuccess()) {
+            throw new IOException("snapshot of shard " + shardId + " failed: " + reply.getException());
+        }
+        return reply.getLogIndex();
+    }
+
     /** Stops hosting {@code shardId} and deletes its data; false when it was not hosted. */
     boolean remove(int shardId) throws IOException {
         RaftGroupId groupId = ShardGroups.groupId(shardId);

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntFunction;
+import java.util.function.LongSupplier;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 
@@ -35,6 +36,8 @@ final class LeaderReads {
     }
 
     private final DivisionRequests requests;
+    /** The monotonic clock leases are measured with, in nanoseconds ({@code System::nanoTime}). */
+    private final LongSupplier clock;
     private final boolean leases;
     private final long leaseNanos;
     private final Map<Integer, ShardLease> byShard = new ConcurrentHashMap<>();
@@ -46,9 +49,13 @@ final class LeaderReads {
      *                   election timeout, see {@link LeaderReadLease})
      * @param barrier    proposes an empty entry for a shard, no earlier than it is called, and
      *                   completes once it is committed and applied here
+     * @param clock      the monotonic clock leases are measured with ({@code System::nanoTime}; the
+     *                   fault suite slows it to show what a leader's clock running slow does)
      */
-    LeaderReads(DivisionRequests requests, boolean leases, long leaseNanos, IntFunction<CompletableFuture<?>> barrier) {
+    LeaderReads(DivisionRequests requests, boolean leases, long leaseNanos, IntFunction<CompletableFuture<?>> barrier,
+                LongSupplier clock) {
         this.requests = requests;
+        this.clock = clock;
         this.leases = leases;
         this.leaseNanos = leaseNanos;
         this.barrier = barrier;
@@ -61,7 +68,7 @@ final class LeaderReads {
     /** Reads {@code query} on this replica, the shard's leader in {@code term}. */
     CompletableFuture<ByteString> read(int shardId, long term, byte[] query) {
         ShardLease s = lease(shardId);
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         if (leases && s.lease().validAt(term, now)) {
             if (s.lease().wantsRenewal(now) && s.renewing().compareAndSet(false, true)) {
                 renew(shardId, term, s.lease()).whenComplete((done, error) -> s.renewing().set(false));
@@ -69,6 +76,11 @@ final class LeaderReads {
             return local(shardId, query);
         }
         return renew(shardId, term, s.lease()).thenCompose(done -> local(shardId, query));
+    }
+
+    /** Now, on the clock leases are measured with. */
+    long now() {
+        return clock.getAsLong();
     }
 
     /** The shard's lease (made on first use). */
@@ -89,7 +101,7 @@ final class LeaderReads {
 
     private CompletableFuture<?> renew(int shardId, long term, LeaderReadLease lease) {
         long ticket = lease.ticket();
-        long proposedAt = System.nanoTime();
+        long proposedAt = clock.getAsLong();
         return barrier.apply(shardId).thenApply(done -> {
             lease.renew(ticket, term, proposedAt);
             return done;

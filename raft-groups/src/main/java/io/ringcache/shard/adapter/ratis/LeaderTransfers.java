@@ -54,7 +54,7 @@ final class LeaderTransfers {
         } catch (IOException | RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
-        return reply.whenComplete((r, error) -> lease.resume(System.nanoTime(), quietNanos));
+        return reply.whenComplete((r, error) -> lease.resume(reads.now(), quietNanos));
     }
 
     /** {@link #transfer}, waiting for Ratis' answer; a refusal or a timeout is an IOException. */

@@ -31,13 +31,11 @@ import java.util.stream.Stream;
 import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
-import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.protocol.SnapshotManagementRequest;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -84,6 +82,8 @@ public final class ShardGroupHost implements AutoCloseable {
     private volatile java.util.function.BiConsumer<Integer, Throwable> logFailure =
             (shard, cause) -> LOG.error("shard {}: Raft log failed: {}", shard, cause.toString());
     private final AtomicLong callIds = new AtomicLong();
+    /** The monotonic clock read leases are measured with ({@link #leaseClock}). */
+    private java.util.function.LongSupplier leaseClock = System::nanoTime;
     /** Ratis transport settings beyond properties: TLS ({@link #peerTls}). */
     private final org.apache.ratis.conf.Parameters transport = new org.apache.ratis.conf.Parameters();
     /** Expiry rounds, replication checks and the watches of pending membership changes; one thread per host. */
@@ -139,7 +139,7 @@ public final class ShardGroupHost implements AutoCloseable {
         requests = new DivisionRequests(server, peerId, clientId, callIds);
         groups = new HostedGroups(server, peerId, clientId, callIds, tuning.storageDir().toPath());
         splits = new ShardSplits(seeds, groups, this::division, this::appliedIndex, this::submit);
-        leaderReads = new LeaderReads(requests, tuning.leaderLease(), tuning.readLease().toNanos(), readBarrier);
+        leaderReads = new LeaderReads(requests, tuning.leaderLease(), tuning.readLease().toNanos(), readBarrier, leaseClock);
         transfers = new LeaderTransfers(server, peerId, clientId, callIds, leaderReads, tuning.electionTimeoutMax().toNanos());
         LeaderReads.awaitForgottenLeases(tuning.electionTimeoutMin());
         server.start();
@@ -183,6 +183,16 @@ public final class ShardGroupHost implements AutoCloseable {
      */
     public ShardGroupHost onLogFailure(java.util.function.BiConsumer<Integer, Throwable> handler) {
         this.logFailure = handler;
+        return this;
+    }
+
+    /**
+     * The monotonic clock (nanoseconds) the leaders' read leases are measured with, set before
+     * {@link #start}; {@code System::nanoTime} unless a fault test slows it to show what a leader
+     * whose clock runs slow does (chaos/README.md, "Clocks and TTL").
+     */
+    public ShardGroupHost leaseClock(java.util.function.LongSupplier nanos) {
+        this.leaseClock = nanos;
         return this;
     }
 
@@ -437,12 +447,7 @@ public final class ShardGroupHost implements AutoCloseable {
 
     /** Takes a snapshot of this host's replica of {@code shardId} now; returns its log index. */
     public long takeSnapshot(int shardId, long timeoutMillis) throws IOException {
-        RaftClientReply reply = server.snapshotManagement(SnapshotManagementRequest.newCreate(clientId, peerId,
-                ShardGroups.groupId(shardId), callIds.incrementAndGet(), timeoutMillis));
-        if (!reply.isSuccess()) {
-            throw new IOException("snapshot of shard " + shardId + " failed: " + reply.getException());
-        }
-        return reply.getLogIndex();
+        return groups.takeSnapshot(shardId, timeoutMillis);
     }
 
     /**
