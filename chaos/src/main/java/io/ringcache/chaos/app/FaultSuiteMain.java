@@ -124,7 +124,9 @@ public final class FaultSuiteMain implements Callable<Integer> {
                     + (fakeTimeLib != null ? "; not readable: " + fakeTimeLib : ""));
             return 3;
         }
-        boolean disk = kinds.contains(NemesisPlan.Kind.DISK);
+        // Failing fsyncs only without the clock nemesis: a JVM under both libfaketime and libfiu
+        // crashed (SIGSEGV) in 5 of 13 starts here, so such runs fill disks only (NemesisPlan).
+        boolean disk = kinds.contains(NemesisPlan.Kind.DISK) && !clock;
         Path fiu = disk ? (fiuDir != null ? fiuDir : Path.of("/usr/lib/fiu")) : null;
         if (disk && (!Files.isReadable(fiu.resolve("fiu_posix_preload.so")) || !Files.isReadable(fiu.resolve("fiu_run_preload.so"))
                 || !onPath("fiu-ctrl"))) {

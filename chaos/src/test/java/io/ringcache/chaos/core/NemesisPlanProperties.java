@@ -78,6 +78,15 @@ class NemesisPlanProperties {
         assertEquals(Set.of(Fault.DiskFull.class, Fault.FsyncFails.class), seen);
     }
 
+    @Test
+    void withClockFaultsTheDiskIsOnlyFilled() {
+        for (long seed = 0; seed < 50; seed++) {
+            for (NemesisPlan.Step step : NemesisPlan.draw(seed, 3, 90_000, EnumSet.of(NemesisPlan.Kind.DISK, NemesisPlan.Kind.CLOCK))) {
+                assertFalse(step.fault() instanceof Fault.FsyncFails, step.fault().describe());
+            }
+        }
+    }
+
     @Property(tries = 300)
     void leaseClocksRunSlowBetweenHalfAndAllOfTheirBound(@ForAll long seed,
                                                          @ForAll @net.jqwik.api.constraints.DoubleRange(min = 0.01, max = 0.99) double max) {

@@ -29,7 +29,6 @@ import io.ringcache.shard.core.Command;
 import io.ringcache.shard.core.CommandResult;
 import io.ringcache.shard.core.Query;
 import io.ringcache.shard.core.ResultCodec;
-import io.ringcache.testing.Poll;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -48,11 +47,8 @@ import org.junit.jupiter.api.Test;
  */
 class ForwardLanesIT {
 
-    /** A call the fake store received and has not answered yet. */
-    private record Held(Object request, StreamObserver<Object> reply) {
-    }
 
-    private final LinkedBlockingQueue<Held> held = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<HeldCall> held = new LinkedBlockingQueue<>();
     private Server server;
     private StoreChannels channels;
     private GrpcShardForwarder forwarder;
@@ -67,18 +63,16 @@ class ForwardLanesIT {
     }
 
     /** A fake store that holds every BatchGet and BatchPut it receives in {@code into}, unanswered. */
-    private static Server holding(LinkedBlockingQueue<Held> into) throws java.io.IOException {
+    private static Server holding(LinkedBlockingQueue<HeldCall> into) throws java.io.IOException {
         return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(new KvGrpc.KvImplBase() {
             @Override
-            @SuppressWarnings("unchecked")
             public void batchGet(BatchGetRequest request, StreamObserver<BatchGetResponse> reply) {
-                into.add(new Held(request, (StreamObserver<Object>) (StreamObserver<?>) reply));
+                into.add(new HeldCall(request, HeldCall.untyped(reply)));
             }
 
             @Override
-            @SuppressWarnings("unchecked")
             public void batchPut(BatchPutRequest request, StreamObserver<BatchPutResponse> reply) {
-                into.add(new Held(request, (StreamObserver<Object>) (StreamObserver<?>) reply));
+                into.add(new HeldCall(request, HeldCall.untyped(reply)));
             }
         }).build().start();
     }
@@ -92,7 +86,7 @@ class ForwardLanesIT {
     @Test
     void readsArrivingWhileACallIsInFlightShareTheNextCallAndEachGetsItsOwnAnswer() throws Exception {
         CompletableFuture<ShardOutcome> first = get("a");
-        Held call1 = next();
+        HeldCall call1 = next();
         assertEquals(List.of("a"), keys((BatchGetRequest) call1.request()));
         assertFalse(((BatchGetRequest) call1.request()).getHeader().getForward(), "the target serves it itself");
 
@@ -104,7 +98,7 @@ class ForwardLanesIT {
 
         answerGets(call1, "A");
         assertArrayEquals(b("A"), value(first.get(5, TimeUnit.SECONDS)));
-        Held call2 = next();
+        HeldCall call2 = next();
         assertEquals(List.of("b", "c", "d"), keys((BatchGetRequest) call2.request()));
 
         // Each result carries its part's header; one key failed on its own.
@@ -125,14 +119,14 @@ class ForwardLanesIT {
     @Test
     void putsShareABatchPutAndEachGetsItsOwnVersion() throws Exception {
         CompletableFuture<ShardOutcome> first = put("a", "1");
-        Held call1 = next();
+        HeldCall call1 = next();
         CompletableFuture<ShardOutcome> second = put("b", "2");
         CompletableFuture<ShardOutcome> third = put("c", "3");
         call1.reply().onNext(BatchPutResponse.newBuilder().addResults(written(10)).build());
         call1.reply().onCompleted();
         assertEquals(10, version(first.get(5, TimeUnit.SECONDS)));
 
-        Held call2 = next();
+        HeldCall call2 = next();
         BatchPutRequest batch = (BatchPutRequest) call2.request();
         assertEquals(2, batch.getEntriesCount());
         assertEquals("b", batch.getEntries(0).getKey().toStringUtf8());
@@ -154,11 +148,11 @@ class ForwardLanesIT {
     @Test
     void aFailedCallFailsEveryRequestInItAsPossiblyAppliedAndTheLaneGoesOn() throws Exception {
         put("a", "1");
-        Held call1 = next();
+        HeldCall call1 = next();
         CompletableFuture<ShardOutcome> second = put("b", "2");
         CompletableFuture<ShardOutcome> third = put("c", "3");
         call1.reply().onError(Status.INTERNAL.withDescription("boom").asException());
-        Held call2 = next();
+        HeldCall call2 = next();
         call2.reply().onError(Status.UNAVAILABLE.withDescription("gone").asException());
         for (CompletableFuture<ShardOutcome> f : List.of(second, third)) {
             ShardOutcome.Failed failed = assertInstanceOf(ShardOutcome.Failed.class, f.get(5, TimeUnit.SECONDS));
@@ -166,7 +160,7 @@ class ForwardLanesIT {
             assertFalse(u.notApplied(), "a put whose call failed may have applied");
         }
         CompletableFuture<ShardOutcome> fourth = put("d", "4");
-        Held call3 = next();
+        HeldCall call3 = next();
         call3.reply().onNext(BatchPutResponse.newBuilder().addResults(written(5)).build());
         call3.reply().onCompleted();
         assertEquals(5, version(fourth.get(5, TimeUnit.SECONDS)));
@@ -174,38 +168,38 @@ class ForwardLanesIT {
 
     @Test
     void aBatchThatMayHaveAppliedIsSentAgainWithItsTagToTheLeaderTheStoreKnowsNow() throws Exception {
-        LinkedBlockingQueue<Held> heldAtLeader = new LinkedBlockingQueue<>();
+        LinkedBlockingQueue<HeldCall> heldAtLeader = new LinkedBlockingQueue<>();
         Server leader = holding(heldAtLeader);
         try {
             GrpcShardForwarder following = new GrpcShardForwarder(channels,
                     shard -> Optional.of(new GrpcShardForwarder.Target("s3", "127.0.0.1:" + leader.getPort())));
             CompletableFuture<ShardOutcome> put = put(following, "v");
-            Held first = next();
+            HeldCall first = next();
             // The old leader took the call and went silent (a partition): the attempt times out.
-            Held again = take(heldAtLeader);
+            HeldCall again = HeldCall.take(heldAtLeader);
             assertEquals(first.request(), again.request(), "the same batch, with the same client id and sequence");
             assertFalse(put.isDone());
-            answer(again, BatchPutResponse.newBuilder().addResults(written(3)).build());
+            again.answer(BatchPutResponse.newBuilder().addResults(written(3)).build());
             assertEquals(3, version(put.get(5, TimeUnit.SECONDS)));
 
             // The new leader refuses (it lost the lead) after a maybe-applied attempt: sent again, same tag.
             CompletableFuture<ShardOutcome> second = put(following, "w");
-            Held atOld = next();
+            HeldCall atOld = next();
             atOld.reply().onError(Status.UNAVAILABLE.withDescription("connection reset").asException());
-            answer(take(heldAtLeader), refusal(KvFailure.NotLeader.refused(7, "s2", "")));
-            Held acceptedAt = take(heldAtLeader);
+            HeldCall.take(heldAtLeader).answer(refusal(KvFailure.NotLeader.refused(7, "s2", "")));
+            HeldCall acceptedAt = HeldCall.take(heldAtLeader);
             assertEquals(atOld.request(), acceptedAt.request());
-            answer(acceptedAt, BatchPutResponse.newBuilder().addResults(written(4)).build());
+            acceptedAt.answer(BatchPutResponse.newBuilder().addResults(written(4)).build());
             assertEquals(4, version(second.get(5, TimeUnit.SECONDS)));
 
             // A first attempt the store answers "may have applied" (its leader lost its term with the
             // entry appended) goes again, same tag, to the leader known now.
             CompletableFuture<ShardOutcome> third = put(following, "x");
-            Held deposed = next();
-            answer(deposed, refusal(new KvFailure.NotLeader(7, "", "", true)));
-            Held retried = take(heldAtLeader);
+            HeldCall deposed = next();
+            deposed.answer(refusal(new KvFailure.NotLeader(7, "", "", true)));
+            HeldCall retried = HeldCall.take(heldAtLeader);
             assertEquals(deposed.request(), retried.request());
-            answer(retried, BatchPutResponse.newBuilder().addResults(written(5)).build());
+            retried.answer(BatchPutResponse.newBuilder().addResults(written(5)).build());
             assertEquals(5, version(third.get(5, TimeUnit.SECONDS)));
         } finally {
             leader.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -234,28 +228,15 @@ class ForwardLanesIT {
         return through.forward("s2", address, 7, new ShardOp.Write(new Command.Put(b("k"), b(value), 0), 16), 0, 20_000);
     }
 
-    private static Held take(LinkedBlockingQueue<Held> from) throws InterruptedException {
-        Held h = from.poll(Poll.DEFAULT.toMillis(), TimeUnit.MILLISECONDS);
-        if (h == null) {
-            throw new AssertionError("the fake store got no call");
-        }
-        return h;
-    }
-
-    private static void answer(Held call, Object reply) {
-        call.reply().onNext(reply);
-        call.reply().onCompleted();
-    }
-
     private static BatchPutResponse refusal(KvFailure failure) {
         return BatchPutResponse.newBuilder().addResults(PutResponse.newBuilder().setError(KvErrors.toProto(failure))).build();
     }
 
-    private Held next() throws InterruptedException {
-        return take(held);
+    private HeldCall next() throws InterruptedException {
+        return HeldCall.take(held);
     }
 
-    private static void answerGets(Held call, String... values) {
+    private static void answerGets(HeldCall call, String... values) {
         BatchGetResponse.Builder r = BatchGetResponse.newBuilder();
         for (String v : values) {
             r.addResults(found(v, 1));

@@ -26,7 +26,6 @@ import io.ringcache.proto.v1.ResponseHeader;
 import io.ringcache.shard.core.Command;
 import io.ringcache.shard.core.CommandCodec;
 import io.ringcache.shard.core.CommandResult;
-import io.ringcache.testing.Poll;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -49,12 +48,9 @@ import org.junit.jupiter.api.Test;
  */
 class ForwardSessionsIT {
 
-    /** A call a fake store received and has not answered yet. */
-    private record Held(Object request, StreamObserver<Object> reply) {
-    }
 
-    private final LinkedBlockingQueue<Held> atOld = new LinkedBlockingQueue<>();
-    private final LinkedBlockingQueue<Held> atLeader = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<HeldCall> atOld = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<HeldCall> atLeader = new LinkedBlockingQueue<>();
     private Server old;
     private Server leader;
     private StoreChannels channels;
@@ -77,22 +73,21 @@ class ForwardSessionsIT {
     }
 
     /** A fake store that holds every Delete, CompareAndSet and Execute it receives, unanswered. */
-    @SuppressWarnings("unchecked")
-    private static Server holding(LinkedBlockingQueue<Held> into) throws java.io.IOException {
+    private static Server holding(LinkedBlockingQueue<HeldCall> into) throws java.io.IOException {
         return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(new KvGrpc.KvImplBase() {
             @Override
             public void delete(DeleteRequest request, StreamObserver<DeleteResponse> reply) {
-                into.add(new Held(request, (StreamObserver<Object>) (StreamObserver<?>) reply));
+                into.add(new HeldCall(request, HeldCall.untyped(reply)));
             }
 
             @Override
             public void compareAndSet(CompareAndSetRequest request, StreamObserver<CompareAndSetResponse> reply) {
-                into.add(new Held(request, (StreamObserver<Object>) (StreamObserver<?>) reply));
+                into.add(new HeldCall(request, HeldCall.untyped(reply)));
             }
 
             @Override
             public void execute(ExecuteRequest request, StreamObserver<ExecuteResponse> reply) {
-                into.add(new Held(request, (StreamObserver<Object>) (StreamObserver<?>) reply));
+                into.add(new HeldCall(request, HeldCall.untyped(reply)));
             }
         }).build().start();
     }
@@ -100,13 +95,13 @@ class ForwardSessionsIT {
     @Test
     void aDeleteThatMayHaveAppliedGoesAgainWithItsTagToTheLeaderKnownNow() throws Exception {
         CompletableFuture<ShardOutcome> delete = write(new Command.Delete(b("k")));
-        Held first = take(atOld);
+        HeldCall first = HeldCall.take(atOld);
         RequestHeader tag = ((DeleteRequest) first.request()).getHeader();
         assertTrue(tag.getClientId() != 0, "a forwarded delete carries one of the store's sessions");
         // The old leader took the call and went silent (a partition): the attempt times out.
-        Held again = take(atLeader);
+        HeldCall again = HeldCall.take(atLeader);
         assertEquals(first.request(), again.request(), "the same delete, with the same client id and sequence");
-        answer(again, DeleteResponse.newBuilder().setHeader(ResponseHeader.newBuilder().setShardId(7)).setDeleted(true).build());
+        again.answer(DeleteResponse.newBuilder().setHeader(ResponseHeader.newBuilder().setShardId(7)).setDeleted(true).build());
         CommandResult.Deleted deleted = assertInstanceOf(CommandResult.Deleted.class,
                 ((ShardOutcome.Applied) delete.get(5, TimeUnit.SECONDS)).result());
         assertTrue(deleted.deleted());
@@ -115,14 +110,14 @@ class ForwardSessionsIT {
     @Test
     void aCompareAndSetRefusedAsMaybeAppliedGoesAgainAndAnswersWithTheShardsResult() throws Exception {
         CompletableFuture<ShardOutcome> cas = write(new Command.CompareAndSet(b("k"), new Command.Expectation.Version(3), b("v"), 0));
-        Held deposed = take(atOld);
+        HeldCall deposed = HeldCall.take(atOld);
         // The store's leader lost its term with the entry appended: it may have applied.
-        answer(deposed, CompareAndSetResponse.newBuilder()
+        deposed.answer(CompareAndSetResponse.newBuilder()
                 .setError(KvErrors.toProto(new KvFailure.NotLeader(7, "", "", true))).build());
-        Held retried = take(atLeader);
+        HeldCall retried = HeldCall.take(atLeader);
         assertEquals(deposed.request(), retried.request());
         // The shard remembered the first attempt's result under the tag and answers it again.
-        answer(retried, CompareAndSetResponse.newBuilder().setHeader(ResponseHeader.newBuilder().setShardId(7))
+        retried.answer(CompareAndSetResponse.newBuilder().setHeader(ResponseHeader.newBuilder().setShardId(7))
                 .setSucceeded(true).setVersion(4).build());
         CommandResult.CasOutcome outcome = assertInstanceOf(CommandResult.CasOutcome.class,
                 ((ShardOutcome.Applied) cas.get(5, TimeUnit.SECONDS)).result());
@@ -132,20 +127,20 @@ class ForwardSessionsIT {
     @Test
     void aRedisCommandCarriesItsTagInsideTheEntryAndGoesAgainUnchanged() throws Exception {
         CompletableFuture<ShardOutcome> incr = write(new Command.Increment(b("n"), 1));
-        Held first = take(atOld);
+        HeldCall first = HeldCall.take(atOld);
         ExecuteRequest request = (ExecuteRequest) first.request();
         assertEquals(0, request.getHeader().getClientId(), "an execute request takes no tag from its header");
         Command sent = CommandCodec.decodeEntry(request.getEntry().toByteArray()).commands().get(0);
         Command.Tagged tagged = assertInstanceOf(Command.Tagged.class, sent);
         assertInstanceOf(Command.Increment.class, tagged.command());
         first.reply().onError(Status.UNAVAILABLE.withDescription("connection reset").asException());
-        Held again = take(atLeader);
+        HeldCall again = HeldCall.take(atLeader);
         assertEquals(first.request(), again.request());
         again.reply().onError(Status.INTERNAL.withDescription("boom").asException());
         // Still possibly applied, and the leader is the same: it goes there again.
-        Held third = take(atLeader);
+        HeldCall third = HeldCall.take(atLeader);
         assertEquals(first.request(), third.request());
-        answer(third, KvProtos.execute(new ShardOutcome.Applied(7, 12, 1, new CommandResult.Counter(5))));
+        third.answer(KvProtos.execute(new ShardOutcome.Applied(7, 12, 1, new CommandResult.Counter(5))));
         CommandResult.Counter counter = assertInstanceOf(CommandResult.Counter.class,
                 ((ShardOutcome.Applied) incr.get(5, TimeUnit.SECONDS)).result());
         assertEquals(5, counter.value());
@@ -157,11 +152,11 @@ class ForwardSessionsIT {
         Set<Long> clients = new HashSet<>();
         for (int i = 0; i < ForwardSessions.PER_SHARD; i++) {
             pending.add(write(new Command.Delete(b("k" + i))));
-            clients.add(((DeleteRequest) take(atOld).request()).getHeader().getClientId());
+            clients.add(((DeleteRequest) HeldCall.take(atOld).request()).getHeader().getClientId());
         }
         assertEquals(ForwardSessions.PER_SHARD, clients.size(), "one session per write in flight");
         pending.add(write(new Command.Delete(b("more"))));
-        Held untagged = take(atOld);
+        HeldCall untagged = HeldCall.take(atOld);
         assertEquals(0, ((DeleteRequest) untagged.request()).getHeader().getClientId(),
                 "with every session busy the write goes untagged, as before");
     }
@@ -187,24 +182,11 @@ class ForwardSessionsIT {
     void withoutALeaderLookupForwardedWritesStayUntagged() throws Exception {
         GrpcShardForwarder plain = new GrpcShardForwarder(channels);
         plain.forward("s2", "127.0.0.1:" + old.getPort(), 7, new ShardOp.Write(new Command.Delete(b("k")), 16), 0, 10_000);
-        assertEquals(0, ((DeleteRequest) take(atOld).request()).getHeader().getClientId());
+        assertEquals(0, ((DeleteRequest) HeldCall.take(atOld).request()).getHeader().getClientId());
     }
 
     private CompletableFuture<ShardOutcome> write(Command command) {
         return forwarder.forward("s2", "127.0.0.1:" + old.getPort(), 7, new ShardOp.Write(command, 16), 0, 20_000);
-    }
-
-    private static Held take(LinkedBlockingQueue<Held> from) throws InterruptedException {
-        Held h = from.poll(Poll.DEFAULT.toMillis(), TimeUnit.MILLISECONDS);
-        if (h == null) {
-            throw new AssertionError("the fake store got no call");
-        }
-        return h;
-    }
-
-    private static void answer(Held call, Object reply) {
-        call.reply().onNext(reply);
-        call.reply().onCompleted();
     }
 
     private static byte[] b(String s) {
