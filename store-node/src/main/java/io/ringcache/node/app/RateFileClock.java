@@ -23,6 +23,7 @@ final class RateFileClock implements LongSupplier {
 
     private final Path file;
     private final LongSupplier real;
+    // Guarded by this: the clock's value is anchorValue + (real - anchorReal) * rate.
     private long anchorReal;
     private long anchorValue;
     private double rate = 1.0;
@@ -38,30 +39,47 @@ final class RateFileClock implements LongSupplier {
     }
 
     @Override
-    public synchronized long getAsLong() {
-        long now = real.getAsLong();
-        if (now - nextRead >= 0) {
-            nextRead = now + REREAD_NANOS;
+    public long getAsLong() {
+        if (due()) {
+            // Read outside the lock: lease reads on other threads need not wait for the disk.
             double next = readRate();
-            if (next != rate) {
-                anchorValue = at(now);
-                anchorReal = now;
-                rate = next;
+            if (next > 0) {
+                synchronized (this) {
+                    long now = real.getAsLong();
+                    if (next != rate) {
+                        anchorValue = at(now);
+                        anchorReal = now;
+                        rate = next;
+                    }
+                }
             }
         }
-        return at(now);
+        synchronized (this) {
+            return at(real.getAsLong());
+        }
+    }
+
+    /** True once per re-read interval: the caller reads the file. */
+    private synchronized boolean due() {
+        long now = real.getAsLong();
+        if (now - nextRead < 0) {
+            return false;
+        }
+        nextRead = now + REREAD_NANOS;
+        return true;
     }
 
     private long at(long now) {
         return anchorValue + (long) ((now - anchorReal) * rate);
     }
 
+    /** The file's rate, or -1 when it is missing, unreadable or not positive (the rate stays). */
     private double readRate() {
         try {
             double r = Double.parseDouble(Files.readString(file).strip());
-            return r > 0 && Double.isFinite(r) ? r : rate;
+            return r > 0 && Double.isFinite(r) ? r : -1;
         } catch (IOException | NumberFormatException e) {
-            return rate;
+            return -1;
         }
     }
 }

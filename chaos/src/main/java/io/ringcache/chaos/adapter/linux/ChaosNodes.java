@@ -46,17 +46,17 @@ public final class ChaosNodes implements AutoCloseable {
     public static final int STORE_GRPC = 8090;
     public static final int STORE_RAFT = 7000;
 
-    /**
-     * Small heaps and the quick compiler: six JVMs share the machine with the clients. Ratis'
-     * server core logs at INFO and its log appenders at WARN (the stores' logback.xml reads these
-     * properties), so a stall the suite finds can be read from the kept logs (finding 19).
-     */
     /** libfiu's fault points of fsync and fdatasync, and the command that makes them fail with EIO (errno 5). */
     private static final String FSYNC_POINTS = "posix/io/sync/*";
     private static final String FSYNCS_FAIL = "enable name=" + FSYNC_POINTS + ",failinfo=5";
     /** Marks a restart of a store that exited while its node's fsyncs fail: any exit code is then expected. */
     public static final String FSYNCS_FAILING_NOTE = "(its fsyncs fail)";
 
+    /**
+     * Small heaps and the quick compiler: six JVMs share the machine with the clients. Ratis'
+     * server core logs at INFO and its log appenders at WARN (the stores' logback.xml reads these
+     * properties), so a stall the suite finds can be read from the kept logs (finding 19).
+     */
     private static final String JAVA_OPTS = "-Xmx320m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
             + " -Dringcache.log.ratis.server=INFO -Dringcache.log.ratis.appender=WARN";
 
@@ -71,6 +71,8 @@ public final class ChaosNodes implements AutoCloseable {
     private final Path fiu;
     /** Nodes whose store's fsyncs fail now (a store started there starts failing them). */
     private final java.util.Set<Integer> fsyncsFailing = new java.util.HashSet<>();
+    /** Processes started while their node's fsyncs failed, or whose fsyncs failed while they ran. */
+    private final java.util.Set<String> onBadDisk = new java.util.HashSet<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, List<String>> commands = new LinkedHashMap<>();
     private final Map<Integer, TmpfsDisk> disks = new LinkedHashMap<>();
@@ -174,8 +176,12 @@ public final class ChaosNodes implements AutoCloseable {
             int node = Integer.parseInt(name.substring(1));
             preload.add(fiu.resolve("fiu_run_preload.so").toString()).add(fiu.resolve("fiu_posix_preload.so").toString());
             pb.environment().put("FIU_CTRL_FIFO", fiuPipes(node).toString());
+            // The pipes of the node's earlier stores (all exited): a reused pid must not match one.
+            deleteFiuPipes(node);
+            onBadDisk.remove(name);
             if (fsyncsFailing.contains(node)) {
                 pb.environment().put("FIU_ENABLE", FSYNCS_FAIL);
+                onBadDisk.add(name);
             }
         }
         if (fakeTime != null && name.startsWith("s")) {
@@ -213,7 +219,7 @@ public final class ChaosNodes implements AutoCloseable {
         List<String> restarted = new ArrayList<>();
         for (Map.Entry<String, Process> e : List.copyOf(processes.entrySet())) {
             if (!e.getValue().isAlive() && !killed.contains(e.getKey())) {
-                boolean badDisk = e.getKey().startsWith("s") && fsyncsFailing.contains(Integer.parseInt(e.getKey().substring(1)));
+                boolean badDisk = onBadDisk.contains(e.getKey());
                 restarted.add(e.getKey() + " exited with code " + e.getValue().exitValue() + "; restarted"
                         + (badDisk ? " " + FSYNCS_FAILING_NOTE : ""));
                 launch(e.getKey());
@@ -252,6 +258,7 @@ public final class ChaosNodes implements AutoCloseable {
         }
         if (fail) {
             fsyncsFailing.add(node);
+            onBadDisk.add(store(node));
         } else {
             fsyncsFailing.remove(node);
         }
@@ -276,6 +283,15 @@ public final class ChaosNodes implements AutoCloseable {
 
     private Path fiuPipes(int node) {
         return runDir.resolve("n" + node).resolve("fiu");
+    }
+
+    private void deleteFiuPipes(int node) throws IOException {
+        Path pipes = fiuPipes(node);
+        try (var listing = Files.list(pipes.getParent())) {
+            for (Path p : listing.filter(f -> f.getFileName().toString().matches(pipes.getFileName() + "-\\d+\\.(in|out)")).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     /**

@@ -192,6 +192,9 @@ public final class ShardGroupHost implements AutoCloseable {
      * whose clock runs slow does (chaos/README.md, "Clocks and TTL").
      */
     public ShardGroupHost leaseClock(java.util.function.LongSupplier nanos) {
+        if (server != null) {
+            throw new IllegalStateException("the lease clock is set before the host starts");
+        }
         this.leaseClock = nanos;
         return this;
     }

@@ -34,6 +34,9 @@ final class ForwardResend<R> {
     static final long ATTEMPT_MILLIS = 1_000;
     /** The pause before a write is sent again when no leader is known or the last one refused it. */
     static final long RESEND_PAUSE_MILLIS = 50;
+    /** gRPC statuses a store answers before it proposes anything: final, and never applied. */
+    private static final java.util.Set<Status.Code> REFUSALS = java.util.EnumSet.of(Status.Code.INVALID_ARGUMENT,
+            Status.Code.PERMISSION_DENIED, Status.Code.UNAUTHENTICATED, Status.Code.UNIMPLEMENTED, Status.Code.FAILED_PRECONDITION);
 
     /** How a store refused the write, as far as sending it again is concerned. */
     enum Refusal {
@@ -94,16 +97,6 @@ final class ForwardResend<R> {
         this.failed = failed;
     }
 
-    /** A single write whose reply becomes a {@link ShardOutcome} (made once per reply), completing {@code result}. */
-    static <R> ForwardResend<ShardOutcome> single(StoreChannels channels, GrpcShardForwarder.LeaderLookup leaders,
-                                                  int shardId, long deadlineNanos,
-                                                  Function<KvGrpc.KvFutureStub, ListenableFuture<R>> call,
-                                                  Function<R, ShardOutcome> outcome, CompletableFuture<ShardOutcome> result) {
-        return new ForwardResend<>(channels, leaders, shardId, deadlineNanos,
-                stub -> Futures.transform(call.apply(stub), outcome::apply, MoreExecutors.directExecutor()),
-                Refusal::of, result::complete, failure -> result.complete(KvProtos.failed(failure)));
-    }
-
     /** Sends the write to {@code address} (its channel may not open: that is a failure too). */
     void sendTo(String storeId, String address) {
         KvGrpc.KvFutureStub stub;
@@ -142,13 +135,25 @@ final class ForwardResend<R> {
                     unknown("the write may have applied before shard " + shardId + " split");
                     return;
                 }
+                if (maybeApplied && refusal == Refusal.NO_LEADER) {
+                    // This attempt was refused before it was proposed, but an earlier one may have
+                    // applied: passing the refusal on would let the caller send the write again,
+                    // untagged, and apply it twice.
+                    unknown("the write may have applied on an earlier attempt; no leader of shard " + shardId
+                            + " took it again in time");
+                    return;
+                }
                 answered.accept(r);
             }
 
             @Override
             public void onFailure(Throwable t) {
-                boolean applied = maybeApplied || !GrpcShardForwarder.refusedAtConnect(t);
-                if (applied && resend()) {
+                // A status the store answers before proposing anything (bad input, no permission)
+                // is final: sending the write again would be refused again. A call refused at
+                // connect did not apply either, but another leader may take it.
+                boolean rejected = REFUSALS.contains(Status.fromThrowable(t).getCode());
+                boolean applied = maybeApplied || !rejected && !GrpcShardForwarder.refusedAtConnect(t);
+                if (!rejected && applied && resend()) {
                     return;
                 }
                 failed.accept(new KvFailure.Unavailable(shardId, "forwarding to " + storeId + " failed: "
@@ -163,19 +168,17 @@ final class ForwardResend<R> {
             return false;
         }
         CompletableFuture.delayedExecutor(RESEND_PAUSE_MILLIS, TimeUnit.MILLISECONDS).execute(() -> {
-            GrpcShardForwarder.Target target = leaders.leaderOf(shardId).orElse(null);
-            KvGrpc.KvFutureStub stub = null;
-            if (target != null) {
-                try {
-                    stub = KvGrpc.newFutureStub(channels.to(target.address()));
-                } catch (RuntimeException e) {
-                    stub = null;
+            // Nothing may escape: the executor would swallow it and the write would never be answered.
+            try {
+                GrpcShardForwarder.Target target = leaders.leaderOf(shardId).orElse(null);
+                KvGrpc.KvFutureStub stub = target == null ? null : KvGrpc.newFutureStub(channels.to(target.address()));
+                if (stub != null) {
+                    send(target.storeId(), stub, true);
+                } else if (!resend()) {
+                    unknown("no leader of shard " + shardId + " answered in time");
                 }
-            }
-            if (stub != null) {
-                send(target.storeId(), stub, true);
-            } else if (!resend()) {
-                unknown("no leader of shard " + shardId + " answered in time");
+            } catch (RuntimeException e) {
+                unknown("sending the write to shard " + shardId + "'s leader again failed: " + e);
             }
         });
         return true;

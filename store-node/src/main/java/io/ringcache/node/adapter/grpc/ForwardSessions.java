@@ -14,12 +14,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Per shard, {@link #PER_SHARD} sessions, each with one write in flight at a time: a write
  * takes a free session, gets its next sequence, and gives the session back when it is answered.
  * One write in flight per session keeps every resend inside the shard's window of remembered
- * results (it remembers the last 1,024 per client), however long the resend takes. What the
- * shards keep for it is bounded: at most {@code PER_SHARD} clients per forwarding store, each
- * counted against the shard's cap of 10,000 remembered clients (the least recently used go
- * first). When every session of a shard is busy, the write goes untagged as before: a burst
- * beyond {@code PER_SHARD} concurrent forwarded writes to one shard is not sent again after such
- * a failure, rather than waiting for a session.
+ * results (it remembers the last 1,024 per client), however long the resend takes. When every
+ * session of a shard is busy, the write goes untagged as before: a burst beyond
+ * {@code PER_SHARD} concurrent forwarded writes to one shard is not sent again after such a
+ * failure, rather than waiting for a session.
+ *
+ * <p>The cost lands in the shards ({@code ClientSessions}), and is not small: each session's
+ * client keeps up to 1,024 results there, so a shard may hold 32 x 1,024 results per forwarding
+ * store, and 32 more clients after each restart of that store (new ids), up to the shard's cap of
+ * 10,000 clients (the least recently used go first). A failed compare-and-set's result and a
+ * Redis GETSET's or GETDEL's carry a value. They are kept in memory outside the shard's budget
+ * and travel in snapshots. Only the last result of a session is ever needed (one write in flight);
+ * letting a tagged write say which sequences its client no longer needs would cut this to one
+ * result per session, which the request header does not carry yet.
  *
  * <p>Thread-safe; lives as long as the forwarder.
  */

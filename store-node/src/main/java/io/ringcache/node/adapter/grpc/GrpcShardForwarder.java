@@ -128,14 +128,20 @@ public final class GrpcShardForwarder implements ShardForwarder {
      */
     private CompletableFuture<ShardOutcome> tagged(String storeId, String address, int shardId, Command command,
                                                    ForwardSessions.Session session, long budgetMillis) {
-        long sequence = session.nextSequence();
-        RequestHeader header = RequestHeader.newBuilder().setForward(false)
-                .setClientId(session.clientId).setSequence(sequence).build();
         CompletableFuture<ShardOutcome> result = new CompletableFuture<>();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMillis);
-        ForwardResend.single(channels, leaders, shardId, deadline,
-                write(header, shardId, command, new Command.Tagged(session.clientId, sequence, command)),
-                o -> o, result).sendTo(storeId, address);
+        try {
+            long sequence = session.nextSequence();
+            RequestHeader header = RequestHeader.newBuilder().setForward(false)
+                    .setClientId(session.clientId).setSequence(sequence).build();
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMillis);
+            new ForwardResend<ShardOutcome>(channels, leaders, shardId, deadline,
+                    write(header, shardId, command, new Command.Tagged(session.clientId, sequence, command)),
+                    ForwardResend.Refusal::of, result::complete, failure -> result.complete(KvProtos.failed(failure)))
+                    .sendTo(storeId, address);
+        } catch (RuntimeException e) {
+            // Nothing was sent: the session goes back and the write is refused as not applied.
+            result.complete(KvProtos.failed(new KvFailure.Unavailable(shardId, "forwarding to " + storeId + " failed: " + e, true)));
+        }
         return result.whenComplete((o, e) -> sessions.giveBack(session));
     }
 

@@ -1,6 +1,7 @@
 package io.ringcache.node.adapter.grpc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -122,6 +123,50 @@ class ForwardSessionsIT {
         CommandResult.CasOutcome outcome = assertInstanceOf(CommandResult.CasOutcome.class,
                 ((ShardOutcome.Applied) cas.get(5, TimeUnit.SECONDS)).result());
         assertTrue(outcome.succeeded());
+    }
+
+    @Test
+    void aResendRefusedAsNotAppliedAfterAnAttemptThatMayHaveAppliedIsAnsweredUnknown() throws Exception {
+        CompletableFuture<ShardOutcome> delete = forwarder.forward("s2", "127.0.0.1:" + old.getPort(), 7,
+                new ShardOp.Write(new Command.Delete(b("k")), 16), 0, 1_500);
+        HeldCall.take(atOld); // never answered: the attempt times out, so the delete may have applied
+        // Every later attempt is refused before it was proposed, until the budget is spent.
+        while (!delete.isDone()) {
+            HeldCall refusedAt = atLeader.poll(100, TimeUnit.MILLISECONDS);
+            if (refusedAt != null) {
+                refusedAt.answer(DeleteResponse.newBuilder()
+                        .setError(KvErrors.toProto(KvFailure.NotLeader.refused(7, "", ""))).build());
+            }
+        }
+        ShardOutcome.Failed failed = assertInstanceOf(ShardOutcome.Failed.class, delete.get(5, TimeUnit.SECONDS));
+        KvFailure.Unavailable unknown = assertInstanceOf(KvFailure.Unavailable.class, failed.failure());
+        assertFalse(unknown.notApplied(), "the first attempt may have applied: the caller must not send it again");
+    }
+
+    @Test
+    void aLeaderLookupThatFailsAnswersTheWriteUnknownAndGivesItsSessionBack() throws Exception {
+        GrpcShardForwarder broken = new GrpcShardForwarder(channels, shard -> {
+            throw new IllegalStateException("no map");
+        });
+        CompletableFuture<ShardOutcome> delete = broken.forward("s2", "127.0.0.1:" + old.getPort(), 7,
+                new ShardOp.Write(new Command.Delete(b("k")), 16), 0, 10_000);
+        HeldCall.take(atOld); // times out: the resend asks the lookup, which throws
+        ShardOutcome.Failed failed = assertInstanceOf(ShardOutcome.Failed.class, delete.get(5, TimeUnit.SECONDS));
+        assertFalse(((KvFailure.Unavailable) failed.failure()).notApplied(), failed.toString());
+        for (int i = 0; i < ForwardSessions.PER_SHARD; i++) {
+            broken.forward("s2", "127.0.0.1:" + old.getPort(), 7, new ShardOp.Write(new Command.Delete(b("k" + i)), 16), 0, 10_000);
+            assertTrue(((DeleteRequest) HeldCall.take(atOld).request()).getHeader().getClientId() != 0,
+                    "every session is free again, the failed write's included");
+        }
+    }
+
+    @Test
+    void aRejectedForwardIsFinalAndNotSentAgain() throws Exception {
+        CompletableFuture<ShardOutcome> delete = write(new Command.Delete(b("k")));
+        HeldCall.take(atOld).reply().onError(Status.PERMISSION_DENIED.withDescription("no").asException());
+        ShardOutcome.Failed failed = assertInstanceOf(ShardOutcome.Failed.class, delete.get(5, TimeUnit.SECONDS));
+        assertTrue(((KvFailure.Unavailable) failed.failure()).notApplied(), failed.toString());
+        assertNull(atLeader.poll(300, TimeUnit.MILLISECONDS), "a rejection is not sent to another leader");
     }
 
     @Test
