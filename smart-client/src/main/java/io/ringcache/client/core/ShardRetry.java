@@ -21,6 +21,10 @@ import java.util.function.IntUnaryOperator;
  *   <li>StaleEpoch: refresh the map, then try again.</li>
  *   <li>KeyMoved (a split the map does not show yet): back off while the map refreshes, then
  *       try again with {@code forward} set.</li>
+ *   <li>After a StaleEpoch or KeyMoved, every later wait of the call is short (at most
+ *       {@link #SPLIT_WAIT_MAX_MILLIS}): the shard is splitting or moving, its new group elects a
+ *       leader within about a second, and the call should find it within a poll of that, not up
+ *       to a second later as the election backoff would.</li>
  *   <li>Rejected: fail at once. The deadline: fail with the last informative failure.</li>
  * </ul>
  */
@@ -28,6 +32,13 @@ public final class ShardRetry {
 
     /** NotLeader answers followed at once before backing off (a leader change takes a round or two). */
     public static final int QUICK_HOPS = 3;
+
+    /**
+     * The longest wait between attempts once the call met a split or a map change. A split's child
+     * gets its first leader 1-2 s after the split (bench/RESULTS.md); polling every 100 ms or less
+     * meanwhile costs a write at most ten attempts a second, and etcd's client polls every 25 ms.
+     */
+    public static final long SPLIT_WAIT_MAX_MILLIS = 100;
 
     /** What to do next. */
     public sealed interface Decision {
@@ -59,6 +70,8 @@ public final class ShardRetry {
     private final boolean leaderOnly;
     private final long deadlineNanos;
     private final Backoff backoff;
+    private final Backoff splitBackoff;
+    private boolean mapChanging;
     private final IntUnaryOperator pickIndex;
     private final Set<String> avoid = new HashSet<>();
     private Failure last;
@@ -76,6 +89,7 @@ public final class ShardRetry {
         this.leaderOnly = leaderOnly;
         this.deadlineNanos = deadlineNanos;
         this.backoff = new Backoff(20, 1_000, random);
+        this.splitBackoff = new Backoff(5, SPLIT_WAIT_MAX_MILLIS, random);
         this.pickIndex = pickIndex;
     }
 
@@ -110,8 +124,10 @@ public final class ShardRetry {
                 return new Decision.FollowHint(n.leaderStoreId(), n.leaderAddress());
             }
         } else if (f instanceof Failure.StaleEpoch stale) {
+            mapChanging = true;
             return new Decision.Refresh(stale.currentEpoch());
         } else if (f instanceof Failure.KeyMoved) {
+            mapChanging = true;
             // The store is fine; the map is behind a split. Wait for it (the wait refreshes it),
             // and let the store forward the retry to whichever shard holds the key now.
             forward = true;
@@ -134,7 +150,7 @@ public final class ShardRetry {
 
     private Decision waitAt(long nowNanos) {
         long remainingMillis = Math.max(0, (deadlineNanos - nowNanos) / 1_000_000);
-        return new Decision.Wait(backoff.delayMillis(attempts, remainingMillis));
+        return new Decision.Wait((mapChanging ? splitBackoff : backoff).delayMillis(attempts, remainingMillis));
     }
 
     private String pick(RouteTable table) {

@@ -128,7 +128,8 @@ public final class ShardGroupHost implements AutoCloseable {
                 clockMillis.getAsLong());
         // Before the server: recovering groups may be split children that load their seed.
         seeds = new SplitSeeds(peerId.toString(), SplitSeeds.dirFor(tuning.storageDir().toPath()),
-                (shard, cause) -> logFailure.accept(shard, cause), () -> ticker.execute(this::tickSplits));
+                (shard, cause) -> logFailure.accept(shard, cause), () -> ticker.execute(this::tickSplits),
+                parent -> ticker.execute(() -> proposeEmptyEntry(parent)));
         server = RaftServer.newBuilder()
                 .setServerId(peerId)
                 .setProperties(tuning.toProperties())

@@ -100,13 +100,10 @@ public final class ShardSplits {
                             + " as the caller expects; split it when its map is current"));
         }
         Command.Split command = new Command.Split(child, slots, ChildMembers.encode(voters));
-        // An empty entry right behind the split carries its commit to the followers at once (Ratis
-        // would tell them with the next heartbeat, up to half an election timeout later), so every
-        // replica starts the child within milliseconds and its first election finds all of them.
-        return submit.submit(parent, List.of(command))
-                .thenCompose(results -> submit.submit(parent, List.of(ShardGroupHost.READ_BARRIER))
-                        .handle((ignored, error) -> results))
-                .thenApply(results -> {
+        // The leader's replica proposes an empty entry as it starts applying the split (SplitSeeds),
+        // so the followers learn of the commit at once and every replica starts the child within
+        // milliseconds of the others, and its first election finds all of them.
+        return submit.submit(parent, List.of(command)).thenApply(results -> {
             CommandResult r = results.get(0);
             if (r instanceof CommandResult.SplitDone done) {
                 return done;

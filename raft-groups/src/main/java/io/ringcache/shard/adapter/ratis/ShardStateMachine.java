@@ -248,8 +248,7 @@ public final class ShardStateMachine extends BaseStateMachine {
         }
         File file = storage.getSnapshotFile(SEED_TERM, seed.get().splitIndex());
         Files.createDirectories(file.getParentFile().toPath());
-        SplitSeeds.copySnapshot(seed.get(), file.toPath());
-        MD5FileUtil.computeAndSaveMd5ForFile(file);
+        SplitSeeds.placeSnapshot(seed.get(), file.toPath());
         LOG.info("shard {} starts from the state its parent handed over at index {}", engine.shardId(),
                 seed.get().splitIndex());
         return java.util.Optional.ofNullable(storage.loadLatestSnapshot());

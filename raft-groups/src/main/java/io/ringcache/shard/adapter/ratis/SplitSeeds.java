@@ -13,11 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
+import org.apache.ratis.io.MD5Hash;
+import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,38 +31,57 @@ import org.slf4j.LoggerFactory;
  * starts the child groups the seeds name ({@link #pending}).
  *
  * <pre>
+ *   &lt;storage&gt;-splits/shard-&lt;child&gt;.seed.state
+ *     the child's snapshot ({@link ShardSnapshot#writeChild}), exactly as its first snapshot file
  *   &lt;storage&gt;-splits/shard-&lt;child&gt;.seed
- *     magic "RCSEED01" | splitIndex:int64 | membersLength:int32 | members ({@link ChildMembers})
- *     | the child's snapshot ({@link ShardSnapshot#writeChild}) to the end of the file
+ *     magic "RCSEED02" | splitIndex:int64 | md5 of the state file:16 bytes
+ *     | membersLength:int32 | members ({@link ChildMembers})
  * </pre>
- * A seed is written to a temporary name, forced to disk and renamed, so a seed that exists is
- * whole. The child's snapshot is named for term 1 and the split's index: the child's log starts
- * after that index, so a replica added to the child later gets this state as a snapshot (the
- * log holds nothing before it), and the child's versions continue above the parent's.
+ * Each is written to a temporary name, forced to disk and renamed, the state first, so a seed
+ * that exists is whole. The child's replica takes the state file as its first snapshot by a hard
+ * link (a copy only where the link fails), with the digest computed while it was written: the
+ * state is written once, not written, copied and hashed again on the same disk. The child's
+ * snapshot is named for term 1 and the split's index: the child's log starts after that index, so
+ * a replica added to the child later gets this state as a snapshot (the log holds nothing before
+ * it), and the child's versions continue above the parent's. (Seeds of the first layout, magic
+ * "RCSEED01" with the state after the header in one file, are still read.)
  */
 final class SplitSeeds implements SplitHandOff {
 
     private static final Logger LOG = LoggerFactory.getLogger(SplitSeeds.class);
-    private static final byte[] MAGIC = {'R', 'C', 'S', 'E', 'E', 'D', '0', '1'};
+    private static final byte[] MAGIC_V1 = {'R', 'C', 'S', 'E', 'E', 'D', '0', '1'};
+    private static final byte[] MAGIC = {'R', 'C', 'S', 'E', 'E', 'D', '0', '2'};
 
-    /** A child's starting state on disk. */
-    record Seed(int childShard, long splitIndex, List<Replica> members, Path file, long snapshotOffset) {
+    /**
+     * A child's starting state on disk: the snapshot bytes are {@code state} from
+     * {@code stateOffset} to its end; {@code md5} their digest, null when not recorded (first layout).
+     */
+    record Seed(int childShard, long splitIndex, List<Replica> members, Path file, Path state, long stateOffset,
+                MD5Hash md5) {
     }
 
     private final String peerId;
     private final Path dir;
     private final BiConsumer<Integer, Throwable> failed;
     private final Runnable seeded;
+    private final java.util.function.IntConsumer committed;
 
     /**
-     * @param failed told when a seed cannot be written; the store stops (see {@link SplitHandOff})
-     * @param seeded told after a seed was written, so the host starts the child soon
+     * @param failed    told when a seed cannot be written; the store stops (see {@link SplitHandOff})
+     * @param seeded    told after a seed was written, so the host starts the child soon
+     * @param committed told of the parent shard as a replica starts to apply its split, before the
+     *                  seed is written: the host's leader of the parent sends an empty entry at
+     *                  once, which carries the split's commit to the followers (Ratis would tell
+     *                  them with the next entry or heartbeat), so they write their seeds while the
+     *                  leader writes its own rather than after
      */
-    SplitSeeds(String peerId, Path dir, BiConsumer<Integer, Throwable> failed, Runnable seeded) {
+    SplitSeeds(String peerId, Path dir, BiConsumer<Integer, Throwable> failed, Runnable seeded,
+               java.util.function.IntConsumer committed) {
         this.peerId = peerId;
         this.dir = dir;
         this.failed = failed;
         this.seeded = seeded;
+        this.committed = committed;
     }
 
     /** {@code <storage>-splits} beside the storage folder: Ratis takes every folder inside storage for a group. */
@@ -70,6 +92,7 @@ final class SplitSeeds implements SplitHandOff {
 
     @Override
     public void handOff(Command.Split split, long index, ShardEngine parent) {
+        committed.accept(parent.shardId());
         List<Replica> members;
         try {
             members = ChildMembers.decode(split.childMembers());
@@ -83,24 +106,32 @@ final class SplitSeeds implements SplitHandOff {
             return;
         }
         Path file = file(split.childShard());
-        Path tmp = dir.resolve(file.getFileName() + ".tmp");
+        Path state = stateFile(split.childShard());
         try {
             Files.createDirectories(dir);
+            MessageDigest md5 = MD5FileUtil.newMD5();
+            Path stateTmp = dir.resolve(state.getFileName() + ".tmp");
+            try (FileChannel out = FileChannel.open(stateTmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ShardSnapshot.writeChild(parent, split, new DigestingChannel(out, md5));
+                out.force(true);
+            }
+            Files.move(stateTmp, state, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            forceDir(dir); // the state's name is durable before a header can name it
             byte[] encoded = ChildMembers.encode(members);
+            Path tmp = dir.resolve(file.getFileName() + ".tmp");
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer header = ByteBuffer.allocate(MAGIC.length + 12 + encoded.length).order(ByteOrder.LITTLE_ENDIAN);
-                header.put(MAGIC).putLong(index).putInt(encoded.length).put(encoded).flip();
+                ByteBuffer header = ByteBuffer.allocate(MAGIC.length + 8 + MD5Hash.MD5_LENGTH + 4 + encoded.length)
+                        .order(ByteOrder.LITTLE_ENDIAN);
+                header.put(MAGIC).putLong(index).put(md5.digest()).putInt(encoded.length).put(encoded).flip();
                 while (header.hasRemaining()) {
                     out.write(header);
                 }
-                ShardSnapshot.writeChild(parent, split, out);
                 out.force(true);
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                d.force(true);
-            }
+            forceDir(dir);
         } catch (IOException | RuntimeException e) {
             failed.accept(parent.shardId(), new IOException("cannot write the starting state of shard "
                     + split.childShard() + " split from shard " + parent.shardId() + " at " + index + ": " + e, e));
@@ -117,22 +148,31 @@ final class SplitSeeds implements SplitHandOff {
             return Optional.empty();
         }
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer head = ByteBuffer.allocate(MAGIC.length + 12).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(in, head);
-            for (byte b : MAGIC) {
-                if (head.get() != b) {
-                    throw new IOException("not a split seed");
-                }
+            ByteBuffer magic = ByteBuffer.allocate(MAGIC.length);
+            readFully(in, magic);
+            boolean v1 = magic.equals(ByteBuffer.wrap(MAGIC_V1));
+            if (!v1 && !magic.equals(ByteBuffer.wrap(MAGIC))) {
+                throw new IOException("not a split seed");
             }
+            ByteBuffer head = ByteBuffer.allocate(8 + (v1 ? 0 : MD5Hash.MD5_LENGTH) + 4).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(in, head);
             long index = head.getLong();
+            MD5Hash md5 = null;
+            if (!v1) {
+                byte[] digest = new byte[MD5Hash.MD5_LENGTH];
+                head.get(digest);
+                md5 = MD5Hash.newInstance(digest);
+            }
             int length = head.getInt();
             if (length < 0 || length > 1 << 20) {
                 throw new IOException("members of " + length + " bytes");
             }
             ByteBuffer members = ByteBuffer.allocate(length);
             readFully(in, members);
-            return Optional.of(new Seed(childShard, index, ChildMembers.decode(members.array()), file,
-                    MAGIC.length + 12L + length));
+            List<Replica> decoded = ChildMembers.decode(members.array());
+            return Optional.of(v1
+                    ? new Seed(childShard, index, decoded, file, file, in.position(), null)
+                    : new Seed(childShard, index, decoded, file, stateFile(childShard), 0, md5));
         } catch (IOException | IllegalArgumentException e) {
             LOG.error("unreadable split seed {}: {}", file, e.toString());
             return Optional.empty();
@@ -223,24 +263,47 @@ final class SplitSeeds implements SplitHandOff {
         return orphans;
     }
 
-    /** Copies the seed's snapshot part to {@code target} and forces it to disk. */
-    static void copySnapshot(Seed seed, Path target) throws IOException {
-        try (FileChannel in = FileChannel.open(seed.file(), StandardOpenOption.READ);
-             FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                     StandardOpenOption.TRUNCATE_EXISTING)) {
-            long size = in.size() - seed.snapshotOffset();
-            long done = 0;
-            while (done < size) {
-                done += in.transferTo(seed.snapshotOffset() + done, size - done, out);
+    /**
+     * Makes the seed's state the snapshot file {@code target}, with its digest file beside it:
+     * a hard link where the seed's state is a whole file on the same file system, else a copy
+     * forced to disk. Either way the target's folder is forced, so its name survives a crash.
+     */
+    static void placeSnapshot(Seed seed, Path target) throws IOException {
+        Files.deleteIfExists(target);
+        boolean linked = false;
+        if (seed.stateOffset() == 0 && seed.md5() != null) {
+            try {
+                Files.createLink(target, seed.state());
+                linked = true;
+            } catch (IOException | UnsupportedOperationException e) {
+                LOG.info("cannot link {} to {} ({}); copying it", target, seed.state(), e.toString());
             }
-            out.force(true);
         }
+        if (!linked) {
+            try (FileChannel in = FileChannel.open(seed.state(), StandardOpenOption.READ);
+                 FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                         StandardOpenOption.TRUNCATE_EXISTING)) {
+                long size = in.size() - seed.stateOffset();
+                long done = 0;
+                while (done < size) {
+                    done += in.transferTo(seed.stateOffset() + done, size - done, out);
+                }
+                out.force(true);
+            }
+        }
+        if (seed.md5() != null) {
+            MD5FileUtil.saveMD5File(target.toFile(), seed.md5());
+        } else {
+            MD5FileUtil.computeAndSaveMd5ForFile(target.toFile());
+        }
+        forceDir(target.getParent());
     }
 
     /** Deletes the seed once the child no longer needs it. */
     void done(Seed seed) {
         try {
             Files.deleteIfExists(seed.file());
+            Files.deleteIfExists(stateFile(seed.childShard()));
             LOG.info("shard {} applied past its split's starting state; removed {}", seed.childShard(), seed.file());
         } catch (IOException e) {
             LOG.warn("cannot delete {}: {}", seed.file(), e.toString());
@@ -249,6 +312,46 @@ final class SplitSeeds implements SplitHandOff {
 
     private Path file(int childShard) {
         return dir.resolve("shard-" + childShard + ".seed");
+    }
+
+    private Path stateFile(int childShard) {
+        return dir.resolve("shard-" + childShard + ".seed.state");
+    }
+
+    private static void forceDir(Path folder) throws IOException {
+        try (FileChannel d = FileChannel.open(folder, StandardOpenOption.READ)) {
+            d.force(true);
+        }
+    }
+
+    /** Passes writes on to {@code out}, adding the bytes written to {@code digest}. */
+    private static final class DigestingChannel implements java.nio.channels.WritableByteChannel {
+        private final FileChannel out;
+        private final MessageDigest digest;
+
+        DigestingChannel(FileChannel out, MessageDigest digest) {
+            this.out = out;
+            this.digest = digest;
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            ByteBuffer written = src.duplicate();
+            int n = out.write(src);
+            written.limit(written.position() + n);
+            digest.update(written);
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return out.isOpen();
+        }
+
+        @Override
+        public void close() {
+            // the caller closes the file
+        }
     }
 
     private static void readFully(FileChannel in, ByteBuffer into) throws IOException {
