@@ -55,7 +55,7 @@ public final class GrpcShardForwarder implements ShardForwarder {
     private final ForwardLanes lanes;
     /** Where a write that may have applied is sent again; null: it is not. */
     private final LeaderLookup leaders;
-    private final ForwardSessions sessions = new ForwardSessions();
+    private final ForwardSessions sessions;
 
     /** A forwarder whose batches of puts are not sent again after a failure that may have applied. */
     public GrpcShardForwarder(StoreChannels channels) {
@@ -67,8 +67,14 @@ public final class GrpcShardForwarder implements ShardForwarder {
      *                after a failure that may have applied ({@link ForwardLanes}, {@link ForwardSessions})
      */
     public GrpcShardForwarder(StoreChannels channels, LeaderLookup leaders) {
+        this(channels, leaders, new ForwardSessions());
+    }
+
+    /** With the sessions given (tests that fill their windows). */
+    GrpcShardForwarder(StoreChannels channels, LeaderLookup leaders, ForwardSessions sessions) {
         this.channels = channels;
         this.leaders = leaders;
+        this.sessions = sessions;
         this.lanes = new ForwardLanes(channels, leaders);
     }
 
@@ -83,10 +89,13 @@ public final class GrpcShardForwarder implements ShardForwarder {
             return lanes.put(storeId, address, shardId, p.key(), p.value(), p.ttlMillis(), budgetMillis);
         }
         if (epoch == 0 && leaders != null && op instanceof ShardOp.Write w && !(w.command() instanceof Command.Tagged)) {
-            ForwardSessions.Session session = sessions.take(shardId);
-            if (session != null) {
-                return tagged(storeId, address, shardId, w.command(), session, budgetMillis);
+            ForwardSessions.Ticket ticket = sessions.take(shardId);
+            if (ticket == null) {
+                // Never untagged: the request path sends it again after a pause, when windows have room.
+                return CompletableFuture.completedFuture(KvProtos.failed(new KvFailure.Unavailable(shardId,
+                        "too many forwarded writes in flight to shard " + shardId + " from this store", true)));
             }
+            return tagged(storeId, address, shardId, w.command(), ticket, budgetMillis);
         }
         KvGrpc.KvFutureStub stub;
         try {
@@ -124,25 +133,25 @@ public final class GrpcShardForwarder implements ShardForwarder {
 
     /**
      * A write of a caller that does not tag its own, tagged with one of this store's sessions and
-     * sent until it is answered ({@link ForwardResend}); the session is given back then.
+     * sent until it is answered ({@link ForwardResend}); the ticket is given back then.
      */
     private CompletableFuture<ShardOutcome> tagged(String storeId, String address, int shardId, Command command,
-                                                   ForwardSessions.Session session, long budgetMillis) {
+                                                   ForwardSessions.Ticket ticket, long budgetMillis) {
         CompletableFuture<ShardOutcome> result = new CompletableFuture<>();
         try {
-            long sequence = session.nextSequence();
+            long sequence = ticket.sequence();
             RequestHeader header = RequestHeader.newBuilder().setForward(false)
-                    .setClientId(session.clientId).setSequence(sequence).build();
+                    .setClientId(ticket.clientId()).setSequence(sequence).build();
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMillis);
             new ForwardResend<ShardOutcome>(channels, leaders, shardId, deadline,
-                    write(header, shardId, command, new Command.Tagged(session.clientId, sequence, command)),
+                    write(header, shardId, command, new Command.Tagged(ticket.clientId(), sequence, command)),
                     ForwardResend.Refusal::of, result::complete, failure -> result.complete(KvProtos.failed(failure)))
                     .sendTo(storeId, address);
         } catch (RuntimeException e) {
             // Nothing was sent: the session goes back and the write is refused as not applied.
             result.complete(KvProtos.failed(new KvFailure.Unavailable(shardId, "forwarding to " + storeId + " failed: " + e, true)));
         }
-        return result.whenComplete((o, e) -> sessions.giveBack(session));
+        return result.whenComplete((o, e) -> sessions.giveBack(ticket));
     }
 
     /**

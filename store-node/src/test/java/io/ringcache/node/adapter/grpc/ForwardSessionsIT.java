@@ -192,35 +192,30 @@ class ForwardSessionsIT {
     }
 
     @Test
-    void concurrentWritesTakeDifferentSessionsAndABusyShardFallsBackToUntagged() throws Exception {
-        List<CompletableFuture<ShardOutcome>> pending = new ArrayList<>();
-        Set<Long> clients = new HashSet<>();
-        for (int i = 0; i < ForwardSessions.PER_SHARD; i++) {
-            pending.add(write(new Command.Delete(b("k" + i))));
-            clients.add(((DeleteRequest) HeldCall.take(atOld).request()).getHeader().getClientId());
+    void concurrentWritesAreEachTaggedWithTheirOwnSequence() throws Exception {
+        Set<String> tags = new HashSet<>();
+        for (int i = 0; i < 3 * ForwardSessions.PER_SHARD; i++) {
+            write(new Command.Delete(b("k" + i)));
+            RequestHeader h = ((DeleteRequest) HeldCall.take(atOld).request()).getHeader();
+            assertNotEquals(0, h.getClientId(), "never untagged");
+            assertTrue(tags.add(h.getClientId() + "/" + h.getSequence()), "a (client, sequence) is used once");
         }
-        assertEquals(ForwardSessions.PER_SHARD, clients.size(), "one session per write in flight");
-        pending.add(write(new Command.Delete(b("more"))));
-        HeldCall untagged = HeldCall.take(atOld);
-        assertEquals(0, ((DeleteRequest) untagged.request()).getHeader().getClientId(),
-                "with every session busy the write goes untagged, as before");
     }
 
     @Test
-    void aSessionGoesOnWithItsNextSequenceOnceItsWriteIsAnswered() {
-        ForwardSessions sessions = new ForwardSessions();
-        List<ForwardSessions.Session> taken = new ArrayList<>();
-        for (int i = 0; i < ForwardSessions.PER_SHARD; i++) {
-            ForwardSessions.Session s = sessions.take(7);
-            assertEquals(1, s.nextSequence());
-            taken.add(s);
+    void withEveryWindowFullAWriteIsRefusedAsNotAppliedAndNeverSentUntagged() throws Exception {
+        ForwardSessions full = new ForwardSessions();
+        while (full.take(7) != null) {
+            // hold every sequence the windows allow
         }
-        assertNull(sessions.take(7), "every session of shard 7 is busy");
-        assertNotEquals(null, sessions.take(8), "another shard has its own");
-        sessions.giveBack(taken.get(5));
-        ForwardSessions.Session again = sessions.take(7);
-        assertEquals(taken.get(5), again);
-        assertEquals(2, again.nextSequence());
+        GrpcShardForwarder busy = new GrpcShardForwarder(channels, shard -> Optional.of(
+                new GrpcShardForwarder.Target("s3", "127.0.0.1:" + leader.getPort())), full);
+        ShardOutcome outcome = busy.forward("s2", "127.0.0.1:" + old.getPort(), 7,
+                new ShardOp.Write(new Command.Delete(b("k")), 16), 0, 10_000).get(5, TimeUnit.SECONDS);
+        KvFailure.Unavailable refused = assertInstanceOf(KvFailure.Unavailable.class,
+                assertInstanceOf(ShardOutcome.Failed.class, outcome).failure());
+        assertTrue(refused.notApplied(), "the request path sends it again after a pause");
+        assertNull(atOld.poll(300, TimeUnit.MILLISECONDS), "nothing was sent");
     }
 
     @Test
