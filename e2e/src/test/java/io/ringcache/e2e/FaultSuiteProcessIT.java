@@ -15,11 +15,10 @@ import org.junit.jupiter.api.Test;
  * The fault suite's short tier, on every build: {@code chaos/run.sh} runs a few seeds of 45 s each,
  * every node (a PD member and a store) in its own network namespace, faults mixed at random from
  * the seed (partitions of every shape, kill -9, SIGSTOP, packet loss, a slow link, a full disk,
- * a wall-clock jump, a deposed leader's slow lease clock, leader churn and the PD leader killed),
+ * failing fsyncs, a wall-clock jump, a deposed leader's slow lease clock, leader churn and the PD leader killed),
  * a register workload through the SDK and HTTP and TTL probes through the SDK, a linearizability
- * check of the whole history after every key is read once more, and the TTL check. Needs root and
- * libfaketime (and libfiu for a disk-only tier, whose disk faults also fail fsyncs); skipped,
- * saying so, without. A failed run keeps its folder (seed, schedule, history, process logs) under
+ * check of the whole history after every key is read once more, and the TTL check. Needs root,
+ * libfaketime and libfiu; skipped, saying so, without. A failed run keeps its folder (seed, schedule, history, process logs) under
  * {@code e2e/target/chaos/} and names it.
  *
  * <p>{@code -Dchaos.seed=N} re-runs one seed; {@code -Dchaos.runs}, {@code -Dchaos.seconds} and
@@ -50,7 +49,7 @@ class FaultSuiteProcessIT {
         }
         String output = Files.readString(log);
         System.out.println(output);
-        assumeTrue(p.exitValue() != 3, "the fault suite needs root, ip/iptables/tc and libfaketime (libfiu for the disk nemesis alone): " + output.strip());
+        assumeTrue(p.exitValue() != 3, "the fault suite needs root, ip/iptables/tc, libfaketime and libfiu (fiu-utils): " + output.strip());
         assertEquals(0, p.exitValue(), "fault suite runs failed (re-run one with -Dchaos.seed=N):\n" + output);
     }
 }

@@ -107,18 +107,12 @@ public final class NemesisPlan {
                 return steps;
             }
             Kind kind = choices.get(random.nextInt(choices.size()));
-            steps.add(new Step(at, duration, fault(kind, nodes, random, maxClockJumpMillis, maxLeaseSlowdown,
-                    !kinds.contains(Kind.CLOCK))));
+            steps.add(new Step(at, duration, fault(kind, nodes, random, maxClockJumpMillis, maxLeaseSlowdown)));
             at += duration + between(random, MIN_QUIET_MILLIS, MAX_QUIET_MILLIS);
         }
     }
 
-    /**
-     * @param fsyncs whether disk faults may fail fsyncs: not in a run with clock faults, whose
-     *               stores run under libfaketime, which crashes a JVM that also runs under libfiu
-     */
-    private static Fault fault(Kind kind, int nodes, Random random, long maxClockJumpMillis, double maxLeaseSlowdown,
-                               boolean fsyncs) {
+    private static Fault fault(Kind kind, int nodes, Random random, long maxClockJumpMillis, double maxLeaseSlowdown) {
         int node = 1 + random.nextInt(nodes);
         Fault.Process process = random.nextInt(4) == 0 ? Fault.Process.PD : Fault.Process.STORE;
         return switch (kind) {
@@ -128,8 +122,8 @@ public final class NemesisPlan {
             case PAUSE -> new Fault.Pause(node, process);
             case LOSS -> new Fault.Loss(node, 5 + random.nextInt(26));
             case SLOW -> new Fault.SlowLink(node, 256 + random.nextInt(768), 200 + random.nextInt(800));
-            // Half the disk faults fill the store's disk, half make its fsyncs fail (see fsyncs).
-            case DISK -> random.nextBoolean() || !fsyncs ? new Fault.DiskFull(node) : new Fault.FsyncFails(node);
+            // Half the disk faults fill the store's disk, half make its fsyncs fail.
+            case DISK -> random.nextBoolean() ? new Fault.DiskFull(node) : new Fault.FsyncFails(node);
             // Half the clock faults jump a wall clock, half slow a deposed leader's lease clock.
             case CLOCK -> random.nextBoolean()
                     ? new Fault.ClockJump(node, (random.nextBoolean() ? 1 : -1) * between(random, maxClockJumpMillis / 4, maxClockJumpMillis))

@@ -26,7 +26,8 @@ import java.util.StringJoiner;
  *   n{i}/fiu-PID.in, .out   libfiu's control pipes of each process started as s{i} (with libfiu)
  * </pre>
  *
- * <p>With a libfaketime library given, each store runs under it ({@code LD_PRELOAD}) and reads its
+ * <p>With a libfaketime library given, each store's JVM runs under it (preloaded through the
+ * launcher's {@code RINGCACHE_PRELOAD}, into the JVM alone) and reads its
  * wall-clock offset from its {@code clock} file, re-read at most once a second, so
  * {@link #skewClock} moves one store's wall clock while it runs. Its monotonic clock is left alone
  * ({@code FAKETIME_DONT_FAKE_MONOTONIC}), as NTP leaves it, and so is libfaketime's rewriting of
@@ -192,7 +193,9 @@ public final class ChaosNodes implements AutoCloseable {
             pb.environment().put("FAKETIME_FORCE_MONOTONIC_FIX", "0");
         }
         if (preload.length() > 0) {
-            pb.environment().put("LD_PRELOAD", preload.toString());
+            // Into the store's JVM alone, not its launcher script: bash under libfiu and libfaketime
+            // together crashed (SIGSEGV) before it reached java in about one start in five.
+            pb.environment().put("RINGCACHE_PRELOAD", preload.toString());
         }
         processes.put(name, pb.start());
     }
