@@ -21,7 +21,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * {@code -p store=...}, the {@code store} parameter is limited to {@code heap} and a message says
  * the chronicle variant is skipped.
  *
- * <p>A first argument {@code SdkLoad}, {@code KvLoad}, {@code SplitPause} or {@code Compare} runs that load tool
+ * <p>A first argument {@code SdkLoad}, {@code KvLoad}, {@code SplitPause}, {@code EvictionTraces}, {@code RespReadThrough} or {@code Compare} runs that load tool
  * (or the comparison with etcd and Redis) instead of JMH, with the remaining arguments (e.g.
  * {@code java -jar benchmarks.jar SdkLoad --help}).
  */
@@ -34,13 +34,14 @@ public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
         // Plain load tools run in this JVM instead of JMH: `benchmarks.jar SdkLoad pd=... workload=a`.
-        if (args.length > 0 && List.of("SdkLoad", "KvLoad", "Compare", "SplitPause", "EvictionTraces").contains(args[0])) {
+        if (args.length > 0 && List.of("SdkLoad", "KvLoad", "Compare", "SplitPause", "EvictionTraces", "RespReadThrough").contains(args[0])) {
             String[] rest = Arrays.copyOfRange(args, 1, args.length);
             switch (args[0]) {
                 case "SdkLoad" -> SdkLoad.main(rest);
                 case "KvLoad" -> KvLoad.main(rest);
                 case "SplitPause" -> SplitPause.main(rest);
                 case "EvictionTraces" -> EvictionTraces.main(rest);
+                case "RespReadThrough" -> RespReadThrough.main(rest);
                 default -> Compare.main(rest);
             }
             return;

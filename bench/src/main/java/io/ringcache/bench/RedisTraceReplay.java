@@ -42,21 +42,7 @@ final class RedisTraceReplay implements AutoCloseable {
 
     /** The hit ratio of {@code keys} replayed at {@code accessesPerSecond} under {@code policy} and the same memory as {@code fits} keys. */
     double replay(int[] keys, String policy, int fits, byte[] value, int accessesPerSecond) throws IOException {
-        call("CONFIG", "SET", "maxmemory", "0");
-        call("FLUSHALL");
-        long empty = usedMemory();
-        for (int i = 0; i < fits; i += 1000) {
-            List<String[]> batch = new ArrayList<>();
-            for (int k = i; k < Math.min(fits, i + 1000); k++) {
-                batch.add(new String[] {"SET", key(-1 - k), new String(value, StandardCharsets.ISO_8859_1)});
-            }
-            pipeline(batch);
-        }
-        long perKey = (usedMemory() - empty) / fits;
-        call("FLUSHALL");
-        long maxmemory = usedMemory() + perKey * fits;
-        call("CONFIG", "SET", "maxmemory", Long.toString(maxmemory));
-        call("CONFIG", "SET", "maxmemory-policy", policy);
+        sameMemoryAs(fits, value, policy);
         String sha = (String) call("SCRIPT", "LOAD", READ_THROUGH);
         String v = new String(value, StandardCharsets.ISO_8859_1);
         long hits = 0;
@@ -80,9 +66,33 @@ final class RedisTraceReplay implements AutoCloseable {
                 }
             }
         }
+        return (double) hits / keys.length;
+    }
+
+    /**
+     * Empties the server and gives it the memory {@code fits} keys of {@code value}'s size take
+     * there (measured: its {@code used_memory} after loading them, less an empty server's), plus
+     * the empty server's memory, with {@code policy}. Returns the maxmemory set.
+     */
+    long sameMemoryAs(int fits, byte[] value, String policy) throws IOException {
+        call("CONFIG", "SET", "maxmemory", "0");
+        call("FLUSHALL");
+        long empty = usedMemory();
+        for (int i = 0; i < fits; i += 1000) {
+            List<String[]> batch = new ArrayList<>();
+            for (int k = i; k < Math.min(fits, i + 1000); k++) {
+                batch.add(new String[] {"SET", key(-1 - k), new String(value, StandardCharsets.ISO_8859_1)});
+            }
+            pipeline(batch);
+        }
+        long perKey = (usedMemory() - empty) / fits;
+        call("FLUSHALL");
+        long maxmemory = usedMemory() + perKey * fits;
+        call("CONFIG", "SET", "maxmemory", Long.toString(maxmemory));
+        call("CONFIG", "SET", "maxmemory-policy", policy);
         System.out.printf(java.util.Locale.ROOT, "#   redis %s: maxmemory %d (%d bytes/key x %d keys + %d empty)%n",
                 policy, maxmemory, perKey, fits, maxmemory - perKey * fits);
-        return (double) hits / keys.length;
+        return maxmemory;
     }
 
     private long usedMemory() throws IOException {

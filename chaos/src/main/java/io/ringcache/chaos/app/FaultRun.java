@@ -290,7 +290,7 @@ final class FaultRun {
                 }
             }
             windows = Availability.measure(List.copyOf(requests), struck, GRACE_MILLIS, lengthMillis,
-                    recovering.outages(lengthMillis));
+                    recovering.outages(lengthMillis), RegisterWorkload.HTTP_TIMEOUT.toMillis());
             writeWindows(windows);
         }
         if (recovery < 0) {

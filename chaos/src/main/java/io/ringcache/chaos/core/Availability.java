@@ -10,7 +10,9 @@ import java.util.Set;
  * fault healed (after the same grace). A request sent to a node the fault made unable to serve
  * (an HTTP client pinned to a killed store) is not counted: the aim is about healthy nodes. Nor is
  * one sent to a node still recovering after its fault ended ({@link Outage}: a restarted store
- * that does not yet answer {@code /ready}, which takes seconds). SDK requests follow shard
+ * that does not yet answer {@code /ready}, which takes seconds), nor, in a quiet gap, one pinned
+ * to a node the next fault strikes that was still in flight when it struck (sent less than the
+ * requests' longest wait before it): it met the fault, not the quiet. SDK requests follow shard
  * leaders, so they always count.
  */
 public final class Availability {
@@ -46,32 +48,39 @@ public final class Availability {
      * during one of its {@code outages} are left out too.
      */
     public static List<Window> measure(List<Request> requests, List<NemesisPlan.Step> steps, long graceMillis, long endMillis) {
-        return measure(requests, steps, graceMillis, endMillis, List.of());
+        return measure(requests, steps, graceMillis, endMillis, List.of(), 0);
     }
 
+    /**
+     * @param inFlightMillis the longest a request waits for its answer: a request pinned to a node
+     *                       the next fault strikes, sent less than this before it struck, is left
+     *                       out of the quiet gap before it
+     */
     public static List<Window> measure(List<Request> requests, List<NemesisPlan.Step> steps, long graceMillis, long endMillis,
-                                       List<Outage> outages) {
+                                       List<Outage> outages, long inFlightMillis) {
         List<Window> windows = new ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {
             NemesisPlan.Step step = steps.get(i);
             long quietUntil = i + 1 < steps.size() ? steps.get(i + 1).startMillis() : endMillis;
+            Set<Integer> struckNext = i + 1 < steps.size() ? steps.get(i + 1).fault().faultyNodes() : Set.of();
             add(windows, requests, step.fault().describe(), step.startMillis() + graceMillis, step.endMillis(),
-                    step.fault().faultyNodes(), outages);
+                    step.fault().faultyNodes(), outages, Set.of(), 0);
             add(windows, requests, "quiet after " + step.fault().describe(), step.endMillis() + graceMillis, quietUntil,
-                    Set.of(), outages);
+                    Set.of(), outages, struckNext, quietUntil - inFlightMillis);
         }
         return windows;
     }
 
     private static void add(List<Window> windows, List<Request> requests, String label, long from, long to, Set<Integer> faulty,
-                            List<Outage> outages) {
+                            List<Outage> outages, Set<Integer> struckAtEnd, long inFlightFrom) {
         if (to - from < 1_000) {
             return;
         }
         int sent = 0;
         int answered = 0;
         for (Request r : requests) {
-            if (r.sentMillis() >= from && r.sentMillis() < to && !faulty.contains(r.pinnedNode())
+            boolean metTheNextFault = struckAtEnd.contains(r.pinnedNode()) && r.sentMillis() >= inFlightFrom;
+            if (r.sentMillis() >= from && r.sentMillis() < to && !faulty.contains(r.pinnedNode()) && !metTheNextFault
                     && outages.stream().noneMatch(o -> o.covers(r))) {
                 sent++;
                 answered += r.answered() ? 1 : 0;

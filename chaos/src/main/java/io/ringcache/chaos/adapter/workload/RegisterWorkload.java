@@ -75,6 +75,9 @@ public final class RegisterWorkload implements AutoCloseable {
     private final long seed;
     private final ReadOptions reads;
     private final Sink sink;
+    /** How long an HTTP client waits for an answer. */
+    public static final Duration HTTP_TIMEOUT = Duration.ofSeconds(5);
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final AtomicInteger ids = new AtomicInteger();
     private final AtomicInteger completed = new AtomicInteger();
@@ -222,7 +225,7 @@ public final class RegisterWorkload implements AutoCloseable {
         int dice = random.nextInt(10);
         Operation.Call sent = dice < 4 ? new Operation.Call.Read()
                 : dice < 8 ? new Operation.Call.Write(fresh) : new Operation.Call.Delete();
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/v1/kv/" + key)).timeout(Duration.ofSeconds(5));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/v1/kv/" + key)).timeout(HTTP_TIMEOUT);
         if (sent instanceof Operation.Call.Write) {
             request.PUT(HttpRequest.BodyPublishers.ofString(fresh));
         } else if (sent instanceof Operation.Call.Delete) {
