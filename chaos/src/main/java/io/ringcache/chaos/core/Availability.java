@@ -11,9 +11,9 @@ import java.util.Set;
  * (an HTTP client pinned to a killed store) is not counted: the aim is about healthy nodes. Nor is
  * one sent to a node still recovering after its fault ended ({@link Outage}: a restarted store
  * that does not yet answer {@code /ready}, which takes seconds), nor, in a quiet gap, one pinned
- * to a node the next fault strikes that was still in flight when it struck (sent less than the
- * requests' longest wait before it): it met the fault, not the quiet. SDK requests follow shard
- * leaders, so they always count.
+ * to a node the next fault makes faulty ({@link Fault#faultyNodes}; partitions name none) that was
+ * still in flight when it struck (sent less than the requests' longest wait before it): it met the
+ * fault, not the quiet. SDK requests follow shard leaders, so they always count.
  */
 public final class Availability {
 
