@@ -1,11 +1,6 @@
 package io.ringcache.bench;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,23 +16,18 @@ import java.util.List;
  * trace's shape (its {@code used_memory} after loading that many keys, less an empty server's) times
  * the number of keys ringcache's budget holds, plus the empty server's memory.
  *
- * <p>The RESP client is written here (a few lines over a socket) because the bench module carries
- * no Redis client library and needs only pipelined arrays and the four reply types.
+ * <p>The RESP client is {@link RespReadThrough}'s (a few lines over a socket): the bench module
+ * carries no Redis client library and needs only pipelined arrays and the four reply types.
  */
 final class RedisTraceReplay implements AutoCloseable {
 
     private static final String READ_THROUGH =
             "local v = redis.call('GET', KEYS[1]) if v then return 1 end redis.call('SET', KEYS[1], ARGV[1]) return 0";
 
-    private final Socket socket;
-    private final OutputStream out;
-    private final InputStream in;
+    private final RespReadThrough.Connection conn;
 
     RedisTraceReplay(String host, int port) throws IOException {
-        socket = new Socket(host, port);
-        socket.setTcpNoDelay(true);
-        out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
-        in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
+        conn = new RespReadThrough.Connection(host, port);
     }
 
     /** The hit ratio of {@code keys} replayed at {@code accessesPerSecond} under {@code policy} and the same memory as {@code fits} keys. */
@@ -115,64 +105,26 @@ final class RedisTraceReplay implements AutoCloseable {
 
     private List<Object> pipeline(List<String[]> commands) throws IOException {
         for (String[] c : commands) {
-            write("*" + c.length + "\r\n");
-            for (String a : c) {
-                byte[] b = a.getBytes(StandardCharsets.ISO_8859_1);
-                write("$" + b.length + "\r\n");
-                out.write(b);
-                write("\r\n");
+            byte[][] args = new byte[c.length - 1][];
+            for (int i = 1; i < c.length; i++) {
+                args[i - 1] = c[i].getBytes(StandardCharsets.ISO_8859_1);
             }
+            conn.send(c[0], args);
         }
-        out.flush();
+        conn.flush();
         List<Object> replies = new ArrayList<>(commands.size());
         for (int i = 0; i < commands.size(); i++) {
-            replies.add(read());
+            Object r = conn.read();
+            if (r instanceof RespReadThrough.Refusal x) {
+                throw new IOException("redis: " + x.message());
+            }
+            replies.add(r instanceof byte[] bulk ? new String(bulk, StandardCharsets.ISO_8859_1) : r);
         }
         return replies;
     }
 
-    private void write(String s) throws IOException {
-        out.write(s.getBytes(StandardCharsets.ISO_8859_1));
-    }
-
-    private Object read() throws IOException {
-        int type = in.read();
-        String line = line();
-        switch (type) {
-            case '+':
-                return line;
-            case '-':
-                throw new IOException("redis: " + line);
-            case ':':
-                return Long.parseLong(line);
-            case '$': {
-                int n = Integer.parseInt(line);
-                if (n < 0) {
-                    return null;
-                }
-                byte[] b = in.readNBytes(n + 2);
-                return new String(b, 0, n, StandardCharsets.ISO_8859_1);
-            }
-            default:
-                throw new IOException("unexpected reply type " + (char) type);
-        }
-    }
-
-    private String line() throws IOException {
-        StringBuilder sb = new StringBuilder();
-        int c;
-        while ((c = in.read()) != '\r') {
-            if (c < 0) {
-                throw new IOException("connection closed");
-            }
-            sb.append((char) c);
-        }
-        in.read(); // \n
-        return sb.toString();
-    }
-
     @Override
     public void close() throws IOException {
-        socket.close();
+        conn.close();
     }
 }

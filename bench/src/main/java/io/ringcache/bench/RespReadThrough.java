@@ -25,9 +25,9 @@ import java.util.concurrent.atomic.LongAdder;
  * shape take there, measured ({@link RedisTraceReplay#sameMemoryAs}), and its policy to
  * {@code redis_policy}: the same number of keys as a ringcache cluster whose budget holds N.
  *
- * <p>The RESP client is a few lines over a socket, as in {@link RedisTraceReplay}: the bench
- * needs pipelined arrays and four reply types, and a client library would add its own pooling
- * and threads to what is measured.
+ * <p>The RESP client ({@link Connection}, also {@link RedisTraceReplay}'s) is a few lines over a
+ * socket: the bench needs pipelined arrays and four reply types, and a client library would add
+ * its own pooling and threads to what is measured.
  */
 final class RespReadThrough {
 
@@ -153,7 +153,7 @@ final class RespReadThrough {
     }
 
     /** One RESP connection: pipelined commands out, replies in (simple, error, integer, bulk). */
-    private static final class Connection implements AutoCloseable {
+    static final class Connection implements AutoCloseable {
         private final Socket socket;
         private final OutputStream out;
         private final InputStream in;
