@@ -59,10 +59,11 @@ final class FaultRun {
      * @param ttlBoundMillis     the clock bound TTL probes are checked against
      * @param fakeTime           libfaketime's library, or null when no clock nemesis runs
      * @param fiu                the folder of libfiu's preload libraries, or null when no disk nemesis runs
+     * @param delayQueue         the latency nemesis's packet holder ({@code DelayQueue#build}), or null when none runs
      */
     record Settings(long seed, Duration length, Set<NemesisPlan.Kind> kinds, int nodes, int shards, int keys, int sdkClients,
                     int httpClients, int ttlClients, int setClients, int batchClients, long maxClockJumpMillis, double maxLeaseSlowdown, long ttlBoundMillis, boolean staleReads, Path bin,
-                    Path out, boolean keep, String clientNetns, String prefix, Path fakeTime, Path fiu) {
+                    Path out, boolean keep, String clientNetns, String prefix, Path fakeTime, Path fiu, Path delayQueue) {
     }
 
     record Result(long seed, String kinds, int operations, long unknown, String verdict, double worstFaultWindow,
@@ -257,7 +258,7 @@ final class FaultRun {
                 batches.start();
                 Placements placements = new Placements(probe, new java.util.Random(s.seed()), this::logQuietly);
                 recovering = new RecoveringNodes(nodes.storeHttpBases());
-                Nemeses nemeses = new Nemeses(net, nodes, placements, this::log);
+                Nemeses nemeses = new Nemeses(net, nodes, placements, this::log, s.delayQueue(), s.seed());
                 long late = 0;
                 for (NemesisPlan.Step step : plan) {
                     superviseUntil(step.startMillis() + late, nodes, () -> { });

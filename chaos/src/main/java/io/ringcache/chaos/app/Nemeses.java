@@ -18,19 +18,27 @@ final class Nemeses {
     private final ChaosNodes nodes;
     private final Placements placements;
     private final Log log;
+    /** The latency nemesis's packet holder; null when the run draws no latency. */
+    private final java.nio.file.Path delayQueue;
+    /** Seeds each packet holder's draws, with the fault's start: the run's seed. */
+    private final long seed;
     /** The node whose lease clock the current fault slowed; 0: none. */
     private int slowed;
+    private int struck;
 
-    Nemeses(NetnsNetwork net, ChaosNodes nodes, Placements placements, Log log) {
+    Nemeses(NetnsNetwork net, ChaosNodes nodes, Placements placements, Log log, java.nio.file.Path delayQueue, long seed) {
         this.net = net;
         this.nodes = nodes;
         this.placements = placements;
         this.log = log;
+        this.delayQueue = delayQueue;
+        this.seed = seed;
     }
 
     /** Applies {@code fault}, and notes when it began. */
     void strike(Fault fault) throws IOException, InterruptedException {
         log.write("begin " + fault.describe());
+        struck++;
         if (fault instanceof Fault.Partition p) {
             net.block(p.blocked());
         } else if (fault instanceof Fault.IsolateLeader i) {
@@ -49,6 +57,11 @@ final class Nemeses {
             net.loss(l.node(), l.percent());
         } else if (fault instanceof Fault.SlowLink sl) {
             net.slow(sl.node(), sl.kbitPerSecond(), sl.queueMillis());
+        } else if (fault instanceof Fault.Latency l) {
+            if (delayQueue == null) {
+                throw new IllegalStateException("a latency fault without the packet holder built");
+            }
+            net.delay(l.node(), l.delayMillis(), l.jitterMillis(), seed * 31 + struck, delayQueue);
         } else if (fault instanceof Fault.DiskFull d) {
             nodes.disk(d.node()).fill();
         } else if (fault instanceof Fault.FsyncFails f) {
@@ -109,7 +122,10 @@ final class Nemeses {
                 || fault instanceof Fault.Drain) {
             // placement keeps what it did
         } else {
-            net.heal();
+            String held = net.heal();
+            if (!held.isEmpty()) {
+                log.write(held);
+            }
         }
         log.write("end " + fault.describe());
     }

@@ -134,6 +134,27 @@ public sealed interface Fault {
         }
     }
 
+    /**
+     * Every packet between the node and its peers, both ways, held {@code delayMillis} plus or minus
+     * up to {@code jitterMillis} (uniform) before it goes on: a distant or jittery link. With a
+     * jitter wider than the gap between two packets the later one may arrive first, so the links
+     * also reorder. The clients' traffic to the node is not delayed; like a partition it names no
+     * faulty node.
+     */
+    record Latency(int node, int delayMillis, int jitterMillis) implements Fault {
+        public Latency {
+            if (node < 1 || delayMillis < 1 || jitterMillis < 0 || jitterMillis > delayMillis) {
+                throw new IllegalArgumentException("latency n" + node + " " + delayMillis + "+-" + jitterMillis
+                        + " ms: need a node >= 1, a delay >= 1 ms and a jitter of 0..delay");
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "latency n" + node + " " + delayMillis + "+-" + jitterMillis + "ms to and from its peers";
+        }
+    }
+
     /** The filesystem under the node's store data fills up: every further write fails with ENOSPC. */
     record DiskFull(int node) implements Fault {
         @Override

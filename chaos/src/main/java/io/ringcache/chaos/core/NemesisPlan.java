@@ -21,7 +21,7 @@ public final class NemesisPlan {
 
     /** The families of faults a run may draw from. */
     public enum Kind {
-        PARTITION, KILL, PAUSE, LOSS, SLOW, DISK, CLOCK, PLACEMENT;
+        PARTITION, KILL, PAUSE, LOSS, SLOW, DISK, CLOCK, PLACEMENT, LATENCY;
 
         /** Parses "partition,kill" or "all"; an unknown name is an IllegalArgumentException naming the choices. */
         public static Set<Kind> parse(String list) {
@@ -122,6 +122,8 @@ public final class NemesisPlan {
             case PAUSE -> new Fault.Pause(node, process);
             case LOSS -> new Fault.Loss(node, 5 + random.nextInt(26));
             case SLOW -> new Fault.SlowLink(node, 256 + random.nextInt(768), 200 + random.nextInt(800));
+            // 20-200 ms each way, jittered by up to half of that: a distant link that also reorders.
+            case LATENCY -> latency(node, random);
             // Half the disk faults fill the store's disk, half make its fsyncs fail.
             case DISK -> random.nextBoolean() ? new Fault.DiskFull(node) : new Fault.FsyncFails(node);
             // Half the clock faults jump a wall clock, half slow a deposed leader's lease clock.
@@ -137,6 +139,11 @@ public final class NemesisPlan {
                 default -> new Fault.Drain();
             };
         };
+    }
+
+    private static Fault.Latency latency(int node, Random random) {
+        int delay = 20 + random.nextInt(181);
+        return new Fault.Latency(node, delay, random.nextInt(delay / 2 + 1));
     }
 
     /**

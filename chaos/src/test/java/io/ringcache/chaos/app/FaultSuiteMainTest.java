@@ -62,4 +62,10 @@ class FaultSuiteMainTest {
         assertEquals(3, run("--client-netns", "ns", "--nemeses", "disk", "--fiu-dir", "/nonexistent/fiu"));
         assertTrue(err.toString().contains("apt-get install fiu-utils"), err.toString());
     }
+
+    @Test
+    void theLatencyNemesisSaysWhenItCannotBuildItsPacketHolder(@org.junit.jupiter.api.io.TempDir java.nio.file.Path out) {
+        assertEquals(3, run("--client-netns", "ns", "--nemeses", "latency", "--cc", "/nonexistent/gcc", "--out", out.toString()));
+        assertTrue(err.toString().contains("apt-get install gcc libnetfilter-queue-dev"), err.toString());
+    }
 }

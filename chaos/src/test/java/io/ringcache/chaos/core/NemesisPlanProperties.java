@@ -66,6 +66,17 @@ class NemesisPlanProperties {
         assertEquals(Set.of(Fault.Partition.class, Fault.IsolateLeader.class), seen);
     }
 
+    @Property(tries = 200)
+    void latencyDelaysOneNodesLinksByTwentyToTwoHundredMillisJitteredByAtMostHalf(@ForAll long seed,
+                                                                                @ForAll @IntRange(min = 3, max = 7) int nodes) {
+        for (NemesisPlan.Step step : NemesisPlan.draw(seed, nodes, 300_000, EnumSet.of(NemesisPlan.Kind.LATENCY))) {
+            Fault.Latency l = (Fault.Latency) step.fault();
+            assertTrue(l.node() >= 1 && l.node() <= nodes, l.describe());
+            assertTrue(l.delayMillis() >= 20 && l.delayMillis() <= 200 && l.jitterMillis() <= l.delayMillis() / 2, l.describe());
+            assertTrue(l.faultyNodes().isEmpty(), "latency makes no node faulty: " + l.describe());
+        }
+    }
+
     @Test
     void diskFaultsAreAFullDiskOrFailingFsyncsOfOneNode() {
         Set<Class<?>> seen = new java.util.HashSet<>();

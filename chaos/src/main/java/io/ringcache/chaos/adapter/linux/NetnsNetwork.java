@@ -20,10 +20,11 @@ import java.util.Set;
  *
  * Faults act inside a node's namespace, so they touch only that node: a partition drops packets
  * from the blocked peers in the receiving node's INPUT chain (iptables), loss drops a random share
- * of its arriving packets, a slow link puts a token-bucket filter on its eth0. The client's link is
- * never cut: faults are between nodes, and clients see a node as healthy or not by what it answers.
- * This kernel has no netem qdisc, so pure added latency and reordering are not available; the slow
- * link (queueing delay under load, then drops) is the nearest fault the kernel offers.
+ * of its arriving packets, a slow link puts a token-bucket filter on its eth0, and latency hands
+ * its packets to and from its peers to a {@link DelayQueue} (NFQUEUE), which holds each for a
+ * random delay and so also reorders them. The client's link is never cut: faults are between
+ * nodes, and clients see a node as healthy or not by what it answers. (This kernel has no netem
+ * qdisc, the usual tool for delay and reordering.)
  */
 public final class NetnsNetwork implements AutoCloseable {
 
@@ -33,6 +34,8 @@ public final class NetnsNetwork implements AutoCloseable {
     private final String prefix;
     private final int nodes;
     private final List<String> made = new ArrayList<>();
+    /** The packet holders of latency faults now in force, by node. */
+    private final java.util.Map<Integer, DelayQueue> delays = new java.util.TreeMap<>();
 
     private NetnsNetwork(String prefix, int nodes) {
         this.prefix = prefix;
@@ -113,17 +116,48 @@ public final class NetnsNetwork implements AutoCloseable {
                 kbitPerSecond + "kbit", "burst", "16kb", "latency", queueMillis + "ms"));
     }
 
-    /** Removes every network fault from every node. */
-    public void heal() throws IOException {
+    /**
+     * Holds every packet between {@code node} and its peers, both ways, for {@code delayMillis} +-
+     * {@code jitterMillis} ({@code program}: {@link DelayQueue#build}). The rules bypass the queue
+     * when its holder is gone, so a crashed holder leaves the links undelayed, never cut.
+     */
+    public void delay(int node, int delayMillis, int jitterMillis, long seed, java.nio.file.Path program) throws IOException {
+        delays.put(node, DelayQueue.start(program, namespace(node), delayMillis, jitterMillis, seed));
+        String queue = Integer.toString(DelayQueue.QUEUE);
+        for (int peer = 1; peer <= nodes; peer++) {
+            if (peer != node) {
+                Commands.run(Commands.in(namespace(node), "iptables", "-w", "-A", "OUTPUT", "-o", "eth0", "-d", address(peer),
+                        "-j", "NFQUEUE", "--queue-num", queue, "--queue-bypass"));
+                Commands.run(Commands.in(namespace(node), "iptables", "-w", "-A", "INPUT", "-i", "eth0", "-s", address(peer),
+                        "-j", "NFQUEUE", "--queue-num", queue, "--queue-bypass"));
+            }
+        }
+    }
+
+    /** Removes every network fault from every node; returns what the packet holders reported, if any ran. */
+    public String heal() throws IOException {
         for (int i = 1; i <= nodes; i++) {
             Commands.run(Commands.in(namespace(i), "iptables", "-w", "-F", "INPUT"));
+            Commands.run(Commands.in(namespace(i), "iptables", "-w", "-F", "OUTPUT"));
             Commands.quietly(Commands.in(namespace(i), "tc", "qdisc", "del", "dev", "eth0", "root"));
         }
+        return stopDelays();
+    }
+
+    private String stopDelays() {
+        StringBuilder report = new StringBuilder();
+        for (var held : delays.entrySet()) {
+            String words = held.getValue().stop();
+            report.append(report.length() == 0 ? "" : "; ").append("n").append(held.getKey()).append(": ").append(words);
+        }
+        delays.clear();
+        return report.toString();
     }
 
     /** Deletes the namespaces this network made (their veths go with them). */
     @Override
     public void close() {
+        stopDelays();
         for (int i = made.size() - 1; i >= 0; i--) {
             Commands.quietly("ip", "netns", "del", made.get(i));
         }
