@@ -14,11 +14,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The fault suite's short tier, on every build: {@code chaos/run.sh} runs a few seeds of 45 s each,
  * every node (a PD member and a store) in its own network namespace, faults mixed at random from
- * the seed (partitions of every shape, kill -9, SIGSTOP, packet loss, a slow link, a full disk,
+ * the seed (partitions of every shape, kill -9, SIGSTOP, packet loss, a slow link, latency with reordering, a full disk,
  * failing fsyncs, a wall-clock jump, a deposed leader's slow lease clock, leader churn and the PD leader killed),
  * a register workload through the SDK and HTTP and TTL probes through the SDK, a linearizability
  * check of the whole history after every key is read once more, and the TTL check. Needs root,
- * libfaketime and libfiu; skipped, saying so, without. A failed run keeps its folder (seed, schedule, history, process logs) under
+ * libfaketime, libfiu, gcc and libnetfilter-queue-dev; skipped, saying so, without. A failed run keeps its folder (seed, schedule, history, process logs) under
  * {@code e2e/target/chaos/} and names it.
  *
  * <p>{@code -Dchaos.seed=N} re-runs one seed; {@code -Dchaos.runs}, {@code -Dchaos.seconds} and
