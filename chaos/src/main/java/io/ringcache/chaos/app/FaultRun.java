@@ -239,8 +239,8 @@ final class FaultRun {
 
                 @Override
                 public void refused(long invokedNanos, int client) {
-                    requests.add(new Availability.Request((invokedNanos - startNanos) / 1_000_000, false,
-                            1 + targets.httpTarget(client)));
+                    requests.add(new Availability.Request((invokedNanos - startNanos) / 1_000_000,
+                            (System.nanoTime() - startNanos) / 1_000_000, false, 1 + targets.httpTarget(client)));
                 }
 
                 @Override
@@ -291,7 +291,7 @@ final class FaultRun {
                 }
             }
             windows = Availability.measure(List.copyOf(requests), struck, GRACE_MILLIS, lengthMillis,
-                    recovering.outages(lengthMillis), RegisterWorkload.HTTP_TIMEOUT.toMillis());
+                    recovering.outages(lengthMillis));
             writeWindows(windows);
         }
         if (recovery < 0) {
@@ -302,7 +302,10 @@ final class FaultRun {
 
     private void record(Operation op, int pinnedNode) {
         history.add(op);
-        requests.add(new Availability.Request((op.invokedAt() - startNanos) / 1_000_000, !op.unknown(), pinnedNode));
+        // Recorded as the call ends: an unknown outcome ended now (the error or timeout its client saw).
+        long ended = op.unknown() ? System.nanoTime() : op.returnedAt();
+        requests.add(new Availability.Request((op.invokedAt() - startNanos) / 1_000_000,
+                (Math.max(ended, op.invokedAt()) - startNanos) / 1_000_000, !op.unknown(), pinnedNode));
         synchronized (this) {
             try {
                 historyFile.write(HistoryCodec.encode(op));

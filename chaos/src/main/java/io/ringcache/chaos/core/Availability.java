@@ -10,10 +10,10 @@ import java.util.Set;
  * fault healed (after the same grace). A request sent to a node the fault made unable to serve
  * (an HTTP client pinned to a killed store) is not counted: the aim is about healthy nodes. Nor is
  * one sent to a node still recovering after its fault ended ({@link Outage}: a restarted store
- * that does not yet answer {@code /ready}, which takes seconds), nor, in a quiet gap, one pinned
- * to a node the next fault makes faulty ({@link Fault#faultyNodes}; partitions name none) that was
- * still in flight when it struck (sent less than the requests' longest wait before it): it met the
- * fault, not the quiet. SDK requests follow shard leaders, so they always count.
+ * that does not yet answer {@code /ready}, which takes seconds), nor, in a quiet gap, one still in
+ * flight when the next fault struck (it ended, answered or not, after the strike): it met the
+ * fault, not the quiet. That holds for every fault, partitions too, and for SDK requests as for
+ * pinned ones. SDK requests follow shard leaders, so they always count otherwise.
  */
 public final class Availability {
 
@@ -21,10 +21,16 @@ public final class Availability {
     }
 
     /**
-     * One request: when it was sent (ms after the run's start), whether it got an answer, and the
-     * node it was pinned to (0: none, it followed leaders).
+     * One request: when it was sent and when it ended (ms after the run's start: its answer, or the
+     * error or timeout its client saw), whether it got an answer, and the node it was pinned to (0:
+     * none, it followed leaders).
      */
-    public record Request(long sentMillis, boolean answered, int pinnedNode) {
+    public record Request(long sentMillis, long endMillis, boolean answered, int pinnedNode) {
+        public Request {
+            if (endMillis < sentMillis) {
+                throw new IllegalArgumentException("a request that ended (" + endMillis + ") before it was sent (" + sentMillis + ")");
+            }
+        }
     }
 
     /** Node {@code node} was not serving from {@code fromMillis} to {@code toMillis} after its fault ended. */
@@ -45,42 +51,38 @@ public final class Availability {
      * The windows of {@code steps}: each fault from its start plus {@code graceMillis} to its end,
      * and each quiet gap from the fault's end plus {@code graceMillis} to the next fault's start (or
      * {@code endMillis}). Windows shorter than a second are left out. Requests pinned to a node
-     * during one of its {@code outages} are left out too.
-     */
-    public static List<Window> measure(List<Request> requests, List<NemesisPlan.Step> steps, long graceMillis, long endMillis) {
-        return measure(requests, steps, graceMillis, endMillis, List.of(), 0);
-    }
-
-    /**
-     * @param inFlightMillis the longest a request waits for its answer: a request pinned to a node
-     *                       the next fault strikes, sent less than this before it struck, is left
-     *                       out of the quiet gap before it
+     * during one of its {@code outages} are left out, and so are requests of a quiet gap that
+     * ended after the next fault struck.
      */
     public static List<Window> measure(List<Request> requests, List<NemesisPlan.Step> steps, long graceMillis, long endMillis,
-                                       List<Outage> outages, long inFlightMillis) {
+                                       List<Outage> outages) {
         List<Window> windows = new ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {
             NemesisPlan.Step step = steps.get(i);
-            long quietUntil = i + 1 < steps.size() ? steps.get(i + 1).startMillis() : endMillis;
-            Set<Integer> struckNext = i + 1 < steps.size() ? steps.get(i + 1).fault().faultyNodes() : Set.of();
+            boolean last = i + 1 == steps.size();
+            long quietUntil = last ? endMillis : steps.get(i + 1).startMillis();
             add(windows, requests, step.fault().describe(), step.startMillis() + graceMillis, step.endMillis(),
-                    step.fault().faultyNodes(), outages, Set.of(), 0);
+                    step.fault().faultyNodes(), outages, Long.MAX_VALUE);
             add(windows, requests, "quiet after " + step.fault().describe(), step.endMillis() + graceMillis, quietUntil,
-                    Set.of(), outages, struckNext, quietUntil - inFlightMillis);
+                    Set.of(), outages, last ? Long.MAX_VALUE : quietUntil);
         }
         return windows;
     }
 
+    /** {@link #measure(List, List, long, long, List)} with no outages. */
+    public static List<Window> measure(List<Request> requests, List<NemesisPlan.Step> steps, long graceMillis, long endMillis) {
+        return measure(requests, steps, graceMillis, endMillis, List.of());
+    }
+
     private static void add(List<Window> windows, List<Request> requests, String label, long from, long to, Set<Integer> faulty,
-                            List<Outage> outages, Set<Integer> struckAtEnd, long inFlightFrom) {
+                            List<Outage> outages, long nextStrike) {
         if (to - from < 1_000) {
             return;
         }
         int sent = 0;
         int answered = 0;
         for (Request r : requests) {
-            boolean metTheNextFault = struckAtEnd.contains(r.pinnedNode()) && r.sentMillis() >= inFlightFrom;
-            if (r.sentMillis() >= from && r.sentMillis() < to && !faulty.contains(r.pinnedNode()) && !metTheNextFault
+            if (r.sentMillis() >= from && r.sentMillis() < to && !faulty.contains(r.pinnedNode()) && r.endMillis() <= nextStrike
                     && outages.stream().noneMatch(o -> o.covers(r))) {
                 sent++;
                 answered += r.answered() ? 1 : 0;
