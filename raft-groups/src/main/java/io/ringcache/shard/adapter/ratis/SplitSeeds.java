@@ -107,13 +107,14 @@ final class SplitSeeds implements SplitHandOff {
         }
         Path file = file(split.childShard());
         Path state = stateFile(split.childShard());
+        long started = System.nanoTime();
         try {
             Files.createDirectories(dir);
             MessageDigest md5 = MD5FileUtil.newMD5();
             Path stateTmp = dir.resolve(state.getFileName() + ".tmp");
             try (FileChannel out = FileChannel.open(stateTmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
-                ShardSnapshot.writeChild(parent, split, new DigestingChannel(out, md5));
+                ShardSnapshot.writeChild(parent, split, SnapshotDigests.digesting(out, md5));
                 out.force(true);
             }
             Files.move(stateTmp, state, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -137,7 +138,8 @@ final class SplitSeeds implements SplitHandOff {
                     + split.childShard() + " split from shard " + parent.shardId() + " at " + index + ": " + e, e));
             return;
         }
-        LOG.info("shard {} split at {}: shard {} starts here from {}", parent.shardId(), index, split.childShard(), file);
+        LOG.info("shard {} split at {}: shard {} starts here from {} ({} bytes written in {} ms)", parent.shardId(), index,
+                split.childShard(), file, sizeOrMinusOne(state), (System.nanoTime() - started) / 1_000_000);
         seeded.run();
     }
 
@@ -294,7 +296,7 @@ final class SplitSeeds implements SplitHandOff {
         if (seed.md5() != null) {
             MD5FileUtil.saveMD5File(target.toFile(), seed.md5());
         } else {
-            MD5FileUtil.computeAndSaveMd5ForFile(target.toFile());
+            MD5FileUtil.saveMD5File(target.toFile(), SnapshotDigests.compute(target.toFile()));
         }
         forceDir(target.getParent());
     }
@@ -318,39 +320,17 @@ final class SplitSeeds implements SplitHandOff {
         return dir.resolve("shard-" + childShard + ".seed.state");
     }
 
-    private static void forceDir(Path folder) throws IOException {
-        try (FileChannel d = FileChannel.open(folder, StandardOpenOption.READ)) {
-            d.force(true);
+    private static long sizeOrMinusOne(Path f) {
+        try {
+            return Files.size(f);
+        } catch (IOException e) {
+            return -1;
         }
     }
 
-    /** Passes writes on to {@code out}, adding the bytes written to {@code digest}. */
-    private static final class DigestingChannel implements java.nio.channels.WritableByteChannel {
-        private final FileChannel out;
-        private final MessageDigest digest;
-
-        DigestingChannel(FileChannel out, MessageDigest digest) {
-            this.out = out;
-            this.digest = digest;
-        }
-
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            ByteBuffer written = src.duplicate();
-            int n = out.write(src);
-            written.limit(written.position() + n);
-            digest.update(written);
-            return n;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return out.isOpen();
-        }
-
-        @Override
-        public void close() {
-            // the caller closes the file
+    private static void forceDir(Path folder) throws IOException {
+        try (FileChannel d = FileChannel.open(folder, StandardOpenOption.READ)) {
+            d.force(true);
         }
     }
 

@@ -33,6 +33,17 @@ import org.slf4j.LoggerFactory;
  * on a dead store: the store reports it lost in its heartbeats ({@code lost_shards}) and the
  * placement driver's repair moves it. The folder is kept in {@code <storage>-quarantine/} beside
  * the storage folder, for reading; nothing deletes it.
+ *
+ * <p>A file that cannot be read at all (the disk answers EIO) is another matter: the replica is
+ * not damaged, its disk is failing, perhaps for a while. Setting it aside would throw away a good
+ * replica, and letting Ratis start would be worse: with the torn-tail policy
+ * ({@code raft.server.log.corruption.policy=WARN_AND_RETURN}, README) Ratis 3.3.0 takes any
+ * IOException while it reads a log segment for corruption, keeps the entries read before it and
+ * truncates the file there (found by the fault suite's IO-error nemesis), so a replica would drop
+ * fsynced, acknowledged entries and could then vote for a candidate that lacks them. So before
+ * Ratis starts, every file of every replica is read through once, and the first read that fails
+ * fails the start: the store exits and its supervisor tries again, until the disk reads again
+ * (a read that fails only later, between this check and Ratis' own, is not covered).
  */
 final class UnreadableReplicas {
 
@@ -41,11 +52,24 @@ final class UnreadableReplicas {
     private UnreadableReplicas() {
     }
 
+    /** Opens a file for reading (a port, so a test can fail a chosen read). */
+    @FunctionalInterface
+    interface Reader {
+        InputStream open(Path file) throws IOException;
+    }
+
     /**
-     * Moves each group folder under {@code storageDir} whose raft-meta is unreadable to
+     * Moves each group folder under {@code storageDir} whose raft-meta is damaged to
      * {@code quarantineDir}; returns the shard ids moved.
+     *
+     * @throws IOException when a file of a replica cannot be read (the disk fails): nothing is moved
      */
     static List<Integer> moveAside(Path storageDir, Path quarantineDir, long nowMillis) throws IOException {
+        return moveAside(storageDir, quarantineDir, nowMillis, Files::newInputStream);
+    }
+
+    static List<Integer> moveAside(Path storageDir, Path quarantineDir, long nowMillis, Reader reader) throws IOException {
+        readEveryFile(storageDir, reader);
         List<Integer> moved = new ArrayList<>();
         if (!Files.isDirectory(storageDir)) {
             return moved;
@@ -53,7 +77,7 @@ final class UnreadableReplicas {
         try (DirectoryStream<Path> groups = Files.newDirectoryStream(storageDir, Files::isDirectory)) {
             for (Path group : groups) {
                 Path meta = group.resolve("current").resolve("raft-meta");
-                String problem = Files.exists(meta) ? unreadable(meta) : null;
+                String problem = Files.exists(meta) ? unreadable(meta, reader) : null;
                 if (problem == null) {
                     continue;
                 }
@@ -89,12 +113,44 @@ final class UnreadableReplicas {
         return shards;
     }
 
+    /**
+     * Reads every regular file under {@code storageDir} through once.
+     *
+     * @throws IOException naming the first file that cannot be read
+     */
+    private static void readEveryFile(Path storageDir, Reader reader) throws IOException {
+        if (!Files.isDirectory(storageDir)) {
+            return;
+        }
+        List<Path> files;
+        try (java.util.stream.Stream<Path> walk = Files.walk(storageDir)) {
+            files = walk.filter(Files::isRegularFile).toList();
+        }
+        byte[] chunk = new byte[1 << 16];
+        for (Path f : files) {
+            try (InputStream in = reader.open(f)) {
+                while (in.read(chunk) >= 0) {
+                    // only whether every byte can be read
+                }
+            } catch (java.nio.file.NoSuchFileException gone) {
+                // removed meanwhile: nothing to read
+            } catch (IOException e) {
+                throw new IOException(f + " cannot be read (" + e.getMessage() + "): the disk may be failing; the store does not "
+                        + "start until it reads again (its replicas are kept)", e);
+            }
+        }
+    }
+
     /** Why the file cannot be read, or null when it holds a term and a vote. */
-    static String unreadable(Path meta) {
+    static String unreadable(Path meta) throws IOException {
+        return unreadable(meta, Files::newInputStream);
+    }
+
+    private static String unreadable(Path meta, Reader reader) throws IOException {
         Properties p = new Properties();
-        try (InputStream in = Files.newInputStream(meta)) {
+        try (InputStream in = reader.open(meta)) {
             p.load(in);
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             return "cannot be read: " + e.getMessage();
         }
         String term = p.getProperty("term");

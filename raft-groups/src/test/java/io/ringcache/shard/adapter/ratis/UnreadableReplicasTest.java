@@ -48,6 +48,41 @@ class UnreadableReplicasTest {
         assertNotNull(UnreadableReplicas.unreadable(empty));
     }
 
+    @Test
+    void aFileTheDiskCannotReadFailsTheStartAndSetsNothingAside() throws IOException {
+        // EIO is not damage: the replica is kept, and Ratis never reads (and truncates) a segment
+        // it could not read.
+        Path storage = temp.resolve("groups");
+        Path quarantine = temp.resolve("groups-quarantine");
+        group(storage, 0, "#\nvotedFor=s2\nterm=7\n");
+        group(storage, 1, "");
+        Path segment = Files.writeString(folder(storage, 0).resolve("current").resolve("log_inprogress_12"), "entries");
+        UnreadableReplicas.Reader failing = f -> {
+            if (f.equals(segment)) {
+                throw new IOException("Input/output error");
+            }
+            return Files.newInputStream(f);
+        };
+
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> UnreadableReplicas.moveAside(storage, quarantine, 1234, failing));
+
+        assertTrue(e.getMessage().contains("log_inprogress_12") && e.getMessage().contains("Input/output error"), e.getMessage());
+        assertTrue(Files.exists(folder(storage, 0)) && Files.exists(folder(storage, 1)), "nothing moved");
+        assertFalse(Files.exists(quarantine));
+        // Once the disk reads again, only the damaged one goes.
+        assertEquals(List.of(1), UnreadableReplicas.moveAside(storage, quarantine, 1234));
+    }
+
+    @Test
+    void anUnreadableTermAndVoteFileFailsTheStartToo() throws IOException {
+        Path storage = temp.resolve("groups");
+        Files.createDirectories(folder(storage, 0).resolve("current").resolve("raft-meta")); // a read of it fails
+        org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> UnreadableReplicas.moveAside(storage, temp.resolve("q"), 1));
+        assertTrue(Files.exists(folder(storage, 0)));
+    }
+
     private static Path folder(Path storage, int shard) {
         return storage.resolve(ShardGroups.groupId(shard).getUuid().toString());
     }
