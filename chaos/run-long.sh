@@ -15,7 +15,7 @@ out="$PWD/chaos-long-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
 seed="$(date +%s)"
 failed=0
-for nemeses in partition kill pause loss slow latency disk clock placement all; do
+for nemeses in partition kill pause loss slow latency disk io clock placement all; do
   # Replica moves and drains need a store that holds no replica of the shard: 4 nodes for 3 replicas.
   nodes=3
   [[ "$nemeses" == placement ]] && nodes=4
@@ -29,7 +29,7 @@ done
 {
   echo "| nemeses | seed | verdict | operations | unknown | worst fault window | worst quiet window | recovery ms | TTL keys | TTL violations | latest TTL read ms | set adds | set problems | batch shard parts | batch problems | result |"
   echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
-  for nemeses in partition kill pause loss slow latency disk clock placement all; do
+  for nemeses in partition kill pause loss slow latency disk io clock placement all; do
     awk -F'\t' -v n="$nemeses" '{ printf "| %s | %s | %s | %s | %s | %.1f%% | %.1f%% | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", n, $1, $3, $4, $5, 100*$6, 100*$7, $8, $10, $11, $12, $13, $14, $15, $16, $9 }' \
       "$out/$nemeses/runs.tsv"
   done

@@ -3,7 +3,7 @@
 # each node in its own network namespace, runs a register workload through the SDK and HTTP while
 # faults drawn from the seed strike, heals, and checks the whole history for linearizability.
 #
-#   chaos/run.sh [--seed N] [--runs K] [--seconds S] [--nemeses partition,kill,pause,loss,slow,latency,disk,clock,placement|all] [--out DIR] [--keep]
+#   chaos/run.sh [--seed N] [--runs K] [--seconds S] [--nemeses partition,kill,pause,loss,slow,latency,disk,io,clock,placement|all] [--out DIR] [--keep]
 #   chaos/run.sh --help
 #
 # Needs root (network namespaces, iptables, tc, tmpfs mounts) and a built checkout

@@ -60,10 +60,11 @@ final class FaultRun {
      * @param fakeTime           libfaketime's library, or null when no clock nemesis runs
      * @param fiu                the folder of libfiu's preload libraries, or null when no disk nemesis runs
      * @param delayQueue         the latency nemesis's packet holder ({@code DelayQueue#build}), or null when none runs
+     * @param faultFs            the io nemesis's faulty file system ({@code FaultyDisk#build}), or null when none runs
      */
     record Settings(long seed, Duration length, Set<NemesisPlan.Kind> kinds, int nodes, int shards, int keys, int sdkClients,
                     int httpClients, int ttlClients, int setClients, int batchClients, long maxClockJumpMillis, double maxLeaseSlowdown, long ttlBoundMillis, boolean staleReads, Path bin,
-                    Path out, boolean keep, String clientNetns, String prefix, Path fakeTime, Path fiu, Path delayQueue) {
+                    Path out, boolean keep, String clientNetns, String prefix, Path fakeTime, Path fiu, Path delayQueue, Path faultFs) {
     }
 
     record Result(long seed, String kinds, int operations, long unknown, String verdict, double worstFaultWindow,
@@ -131,7 +132,7 @@ final class FaultRun {
                 .toList());
         String kinds = s.kinds().stream().map(k -> k.name().toLowerCase()).sorted().collect(Collectors.joining(","));
         try (NetnsNetwork net = NetnsNetwork.create(s.prefix(), s.nodes(), s.clientNetns());
-             ChaosNodes nodes = new ChaosNodes(net, s.bin(), folder, s.nodes(), s.shards(), s.fakeTime(), s.fiu());
+             ChaosNodes nodes = new ChaosNodes(net, s.bin(), folder, s.nodes(), s.shards(), s.fakeTime(), s.fiu(), s.faultFs());
              BufferedWriter h = Files.newBufferedWriter(folder.resolve("history.tsv"));
              BufferedWriter n = Files.newBufferedWriter(folder.resolve("nemesis.log"));
              BufferedWriter t = Files.newBufferedWriter(folder.resolve("ttl.tsv"));
@@ -455,7 +456,7 @@ final class FaultRun {
             log(line);
             // A store exits when its Raft log fails (74); while its disk fails fsyncs it may also
             // fail to start at all, with any code. Anything else is a finding.
-            if (!line.contains("exited with code " + STORE_LOG_FAILED_EXIT + ";") && !line.endsWith(ChaosNodes.FSYNCS_FAILING_NOTE)) {
+            if (!line.contains("exited with code " + STORE_LOG_FAILED_EXIT + ";") && !line.endsWith(ChaosNodes.DISK_FAILING_NOTE)) {
                 problems.add(line);
             }
         }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  * made. Each run (one seed) builds its own network and cluster, runs the workload under the seed's
  * faults, heals, checks the history and tears everything down. Exit code: 0 when every run passed,
  * 1 when one found a violation, a lost write or a cluster that did not recover, 2 on bad flags or a
- * harness failure, 3 when a tool a chosen nemesis needs is missing (libfaketime, libfiu, a C compiler).
+ * harness failure, 3 when a tool a chosen nemesis needs is missing (libfaketime, libfiu, FUSE, a C compiler).
  */
 @Command(name = "chaos/run.sh", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Runs the fault suite: real PD and store processes in network namespaces, faults drawn from a seed, "
@@ -32,8 +32,8 @@ public final class FaultSuiteMain implements Callable<Integer> {
     int seconds;
 
     @Option(names = "--nemeses", defaultValue = "all",
-            description = "fault families: partition, kill, pause, loss, slow, disk, clock, placement, latency, comma-separated, or all "
-                    + "(default: ${DEFAULT-VALUE})")
+            description = "fault families: partition, kill, pause, loss, slow, disk, clock, placement, latency, io, comma-separated, or "
+                    + "all (every family but io, which runs only when named) (default: ${DEFAULT-VALUE})")
     String nemeses;
 
     @Option(names = "--ttl-clients", defaultValue = "2", description = "SDK clients probing keys with a TTL (default: ${DEFAULT-VALUE})")
@@ -68,7 +68,7 @@ public final class FaultSuiteMain implements Callable<Integer> {
     Path fiuDir;
 
     @Option(names = "--cc", defaultValue = "gcc", description = "the C compiler that builds the latency nemesis's packet holder "
-            + "against libnetfilter_queue (default: ${DEFAULT-VALUE})")
+            + "(against libnetfilter_queue) and the io nemesis's faulty file system (against libfuse3) (default: ${DEFAULT-VALUE})")
     String compiler;
 
     @Option(names = "--nodes", defaultValue = "3", description = "nodes, each with a PD member and a store (default: ${DEFAULT-VALUE})")
@@ -139,6 +139,16 @@ public final class FaultSuiteMain implements Callable<Integer> {
                     + "fiu-utils); nothing was run; looked in " + fiu);
             return 3;
         }
+        Path faultFs = null;
+        if (kinds.contains(NemesisPlan.Kind.IO)) {
+            try {
+                faultFs = io.ringcache.chaos.adapter.linux.FaultyDisk.build(out.toAbsolutePath().resolve(".tools"), compiler);
+            } catch (java.io.IOException e) {
+                System.err.println("chaos: the io nemesis needs FUSE (/dev/fuse), a C compiler and libfuse3 (Debian: "
+                        + "apt-get install fuse3 libfuse3-dev gcc); nothing was run: " + e.getMessage());
+                return 3;
+            }
+        }
         Path delayQueue = null;
         if (kinds.contains(NemesisPlan.Kind.LATENCY)) {
             try {
@@ -161,7 +171,7 @@ public final class FaultSuiteMain implements Callable<Integer> {
         for (int k = 0; k < runs; k++) {
             FaultRun.Settings settings = new FaultRun.Settings(first + k, Duration.ofSeconds(seconds), kinds, nodes, shards, keys,
                     sdkClients, httpClients, ttlClients, setClients, batchClients, clockJumpMillis, leaseSlowdown, ttlBound, staleReads, launchers, out.toAbsolutePath(), keep,
-                    clientNetns, prefix, fakeTime, fiu, delayQueue);
+                    clientNetns, prefix, fakeTime, fiu, delayQueue, faultFs);
             FaultRun.Result result;
             try {
                 result = new FaultRun(settings).run();

@@ -1,6 +1,7 @@
 package io.ringcache.chaos.app;
 
 import io.ringcache.chaos.adapter.linux.ChaosNodes;
+import io.ringcache.chaos.adapter.linux.FaultyDisk;
 import io.ringcache.chaos.adapter.linux.NetnsNetwork;
 import io.ringcache.chaos.core.Fault;
 import java.io.IOException;
@@ -66,6 +67,15 @@ final class Nemeses {
             nodes.disk(d.node()).fill();
         } else if (fault instanceof Fault.FsyncFails f) {
             log.write(nodes.failFsyncs(f.node(), true));
+        } else if (fault instanceof Fault.IoErrors io) {
+            log.write(nodes.failIo(io.node(), io.writes() && io.reads() ? FaultyDisk.Failing.BOTH
+                    : io.writes() ? FaultyDisk.Failing.WRITES : FaultyDisk.Failing.READS));
+            if (io.reads()) {
+                // A restart reads the whole Raft log back: where a bad sector is met.
+                nodes.kill(io.node(), Fault.Process.STORE);
+                nodes.restart(io.node(), Fault.Process.STORE);
+                log.write("s" + io.node() + " killed and restarted onto its failing disk");
+            }
         } else if (fault instanceof Fault.ClockJump c) {
             nodes.skewClock(c.node(), c.offsetMillis());
         } else if (fault instanceof Fault.SlowLeaseClock c) {
@@ -105,6 +115,8 @@ final class Nemeses {
             nodes.disk(d.node()).free();
         } else if (fault instanceof Fault.FsyncFails f) {
             log.write(nodes.failFsyncs(f.node(), false));
+        } else if (fault instanceof Fault.IoErrors io) {
+            log.write(nodes.failIo(io.node(), FaultyDisk.Failing.NOTHING));
         } else if (fault instanceof Fault.ClockJump c) {
             nodes.skewClock(c.node(), 0);
         } else if (fault instanceof Fault.SlowLeaseClock) {

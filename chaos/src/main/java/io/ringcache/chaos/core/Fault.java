@@ -186,6 +186,34 @@ public sealed interface Fault {
     }
 
     /**
+     * The disk under the node's store fails with EIO: its writes (every write, fsync, create,
+     * rename and delete), its reads, or both, from a file system under the store's Raft folder
+     * that fails them, in the running store and in every store started on the node until the fault
+     * heals. A disk that has gone bad in a way the store sees on its next read or write, not only
+     * on fsync. When reads fail the store is also killed and restarted onto the disk at once: a
+     * running store reads its Raft log only when a follower falls behind its cache, and a restart
+     * reads all of it, so that is where unreadable sectors are met.
+     */
+    record IoErrors(int node, boolean writes, boolean reads) implements Fault {
+        public IoErrors {
+            if (!writes && !reads) {
+                throw new IllegalArgumentException("io errors of neither reads nor writes");
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "io errors n" + node + " (" + (writes && reads ? "reads and writes" : writes ? "writes" : "reads") + " fail"
+                    + (reads ? ", store restarted onto them" : "") + ")";
+        }
+
+        @Override
+        public Set<Integer> faultyNodes() {
+            return Set.of(node);
+        }
+    }
+
+    /**
      * The wall clock of the node's store jumps by {@code offsetMillis} (either way) and stays off
      * by that much until the fault heals, when it jumps back. The monotonic clock (what Raft's
      * timers and leases measure with) is untouched, as NTP leaves it when it steps a clock.

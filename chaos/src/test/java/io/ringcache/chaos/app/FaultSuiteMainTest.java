@@ -68,4 +68,10 @@ class FaultSuiteMainTest {
         assertEquals(3, run("--client-netns", "ns", "--nemeses", "latency", "--cc", "/nonexistent/gcc", "--out", out.toString()));
         assertTrue(err.toString().contains("apt-get install gcc libnetfilter-queue-dev"), err.toString());
     }
+
+    @Test
+    void theIoNemesisSaysWhenItCannotBuildItsFaultyFileSystem(@org.junit.jupiter.api.io.TempDir java.nio.file.Path out) {
+        assertEquals(3, run("--client-netns", "ns", "--nemeses", "io", "--cc", "/nonexistent/gcc", "--out", out.toString()));
+        assertTrue(err.toString().contains("apt-get install fuse3 libfuse3-dev gcc"), err.toString());
+    }
 }

@@ -78,6 +78,19 @@ class NemesisPlanProperties {
     }
 
     @Test
+    void ioFaultsFailTheReadsTheWritesOrBothOfOneNodesDisk() {
+        Set<String> seen = new java.util.HashSet<>();
+        for (long seed = 0; seed < 50; seed++) {
+            for (NemesisPlan.Step step : NemesisPlan.draw(seed, 3, 90_000, EnumSet.of(NemesisPlan.Kind.IO))) {
+                Fault.IoErrors io = (Fault.IoErrors) step.fault();
+                seen.add((io.writes() ? "w" : "") + (io.reads() ? "r" : ""));
+                assertEquals(Set.of(io.node()), io.faultyNodes(), io.describe());
+            }
+        }
+        assertEquals(Set.of("w", "r", "wr"), seen);
+    }
+
+    @Test
     void diskFaultsAreAFullDiskOrFailingFsyncsOfOneNode() {
         Set<Class<?>> seen = new java.util.HashSet<>();
         for (long seed = 0; seed < 50; seed++) {
@@ -166,7 +179,8 @@ class NemesisPlanProperties {
     @Test
     void kindsParseFromTheirNamesAndAnUnknownNameIsNamed() {
         assertEquals(EnumSet.of(NemesisPlan.Kind.PARTITION, NemesisPlan.Kind.KILL), NemesisPlan.Kind.parse("partition, kill"));
-        assertEquals(EnumSet.allOf(NemesisPlan.Kind.class), NemesisPlan.Kind.parse("all"));
+        assertEquals(EnumSet.complementOf(EnumSet.of(NemesisPlan.Kind.IO)), NemesisPlan.Kind.parse("all"));
+        assertEquals(EnumSet.of(NemesisPlan.Kind.IO), NemesisPlan.Kind.parse("io"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NemesisPlan.Kind.parse("partition,flood"));
         assertTrue(e.getMessage().contains("'flood'"), e.getMessage());
     }

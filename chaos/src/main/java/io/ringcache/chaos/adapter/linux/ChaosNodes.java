@@ -21,6 +21,8 @@ import java.util.StringJoiner;
  * <pre>
  *   n{i}/pd/        pd{i}'s Raft data        n{i}/pd.log
  *   n{i}/disk/      tmpfs: s{i}'s Raft data  n{i}/store.log
+ *   n{i}/store-disk/ with the io nemesis: ringcache-faultfs over n{i}/disk/fs, s{i}'s Raft
+ *                   data instead (n{i}/faultfs.log)
  *   n{i}/clock      s{i}'s wall-clock offset (with libfaketime)
  *   n{i}/lease-clock the rate of s{i}'s read-lease clock (with the clock nemesis)
  *   n{i}/fiu-PID.in, .out   libfiu's control pipes of each process started as s{i} (with libfiu)
@@ -37,6 +39,10 @@ import java.util.StringJoiner;
  * with remote control over named pipes, so {@link #failFsyncs} makes every fsync and fdatasync of
  * one store fail with EIO while it runs ({@code fiu-ctrl}), and of every store started on that
  * node until the fault heals ({@code FIU_ENABLE}): a bad disk stays bad across restarts.
+ *
+ * <p>With the faulty file system given ({@link FaultyDisk}), each store's Raft folder sits on one,
+ * over the node's tmpfs, so {@link #failIo} makes the store's reads, writes or both fail with EIO
+ * (in the store running then and any started there until it heals: the mount outlives them).
  */
 public final class ChaosNodes implements AutoCloseable {
 
@@ -50,8 +56,8 @@ public final class ChaosNodes implements AutoCloseable {
     /** libfiu's fault points of fsync and fdatasync, and the command that makes them fail with EIO (errno 5). */
     private static final String FSYNC_POINTS = "posix/io/sync/*";
     private static final String FSYNCS_FAIL = "enable name=" + FSYNC_POINTS + ",failinfo=5";
-    /** Marks a restart of a store that exited while its node's fsyncs fail: any exit code is then expected. */
-    public static final String FSYNCS_FAILING_NOTE = "(its fsyncs fail)";
+    /** Marks a restart of a store that exited while its node's disk fails: any exit code is then expected. */
+    public static final String DISK_FAILING_NOTE = "(its disk fails)";
 
     /**
      * Small heaps and the quick compiler: six JVMs share the machine with the clients. Ratis'
@@ -72,6 +78,12 @@ public final class ChaosNodes implements AutoCloseable {
     private final Path fiu;
     /** Nodes whose store's fsyncs fail now (a store started there starts failing them). */
     private final java.util.Set<Integer> fsyncsFailing = new java.util.HashSet<>();
+    /** The faulty file system program, or null: stores' Raft folders sit on the tmpfs directly. */
+    private final Path faultFs;
+    /** Each node's faulty file system, with the io nemesis. */
+    private final Map<Integer, FaultyDisk> faultyDisks = new LinkedHashMap<>();
+    /** Nodes whose store's reads or writes fail now. */
+    private final java.util.Set<Integer> ioFailing = new java.util.HashSet<>();
     /** Processes started while their node's fsyncs failed, or whose fsyncs failed while they ran. */
     private final java.util.Set<String> onBadDisk = new java.util.HashSet<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
@@ -83,9 +95,11 @@ public final class ChaosNodes implements AutoCloseable {
     /**
      * @param fakeTime libfaketime's library, or null (no clock nemesis)
      * @param fiu      the folder of libfiu's preload libraries, or null (no fsync nemesis)
+     * @param faultFs  the faulty file system program ({@link FaultyDisk#build}), or null (no IO errors)
      */
-    public ChaosNodes(NetnsNetwork net, Path bin, Path runDir, int nodes, int shards, Path fakeTime, Path fiu) {
+    public ChaosNodes(NetnsNetwork net, Path bin, Path runDir, int nodes, int shards, Path fakeTime, Path fiu, Path faultFs) {
         this.net = net;
+        this.faultFs = faultFs;
         this.fakeTime = fakeTime;
         this.fiu = fiu;
         this.bin = bin;
@@ -112,12 +126,18 @@ public final class ChaosNodes implements AutoCloseable {
         for (int i = 1; i <= nodes; i++) {
             Path dir = runDir.resolve("n" + i);
             disks.put(i, TmpfsDisk.mount(dir.resolve("disk"), diskMegabytes));
+            Path raftDir = dir.resolve("disk/data");
+            if (faultFs != null) {
+                FaultyDisk fs = FaultyDisk.mount(faultFs, dir.resolve("disk/fs"), dir.resolve("store-disk"), dir.resolve("faultfs.log"));
+                faultyDisks.put(i, fs);
+                raftDir = fs.path().resolve("data");
+            }
             if (fakeTime != null) {
                 skewClock(i, 0);
             }
             define(store(i), i, List.of(bin.resolve("ringcache-store").toString(), "-node_id", "s" + i,
                     "-http_addr", net.address(i) + ":" + STORE_HTTP, "-grpc_addr", net.address(i) + ":" + STORE_GRPC,
-                    "-raft_addr", net.address(i) + ":" + STORE_RAFT, "-raft_dir", dir.resolve("disk/data").toString(),
+                    "-raft_addr", net.address(i) + ":" + STORE_RAFT, "-raft_dir", raftDir.toString(),
                     "-pd", pdList(), "-shard_memory_mb", "16",
                     // The checkers count every acknowledged write: an eviction would read as a loss.
                     "-maxmemory_policy", "noeviction"));
@@ -173,16 +193,21 @@ public final class ChaosNodes implements AutoCloseable {
         }
         pb.environment().put("JAVA_OPTS", javaOpts);
         StringJoiner preload = new StringJoiner(" ");
-        if (fiu != null && name.startsWith("s")) {
+        if (name.startsWith("s")) {
             int node = Integer.parseInt(name.substring(1));
-            preload.add(fiu.resolve("fiu_run_preload.so").toString()).add(fiu.resolve("fiu_posix_preload.so").toString());
-            pb.environment().put("FIU_CTRL_FIFO", fiuPipes(node).toString());
-            // The pipes of the node's earlier stores (all exited): a reused pid must not match one.
-            deleteFiuPipes(node);
             onBadDisk.remove(name);
-            if (fsyncsFailing.contains(node)) {
-                pb.environment().put("FIU_ENABLE", FSYNCS_FAIL);
+            if (ioFailing.contains(node)) {
                 onBadDisk.add(name);
+            }
+            if (fiu != null) {
+                preload.add(fiu.resolve("fiu_run_preload.so").toString()).add(fiu.resolve("fiu_posix_preload.so").toString());
+                pb.environment().put("FIU_CTRL_FIFO", fiuPipes(node).toString());
+                // The pipes of the node's earlier stores (all exited): a reused pid must not match one.
+                deleteFiuPipes(node);
+                if (fsyncsFailing.contains(node)) {
+                    pb.environment().put("FIU_ENABLE", FSYNCS_FAIL);
+                    onBadDisk.add(name);
+                }
             }
         }
         if (fakeTime != null && name.startsWith("s")) {
@@ -215,8 +240,8 @@ public final class ChaosNodes implements AutoCloseable {
     /**
      * What a supervisor (Kubernetes' restartPolicy Always, systemd) does: every process that exited
      * on its own (not killed by a nemesis) is started again on the same data. Returns one line per
-     * restart, naming the process and its exit code, and {@link #FSYNCS_FAILING_NOTE} when it is a
-     * store whose fsyncs fail.
+     * restart, naming the process and its exit code, and {@link #DISK_FAILING_NOTE} when it is a
+     * store whose fsyncs, reads or writes fail.
      */
     public List<String> superviseExited() throws IOException {
         List<String> restarted = new ArrayList<>();
@@ -224,7 +249,7 @@ public final class ChaosNodes implements AutoCloseable {
             if (!e.getValue().isAlive() && !killed.contains(e.getKey())) {
                 boolean badDisk = onBadDisk.contains(e.getKey());
                 restarted.add(e.getKey() + " exited with code " + e.getValue().exitValue() + "; restarted"
-                        + (badDisk ? " " + FSYNCS_FAILING_NOTE : ""));
+                        + (badDisk ? " " + DISK_FAILING_NOTE : ""));
                 launch(e.getKey());
             }
         }
@@ -284,6 +309,26 @@ public final class ChaosNodes implements AutoCloseable {
                 + (fail ? "; stores started there fail them too)" : ")");
     }
 
+    /**
+     * Makes the node's store's writes, reads or both fail with EIO (NOTHING: they work again), in
+     * the store running now and in every store started there until it is undone. Returns a line
+     * for the nemesis log. Needs the faulty file system.
+     */
+    public String failIo(int node, FaultyDisk.Failing what) throws IOException {
+        FaultyDisk fs = faultyDisks.get(node);
+        if (fs == null) {
+            throw new IllegalStateException("IO errors need the faulty file system; the stores' disks are plain tmpfs");
+        }
+        fs.fail(what);
+        if (what == FaultyDisk.Failing.NOTHING) {
+            ioFailing.remove(node);
+        } else {
+            ioFailing.add(node);
+            onBadDisk.add(store(node));
+        }
+        return "s" + node + "'s disk: " + what.name().toLowerCase(java.util.Locale.ROOT) + " fail" + (what == FaultyDisk.Failing.NOTHING ? "s" : "");
+    }
+
     private Path fiuPipes(int node) {
         return runDir.resolve("n" + node).resolve("fiu");
     }
@@ -332,6 +377,7 @@ public final class ChaosNodes implements AutoCloseable {
     @Override
     public void close() {
         ProcessTrees.killAll(processes.values());
+        faultyDisks.values().forEach(FaultyDisk::close);
         disks.values().forEach(TmpfsDisk::close);
     }
 }

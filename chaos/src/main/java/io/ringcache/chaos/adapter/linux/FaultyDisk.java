@@ -1,0 +1,143 @@
+package io.ringcache.chaos.adapter.linux;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A store's Raft folder on a file system that can fail: {@code ringcache-faultfs}, a pass-through
+ * FUSE file system over a backing folder (a small C program against libfuse3, whose source is a
+ * resource beside this class), which fails writes, reads or both with EIO when told
+ * (chaos/README.md, "IO errors"). Written here because this kernel has no device-mapper (so no
+ * dm-flakey or dm-error) and libfiu fails a process's sockets along with its files; libfuse does
+ * the FUSE work, the program only passes each call through or fails it.
+ *
+ * <p>{@link #build} compiles it once per suite; {@link #mount} mounts one, in this process's mount
+ * namespace, before the store that uses it starts (a store started by {@code ip netns exec} gets a
+ * copy of the mounts there were).
+ */
+public final class FaultyDisk implements AutoCloseable {
+
+    private static final String SOURCE = "ringcache-faultfs.c";
+
+    /** What fails. */
+    public enum Failing {
+        NOTHING(0), WRITES(1), READS(2), BOTH(3);
+
+        /** The real-time signal offset the program takes for this (bit 0 writes, bit 1 reads). */
+        final int signal;
+
+        Failing(int signal) {
+            this.signal = signal;
+        }
+    }
+
+    private final Process process;
+    private final Path mountPoint;
+    private final Path log;
+    private boolean mounted;
+
+    private FaultyDisk(Process process, Path mountPoint, Path log) {
+        this.process = process;
+        this.mountPoint = mountPoint;
+        this.log = log;
+    }
+
+    /**
+     * Compiles the program into {@code dir} with {@code compiler} and returns it.
+     *
+     * @throws IOException with the compiler's output when it is missing or the build fails (no
+     *                     libfuse3-dev, for example), or when this machine has no {@code /dev/fuse}
+     */
+    public static Path build(Path dir, String compiler) throws IOException {
+        if (!Files.exists(Path.of("/dev/fuse"))) {
+            throw new IOException("this machine has no /dev/fuse");
+        }
+        Files.createDirectories(dir);
+        Path source = dir.resolve(SOURCE);
+        try (InputStream in = FaultyDisk.class.getResourceAsStream(SOURCE)) {
+            if (in == null) {
+                throw new IOException(SOURCE + " is not on the class path");
+            }
+            Files.copy(in, source, StandardCopyOption.REPLACE_EXISTING);
+        }
+        Path program = dir.resolve("ringcache-faultfs");
+        try {
+            Commands.run(compiler, "-O2", "-Wall", "-I/usr/include/fuse3", "-o", program.toString(), source.toString(),
+                    "-lfuse3", "-lpthread");
+        } catch (IOException e) {
+            throw new IOException("cannot build " + SOURCE + " with " + compiler + ": " + e.getMessage(), e);
+        }
+        return program;
+    }
+
+    /**
+     * Mounts {@code program} at {@code mountPoint} over {@code backing} (both made if missing), its
+     * output appended to {@code log}, and returns once the mount is there.
+     */
+    public static FaultyDisk mount(Path program, Path backing, Path mountPoint, Path log) throws IOException {
+        Files.createDirectories(backing);
+        Files.createDirectories(mountPoint);
+        Process p = new ProcessBuilder(program.toString(), backing.toString(), mountPoint.toString(), "-f")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        FaultyDisk disk = new FaultyDisk(p, mountPoint, log);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!disk.isMounted()) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                disk.close();
+                throw new IOException("ringcache-faultfs did not mount " + mountPoint + " (see " + log + ")");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                disk.close();
+                throw new IOException("interrupted while mounting " + mountPoint, e);
+            }
+        }
+        disk.mounted = true;
+        return disk;
+    }
+
+    private boolean isMounted() throws IOException {
+        String target = " " + mountPoint.toAbsolutePath() + " ";
+        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .anyMatch(l -> l.contains(target) && l.contains("fuse.ringcache-faultfs"));
+    }
+
+    public Path path() {
+        return mountPoint;
+    }
+
+    /** Makes {@code what} fail with EIO from now on (NOTHING: heals); takes effect at once. */
+    public void fail(Failing what) throws IOException {
+        Commands.run("kill", "-s", "RTMIN+" + what.signal, Long.toString(process.pid()));
+    }
+
+    /** Unmounts (after the processes using it are gone) and stops the program. */
+    @Override
+    public void close() {
+        if (mounted) {
+            Commands.quietly("umount", "-l", mountPoint.toString());
+            mounted = false;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ringcache-faultfs at " + mountPoint + " (log " + log + ")";
+    }
+}
