@@ -279,7 +279,8 @@ final class FaultRun {
                 superviseUntil(lengthMillis, nodes, () -> { });
                 long healedAt = System.nanoTime();
                 net.heal();
-                recovery = await(RECOVERY, () -> supervised(nodes) && probe.settled(3)) ? (System.nanoTime() - healedAt) / 1_000_000 : -1;
+                recovery = await(RECOVERY, () -> supervised(nodes) && probe.settled(3) && recovering.allReady())
+                        ? (System.nanoTime() - healedAt) / 1_000_000 : -1;
                 log("recovered in " + recovery + " ms");
                 workload.close();
                 ttl.close();
@@ -296,7 +297,8 @@ final class FaultRun {
             writeWindows(windows);
         }
         if (recovery < 0) {
-            problems.add("the cluster did not recover (every shard with 3 replicas and a leader) within " + RECOVERY.toSeconds() + " s");
+            problems.add("the cluster did not recover (every shard with 3 replicas and a leader, every store answering /ready) within "
+                    + RECOVERY.toSeconds() + " s");
         }
         supervise(nodes);
     }

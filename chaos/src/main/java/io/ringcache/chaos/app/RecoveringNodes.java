@@ -51,6 +51,20 @@ final class RecoveringNodes {
         return !recovering.isEmpty();
     }
 
+    /**
+     * Whether every store answers {@code /ready} now. Placement's view alone misses a store whose
+     * process runs but no longer answers anything (a stopped JVM is still a voter in every group
+     * configuration); the suite saw one (chaos README, "IO errors").
+     */
+    boolean allReady() {
+        for (int node = 1; node <= storeHttpBases.size(); node++) {
+            if (!ready(node)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The outages so far, and those still open as ending at {@code endMillis}. */
     List<Availability.Outage> outages(long endMillis) {
         List<Availability.Outage> all = new ArrayList<>(outages);
