@@ -139,25 +139,21 @@ public final class FaultSuiteMain implements Callable<Integer> {
                     + "fiu-utils); nothing was run; looked in " + fiu);
             return 3;
         }
+        Path tools = out.toAbsolutePath().resolve(".tools");
         Path faultFs = null;
-        if (kinds.contains(NemesisPlan.Kind.IO)) {
-            try {
-                faultFs = io.ringcache.chaos.adapter.linux.FaultyDisk.build(out.toAbsolutePath().resolve(".tools"), compiler);
-            } catch (java.io.IOException e) {
-                System.err.println("chaos: the io nemesis needs FUSE (/dev/fuse), a C compiler and libfuse3 (Debian: "
-                        + "apt-get install fuse3 libfuse3-dev gcc); nothing was run: " + e.getMessage());
-                return 3;
-            }
-        }
         Path delayQueue = null;
-        if (kinds.contains(NemesisPlan.Kind.LATENCY)) {
-            try {
-                delayQueue = io.ringcache.chaos.adapter.linux.DelayQueue.build(out.toAbsolutePath().resolve(".tools"), compiler);
-            } catch (java.io.IOException e) {
-                System.err.println("chaos: the latency nemesis needs a C compiler and libnetfilter_queue (Debian: apt-get install "
-                        + "gcc libnetfilter-queue-dev); nothing was run: " + e.getMessage());
-                return 3;
+        try {
+            if (kinds.contains(NemesisPlan.Kind.IO)) {
+                faultFs = built("io", "FUSE (/dev/fuse), a C compiler and libfuse3", "fuse3 libfuse3-dev gcc",
+                        () -> io.ringcache.chaos.adapter.linux.FaultyDisk.build(tools, compiler));
             }
+            if (kinds.contains(NemesisPlan.Kind.LATENCY)) {
+                delayQueue = built("latency", "a C compiler and libnetfilter_queue", "gcc libnetfilter-queue-dev",
+                        () -> io.ringcache.chaos.adapter.linux.DelayQueue.build(tools, compiler));
+            }
+        } catch (MissingTool e) {
+            System.err.println(e.getMessage());
+            return 3;
         }
         long ttlBound = ttlBoundMillis != null ? ttlBoundMillis : clock ? clockJumpMillis : 0;
         Path launchers = bin != null ? bin.toAbsolutePath() : findBin();
@@ -188,6 +184,25 @@ public final class FaultSuiteMain implements Callable<Integer> {
         }
         System.out.println("chaos: " + (runs - failed) + " of " + runs + " runs passed; records in " + out.toAbsolutePath());
         return failed == 0 ? 0 : 1;
+    }
+
+    /** A tool a chosen nemesis needs could not be had; its message says which and how to get it. */
+    private static final class MissingTool extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        MissingTool(String message) {
+            super(message);
+        }
+    }
+
+    /** A nemesis's helper program, built; MissingTool naming what it needs when it cannot be. */
+    private static Path built(String nemesis, String needs, String packages, Callable<Path> build) throws MissingTool {
+        try {
+            return build.call();
+        } catch (Exception e) {
+            throw new MissingTool("chaos: the " + nemesis + " nemesis needs " + needs + " (Debian: apt-get install " + packages
+                    + "); nothing was run: " + e.getMessage());
+        }
     }
 
     /** libfaketime's multi-threaded library where Debian, Ubuntu and Fedora put it; null when absent. */

@@ -2,12 +2,9 @@ package io.ringcache.chaos.adapter.linux;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,22 +38,7 @@ public final class DelayQueue {
      *                     libnetfilter-queue-dev, for example)
      */
     public static Path build(Path dir, String compiler) throws IOException {
-        Files.createDirectories(dir);
-        Path source = dir.resolve(SOURCE);
-        try (InputStream in = DelayQueue.class.getResourceAsStream(SOURCE)) {
-            if (in == null) {
-                throw new IOException(SOURCE + " is not on the class path");
-            }
-            Files.copy(in, source, StandardCopyOption.REPLACE_EXISTING);
-        }
-        Path program = dir.resolve("ringcache-delayq");
-        try {
-            Commands.run(compiler, "-O2", "-Wall", "-o", program.toString(), source.toString(), "-lnetfilter_queue",
-                    "-lnfnetlink");
-        } catch (IOException e) {
-            throw new IOException("cannot build " + SOURCE + " with " + compiler + ": " + e.getMessage(), e);
-        }
-        return program;
+        return NativeTools.build(SOURCE, "ringcache-delayq", dir, compiler, "-lnetfilter_queue", "-lnfnetlink");
     }
 
     /**

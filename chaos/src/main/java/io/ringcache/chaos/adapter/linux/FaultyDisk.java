@@ -1,10 +1,8 @@
 package io.ringcache.chaos.adapter.linux;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,22 +54,7 @@ public final class FaultyDisk implements AutoCloseable {
         if (!Files.exists(Path.of("/dev/fuse"))) {
             throw new IOException("this machine has no /dev/fuse");
         }
-        Files.createDirectories(dir);
-        Path source = dir.resolve(SOURCE);
-        try (InputStream in = FaultyDisk.class.getResourceAsStream(SOURCE)) {
-            if (in == null) {
-                throw new IOException(SOURCE + " is not on the class path");
-            }
-            Files.copy(in, source, StandardCopyOption.REPLACE_EXISTING);
-        }
-        Path program = dir.resolve("ringcache-faultfs");
-        try {
-            Commands.run(compiler, "-O2", "-Wall", "-I/usr/include/fuse3", "-o", program.toString(), source.toString(),
-                    "-lfuse3", "-lpthread");
-        } catch (IOException e) {
-            throw new IOException("cannot build " + SOURCE + " with " + compiler + ": " + e.getMessage(), e);
-        }
-        return program;
+        return NativeTools.build(SOURCE, "ringcache-faultfs", dir, compiler, "-I/usr/include/fuse3", "-lfuse3", "-lpthread");
     }
 
     /**
