@@ -279,9 +279,16 @@ final class FaultRun {
                 superviseUntil(lengthMillis, nodes, () -> { });
                 long healedAt = System.nanoTime();
                 net.heal();
-                recovery = await(RECOVERY, () -> supervised(nodes) && probe.settled(3) && recovering.allReady())
-                        ? (System.nanoTime() - healedAt) / 1_000_000 : -1;
+                recovery = await(RECOVERY, () -> supervised(nodes) && probe.settled(3)) ? (System.nanoTime() - healedAt) / 1_000_000 : -1;
                 log("recovered in " + recovery + " ms");
+                // Placement's view misses a store whose JVM runs but answers nothing (a stopped JVM
+                // is still a voter): every store must answer /ready too. A store restarting after
+                // its disk healed may take its 30 s here; that is not the shards' recovery above.
+                if (!await(RECOVERY, () -> supervised(nodes) && recovering.allReady())) {
+                    problems.add("not every store answered /ready within " + RECOVERY.toSeconds() + " s of the final heal");
+                } else {
+                    log("every store answers /ready " + (System.nanoTime() - healedAt) / 1_000_000 + " ms after the final heal");
+                }
                 workload.close();
                 ttl.close();
                 sets = setAdds.finish(Duration.ofSeconds(10));
@@ -297,8 +304,7 @@ final class FaultRun {
             writeWindows(windows);
         }
         if (recovery < 0) {
-            problems.add("the cluster did not recover (every shard with 3 replicas and a leader, every store answering /ready) within "
-                    + RECOVERY.toSeconds() + " s");
+            problems.add("the cluster did not recover (every shard with 3 replicas and a leader) within " + RECOVERY.toSeconds() + " s");
         }
         supervise(nodes);
     }
