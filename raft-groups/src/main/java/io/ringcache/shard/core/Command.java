@@ -177,6 +177,27 @@ public sealed interface Command {
     }
 
     /**
+     * Internal: the shard leader announces the {@link Split} of {@code slots} into
+     * {@code childShard} that it will propose next. Changes no state. At this entry every replica
+     * starts noting which keys of {@code slots} are written or removed, and starts copying those
+     * slots' entries in the background while it keeps applying; at the split's entry it then only
+     * adds the keys written since to that copy, instead of visiting the whole store while the
+     * moving keys wait. An announcement no split follows costs the tracking of those slots' writes
+     * until the next announcement, a split, or a bound on the noted keys; a replica that did not
+     * see it (restarted past it, restored from a snapshot) copies at the split's entry as before.
+     */
+    record PrepareSplit(int childShard, SlotSet slots) implements Command {
+        public PrepareSplit {
+            if (childShard < 0) {
+                throw new IllegalArgumentException("negative shard id " + childShard);
+            }
+            if (slots.isEmpty()) {
+                throw new IllegalArgumentException("a split moves at least one slot");
+            }
+        }
+    }
+
+    /**
      * A client's write, identified by the client's id and a sequence number unique per client, so
      * a retry of it applies once: the shard answers a repeated (client, sequence) with the result
      * of the first application ({@link ClientSessions}).
@@ -187,7 +208,7 @@ public sealed interface Command {
                 throw new IllegalArgumentException("client id 0 means untagged");
             }
             if (command instanceof Tagged || command instanceof Expire || command instanceof Evict
-                    || command instanceof Split) {
+                    || command instanceof Split || command instanceof PrepareSplit) {
                 throw new IllegalArgumentException("only client writes are tagged");
             }
         }
@@ -228,7 +249,7 @@ public sealed interface Command {
         if (this instanceof Evict) {
             return 0; // removes only: no key gets a new version
         }
-        if (this instanceof Split) {
+        if (this instanceof Split || this instanceof PrepareSplit) {
             return 0;
         }
         return 1;

@@ -45,6 +45,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   0x0F EXPIRE_IF    key:bytes ttl:int64 absolute:byte condition:byte (ExpiryCondition's ordinal)
  *   0x21 EVICT        n:int32 then n x (key:bytes version:int64)
  *   0x20 SPLIT        child:int32 slotBits:byte n:int32 then n x word:int64 (SlotSet) members:bytes
+ *   0x22 PREPARE_SPLIT child:int32 slotBits:byte n:int32 then n x word:int64 (SlotSet)
  *
  * Query:
  *   +------+------+--------+-----------------+
@@ -83,6 +84,7 @@ public final class CommandCodec {
     private static final byte BATCH_PUT_NX = 0x0E;
     private static final byte EXPIRE_IF = 0x0F;
     private static final byte SPLIT = 0x20;
+    private static final byte PREPARE_SPLIT = 0x22;
     private static final Command.ExpiryCondition[] EXPIRY_CONDITIONS = Command.ExpiryCondition.values();
     private static final int SET_ABSOLUTE = 1;
     private static final int SET_NX = 2;
@@ -256,6 +258,7 @@ public final class CommandCodec {
                 }
             }
             case SPLIT -> readSplit(r);
+            case PREPARE_SPLIT -> readPrepareSplit(r);
             default -> throw new MalformedMessageException("unknown command opcode " + op);
         }
     }
@@ -351,12 +354,10 @@ public final class CommandCodec {
             w.writeByte(TAGGED).writeLong(t.clientId()).writeLong(t.sequence());
             writeCommand(w, t.command());
         } else if (c instanceof Command.Split x) {
-            long[] words = x.slots().words();
-            w.writeByte(SPLIT).writeInt(x.childShard()).writeByte(x.slots().bits()).writeInt(words.length);
-            for (long word : words) {
-                w.writeLong(word);
-            }
+            writeSlots(w.writeByte(SPLIT).writeInt(x.childShard()), x.slots());
             w.writeBytes(x.childMembers());
+        } else if (c instanceof Command.PrepareSplit x) {
+            writeSlots(w.writeByte(PREPARE_SPLIT).writeInt(x.childShard()), x.slots());
         } else if (c instanceof Expire e) {
             writeVersionedKeys(w.writeByte(EXPIRE), e.keys());
         } else if (c instanceof Command.Evict e) {
@@ -412,6 +413,7 @@ public final class CommandCodec {
             case EXPIRE -> new Expire(readVersionedKeys(r));
             case EVICT -> new Command.Evict(readVersionedKeys(r));
             case SPLIT -> readSplit(r);
+            case PREPARE_SPLIT -> readPrepareSplit(r);
             default -> throw new MalformedMessageException("unknown command opcode " + op);
         };
     }
@@ -434,15 +436,42 @@ public final class CommandCodec {
 
     private static Command.Split readSplit(WireReader r) {
         int child = r.readInt();
+        SlotSet slots = readSlots(r);
+        byte[] members = r.readBytes();
+        try {
+            return new Command.Split(child, slots, members);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedMessageException("invalid split: " + e.getMessage());
+        }
+    }
+
+    private static Command.PrepareSplit readPrepareSplit(WireReader r) {
+        int child = r.readInt();
+        SlotSet slots = readSlots(r);
+        try {
+            return new Command.PrepareSplit(child, slots);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedMessageException("invalid split: " + e.getMessage());
+        }
+    }
+
+    private static void writeSlots(WireWriter w, SlotSet slots) {
+        long[] words = slots.words();
+        w.writeByte(slots.bits()).writeInt(words.length);
+        for (long word : words) {
+            w.writeLong(word);
+        }
+    }
+
+    private static SlotSet readSlots(WireReader r) {
         int bits = r.readByte();
         int n = r.readCount(8);
         long[] words = new long[n];
         for (int i = 0; i < n; i++) {
             words[i] = r.readLong();
         }
-        byte[] members = r.readBytes();
         try {
-            return new Command.Split(child, SlotSet.fromWords(bits, words), members);
+            return SlotSet.fromWords(bits, words);
         } catch (IllegalArgumentException e) {
             throw new MalformedMessageException("invalid split: " + e.getMessage());
         }

@@ -63,6 +63,13 @@ public sealed interface CommandResult {
     record SplitDone(int childShard, long index, long movedKeys, boolean alreadyDone) implements CommandResult {
     }
 
+    /**
+     * A {@link Command.PrepareSplit} was noted at log index {@code index}: the replicas track the
+     * writes to its slots from there until the split.
+     */
+    record SplitPrepared(int childShard, long index) implements CommandResult {
+    }
+
     /** The command was refused; nothing it named was changed. */
     record Rejected(ShardError error, String message) implements CommandResult {
     }

@@ -34,6 +34,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   0x0B VALUE_OF  value:value?
  *   0x0C SPLIT_DONE child:int32 index:int64 movedKeys:int64 alreadyDone:byte
  *   0x0D EVICTED   keys:int32 bytes:int64
+ *   0x0E SPLIT_PREPARED child:int32 index:int64
  * Query reply:  v=1:byte  answer
  *   0x10 VALUE     value?
  *   0x11 VALUES    n:int32 then n x value?
@@ -56,6 +57,7 @@ public final class ResultCodec {
     private static final byte VALUE_OF = 0x0B;
     private static final byte SPLIT_DONE = 0x0C;
     private static final byte EVICTED = 0x0D;
+    private static final byte SPLIT_PREPARED = 0x0E;
     private static final byte VALUE = 0x10;
     private static final byte VALUES = 0x11;
     private static final byte DIGEST = 0x12;
@@ -205,6 +207,8 @@ public final class ResultCodec {
         } else if (result instanceof CommandResult.SplitDone x) {
             w.writeByte(SPLIT_DONE).writeInt(x.childShard()).writeLong(x.index()).writeLong(x.movedKeys())
                     .writeBoolean(x.alreadyDone());
+        } else if (result instanceof CommandResult.SplitPrepared x) {
+            w.writeByte(SPLIT_PREPARED).writeInt(x.childShard()).writeLong(x.index());
         } else if (result instanceof Rejected x) {
             w.writeByte(REJECTED).writeByte(x.error().ordinal())
                     .writeBytes(x.message().getBytes(StandardCharsets.UTF_8));
@@ -235,6 +239,7 @@ public final class ResultCodec {
             case EXPIRED -> new Expired(r.readInt());
             case EVICTED -> new CommandResult.Evicted(r.readInt(), r.readLong());
             case SPLIT_DONE -> new CommandResult.SplitDone(r.readInt(), r.readLong(), r.readLong(), r.readBoolean());
+            case SPLIT_PREPARED -> new CommandResult.SplitPrepared(r.readInt(), r.readLong());
             case REJECTED -> {
                 int e = r.readByte();
                 if (e < 0 || e >= ERRORS.length) {

@@ -35,7 +35,9 @@ import java.util.List;
  * through {@link SplitHandOff}, then drops them; from that entry on every command and read that
  * names a key of those slots is refused ({@link ShardError#WRONG_SHARD}, {@link WrongShardException}),
  * because the key now lives in the child. The slots given away are part of the state (snapshots
- * carry them), so a replica restored from a snapshot refuses the same keys.
+ * carry them), so a replica restored from a snapshot refuses the same keys. A
+ * {@link Command.PrepareSplit} before it changes no state: the adapter may start noting the
+ * slots' writes ({@link #trackWrites}) and copying them in the background ({@link SplitCopy}).
  *
  * <h2>Eviction</h2>
  * A {@link Command.Evict} removes keys the leader's {@link EvictionPlanner} chose, each only while
@@ -52,7 +54,8 @@ public final class ShardEngine {
     public static final int ORDINAL_BITS = Versions.ORDINAL_BITS;
 
     private final int shardId;
-    private final ShardStore store;
+    /** The adapter's store seen through {@link TrackedStore}, which notes writes while a split is announced. */
+    private final TrackedStore store;
     private final ShardLimits limits;
     private final ExpiryIndex expiryIndex;
     private final ExpiryLag expiryLag = new ExpiryLag();
@@ -62,9 +65,8 @@ public final class ShardEngine {
     private final HotKeys hotKeys = new HotKeys();
     private final ShardWrites writes;
     private final SplitHandOff handOff;
-    /** The splits this shard went through, oldest first; replaced whole, read by reader threads. */
-    private volatile SplitRecord[] splits = NO_SPLITS;
-    private static final SplitRecord[] NO_SPLITS = new SplitRecord[0];
+    /** The slots this shard gave away in splits. */
+    private final GivenAwaySlots givenAway = new GivenAwaySlots();
 
     /** The latest entry time applied (or restored); volatile for readers on other threads. */
     private volatile long logTime;
@@ -77,11 +79,11 @@ public final class ShardEngine {
     public ShardEngine(int shardId, ShardStore store, ShardLimits limits, SplitHandOff handOff) {
         this.shardId = shardId;
         this.handOff = handOff;
-        this.store = store;
+        this.store = new TrackedStore(store);
         this.limits = limits;
         this.expiryIndex = new ExpiryIndex();
-        this.writes = new ShardWrites(shardId, store, limits, expiryIndex, expiryLag, counters);
-        this.eviction = new EvictionPlanner(store, limits, shardId);
+        this.writes = new ShardWrites(shardId, this.store, limits, expiryIndex, expiryLag, counters);
+        this.eviction = new EvictionPlanner(this.store, limits, shardId);
     }
 
     /** The version of the {@code ordinal}-th write of entry {@code index}. */
@@ -148,7 +150,10 @@ public final class ShardEngine {
         if (command instanceof Command.Split split) {
             return split(split, index);
         }
-        SplitRecord moved = splits.length == 0 ? null : movedRecord(command);
+        if (command instanceof Command.PrepareSplit prepare) {
+            return prepareSplit(prepare, index);
+        }
+        SplitRecord moved = givenAway.movedRecord(command);
         if (moved != null) {
             // Checked before the retry table: the child has that table too, and answers retries.
             return new Rejected(ShardError.WRONG_SHARD, new WrongShardException(shardId, moved).getMessage());
@@ -168,99 +173,104 @@ public final class ShardEngine {
     // ---- splits ----
 
     private CommandResult split(Command.Split split, long index) {
-        if (split.childShard() == shardId) {
-            return new Rejected(ShardError.INVALID_ARGUMENT, "shard " + shardId + " cannot split into itself");
+        CommandResult refused = refusedSplit(split.childShard(), split.slots());
+        if (refused != null) {
+            return refused;
         }
-        for (SplitRecord done : splits) {
-            if (done.childShard() == split.childShard()) {
-                return done.slots().equals(split.slots())
-                        ? new CommandResult.SplitDone(done.childShard(), done.index(), 0, true)
-                        : new Rejected(ShardError.INVALID_ARGUMENT, "shard " + shardId + " already gave shard "
-                                + done.childShard() + " other slots (" + done.slots() + ") at index " + done.index());
-            }
-            if (done.slots().intersects(split.slots())) {
-                return new Rejected(ShardError.INVALID_ARGUMENT, "some of these slots left shard " + shardId
-                        + " for shard " + done.childShard() + " at index " + done.index());
-            }
+        List<byte[]> known = handOff.handOff(split, index, this);
+        // From here the keys are the child's: an announcement's tracking has done its work.
+        store.track(null);
+        List<byte[]> moving = known;
+        if (moving == null) {
+            // Collected first: the store may not be changed while it is being visited.
+            List<byte[]> found = new ArrayList<>();
+            SlotSet.KeyProbe probe = new SlotSet.KeyProbe();
+            store.forEach((key, value, version, expiresAt) -> {
+                if (probe.contains(split.slots(), key)) {
+                    byte[] k = new byte[key.capacity()];
+                    key.getBytes(0, k);
+                    found.add(k);
+                }
+            });
+            moving = found;
         }
-        handOff.handOff(split, index, this);
-        // Collected first: the store may not be changed while it is being visited.
-        List<byte[]> moving = new ArrayList<>();
-        SlotSet.KeyProbe probe = new SlotSet.KeyProbe();
-        store.forEach((key, value, version, expiresAt) -> {
-            if (probe.contains(split.slots(), key)) {
-                byte[] k = new byte[key.capacity()];
-                key.getBytes(0, k);
-                moving.add(k);
-            }
-        });
         for (byte[] k : moving) {
             store.remove(k);
             // Gone from this shard: a near cache that read it here drops it and reads it anew,
             // through the map that routes it to the child.
             writes.changed(k);
         }
-        SplitRecord[] next = java.util.Arrays.copyOf(splits, splits.length + 1);
-        next[splits.length] = new SplitRecord(split.childShard(), index, split.slots(), split.childMembers());
-        splits = next;
+        givenAway.add(new SplitRecord(split.childShard(), index, split.slots(), split.childMembers()));
         return new CommandResult.SplitDone(split.childShard(), index, moving.size(), false);
+    }
+
+    /**
+     * Why a split of {@code slots} into {@code child} cannot apply, or null when it can; a split
+     * that already applied with the same slots is answered as done.
+     */
+    private CommandResult refusedSplit(int child, SlotSet slots) {
+        if (child == shardId) {
+            return new Rejected(ShardError.INVALID_ARGUMENT, "shard " + shardId + " cannot split into itself");
+        }
+        for (SplitRecord done : givenAway.splits()) {
+            if (done.childShard() == child) {
+                return done.slots().equals(slots)
+                        ? new CommandResult.SplitDone(done.childShard(), done.index(), 0, true)
+                        : new Rejected(ShardError.INVALID_ARGUMENT, "shard " + shardId + " already gave shard "
+                                + done.childShard() + " other slots (" + done.slots() + ") at index " + done.index());
+            }
+            if (done.slots().intersects(slots)) {
+                return new Rejected(ShardError.INVALID_ARGUMENT, "some of these slots left shard " + shardId
+                        + " for shard " + done.childShard() + " at index " + done.index());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A split announced ({@link Command.PrepareSplit}): checked as the split will be, then handed
+     * to the adapter, which may start tracking and copying. Changes no state.
+     */
+    private CommandResult prepareSplit(Command.PrepareSplit prepare, long index) {
+        CommandResult refused = refusedSplit(prepare.childShard(), prepare.slots());
+        if (refused != null) {
+            return refused;
+        }
+        handOff.prepare(prepare, index, this);
+        return new CommandResult.SplitPrepared(prepare.childShard(), index);
+    }
+
+    /** At most this many distinct keys of announced slots are noted; past it the split copies as if unannounced. */
+    public static final int MAX_TRACKED_KEYS = 1 << 20;
+
+    /**
+     * Starts noting every change to the keys of {@code slots} (replacing any earlier tracking);
+     * for {@link SplitHandOff#prepare}, on the apply thread. The tracking ends at the next split
+     * or announcement of this shard, or when the store is restored from a snapshot.
+     */
+    public SlotWrites trackWrites(SlotSet slots) {
+        SlotWrites writes = new SlotWrites(slots, MAX_TRACKED_KEYS);
+        store.track(writes);
+        return writes;
     }
 
     /** The split that took {@code key}'s slot, or null when the key is this shard's. */
     public SplitRecord movedBy(byte[] key) {
-        SplitRecord[] done = splits;
-        if (done.length == 0) {
-            return null;
-        }
-        long hash = io.ringcache.routing.KeyHash.of(key);
-        for (SplitRecord r : done) {
-            if (r.slots().containsHash(hash)) {
-                return r;
-            }
-        }
-        return null;
+        return givenAway.movedBy(key);
     }
-
-    /** The split that took a key {@code command} names, or null when they are all this shard's. */
-    private SplitRecord movedRecord(Command command) {
-        Command c = command instanceof Command.Tagged t ? t.command() : command;
-        if (c instanceof Command.BatchPut b) {
-            return firstMoved(b.puts().stream().map(Command.Put::key).toList());
-        }
-        if (c instanceof Command.BatchPutIfAbsent b) {
-            return firstMoved(b.puts().stream().map(Command.Put::key).toList());
-        }
-        if (c instanceof Command.BatchDelete b) {
-            return firstMoved(b.keys());
-        }
-        byte[] key = Command.singleKey(c);
-        return key == null ? null : movedBy(key);
-    }
-
-    /** Only called once this shard has split, so the batch's key list costs nothing before. */
-    private SplitRecord firstMoved(List<byte[]> keys) {
-        for (byte[] k : keys) {
-            SplitRecord r = movedBy(k);
-            if (r != null) {
-                return r;
-            }
-        }
-        return null;
-    }
-
 
     /** The splits this shard went through, oldest first. */
     public List<SplitRecord> splits() {
-        return List.of(splits);
+        return givenAway.splits();
     }
 
     /** Replaces the splits after a snapshot restore. */
     void restoreSplits(List<SplitRecord> restored) {
-        splits = restored.toArray(NO_SPLITS);
+        givenAway.restore(restored);
     }
 
     private void refuseMoved(byte[] key) {
-        SplitRecord moved = splits.length == 0 ? null : movedBy(key);
+        SplitRecord moved = givenAway.movedBy(key);
         if (moved != null) {
             throw new WrongShardException(shardId, moved);
         }

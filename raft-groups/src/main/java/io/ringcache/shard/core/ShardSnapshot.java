@@ -27,6 +27,17 @@ import org.agrona.concurrent.UnsafeBuffer;
  *          | membersLength:int32 | members (the child's voters as the split carried them)
  *          and last crc32 of the splits section:int64         (format 03; 02 has no splits)
  * </pre>
+ * Format 04 is a split child's seed whose entries were copied before the split's entry and
+ * completed at it ({@link SplitCopy}); it is read, and written only there:
+ * <pre>
+ * header   magic "RCSNAP04" | shardId:int32 | 0:int64 (the log time is not known yet)
+ * entries  as 03, where a valueLength of -1 is a removal: keyLength | -1 | 0:int64 | 0:int64 | key
+ *          (a later record of a key replaces an earlier one; a removal removes it)
+ * trailer  as 03, the digest taken over the records as listed, a removal as (key, no bytes, 0, -1)
+ * sessions as 03
+ * splits   as 03 (none)
+ * logTime  int64
+ * </pre>
  * A result is one {@link CommandResult} in {@link ResultCodec}'s encoding. The sessions make a
  * replica restored from a snapshot answer retried writes exactly as the others do.
  * All integers little-endian. The trailer's {@link ShardDigest} is checked on restore, so a
@@ -35,6 +46,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class ShardSnapshot {
 
     private static final byte[] MAGIC = {'R', 'C', 'S', 'N', 'A', 'P', '0', '3'};
+    /** A split child's seed written in two parts ({@link SplitCopy}): removals among the entries, the log time last. */
+    private static final byte FORMAT_CHILD_SEED = '4';
     /** The format before splits: read, never written. */
     private static final byte FORMAT_WITHOUT_SPLITS = '2';
     private static final int ENTRY_HEADER = 24;
@@ -60,6 +73,37 @@ public final class ShardSnapshot {
 
     private static ShardDigest write(ShardEngine engine, int shardId, SlotSet only, List<SplitRecord> splits,
                                      WritableByteChannel out) throws IOException {
+        SlotSet.KeyProbe probe = new SlotSet.KeyProbe();
+        return write(engine, shardId, splits, out, (w, digest) -> {
+            try {
+                engine.store().forEach((key, value, version, expiresAt) -> {
+                    if (only != null && !probe.contains(only, key)) {
+                        return;
+                    }
+                    try {
+                        w.entry(key, value, version, expiresAt, digest);
+                    } catch (IOException e) {
+                        throw new SnapshotIoException(e);
+                    }
+                });
+            } catch (SnapshotIoException e) {
+                throw e.io;
+            }
+        });
+    }
+
+    /** Writes a snapshot's entries section, adding each entry to the digest ({@link Writer#entry}). */
+    @FunctionalInterface
+    interface EntrySource {
+        void write(Writer w, ShardDigest.Accumulator digest) throws IOException;
+    }
+
+    /**
+     * Writes a snapshot of shard {@code shardId} with the engine's log time and retry table,
+     * {@code splits}, and the entries {@code entries} writes.
+     */
+    static ShardDigest write(ShardEngine engine, int shardId, List<SplitRecord> splits, WritableByteChannel out,
+                             EntrySource entries) throws IOException {
         Writer w = new Writer(out);
         for (byte b : MAGIC) {
             w.reserve(1).putByte(w.at(1), b);
@@ -69,31 +113,10 @@ public final class ShardSnapshot {
         w.buffer.putLong(w.at(8), engine.logTime(), ByteOrder.LITTLE_ENDIAN);
         // The digest is accumulated in the same pass that writes the entries.
         ShardDigest.Accumulator digest = new ShardDigest.Accumulator();
-        SlotSet.KeyProbe probe = new SlotSet.KeyProbe();
-        try {
-            engine.store().forEach((key, value, version, expiresAt) -> {
-                if (only != null && !probe.contains(only, key)) {
-                    return;
-                }
-                try {
-                    w.reserve(ENTRY_HEADER);
-                    w.buffer.putInt(w.at(4), key.capacity(), ByteOrder.LITTLE_ENDIAN);
-                    w.buffer.putInt(w.at(4), value.capacity(), ByteOrder.LITTLE_ENDIAN);
-                    w.buffer.putLong(w.at(8), version, ByteOrder.LITTLE_ENDIAN);
-                    w.buffer.putLong(w.at(8), expiresAt, ByteOrder.LITTLE_ENDIAN);
-                    w.copy(key);
-                    w.copy(value);
-                    digest.add(key, value, version, expiresAt);
-                } catch (IOException e) {
-                    throw new SnapshotIoException(e);
-                }
-            });
-        } catch (SnapshotIoException e) {
-            throw e.io;
-        }
+        entries.write(w, digest);
+        w.endEntries();
         ShardDigest content = digest.digest();
-        w.reserve(28);
-        w.buffer.putInt(w.at(4), -1, ByteOrder.LITTLE_ENDIAN);
+        w.reserve(24);
         w.buffer.putLong(w.at(8), content.entries(), ByteOrder.LITTLE_ENDIAN);
         w.buffer.putLong(w.at(8), content.sum(), ByteOrder.LITTLE_ENDIAN);
         w.buffer.putLong(w.at(8), content.xor(), ByteOrder.LITTLE_ENDIAN);
@@ -102,6 +125,40 @@ public final class ShardSnapshot {
         w.flush();
         return content;
     }
+
+    /**
+     * Begins a format-04 seed of shard {@code childShard}: its header; the caller then adds
+     * entries and removals ({@link Writer#entry}, {@link Writer#removal}) and ends it with
+     * {@link #endChildSeed}.
+     */
+    static Writer beginChildSeed(int childShard, WritableByteChannel out) throws IOException {
+        Writer w = new Writer(out);
+        for (int i = 0; i < MAGIC.length; i++) {
+            w.reserve(1).putByte(w.at(1), i == MAGIC.length - 1 ? FORMAT_CHILD_SEED : MAGIC[i]);
+        }
+        w.reserve(12);
+        w.buffer.putInt(w.at(4), childShard, ByteOrder.LITTLE_ENDIAN);
+        w.buffer.putLong(w.at(8), 0, ByteOrder.LITTLE_ENDIAN);
+        return w;
+    }
+
+    /** Ends a format-04 seed with the parent's retry table and log time, and flushes it. */
+    static ShardDigest endChildSeed(Writer w, ShardDigest.Accumulator digest, ShardEngine parent) throws IOException {
+        w.endEntries();
+        ShardDigest records = digest.digest();
+        w.reserve(24);
+        w.buffer.putLong(w.at(8), records.entries(), ByteOrder.LITTLE_ENDIAN);
+        w.buffer.putLong(w.at(8), records.sum(), ByteOrder.LITTLE_ENDIAN);
+        w.buffer.putLong(w.at(8), records.xor(), ByteOrder.LITTLE_ENDIAN);
+        writeSessions(parent.sessions(), w);
+        writeSplits(List.of(), w);
+        w.reserve(8);
+        w.buffer.putLong(w.at(8), parent.logTime(), ByteOrder.LITTLE_ENDIAN);
+        w.flush();
+        return records;
+    }
+
+    private static final UnsafeBuffer NO_BYTES = new UnsafeBuffer(new byte[0]);
 
     private static void writeSplits(List<SplitRecord> splits, Writer w) throws IOException {
         CRC32 crc = new CRC32();
@@ -171,12 +228,31 @@ public final class ShardSnapshot {
      * @throws IOException when the file is not a snapshot, is of another shard, or fails its digest
      */
     public static ShardDigest restore(ShardEngine engine, ReadableByteChannel in) throws IOException {
+        return restore(engine, in, false);
+    }
+
+    /**
+     * As {@link #restore}, for a store that already holds exactly the snapshot's entries (a split
+     * child's store, filled while its parent's replica copied them, {@link SplitCopy}): the
+     * entries are read past, not loaded; the log time, retry table and splits are restored.
+     *
+     * @return the digest the file records (not recomputed: the entries are not read into the store)
+     */
+    public static ShardDigest restoreOverLoadedEntries(ShardEngine engine, ReadableByteChannel in) throws IOException {
+        return restore(engine, in, true);
+    }
+
+    private static ShardDigest restore(ShardEngine engine, ReadableByteChannel in, boolean entriesLoaded)
+            throws IOException {
         Reader r = new Reader(in);
         boolean withSplits = true;
+        boolean childSeed = false;
         for (int i = 0; i < MAGIC.length; i++) {
             byte b = r.buffer(1).get();
             if (i == MAGIC.length - 1 && b == FORMAT_WITHOUT_SPLITS) {
                 withSplits = false;
+            } else if (i == MAGIC.length - 1 && b == FORMAT_CHILD_SEED) {
+                childSeed = true;
             } else if (b != MAGIC[i]) {
                 throw new IOException("not a ringcache shard snapshot");
             }
@@ -188,7 +264,9 @@ public final class ShardSnapshot {
             throw new IOException("snapshot of shard " + shardId + " offered to shard " + engine.shardId());
         }
         ShardStore store = engine.store();
-        store.clear();
+        if (!entriesLoaded) {
+            store.clear();
+        }
         ShardDigest.Accumulator digest = new ShardDigest.Accumulator();
         UnsafeBuffer keyView = new UnsafeBuffer(new byte[0]);
         UnsafeBuffer valueView = new UnsafeBuffer(new byte[0]);
@@ -201,8 +279,20 @@ public final class ShardSnapshot {
             int valueLength = h.getInt();
             long version = h.getLong();
             long expiresAt = h.getLong();
-            if (keyLength < 0 || valueLength < 0) {
+            boolean removal = childSeed && valueLength == -1;
+            if (keyLength < 0 || (valueLength < 0 && !removal)) {
                 throw new IOException("corrupt snapshot entry lengths " + keyLength + "/" + valueLength);
+            }
+            if (entriesLoaded) {
+                r.skip((long) keyLength + (removal ? 0 : valueLength));
+                continue;
+            }
+            if (removal) {
+                byte[] key = r.bytes(keyLength);
+                store.remove(key);
+                keyView.wrap(key);
+                digest.add(keyView, NO_BYTES, 0, -1);
+                continue;
             }
             byte[] key = r.bytes(keyLength);
             byte[] value = r.bytes(valueLength);
@@ -213,13 +303,16 @@ public final class ShardSnapshot {
         }
         ByteBuffer t = r.buffer(24);
         ShardDigest expected = new ShardDigest(t.getLong(), t.getLong(), t.getLong());
-        ShardDigest actual = digest.digest();
+        ShardDigest actual = entriesLoaded ? expected : digest.digest();
         if (!expected.equals(actual)) {
             store.clear();
             throw new IOException("snapshot digest mismatch: file says " + expected + ", content is " + actual);
         }
         readSessions(engine.sessions(), r);
         engine.restoreSplits(withSplits ? readSplits(r) : List.of());
+        if (childSeed) {
+            logTime = r.buffer(8).getLong();
+        }
         engine.restoreLogTime(logTime);
         engine.rebuildExpiryIndex();
         return actual;
@@ -288,7 +381,7 @@ public final class ShardSnapshot {
     }
 
     /** Appends into a direct buffer and flushes it to the channel when full. */
-    private static final class Writer {
+    static final class Writer {
         private final WritableByteChannel out;
         private final ByteBuffer direct = ByteBuffer.allocateDirect(BUFFER_BYTES);
         final UnsafeBuffer buffer = new UnsafeBuffer(direct);
@@ -296,6 +389,38 @@ public final class ShardSnapshot {
 
         Writer(WritableByteChannel out) {
             this.out = out;
+        }
+
+        /** Appends one entry in the layout of the entries section, adding it to {@code digest} when given. */
+        void entry(DirectBuffer key, DirectBuffer value, long version, long expiresAt, ShardDigest.Accumulator digest)
+                throws IOException {
+            reserve(ENTRY_HEADER);
+            buffer.putInt(at(4), key.capacity(), ByteOrder.LITTLE_ENDIAN);
+            buffer.putInt(at(4), value.capacity(), ByteOrder.LITTLE_ENDIAN);
+            buffer.putLong(at(8), version, ByteOrder.LITTLE_ENDIAN);
+            buffer.putLong(at(8), expiresAt, ByteOrder.LITTLE_ENDIAN);
+            copy(key);
+            copy(value);
+            if (digest != null) {
+                digest.add(key, value, version, expiresAt);
+            }
+        }
+
+        /** Appends a removal of {@code key} (format 04 only), adding it to {@code digest}. */
+        void removal(DirectBuffer key, ShardDigest.Accumulator digest) throws IOException {
+            reserve(ENTRY_HEADER);
+            buffer.putInt(at(4), key.capacity(), ByteOrder.LITTLE_ENDIAN);
+            buffer.putInt(at(4), -1, ByteOrder.LITTLE_ENDIAN);
+            buffer.putLong(at(8), 0, ByteOrder.LITTLE_ENDIAN);
+            buffer.putLong(at(8), 0, ByteOrder.LITTLE_ENDIAN);
+            copy(key);
+            digest.add(key, NO_BYTES, 0, -1);
+        }
+
+        /** Ends the entries section (a key length of -1). */
+        void endEntries() throws IOException {
+            reserve(4);
+            buffer.putInt(at(4), -1, ByteOrder.LITTLE_ENDIAN);
         }
 
         /** Makes room for {@code n} contiguous bytes (n at most the buffer size). */
@@ -351,7 +476,7 @@ public final class ShardSnapshot {
     }
 
     /** Reads through a direct buffer, refilling from the channel. */
-    private static final class Reader {
+    static final class Reader {
         private final ReadableByteChannel in;
         private final ByteBuffer direct = ByteBuffer.allocateDirect(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
 
@@ -390,6 +515,17 @@ public final class ShardSnapshot {
             return v;
         }
 
+        /** Reads past {@code n} bytes. */
+        void skip(long n) throws IOException {
+            long left = n;
+            while (left > 0) {
+                int chunk = (int) Math.min(left, BUFFER_BYTES);
+                ByteBuffer b = buffer(chunk);
+                b.position(b.position() + chunk);
+                left -= chunk;
+            }
+        }
+
         byte[] bytes(int n) throws IOException {
             byte[] out = new byte[n];
             int done = 0;
@@ -402,7 +538,7 @@ public final class ShardSnapshot {
         }
     }
 
-    private static final class SnapshotIoException extends RuntimeException {
+    static final class SnapshotIoException extends RuntimeException {
         private static final long serialVersionUID = 1L;
         final transient IOException io;
 

@@ -12,7 +12,8 @@ import org.agrona.DirectBuffer;
  * One writer: the shard's apply thread is the only caller of mutating methods. Readers
  * ({@link #get}, {@link #readMeta}) may run concurrently with it and see each entry either
  * before or after a write, never torn. {@link #forEach} may run concurrently with the writer
- * (for snapshots); it sees each key at most once.
+ * (a split's background copy, {@link SplitCopy}); it sees each key at most once, and every entry
+ * that exists throughout the visit and is not changed during it exactly once, with its content.
  *
  * <h2>Semantics</h2>
  * The store keeps what it is told, expired or not: expiry is decided by the caller

@@ -43,7 +43,7 @@ class ShardSplitProperties {
         final Map<Integer, byte[]> seeds = new HashMap<>();
 
         @Override
-        public void handOff(Command.Split split, long index, ShardEngine parent) {
+        public List<byte[]> handOff(Command.Split split, long index, ShardEngine parent) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try {
                 ShardSnapshot.writeChild(parent, split, Channels.newChannel(out));
@@ -51,6 +51,7 @@ class ShardSplitProperties {
                 throw new UncheckedIOException(e);
             }
             seeds.put(split.childShard(), out.toByteArray());
+            return null;
         }
 
         ShardEngine child(int childShard) throws IOException {

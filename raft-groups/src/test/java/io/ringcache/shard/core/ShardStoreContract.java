@@ -192,6 +192,52 @@ public abstract class ShardStoreContract {
         }
     }
 
+    /**
+     * A split's background copy relies on it ({@link SplitCopy}): a visit while another thread
+     * writes, inserts and removes sees each key at most once, and every entry that exists
+     * throughout and is not changed exactly once, with its content.
+     */
+    @Test
+    void aVisitConcurrentWithTheWriterSeesEveryUntouchedEntry() throws Exception {
+        try (ShardStore store = newStore()) {
+            int untouched = 3000;
+            for (int i = 0; i < untouched; i++) {
+                store.put(bytes("keep-" + i), bytes("value-" + i), i + 1, 0);
+                store.put(bytes("churn-" + i), bytes("old-" + i), i + 1, 0);
+            }
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread writer = new Thread(() -> {
+                for (int round = 0; !stop.get(); round++) {
+                    for (int i = 0; i < untouched && !stop.get(); i += 7) {
+                        store.put(bytes("churn-" + i), bytes("new-" + round + "-" + i), round * 10_000L + i + 1, 0);
+                        store.put(bytes("added-" + (round % 4) + "-" + i), bytes("x".repeat(i % 200)), round + 1L, 0);
+                        store.remove(bytes("churn-" + (i + 3)));
+                    }
+                }
+            }, "contract-writer");
+            writer.start();
+            try {
+                for (int visit = 0; visit < 5; visit++) {
+                    Map<String, StoredValue> seen = new HashMap<>();
+                    store.forEach((k, v, version, expiresAt) -> {
+                        byte[] kb = new byte[k.capacity()];
+                        k.getBytes(0, kb);
+                        byte[] vb = new byte[v.capacity()];
+                        v.getBytes(0, vb);
+                        assertNull(seen.put(new String(kb), new StoredValue(vb, version, expiresAt)), "seen twice");
+                    });
+                    for (int i = 0; i < untouched; i++) {
+                        assertEquals(new StoredValue(bytes("value-" + i), i + 1, 0), seen.get("keep-" + i),
+                                "visit " + visit + " missed or tore an untouched entry");
+                    }
+                }
+            } finally {
+                stop.set(true);
+                writer.join();
+            }
+        }
+    }
+
     /** Random operation sequences give the same answers and the same final content as the model. */
     @Property(tries = 200)
     void behavesLikeTheReferenceModel(@ForAll("operations") List<Op> ops) {

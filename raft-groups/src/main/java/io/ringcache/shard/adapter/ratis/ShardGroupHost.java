@@ -129,7 +129,7 @@ public final class ShardGroupHost implements AutoCloseable {
         // Before the server: recovering groups may be split children that load their seed.
         seeds = new SplitSeeds(peerId.toString(), SplitSeeds.dirFor(tuning.storageDir().toPath()),
                 (shard, cause) -> logFailure.accept(shard, cause), () -> ticker.execute(this::tickSplits),
-                parent -> ticker.execute(() -> proposeEmptyEntry(parent)));
+                parent -> ticker.execute(() -> proposeEmptyEntry(parent)), stores);
         server = RaftServer.newBuilder()
                 .setServerId(peerId)
                 .setProperties(tuning.toProperties())
@@ -161,8 +161,11 @@ public final class ShardGroupHost implements AutoCloseable {
 
     private ShardStateMachine newStateMachine(RaftGroupId groupId) {
         int shardId = ShardGroups.shardId(groupId);
-        return new ShardStateMachine(new ShardEngine(shardId, stores.apply(shardId), limits, seeds), clockMillis,
-                cause -> logFailure.accept(shardId, cause), seeds);
+        // A split child whose parent's replica here filled its store ahead adopts it (SplitCopies).
+        java.util.Optional<SplitCopies.FilledStore> filled = seeds.takeFilled(shardId);
+        ShardStore store = filled.map(SplitCopies.FilledStore::store).orElseGet(() -> stores.apply(shardId));
+        return new ShardStateMachine(new ShardEngine(shardId, store, limits, seeds), clockMillis,
+                cause -> logFailure.accept(shardId, cause), seeds, filled.orElse(null));
     }
 
     private void tickSplits() {
@@ -495,6 +498,9 @@ public final class ShardGroupHost implements AutoCloseable {
         ticker.shutdownNow();
         if (server != null) {
             server.close();
+        }
+        if (seeds != null) {
+            seeds.close();
         }
     }
 }

@@ -25,8 +25,12 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>A split, on every replica of the parent</h2>
  * <pre>
- *   leader: split(parent, child, slots)  -> proposes Split{child, slots, voters of the parent}
- *   each replica, applying that entry:      writes the child's seed (if it is one of the voters)
+ *   leader: split(parent, child, slots)  -> proposes PrepareSplit{child, slots}
+ *   each replica, applying that entry:      notes the slots' writes from here, copies the slots
+ *                                          in the background (SplitCopies)
+ *   leader, once its own copy is written -> proposes Split{child, slots, voters of the parent}
+ *   each replica, applying that entry:      writes the child's seed (if it is one of the voters),
+ *                                          merging its copy with the keys written since
  *                                          drops the slots' keys, refuses them from then on
  *   each replica, on this host's ticker:    adds the child group with those voters; the child
  *                                          loads the seed as its first snapshot and elects
@@ -74,31 +78,46 @@ public final class ShardSplits {
      */
     public CompletableFuture<CommandResult.SplitDone> split(int parent, int child, SlotSet slots,
                                                             Collection<String> expectedVoters) {
-        Optional<RaftServer.Division> found = divisions.apply(parent);
-        if (found.isEmpty()) {
-            return failed(new ShardCallException(parent, ShardCallException.Reason.UNAVAILABLE, null,
-                    "shard " + parent + " is not hosted here"));
+        ShardCallException refused = refusal(parent, expectedVoters);
+        if (refused != null) {
+            return failed(refused);
         }
-        RaftServer.Division d = found.get();
-        if (!d.getInfo().isLeader()) {
-            String leader = d.getInfo().getLeaderId() == null ? null : d.getInfo().getLeaderId().toString();
-            return failed(new ShardCallException(parent, ShardCallException.Reason.NOT_LEADER, leader, "not the leader"));
+        // First the announcement: every replica starts copying the slots in the background while it
+        // goes on applying; the split's entry then merges, and the moving keys wait only for that.
+        return submit.submit(parent, List.of(new Command.PrepareSplit(child, slots))).thenCompose(results -> {
+            CommandResult r = results.get(0);
+            if (r instanceof CommandResult.SplitDone done) {
+                return CompletableFuture.completedFuture(done); // the same split applied before
+            }
+            if (r instanceof CommandResult.Rejected x) {
+                throw new java.util.concurrent.CompletionException(rejected(parent, x));
+            }
+            long announced = System.nanoTime();
+            return seeds.copies().copied(parent, child)
+                    .completeOnTimeout(-1L, COPY_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .handle((entries, e) -> {
+                        LOG.info("shard {}: proposing the split into shard {} {} ms after announcing it ({})", parent, child,
+                                (System.nanoTime() - announced) / 1_000_000,
+                                e != null ? "this replica has no copy: " + e.getMessage()
+                                        : entries < 0 ? "its copy is not done yet" : "copy of " + entries + " entries done");
+                        return entries;
+                    })
+                    .thenCompose(ignored -> propose(parent, child, slots, expectedVoters));
+        });
+    }
+
+    /** How long the leader waits for its own background copy before it proposes the split anyway. */
+    static final java.time.Duration COPY_WAIT = java.time.Duration.ofSeconds(20); // within the placement driver's 30 s call
+
+    /** Proposes the split itself, checked again: leadership or membership may have changed since the announcement. */
+    private CompletableFuture<CommandResult.SplitDone> propose(int parent, int child, SlotSet slots,
+                                                               Collection<String> expectedVoters) {
+        ShardCallException refused = refusal(parent, expectedVoters);
+        if (refused != null) {
+            return failed(refused);
         }
-        RaftConfiguration conf = d.getRaftConf();
-        // Joint consensus, a learner catching up, or a configuration not yet committed (applied).
-        if (!conf.getPreviousPeers().isEmpty() || !conf.getCurrentPeers(RaftPeerRole.LISTENER).isEmpty()
-                || conf.getLogEntryIndex() > d.getInfo().getLastAppliedIndex()) {
-            return failed(new ShardCallException(parent, ShardCallException.Reason.UNAVAILABLE, null,
-                    "the membership of shard " + parent + " is changing; split it when that is done"));
-        }
+        RaftServer.Division d = divisions.apply(parent).orElseThrow();
         List<Replica> voters = ShardMembership.members(d, RaftPeerRole.FOLLOWER);
-        TreeSet<String> ids = new TreeSet<>();
-        voters.forEach(v -> ids.add(v.peerId()));
-        if (!expectedVoters.isEmpty() && !ids.equals(new TreeSet<>(expectedVoters))) {
-            return failed(new ShardCallException(parent, ShardCallException.Reason.UNAVAILABLE, null,
-                    "shard " + parent + " has voters " + ids + ", not " + new TreeSet<>(expectedVoters)
-                            + " as the caller expects; split it when its map is current"));
-        }
         Command.Split command = new Command.Split(child, slots, ChildMembers.encode(voters));
         // The leader's replica proposes an empty entry as it starts applying the split (SplitSeeds),
         // so the followers learn of the commit at once and every replica starts the child within
@@ -108,11 +127,45 @@ public final class ShardSplits {
             if (r instanceof CommandResult.SplitDone done) {
                 return done;
             }
-            CommandResult.Rejected x = (CommandResult.Rejected) r;
-            throw new java.util.concurrent.CompletionException(new ShardCallException(parent,
-                    x.error() == ShardError.INVALID_ARGUMENT ? ShardCallException.Reason.INVALID_ARGUMENT
-                            : ShardCallException.Reason.UNAVAILABLE, null, x.message()));
+            throw new java.util.concurrent.CompletionException(rejected(parent, (CommandResult.Rejected) r));
         });
+    }
+
+    /**
+     * Why this store cannot split {@code parent} now (not hosted, not its leader, membership
+     * changing, other voters than the caller expects), or null when it can.
+     */
+    private ShardCallException refusal(int parent, Collection<String> expectedVoters) {
+        Optional<RaftServer.Division> found = divisions.apply(parent);
+        if (found.isEmpty()) {
+            return new ShardCallException(parent, ShardCallException.Reason.UNAVAILABLE, null,
+                    "shard " + parent + " is not hosted here");
+        }
+        RaftServer.Division d = found.get();
+        if (!d.getInfo().isLeader()) {
+            String leader = d.getInfo().getLeaderId() == null ? null : d.getInfo().getLeaderId().toString();
+            return new ShardCallException(parent, ShardCallException.Reason.NOT_LEADER, leader, "not the leader");
+        }
+        RaftConfiguration conf = d.getRaftConf();
+        // Joint consensus, a learner catching up, or a configuration not yet committed (applied).
+        if (!conf.getPreviousPeers().isEmpty() || !conf.getCurrentPeers(RaftPeerRole.LISTENER).isEmpty()
+                || conf.getLogEntryIndex() > d.getInfo().getLastAppliedIndex()) {
+            return new ShardCallException(parent, ShardCallException.Reason.UNAVAILABLE, null,
+                    "the membership of shard " + parent + " is changing; split it when that is done");
+        }
+        TreeSet<String> ids = new TreeSet<>();
+        ShardMembership.members(d, RaftPeerRole.FOLLOWER).forEach(v -> ids.add(v.peerId()));
+        if (!expectedVoters.isEmpty() && !ids.equals(new TreeSet<>(expectedVoters))) {
+            return new ShardCallException(parent, ShardCallException.Reason.UNAVAILABLE, null,
+                    "shard " + parent + " has voters " + ids + ", not " + new TreeSet<>(expectedVoters)
+                            + " as the caller expects; split it when its map is current");
+        }
+        return null;
+    }
+
+    private static ShardCallException rejected(int parent, CommandResult.Rejected x) {
+        return new ShardCallException(parent, x.error() == ShardError.INVALID_ARGUMENT
+                ? ShardCallException.Reason.INVALID_ARGUMENT : ShardCallException.Reason.UNAVAILABLE, null, x.message());
     }
 
     /** {@link #tick}, logging instead of throwing: it runs on the host's shared ticker. */

@@ -4,6 +4,7 @@ import io.ringcache.shard.adapter.ratis.ShardGroupHost.Replica;
 import io.ringcache.shard.core.Command;
 import io.ringcache.shard.core.ShardEngine;
 import io.ringcache.shard.core.ShardSnapshot;
+import io.ringcache.shard.core.SplitCopy;
 import io.ringcache.shard.core.SplitHandOff;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -77,12 +78,21 @@ final class SplitSeeds implements SplitHandOff {
      */
     SplitSeeds(String peerId, Path dir, BiConsumer<Integer, Throwable> failed, Runnable seeded,
                java.util.function.IntConsumer committed) {
+        this(peerId, dir, failed, seeded, committed, null);
+    }
+
+    /** @param stores makes a shard's store, so a split's copy fills the child's ahead (null: it fills none) */
+    SplitSeeds(String peerId, Path dir, BiConsumer<Integer, Throwable> failed, Runnable seeded,
+               java.util.function.IntConsumer committed, java.util.function.IntFunction<io.ringcache.shard.core.ShardStore> stores) {
         this.peerId = peerId;
         this.dir = dir;
         this.failed = failed;
         this.seeded = seeded;
         this.committed = committed;
+        this.copies = new SplitCopies(dir, stores);
     }
+
+    private final SplitCopies copies;
 
     /** {@code <storage>-splits} beside the storage folder: Ratis takes every folder inside storage for a group. */
     static Path dirFor(Path storageDir) {
@@ -91,8 +101,29 @@ final class SplitSeeds implements SplitHandOff {
     }
 
     @Override
-    public void handOff(Command.Split split, long index, ShardEngine parent) {
+    public void prepare(Command.PrepareSplit prepare, long index, ShardEngine parent) {
+        copies.start(prepare, index, parent);
+    }
+
+    /**
+     * Writes the child's seed if this store is one of its members: finished from this replica's
+     * background copy when it has a usable one ({@link SplitCopies#take}), else by visiting the
+     * parent's store.
+     *
+     * @return the moving keys when the seed was finished from a copy (the engine then need not look for them)
+     */
+    @Override
+    public List<byte[]> handOff(Command.Split split, long index, ShardEngine parent) {
         committed.accept(parent.shardId());
+        Optional<SplitCopies.Copy> copy = copies.take(parent.shardId(), split);
+        try {
+            return writeSeed(split, index, parent, copy);
+        } finally {
+            copy.ifPresent(copies::discard);
+        }
+    }
+
+    private List<byte[]> writeSeed(Command.Split split, long index, ShardEngine parent, Optional<SplitCopies.Copy> copy) {
         List<Replica> members;
         try {
             members = ChildMembers.decode(split.childMembers());
@@ -100,32 +131,45 @@ final class SplitSeeds implements SplitHandOff {
             // Every replica decodes the same bytes alike: none of them starts the child.
             LOG.error("shard {}: split into shard {} at {} names no usable members: {}", parent.shardId(),
                     split.childShard(), index, e.getMessage());
-            return;
+            return null;
         }
         if (members.stream().noneMatch(m -> m.peerId().equals(peerId))) {
-            return;
+            return null;
         }
         Path file = file(split.childShard());
         Path state = stateFile(split.childShard());
         long started = System.nanoTime();
+        List<byte[]> moving = null;
         try {
             Files.createDirectories(dir);
-            MessageDigest md5 = MD5FileUtil.newMD5();
             Path stateTmp = dir.resolve(state.getFileName() + ".tmp");
-            try (FileChannel out = FileChannel.open(stateTmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ShardSnapshot.writeChild(parent, split, SnapshotDigests.digesting(out, md5));
-                out.force(true);
+            MessageDigest md5 = null;
+            if (copy.isPresent()) {
+                SplitCopies.Copied copied = copy.get().done().getNow(null);
+                moving = finishCopied(split, parent, copy.get(), copied);
+                if (moving != null) {
+                    md5 = copied.md5();
+                    stateTmp = copy.get().file();
+                }
+            }
+            if (moving == null) {
+                md5 = MD5FileUtil.newMD5();
+                try (FileChannel out = FileChannel.open(stateTmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)) {
+                    ShardSnapshot.writeChild(parent, split, SnapshotDigests.digesting(out, md5));
+                    out.force(true);
+                }
             }
             Files.move(stateTmp, state, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             forceDir(dir); // the state's name is durable before a header can name it
+            byte[] digest = md5.digest();
             byte[] encoded = ChildMembers.encode(members);
             Path tmp = dir.resolve(file.getFileName() + ".tmp");
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer header = ByteBuffer.allocate(MAGIC.length + 8 + MD5Hash.MD5_LENGTH + 4 + encoded.length)
                         .order(ByteOrder.LITTLE_ENDIAN);
-                header.put(MAGIC).putLong(index).put(md5.digest()).putInt(encoded.length).put(encoded).flip();
+                header.put(MAGIC).putLong(index).put(digest).putInt(encoded.length).put(encoded).flip();
                 while (header.hasRemaining()) {
                     out.write(header);
                 }
@@ -133,14 +177,70 @@ final class SplitSeeds implements SplitHandOff {
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             forceDir(dir);
+            if (moving != null) {
+                fillAhead(copy.get(), parent, index, MD5Hash.newInstance(digest));
+            }
         } catch (IOException | RuntimeException e) {
             failed.accept(parent.shardId(), new IOException("cannot write the starting state of shard "
                     + split.childShard() + " split from shard " + parent.shardId() + " at " + index + ": " + e, e));
-            return;
+            return null;
         }
-        LOG.info("shard {} split at {}: shard {} starts here from {} ({} bytes written in {} ms)", parent.shardId(), index,
-                split.childShard(), file, sizeOrMinusOne(state), (System.nanoTime() - started) / 1_000_000);
+        LOG.info("shard {} split at {}: shard {} starts here from {} ({} bytes {} in {} ms)", parent.shardId(), index,
+                split.childShard(), file, sizeOrMinusOne(state),
+                moving == null ? "written" : "finished (copied since " + copy.get().index() + ")",
+                (System.nanoTime() - started) / 1_000_000);
         seeded.run();
+        return moving;
+    }
+
+    /**
+     * Finishes the seed the background copy began ({@link SplitCopy#finish}) in the copy's file,
+     * forced to disk and closed; null when that fails (the caller then writes the seed by
+     * visiting the store instead: the parent is unchanged, nothing was lost).
+     */
+    private static List<byte[]> finishCopied(Command.Split split, ShardEngine parent, SplitCopies.Copy copy,
+                                             SplitCopies.Copied copied) {
+        List<byte[]> moving = new java.util.ArrayList<>();
+        try (FileChannel out = copied.channel()) {
+            SplitCopy.finish(copied.part(), parent, split, copy.written(), moving);
+            out.force(true);
+            return moving;
+        } catch (IOException | RuntimeException e) {
+            // A failing disk fails the copy at the entry as well, and stops the store there.
+            LOG.warn("shard {}: cannot finish the seed copied to {} for the split into shard {} ({}); copying now",
+                    parent.shardId(), copy.file(), split.childShard(), e.toString());
+            return null;
+        }
+    }
+
+    /** {@link SplitCopies#fill}; a store that cannot be caught up is not handed over (the child loads the seed). */
+    private void fillAhead(SplitCopies.Copy copy, ShardEngine parent, long index, MD5Hash md5) {
+        try {
+            copies.fill(copy, parent, index, md5);
+        } catch (RuntimeException e) {
+            LOG.warn("shard {}: the store filled ahead for shard {} cannot be caught up ({}); the child loads its seed",
+                    parent.shardId(), copy.child(), e.toString());
+        }
+    }
+
+    /** The background copies of announced splits (the leader waits for its own before proposing one). */
+    SplitCopies copies() {
+        return copies;
+    }
+
+    /** The store filled ahead for {@code child} at its split, if there is one; the caller owns it from here. */
+    Optional<SplitCopies.FilledStore> takeFilled(int child) {
+        return copies.takeFilled(child);
+    }
+
+    /** {@code parent}'s replica closes: its background copy stops reading its store first. */
+    void parentClosing(int parent) {
+        copies.parentClosing(parent);
+    }
+
+    /** Stops the copier. */
+    void close() {
+        copies.close();
     }
 
     /** The seed of {@code childShard}, if this store has one. */

@@ -84,6 +84,113 @@ class SplitSeedsTest {
         assertEquals(List.of(9), seeds.pending().stream().map(SplitSeeds.Seed::childShard).toList());
     }
 
+    @Test
+    void anAnnouncedSplitFinishesItsBackgroundCopyIntoTheSameSeed() throws Exception {
+        SplitSeeds seeds = new SplitSeeds("a", dir.resolve("splits"), (shard, e) -> {
+            throw new AssertionError(e);
+        }, () -> { }, shard -> { }, shard -> new HeapShardStore());
+        SlotSet slots = SlotSet.of(1, 1);
+        ShardEngine parent = new ShardEngine(0, new HeapShardStore(), ShardLimits.withBudget(1L << 30), seeds);
+        ShardEngine reference = new ShardEngine(0, new HeapShardStore(), ShardLimits.withBudget(1L << 30));
+        long index = 0;
+        for (int i = 0; i < 200; i++) {
+            applyBoth(parent, reference, ++index, new Command.Put(("k" + i).getBytes(StandardCharsets.UTF_8), new byte[100 + i], 0));
+        }
+        applyBoth(parent, reference, ++index, new Command.PrepareSplit(9, slots));
+        assertEquals(200L, seeds.copies().copied(0, 9).get(10, java.util.concurrent.TimeUnit.SECONDS)
+                + countOutside(reference, slots), "the copy holds the slots' entries");
+        for (int i = 0; i < 200; i += 3) { // written after the copy: the merge takes them from the parent
+            applyBoth(parent, reference, ++index, i % 2 == 0
+                    ? new Command.Put(("k" + i).getBytes(StandardCharsets.UTF_8), ("new" + i).getBytes(StandardCharsets.UTF_8), 0)
+                    : new Command.Delete(("k" + i).getBytes(StandardCharsets.UTF_8)));
+        }
+        Command.Split split = new Command.Split(9, slots, ChildMembers.encode(MEMBERS));
+        byte[] visited = childSnapshot(reference, split);
+        List<String> leaving = new ArrayList<>();
+        List<String> leavingReference = new ArrayList<>();
+        parent.apply(++index, new CommandBatch(5_000, List.of(split)), k -> leaving.add(new String(k, StandardCharsets.UTF_8)));
+        reference.apply(index, new CommandBatch(5_000, List.of(split)),
+                k -> leavingReference.add(new String(k, StandardCharsets.UTF_8)));
+        assertEquals(new java.util.TreeSet<>(leavingReference), new java.util.TreeSet<>(leaving));
+        assertEquals(reference.store().size(), parent.store().size());
+
+        SplitSeeds.Seed seed = seeds.seed(9).orElseThrow();
+        assertEquals(digestOf(visited), digestOf(Files.readAllBytes(seed.state())), "finished from the copy as visiting would have written");
+        assertEquals(MD5FileUtil.computeMd5ForFile(seed.state().toFile()), seed.md5(), "the header holds the merged state's digest");
+        SplitCopies.FilledStore filled = seeds.takeFilled(9).orElseThrow();
+        assertEquals(index, filled.splitIndex(), "filled for the split's own entry");
+        assertEquals(seed.md5(), filled.md5());
+        assertEquals(digestOf(visited), io.ringcache.shard.core.ShardDigest.of(filled.store()),
+                "the child's store filled ahead holds the seed's entries");
+        assertTrue(seeds.takeFilled(9).isEmpty(), "handed over once");
+        try (var files = Files.list(dir.resolve("splits"))) {
+            assertTrue(files.noneMatch(f -> f.toString().endsWith(".copy")), "no copy is left once the seed is finished");
+        }
+        seeds.close();
+    }
+
+    @Test
+    void aSplitOfOtherSlotsThanAnnouncedIsWrittenByVisitingAndLeavesNoCopy() throws Exception {
+        List<io.ringcache.shard.core.ShardStore> made = new ArrayList<>();
+        SplitSeeds seeds = new SplitSeeds("a", dir.resolve("splits"), (shard, e) -> {
+            throw new AssertionError(e);
+        }, () -> { }, shard -> { }, shard -> {
+            HeapShardStore store = new HeapShardStore();
+            made.add(store);
+            return store;
+        });
+        ShardEngine parent = new ShardEngine(0, new HeapShardStore(), ShardLimits.withBudget(1L << 30), seeds);
+        ShardEngine reference = new ShardEngine(0, new HeapShardStore(), ShardLimits.withBudget(1L << 30));
+        long index = 0;
+        for (int i = 0; i < 100; i++) {
+            applyBoth(parent, reference, ++index, new Command.Put(("k" + i).getBytes(StandardCharsets.UTF_8), new byte[10 + i], 0));
+        }
+        applyBoth(parent, reference, ++index, new Command.PrepareSplit(9, SlotSet.of(2, 1)));
+        seeds.copies().copied(0, 9).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        // A later announcement replaces the first; the split then names yet other slots.
+        applyBoth(parent, reference, ++index, new Command.PrepareSplit(9, SlotSet.of(2, 1, 2)));
+        seeds.copies().copied(0, 9).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        Command.Split split = new Command.Split(9, SlotSet.of(1, 1), ChildMembers.encode(MEMBERS));
+        byte[] visited = childSnapshot(reference, split);
+        parent.apply(++index, new CommandBatch(5_000, List.of(split)));
+        reference.apply(index, new CommandBatch(5_000, List.of(split)));
+
+        assertEquals(digestOf(visited), digestOf(Files.readAllBytes(seeds.seed(9).orElseThrow().state())));
+        assertTrue(seeds.takeFilled(9).isEmpty(), "no store filled for other slots is handed over");
+        assertEquals(reference.store().size(), parent.store().size());
+        RatisCluster.awaitTrue("both copies' files deleted", () -> {
+            try (var files = Files.list(dir.resolve("splits"))) {
+                return files.noneMatch(f -> f.toString().endsWith(".copy"));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertEquals(2, made.size());
+        seeds.close();
+    }
+
+    private static void applyBoth(ShardEngine a, ShardEngine b, long index, Command command) {
+        a.apply(index, new CommandBatch(1_000 + index, List.of(command)));
+        b.apply(index, new CommandBatch(1_000 + index, List.of(command)));
+    }
+
+    private static long countOutside(ShardEngine engine, SlotSet slots) {
+        long[] n = {0};
+        io.ringcache.shard.core.SlotSet.KeyProbe probe = new io.ringcache.shard.core.SlotSet.KeyProbe();
+        engine.store().forEach((k, v, version, expiresAt) -> {
+            if (!probe.contains(slots, k)) {
+                n[0]++;
+            }
+        });
+        return n[0];
+    }
+
+    private static io.ringcache.shard.core.ShardDigest digestOf(byte[] snapshot) throws Exception {
+        ShardEngine child = new ShardEngine(9, new HeapShardStore(), ShardLimits.withBudget(1L << 30));
+        io.ringcache.shard.core.ShardSnapshot.restore(child, Channels.newChannel(new java.io.ByteArrayInputStream(snapshot)));
+        return io.ringcache.shard.core.ShardDigest.of(child.store()); // the content (a format-04 seed records its records' digest)
+    }
+
     private static ShardEngine parentWithKeys() {
         ShardEngine parent = new ShardEngine(0, new HeapShardStore(), ShardLimits.withBudget(1L << 30));
         for (int i = 0; i < 200; i++) {
