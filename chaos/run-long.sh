@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# chaos/run-long.sh: the fault suite's long tier (about 45 minutes on 2 cores): every nemesis alone,
+# chaos/run-long.sh: the fault suite's long tier (about 85 minutes on 2 cores): every nemesis alone,
 # then all of them mixed, several seeds of 90 s each, and a table of the results. The placement row runs
 # on 4 nodes (so replicas can move and a store can be drained), the others on 3.
 #

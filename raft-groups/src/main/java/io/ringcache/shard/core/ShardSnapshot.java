@@ -104,24 +104,11 @@ public final class ShardSnapshot {
      */
     static ShardDigest write(ShardEngine engine, int shardId, List<SplitRecord> splits, WritableByteChannel out,
                              EntrySource entries) throws IOException {
-        Writer w = new Writer(out);
-        for (byte b : MAGIC) {
-            w.reserve(1).putByte(w.at(1), b);
-        }
-        w.reserve(12);
-        w.buffer.putInt(w.at(4), shardId, ByteOrder.LITTLE_ENDIAN);
-        w.buffer.putLong(w.at(8), engine.logTime(), ByteOrder.LITTLE_ENDIAN);
+        Writer w = header(out, MAGIC[MAGIC.length - 1], shardId, engine.logTime());
         // The digest is accumulated in the same pass that writes the entries.
         ShardDigest.Accumulator digest = new ShardDigest.Accumulator();
         entries.write(w, digest);
-        w.endEntries();
-        ShardDigest content = digest.digest();
-        w.reserve(24);
-        w.buffer.putLong(w.at(8), content.entries(), ByteOrder.LITTLE_ENDIAN);
-        w.buffer.putLong(w.at(8), content.sum(), ByteOrder.LITTLE_ENDIAN);
-        w.buffer.putLong(w.at(8), content.xor(), ByteOrder.LITTLE_ENDIAN);
-        writeSessions(engine.sessions(), w);
-        writeSplits(splits, w);
+        ShardDigest content = endEntries(w, digest, engine, splits);
         w.flush();
         return content;
     }
@@ -132,26 +119,38 @@ public final class ShardSnapshot {
      * {@link #endChildSeed}.
      */
     static Writer beginChildSeed(int childShard, WritableByteChannel out) throws IOException {
+        return header(out, FORMAT_CHILD_SEED, childShard, 0);
+    }
+
+    /** Ends the entries section, then writes the trailer with {@code digest}, the engine's retry table and {@code splits}. */
+    private static ShardDigest endEntries(Writer w, ShardDigest.Accumulator digest, ShardEngine engine,
+                                          List<SplitRecord> splits) throws IOException {
+        w.endEntries();
+        ShardDigest content = digest.digest();
+        w.reserve(24);
+        w.buffer.putLong(w.at(8), content.entries(), ByteOrder.LITTLE_ENDIAN);
+        w.buffer.putLong(w.at(8), content.sum(), ByteOrder.LITTLE_ENDIAN);
+        w.buffer.putLong(w.at(8), content.xor(), ByteOrder.LITTLE_ENDIAN);
+        writeSessions(engine.sessions(), w);
+        writeSplits(splits, w);
+        return content;
+    }
+
+    /** A writer on {@code out} that wrote the header: the magic with {@code format} last, the shard and the log time. */
+    private static Writer header(WritableByteChannel out, byte format, int shardId, long logTime) throws IOException {
         Writer w = new Writer(out);
         for (int i = 0; i < MAGIC.length; i++) {
-            w.reserve(1).putByte(w.at(1), i == MAGIC.length - 1 ? FORMAT_CHILD_SEED : MAGIC[i]);
+            w.reserve(1).putByte(w.at(1), i == MAGIC.length - 1 ? format : MAGIC[i]);
         }
         w.reserve(12);
-        w.buffer.putInt(w.at(4), childShard, ByteOrder.LITTLE_ENDIAN);
-        w.buffer.putLong(w.at(8), 0, ByteOrder.LITTLE_ENDIAN);
+        w.buffer.putInt(w.at(4), shardId, ByteOrder.LITTLE_ENDIAN);
+        w.buffer.putLong(w.at(8), logTime, ByteOrder.LITTLE_ENDIAN);
         return w;
     }
 
     /** Ends a format-04 seed with the parent's retry table and log time, and flushes it. */
     static ShardDigest endChildSeed(Writer w, ShardDigest.Accumulator digest, ShardEngine parent) throws IOException {
-        w.endEntries();
-        ShardDigest records = digest.digest();
-        w.reserve(24);
-        w.buffer.putLong(w.at(8), records.entries(), ByteOrder.LITTLE_ENDIAN);
-        w.buffer.putLong(w.at(8), records.sum(), ByteOrder.LITTLE_ENDIAN);
-        w.buffer.putLong(w.at(8), records.xor(), ByteOrder.LITTLE_ENDIAN);
-        writeSessions(parent.sessions(), w);
-        writeSplits(List.of(), w);
+        ShardDigest records = endEntries(w, digest, parent, List.of());
         w.reserve(8);
         w.buffer.putLong(w.at(8), parent.logTime(), ByteOrder.LITTLE_ENDIAN);
         w.flush();

@@ -2,7 +2,6 @@ package io.ringcache.shard.core;
 
 import io.ringcache.routing.KeyHash;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -22,7 +21,7 @@ public final class SlotWrites {
 
     private final SlotSet slots;
     private final int limit;
-    private final Set<Key> keys = new HashSet<>();
+    private final Set<KeyBytes> keys = new HashSet<>();
     private boolean valid = true;
     private String invalidBecause;
 
@@ -38,7 +37,7 @@ public final class SlotWrites {
 
     /** Notes {@code key} if it is one of the slots' keys; the array is copied, the caller may reuse it. */
     void changed(byte[] key) {
-        if (valid && slots.containsHash(KeyHash.of(key)) && keys.add(new Key(key.clone())) && keys.size() > limit) {
+        if (valid && slots.containsHash(KeyHash.of(key)) && keys.add(new KeyBytes(key.clone())) && keys.size() > limit) {
             invalidate("more than " + limit + " keys of the moving slots written since the split was announced");
         }
     }
@@ -63,14 +62,14 @@ public final class SlotWrites {
 
     /** True when {@code key} was noted. */
     public boolean contains(byte[] key) {
-        return keys.contains(new Key(key));
+        return keys.contains(new KeyBytes(key));
     }
 
     /** The noted keys, in no particular order; the arrays must not be modified. */
     public List<byte[]> keys() {
         List<byte[]> out = new ArrayList<>(keys.size());
-        for (Key k : keys) {
-            out.add(k.bytes);
+        for (KeyBytes k : keys) {
+            out.add(k.bytes());
         }
         return out;
     }
@@ -78,26 +77,5 @@ public final class SlotWrites {
     /** The number of noted keys. */
     public int size() {
         return keys.size();
-    }
-
-    /** Key bytes with value equality; never modified after construction. */
-    private static final class Key {
-        final byte[] bytes;
-        final int hash;
-
-        Key(byte[] bytes) {
-            this.bytes = bytes;
-            this.hash = Arrays.hashCode(bytes);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key other && hash == other.hash && Arrays.equals(bytes, other.bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
     }
 }

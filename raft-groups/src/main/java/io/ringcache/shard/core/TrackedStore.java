@@ -9,13 +9,12 @@ package io.ringcache.shard.core;
  * <p>{@link #tracking} is read and set only by the apply thread, the store's one writer, so it
  * needs no synchronisation; readers never touch it.
  */
-final class TrackedStore implements ShardStore {
+final class TrackedStore extends ForwardingShardStore {
 
-    private final ShardStore store;
     private SlotWrites tracking;
 
     TrackedStore(ShardStore store) {
-        this.store = store;
+        super(store);
     }
 
     /** Starts noting changes in {@code writes} (replacing any earlier tracking), or stops with null. */
@@ -26,35 +25,11 @@ final class TrackedStore implements ShardStore {
         tracking = writes;
     }
 
-    SlotWrites tracking() {
-        return tracking;
-    }
-
     private void changed(byte[] key) {
         SlotWrites t = tracking;
         if (t != null) {
             t.changed(key);
         }
-    }
-
-    @Override
-    public StoredValue get(byte[] key) {
-        return store.get(key);
-    }
-
-    @Override
-    public StoredValue read(byte[] key, long nowMillis) {
-        return store.read(key, nowMillis);
-    }
-
-    @Override
-    public boolean readMeta(byte[] key, Meta into) {
-        return store.readMeta(key, into);
-    }
-
-    @Override
-    public boolean valueEquals(byte[] key, byte[] expected) {
-        return store.valueEquals(key, expected);
     }
 
     @Override
@@ -99,41 +74,11 @@ final class TrackedStore implements ShardStore {
     }
 
     @Override
-    public int sampleParts() {
-        return store.sampleParts();
-    }
-
-    @Override
-    public void sample(int part, SampleVisitor visitor) {
-        store.sample(part, visitor);
-    }
-
-    @Override
-    public void forEach(EntryVisitor visitor) {
-        store.forEach(visitor);
-    }
-
-    @Override
     public void clear() {
         SlotWrites t = tracking;
         if (t != null) {
             t.invalidate("the store was replaced by a snapshot");
         }
         store.clear();
-    }
-
-    @Override
-    public long size() {
-        return store.size();
-    }
-
-    @Override
-    public long bytesUsed() {
-        return store.bytesUsed();
-    }
-
-    @Override
-    public void close() {
-        store.close();
     }
 }

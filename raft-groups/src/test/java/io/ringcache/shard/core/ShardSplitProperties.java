@@ -201,7 +201,7 @@ class ShardSplitProperties {
         }
     }
 
-    private static SlotSet randomSlots(int bits, long seed) {
+    static SlotSet randomSlots(int bits, long seed) {
         java.util.Random random = new java.util.Random(seed);
         List<Integer> chosen = new ArrayList<>();
         for (int s = 0; s < 1 << bits; s++) {

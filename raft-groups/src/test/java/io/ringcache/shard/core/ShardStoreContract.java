@@ -176,14 +176,7 @@ public abstract class ShardStoreContract {
             for (int i = 0; i < 1000; i++) {
                 store.put(bytes("key-" + i), bytes("value-" + i), i + 1, i);
             }
-            Map<String, StoredValue> seen = new HashMap<>();
-            store.forEach((k, v, version, expiresAt) -> {
-                byte[] kb = new byte[k.capacity()];
-                k.getBytes(0, kb);
-                byte[] vb = new byte[v.capacity()];
-                v.getBytes(0, vb);
-                assertNull(seen.put(new String(kb), new StoredValue(vb, version, expiresAt)));
-            });
+            Map<String, StoredValue> seen = visit(store);
             assertEquals(1000, seen.size());
             assertEquals(new StoredValue(bytes("value-7"), 8, 7), seen.get("key-7"));
             store.clear();
@@ -218,14 +211,7 @@ public abstract class ShardStoreContract {
             writer.start();
             try {
                 for (int visit = 0; visit < 5; visit++) {
-                    Map<String, StoredValue> seen = new HashMap<>();
-                    store.forEach((k, v, version, expiresAt) -> {
-                        byte[] kb = new byte[k.capacity()];
-                        k.getBytes(0, kb);
-                        byte[] vb = new byte[v.capacity()];
-                        v.getBytes(0, vb);
-                        assertNull(seen.put(new String(kb), new StoredValue(vb, version, expiresAt)), "seen twice");
-                    });
+                    Map<String, StoredValue> seen = visit(store);
                     for (int i = 0; i < untouched; i++) {
                         assertEquals(new StoredValue(bytes("value-" + i), i + 1, 0), seen.get("keep-" + i),
                                 "visit " + visit + " missed or tore an untouched entry");
@@ -236,6 +222,19 @@ public abstract class ShardStoreContract {
                 writer.join();
             }
         }
+    }
+
+    /** Every entry one visit hands out, by key; fails on a key seen twice. */
+    private static Map<String, StoredValue> visit(ShardStore store) {
+        Map<String, StoredValue> seen = new HashMap<>();
+        store.forEach((k, v, version, expiresAt) -> {
+            byte[] kb = new byte[k.capacity()];
+            k.getBytes(0, kb);
+            byte[] vb = new byte[v.capacity()];
+            v.getBytes(0, vb);
+            assertNull(seen.put(new String(kb), new StoredValue(vb, version, expiresAt)), "seen twice");
+        });
+        return seen;
     }
 
     /** Random operation sequences give the same answers and the same final content as the model. */

@@ -96,7 +96,7 @@ class SplitCopyProperties {
                                                           @ForAll("ops") List<Op> after,
                                                           @ForAll @IntRange(min = 1, max = 4) int bits,
                                                           @ForAll("slotSeeds") long slotSeed) throws IOException {
-        SlotSet slots = randomSlots(bits, slotSeed);
+        SlotSet slots = ShardSplitProperties.randomSlots(bits, slotSeed);
         CopyingHandOff copying = new CopyingHandOff();
         InterleavedStore interleaved = new InterleavedStore(new HeapShardStore());
         ShardEngine replica = new ShardEngine(2, interleaved, LIMITS, copying);
@@ -209,20 +209,6 @@ class SplitCopyProperties {
         return new CommandBatch(1_000 + time * 10, List.of(command));
     }
 
-    private static SlotSet randomSlots(int bits, long seed) {
-        java.util.Random random = new java.util.Random(seed);
-        List<Integer> chosen = new ArrayList<>();
-        for (int s = 0; s < 1 << bits; s++) {
-            if (random.nextBoolean()) {
-                chosen.add(s);
-            }
-        }
-        if (chosen.isEmpty()) {
-            chosen.add(0);
-        }
-        return SlotSet.of(bits, chosen.stream().mapToInt(Integer::intValue).toArray());
-    }
-
     @Provide
     Arbitrary<List<Op>> ops() {
         return Combinators.combine(Arbitraries.integers().between(0, 4), Arbitraries.integers().between(0, KEYS - 1),
@@ -236,12 +222,11 @@ class SplitCopyProperties {
     }
 
     /** A heap store whose visit runs {@link #between} after each entry it hands out: a writer interleaved with the visit. */
-    static final class InterleavedStore implements ShardStore {
-        private final ShardStore store;
+    static final class InterleavedStore extends ForwardingShardStore {
         Runnable between = () -> { };
 
         InterleavedStore(ShardStore store) {
-            this.store = store;
+            super(store);
         }
 
         @Override
@@ -250,81 +235,6 @@ class SplitCopyProperties {
                 visitor.visit(key, value, version, expiresAt);
                 between.run();
             });
-        }
-
-        @Override
-        public StoredValue get(byte[] key) {
-            return store.get(key);
-        }
-
-        @Override
-        public StoredValue read(byte[] key, long nowMillis) {
-            return store.read(key, nowMillis);
-        }
-
-        @Override
-        public boolean readMeta(byte[] key, Meta into) {
-            return store.readMeta(key, into);
-        }
-
-        @Override
-        public boolean valueEquals(byte[] key, byte[] expected) {
-            return store.valueEquals(key, expected);
-        }
-
-        @Override
-        public long put(byte[] key, byte[] value, long version, long expiresAt) {
-            return store.put(key, value, version, expiresAt);
-        }
-
-        @Override
-        public long put(byte[] key, byte[] value, long version, long expiresAt, long nowMillis) {
-            return store.put(key, value, version, expiresAt, nowMillis);
-        }
-
-        @Override
-        public boolean setExpiry(byte[] key, long expiresAt) {
-            return store.setExpiry(key, expiresAt);
-        }
-
-        @Override
-        public long remove(byte[] key) {
-            return store.remove(key);
-        }
-
-        @Override
-        public boolean removeIfVersion(byte[] key, long version) {
-            return store.removeIfVersion(key, version);
-        }
-
-        @Override
-        public int sampleParts() {
-            return store.sampleParts();
-        }
-
-        @Override
-        public void sample(int part, SampleVisitor visitor) {
-            store.sample(part, visitor);
-        }
-
-        @Override
-        public void clear() {
-            store.clear();
-        }
-
-        @Override
-        public long size() {
-            return store.size();
-        }
-
-        @Override
-        public long bytesUsed() {
-            return store.bytesUsed();
-        }
-
-        @Override
-        public void close() {
-            store.close();
         }
     }
 }

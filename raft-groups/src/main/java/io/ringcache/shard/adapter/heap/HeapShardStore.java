@@ -1,6 +1,7 @@
 package io.ringcache.shard.adapter.heap;
 
 import io.ringcache.shard.core.KeyAccess;
+import io.ringcache.shard.core.KeyBytes;
 import io.ringcache.shard.core.ShardStore;
 import io.ringcache.shard.core.StoredValue;
 import java.util.Arrays;
@@ -21,7 +22,7 @@ public final class HeapShardStore implements ShardStore {
     /** Parts of {@link #sample}. */
     static final int SAMPLE_PARTS = 16;
 
-    private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
+    private final Map<KeyBytes, Entry> entries = new ConcurrentHashMap<>();
     private final AtomicLong bytes = new AtomicLong();
 
     /** A stored value and its use marks; the marks change on reads, the value never. */
@@ -39,12 +40,12 @@ public final class HeapShardStore implements ShardStore {
 
     @Override
     public StoredValue get(byte[] key) {
-        return copyOf(entries.get(new Key(key)));
+        return copyOf(entries.get(new KeyBytes(key)));
     }
 
     @Override
     public StoredValue read(byte[] key, long nowMillis) {
-        Entry e = entries.get(new Key(key));
+        Entry e = entries.get(new KeyBytes(key));
         if (e != null) {
             e.stamp = KeyAccess.stamp(nowMillis);
             e.frequency = KeyAccess.used(e.frequency, nowMillis, ThreadLocalRandom.current().nextDouble());
@@ -75,7 +76,7 @@ public final class HeapShardStore implements ShardStore {
     }
 
     private StoredValue value(byte[] key) {
-        Entry e = entries.get(new Key(key));
+        Entry e = entries.get(new KeyBytes(key));
         return e == null ? null : e.value;
     }
 
@@ -87,7 +88,7 @@ public final class HeapShardStore implements ShardStore {
     @Override
     public long put(byte[] key, byte[] value, long version, long expiresAt, long nowMillis) {
         byte[] k = key.clone();
-        Key mapKey = new Key(k);
+        KeyBytes mapKey = new KeyBytes(k);
         Entry old = entries.get(mapKey);
         int frequency = old == null ? KeyAccess.newFrequency(nowMillis)
                 : KeyAccess.used(old.frequency, nowMillis, ThreadLocalRandom.current().nextDouble()); // a write is a use, as in Redis
@@ -100,13 +101,13 @@ public final class HeapShardStore implements ShardStore {
 
     @Override
     public boolean setExpiry(byte[] key, long expiresAt) {
-        return entries.computeIfPresent(new Key(key), (k, e) -> new Entry(
+        return entries.computeIfPresent(new KeyBytes(key), (k, e) -> new Entry(
                 new StoredValue(e.value.value(), e.value.version(), expiresAt), e.stamp, e.frequency)) != null;
     }
 
     @Override
     public long remove(byte[] key) {
-        Entry previous = entries.remove(new Key(key));
+        Entry previous = entries.remove(new KeyBytes(key));
         if (previous == null) {
             return 0;
         }
@@ -116,7 +117,7 @@ public final class HeapShardStore implements ShardStore {
 
     @Override
     public boolean removeIfVersion(byte[] key, long version) {
-        Key k = new Key(key);
+        KeyBytes k = new KeyBytes(key);
         Entry current = entries.get(k);
         if (current == null || current.value.version() != version || !entries.remove(k, current)) {
             return false;
@@ -133,19 +134,19 @@ public final class HeapShardStore implements ShardStore {
     @Override
     public void sample(int part, SampleVisitor visitor) {
         UnsafeBuffer keyView = new UnsafeBuffer(new byte[0]);
-        for (Map.Entry<Key, Entry> e : entries.entrySet()) {
+        for (Map.Entry<KeyBytes, Entry> e : entries.entrySet()) {
             if (partOf(e.getKey()) != part) {
                 continue;
             }
             StoredValue v = e.getValue().value;
-            keyView.wrap(e.getKey().bytes);
+            keyView.wrap(e.getKey().bytes());
             visitor.visit(keyView, v.version(), v.expiresAt(), v.value().length, e.getValue().stamp, e.getValue().frequency);
         }
     }
 
     /** A part from the key's hash, its bits mixed so parts do not follow key order. */
-    private static int partOf(Key key) {
-        int h = key.hash * 0x9E3779B9;
+    private static int partOf(KeyBytes key) {
+        int h = key.hashCode() * 0x9E3779B9;
         return (h >>> 28) % SAMPLE_PARTS;
     }
 
@@ -153,9 +154,9 @@ public final class HeapShardStore implements ShardStore {
     public void forEach(EntryVisitor visitor) {
         UnsafeBuffer keyView = new UnsafeBuffer(new byte[0]);
         UnsafeBuffer valueView = new UnsafeBuffer(new byte[0]);
-        for (Map.Entry<Key, Entry> e : entries.entrySet()) {
+        for (Map.Entry<KeyBytes, Entry> e : entries.entrySet()) {
             StoredValue v = e.getValue().value;
-            keyView.wrap(e.getKey().bytes);
+            keyView.wrap(e.getKey().bytes());
             valueView.wrap(v.value());
             visitor.visit(keyView, valueView, v.version(), v.expiresAt());
         }
@@ -180,26 +181,5 @@ public final class HeapShardStore implements ShardStore {
     @Override
     public void close() {
         clear();
-    }
-
-    /** Key bytes with value equality; the array is never mutated after construction. */
-    private static final class Key {
-        final byte[] bytes;
-        final int hash;
-
-        Key(byte[] bytes) {
-            this.bytes = bytes;
-            this.hash = Arrays.hashCode(bytes);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key other && hash == other.hash && Arrays.equals(bytes, other.bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
     }
 }
