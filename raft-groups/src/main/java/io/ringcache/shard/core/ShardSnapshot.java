@@ -50,8 +50,6 @@ public final class ShardSnapshot {
     private static final byte FORMAT_CHILD_SEED = '4';
     /** The format before splits: read, never written. */
     private static final byte FORMAT_WITHOUT_SPLITS = '2';
-    private static final int ENTRY_HEADER = 24;
-    private static final int BUFFER_BYTES = 1 << 20;
 
     private ShardSnapshot() {
     }
@@ -92,10 +90,10 @@ public final class ShardSnapshot {
         });
     }
 
-    /** Writes a snapshot's entries section, adding each entry to the digest ({@link Writer#entry}). */
+    /** Writes a snapshot's entries section, adding each entry to the digest ({@link SnapshotWriter#entry}). */
     @FunctionalInterface
     interface EntrySource {
-        void write(Writer w, ShardDigest.Accumulator digest) throws IOException;
+        void write(SnapshotWriter w, ShardDigest.Accumulator digest) throws IOException;
     }
 
     /**
@@ -104,7 +102,7 @@ public final class ShardSnapshot {
      */
     static ShardDigest write(ShardEngine engine, int shardId, List<SplitRecord> splits, WritableByteChannel out,
                              EntrySource entries) throws IOException {
-        Writer w = header(out, MAGIC[MAGIC.length - 1], shardId, engine.logTime());
+        SnapshotWriter w = header(out, MAGIC[MAGIC.length - 1], shardId, engine.logTime());
         // The digest is accumulated in the same pass that writes the entries.
         ShardDigest.Accumulator digest = new ShardDigest.Accumulator();
         entries.write(w, digest);
@@ -115,15 +113,15 @@ public final class ShardSnapshot {
 
     /**
      * Begins a format-04 seed of shard {@code childShard}: its header; the caller then adds
-     * entries and removals ({@link Writer#entry}, {@link Writer#removal}) and ends it with
+     * entries and removals ({@link SnapshotWriter#entry}, {@link SnapshotWriter#removal}) and ends it with
      * {@link #endChildSeed}.
      */
-    static Writer beginChildSeed(int childShard, WritableByteChannel out) throws IOException {
+    static SnapshotWriter beginChildSeed(int childShard, WritableByteChannel out) throws IOException {
         return header(out, FORMAT_CHILD_SEED, childShard, 0);
     }
 
     /** Ends the entries section, then writes the trailer with {@code digest}, the engine's retry table and {@code splits}. */
-    private static ShardDigest endEntries(Writer w, ShardDigest.Accumulator digest, ShardEngine engine,
+    private static ShardDigest endEntries(SnapshotWriter w, ShardDigest.Accumulator digest, ShardEngine engine,
                                           List<SplitRecord> splits) throws IOException {
         w.endEntries();
         ShardDigest content = digest.digest();
@@ -137,8 +135,8 @@ public final class ShardSnapshot {
     }
 
     /** A writer on {@code out} that wrote the header: the magic with {@code format} last, the shard and the log time. */
-    private static Writer header(WritableByteChannel out, byte format, int shardId, long logTime) throws IOException {
-        Writer w = new Writer(out);
+    private static SnapshotWriter header(WritableByteChannel out, byte format, int shardId, long logTime) throws IOException {
+        SnapshotWriter w = new SnapshotWriter(out);
         for (int i = 0; i < MAGIC.length; i++) {
             w.reserve(1).putByte(w.at(1), i == MAGIC.length - 1 ? format : MAGIC[i]);
         }
@@ -149,7 +147,7 @@ public final class ShardSnapshot {
     }
 
     /** Ends a format-04 seed with the parent's retry table and log time, and flushes it. */
-    static ShardDigest endChildSeed(Writer w, ShardDigest.Accumulator digest, ShardEngine parent) throws IOException {
+    static ShardDigest endChildSeed(SnapshotWriter w, ShardDigest.Accumulator digest, ShardEngine parent) throws IOException {
         ShardDigest records = endEntries(w, digest, parent, List.of());
         w.reserve(8);
         w.buffer.putLong(w.at(8), parent.logTime(), ByteOrder.LITTLE_ENDIAN);
@@ -157,9 +155,7 @@ public final class ShardSnapshot {
         return records;
     }
 
-    private static final UnsafeBuffer NO_BYTES = new UnsafeBuffer(new byte[0]);
-
-    private static void writeSplits(List<SplitRecord> splits, Writer w) throws IOException {
+    private static void writeSplits(List<SplitRecord> splits, SnapshotWriter w) throws IOException {
         CRC32 crc = new CRC32();
         UnsafeBuffer scratch = new UnsafeBuffer(new byte[24]);
         scratch.putInt(0, splits.size(), ByteOrder.LITTLE_ENDIAN);
@@ -183,7 +179,7 @@ public final class ShardSnapshot {
         w.copy(scratch, 8, null);
     }
 
-    private static List<SplitRecord> readSplits(Reader r) throws IOException {
+    private static List<SplitRecord> readSplits(SnapshotReader r) throws IOException {
         CRC32 crc = new CRC32();
         int n = r.intChecked(crc);
         if (n < 0 || n > 1 << 16) {
@@ -243,7 +239,7 @@ public final class ShardSnapshot {
 
     private static ShardDigest restore(ShardEngine engine, ReadableByteChannel in, boolean entriesLoaded)
             throws IOException {
-        Reader r = new Reader(in);
+        SnapshotReader r = new SnapshotReader(in);
         boolean withSplits = true;
         boolean childSeed = false;
         for (int i = 0; i < MAGIC.length; i++) {
@@ -290,7 +286,7 @@ public final class ShardSnapshot {
                 byte[] key = r.bytes(keyLength);
                 store.remove(key);
                 keyView.wrap(key);
-                digest.add(keyView, NO_BYTES, 0, -1);
+                digest.add(keyView, SnapshotWriter.NO_BYTES, 0, -1);
                 continue;
             }
             byte[] key = r.bytes(keyLength);
@@ -317,7 +313,7 @@ public final class ShardSnapshot {
         return actual;
     }
 
-    private static void writeSessions(ClientSessions sessions, Writer w) throws IOException {
+    private static void writeSessions(ClientSessions sessions, SnapshotWriter w) throws IOException {
         CRC32 crc = new CRC32();
         UnsafeBuffer scratch = new UnsafeBuffer(new byte[20]);
         scratch.putInt(0, sessions.view().size(), ByteOrder.LITTLE_ENDIAN);
@@ -340,7 +336,7 @@ public final class ShardSnapshot {
         w.copy(scratch, 8, null);
     }
 
-    private static void readSessions(ClientSessions sessions, Reader r) throws IOException {
+    private static void readSessions(ClientSessions sessions, SnapshotReader r) throws IOException {
         CRC32 crc = new CRC32();
         sessions.clear();
         int clients = r.intChecked(crc);
@@ -376,174 +372,6 @@ public final class ShardSnapshot {
         if (expected != crc.getValue()) {
             sessions.clear();
             throw new IOException("snapshot sessions fail their checksum");
-        }
-    }
-
-    /** Appends into a direct buffer and flushes it to the channel when full. */
-    static final class Writer {
-        private final WritableByteChannel out;
-        private final ByteBuffer direct = ByteBuffer.allocateDirect(BUFFER_BYTES);
-        final UnsafeBuffer buffer = new UnsafeBuffer(direct);
-        private int position;
-
-        Writer(WritableByteChannel out) {
-            this.out = out;
-        }
-
-        /** Appends one entry in the layout of the entries section, adding it to {@code digest} when given. */
-        void entry(DirectBuffer key, DirectBuffer value, long version, long expiresAt, ShardDigest.Accumulator digest)
-                throws IOException {
-            reserve(ENTRY_HEADER);
-            buffer.putInt(at(4), key.capacity(), ByteOrder.LITTLE_ENDIAN);
-            buffer.putInt(at(4), value.capacity(), ByteOrder.LITTLE_ENDIAN);
-            buffer.putLong(at(8), version, ByteOrder.LITTLE_ENDIAN);
-            buffer.putLong(at(8), expiresAt, ByteOrder.LITTLE_ENDIAN);
-            copy(key);
-            copy(value);
-            if (digest != null) {
-                digest.add(key, value, version, expiresAt);
-            }
-        }
-
-        /** Appends a removal of {@code key} (format 04 only), adding it to {@code digest}. */
-        void removal(DirectBuffer key, ShardDigest.Accumulator digest) throws IOException {
-            reserve(ENTRY_HEADER);
-            buffer.putInt(at(4), key.capacity(), ByteOrder.LITTLE_ENDIAN);
-            buffer.putInt(at(4), -1, ByteOrder.LITTLE_ENDIAN);
-            buffer.putLong(at(8), 0, ByteOrder.LITTLE_ENDIAN);
-            buffer.putLong(at(8), 0, ByteOrder.LITTLE_ENDIAN);
-            copy(key);
-            digest.add(key, NO_BYTES, 0, -1);
-        }
-
-        /** Ends the entries section (a key length of -1). */
-        void endEntries() throws IOException {
-            reserve(4);
-            buffer.putInt(at(4), -1, ByteOrder.LITTLE_ENDIAN);
-        }
-
-        /** Makes room for {@code n} contiguous bytes (n at most the buffer size). */
-        UnsafeBuffer reserve(int n) throws IOException {
-            if (position + n > BUFFER_BYTES) {
-                flush();
-            }
-            return buffer;
-        }
-
-        /** The offset of the next {@code n} reserved bytes, advancing past them. */
-        int at(int n) {
-            int at = position;
-            position += n;
-            return at;
-        }
-
-        /** Copies the first {@code length} bytes of {@code src}, adding them to {@code crc} when given. */
-        void copy(DirectBuffer src, int length, CRC32 crc) throws IOException {
-            if (crc != null) {
-                byte[] bytes = new byte[length];
-                src.getBytes(0, bytes);
-                crc.update(bytes);
-            }
-            copyRange(src, length);
-        }
-
-        /** Copies {@code src} in pieces as the buffer fills. */
-        void copy(DirectBuffer src) throws IOException {
-            copyRange(src, src.capacity());
-        }
-
-        private void copyRange(DirectBuffer src, int length) throws IOException {
-            int done = 0;
-            while (done < length) {
-                if (position == BUFFER_BYTES) {
-                    flush();
-                }
-                int n = Math.min(length - done, BUFFER_BYTES - position);
-                buffer.putBytes(position, src, done, n);
-                position += n;
-                done += n;
-            }
-        }
-
-        void flush() throws IOException {
-            direct.clear().limit(position);
-            while (direct.hasRemaining()) {
-                out.write(direct);
-            }
-            position = 0;
-        }
-    }
-
-    /** Reads through a direct buffer, refilling from the channel. */
-    static final class Reader {
-        private final ReadableByteChannel in;
-        private final ByteBuffer direct = ByteBuffer.allocateDirect(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-
-        Reader(ReadableByteChannel in) {
-            this.in = in;
-            direct.limit(0);
-        }
-
-        /** The buffer positioned at {@code n} readable bytes (n at most the buffer size). */
-        ByteBuffer buffer(int n) throws IOException {
-            if (direct.remaining() < n) {
-                direct.compact();
-                while (direct.position() < n) {
-                    if (in.read(direct) < 0) {
-                        throw new IOException("snapshot truncated");
-                    }
-                }
-                direct.flip();
-            }
-            return direct;
-        }
-
-        int intChecked(CRC32 crc) throws IOException {
-            int v = buffer(4).getInt();
-            crc.update(new byte[] {(byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24)});
-            return v;
-        }
-
-        long longChecked(CRC32 crc) throws IOException {
-            long v = buffer(8).getLong();
-            byte[] b = new byte[8];
-            for (int i = 0; i < 8; i++) {
-                b[i] = (byte) (v >>> (8 * i));
-            }
-            crc.update(b);
-            return v;
-        }
-
-        /** Reads past {@code n} bytes. */
-        void skip(long n) throws IOException {
-            long left = n;
-            while (left > 0) {
-                int chunk = (int) Math.min(left, BUFFER_BYTES);
-                ByteBuffer b = buffer(chunk);
-                b.position(b.position() + chunk);
-                left -= chunk;
-            }
-        }
-
-        byte[] bytes(int n) throws IOException {
-            byte[] out = new byte[n];
-            int done = 0;
-            while (done < n) {
-                int chunk = Math.min(n - done, BUFFER_BYTES);
-                buffer(chunk).get(out, done, chunk);
-                done += chunk;
-            }
-            return out;
-        }
-    }
-
-    static final class SnapshotIoException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final transient IOException io;
-
-        SnapshotIoException(IOException io) {
-            super(io);
-            this.io = io;
         }
     }
 }

@@ -34,12 +34,12 @@ public final class SplitCopy {
     public static final class Partial {
         private final int childShard;
         private final SlotSet slots;
-        private final ShardSnapshot.Writer writer;
+        private final SnapshotWriter writer;
         private final ShardDigest.Accumulator digest = new ShardDigest.Accumulator();
         /** The keys of the entries copied. */
         private final List<byte[]> keys = new ArrayList<>();
 
-        private Partial(int childShard, SlotSet slots, ShardSnapshot.Writer writer) {
+        private Partial(int childShard, SlotSet slots, SnapshotWriter writer) {
             this.childShard = childShard;
             this.slots = slots;
             this.writer = writer;
@@ -86,10 +86,10 @@ public final class SplitCopy {
                         into.put(k, v, version, expiresAt);
                     }
                 } catch (IOException e) {
-                    throw new ShardSnapshot.SnapshotIoException(e);
+                    throw new SnapshotIoException(e);
                 }
             });
-        } catch (ShardSnapshot.SnapshotIoException e) {
+        } catch (SnapshotIoException e) {
             throw e.io;
         }
         part.writer.flush();
