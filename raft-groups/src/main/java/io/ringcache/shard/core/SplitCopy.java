@@ -60,7 +60,7 @@ public final class SplitCopy {
      *
      * @param stop asked before each entry; when true the copy ends with an {@link IOException}
      * @param into when not null, also receives every entry copied (the child's store, filled
-     *             ahead: {@link #catchUp} brings it to the split's entry)
+     *             ahead: {@link #finish} brings it to the split's entry)
      * @return the part written; {@code out} must stay open for {@link #finish}
      */
     public static Partial copy(ShardStore store, SlotSet slots, int childShard, WritableByteChannel out,
@@ -97,38 +97,21 @@ public final class SplitCopy {
     }
 
     /**
-     * Brings a store filled by {@link #copy} to the parent's content of the slots at this entry:
-     * each key written since the copy began is taken from the parent, or removed when the parent
-     * no longer has it. Afterwards {@code child} holds exactly the entries the finished seed
-     * restores to. On the parent's apply thread.
-     */
-    public static void catchUp(ShardEngine parent, SlotWrites written, ShardStore child) {
-        if (!written.valid()) {
-            throw new IllegalArgumentException("the noted writes are incomplete: " + written.invalidBecause());
-        }
-        for (byte[] key : written.keys()) {
-            StoredValue v = parent.store().get(key);
-            if (v == null) {
-                child.remove(key);
-            } else {
-                child.put(key, v.value(), v.version(), v.expiresAt());
-            }
-        }
-    }
-
-    /**
      * Finishes the seed of {@code split}'s child begun by {@link #copy}, at the split's entry, on
      * the apply thread, through the channel the copy wrote to: the keys written since the copy
      * began, the parent's retry table and its log time.
      *
      * @param written the writes noted since before the copy began: valid, and of the split's slots
      * @param moving  receives the keys of the slots the parent holds at this entry
+     * @param into    when not null, the store {@link #copy} filled: each key written since is
+     *                put in it as the parent holds it, or removed, as it is added to the seed, so
+     *                afterwards it holds exactly the entries the seed restores to
      * @return the digest the seed records (of its records as listed)
      * @throws IllegalArgumentException when {@code written} is not valid, or the copy or the
      *                                  notes are of another split
      */
     public static ShardDigest finish(Partial copy, ShardEngine parent, Command.Split split, SlotWrites written,
-                                     List<byte[]> moving) throws IOException {
+                                     List<byte[]> moving, ShardStore into) throws IOException {
         if (!written.valid() || !written.slots().equals(split.slots()) || !copy.slots.equals(split.slots())
                 || copy.childShard != split.childShard()) {
             throw new IllegalArgumentException("the copy or the noted writes do not cover this split: "
@@ -147,9 +130,15 @@ public final class SplitCopy {
             StoredValue v = parent.store().get(key);
             if (v == null) {
                 copy.writer.removal(keyView, copy.digest); // removed since the copy began, or never there
+                if (into != null) {
+                    into.remove(key);
+                }
             } else {
                 valueView.wrap(v.value());
                 copy.writer.entry(keyView, valueView, v.version(), v.expiresAt(), copy.digest);
+                if (into != null) {
+                    into.put(key, v.value(), v.version(), v.expiresAt());
+                }
                 moving.add(key);
             }
         }

@@ -80,9 +80,8 @@ class SplitCopyProperties {
         @Override
         public List<byte[]> handOff(Command.Split split, long index, ShardEngine parent) {
             List<byte[]> moving = new ArrayList<>();
-            SplitCopy.catchUp(parent, written, warm);
             try {
-                SplitCopy.finish(copy, parent, split, written, moving);
+                SplitCopy.finish(copy, parent, split, written, moving, warm);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -175,7 +174,7 @@ class SplitCopyProperties {
         assertFalse(copying.written.valid());
         assertNotNull(copying.written.invalidBecause());
         assertThrows(IllegalArgumentException.class, () -> SplitCopy.finish(copying.copy, replica,
-                new Command.Split(7, slots, new byte[0]), copying.written, new ArrayList<>()));
+                new Command.Split(7, slots, new byte[0]), copying.written, new ArrayList<>(), null));
     }
 
     @Test

@@ -221,16 +221,15 @@ final class SplitCopies implements AutoCloseable {
 
     /**
      * At the split's entry, after the seed was finished from {@code copy} (which {@link #take}
-     * returned, so its copy is done): brings the store the copy filled to this entry
-     * ({@link SplitCopy#catchUp}) and keeps it for the child's replica, which adopts it if it
+     * returned, so its copy is done, and {@link SplitCopy#finish} caught the store up): keeps
+     * the store the copy filled for the child's replica, which adopts it if it
      * starts from exactly that seed ({@link #takeFilled}). Does nothing when the copy filled no store.
      */
-    void fill(Copy copy, ShardEngine parent, long splitIndex, org.apache.ratis.io.MD5Hash md5) {
+    void fill(Copy copy, long splitIndex, org.apache.ratis.io.MD5Hash md5) {
         Copied copied = copy.done().getNow(null);
         if (copied == null || copied.store() == null) {
             return;
         }
-        SplitCopy.catchUp(parent, copy.written(), copied.store());
         copy.storeHandedOver().set(true);
         FilledStore previous = filled.put(copy.child(), new FilledStore(copied.store(), splitIndex, md5));
         if (previous != null) {

@@ -178,7 +178,7 @@ final class SplitSeeds implements SplitHandOff {
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             forceDir(dir);
             if (moving != null) {
-                fillAhead(copy.get(), parent, index, MD5Hash.newInstance(digest));
+                copies.fill(copy.get(), index, MD5Hash.newInstance(digest));
             }
         } catch (IOException | RuntimeException e) {
             failed.accept(parent.shardId(), new IOException("cannot write the starting state of shard "
@@ -202,7 +202,7 @@ final class SplitSeeds implements SplitHandOff {
                                              SplitCopies.Copied copied) {
         List<byte[]> moving = new java.util.ArrayList<>();
         try (FileChannel out = copied.channel()) {
-            SplitCopy.finish(copied.part(), parent, split, copy.written(), moving);
+            SplitCopy.finish(copied.part(), parent, split, copy.written(), moving, copied.store());
             out.force(true);
             return moving;
         } catch (IOException | RuntimeException e) {
@@ -210,16 +210,6 @@ final class SplitSeeds implements SplitHandOff {
             LOG.warn("shard {}: cannot finish the seed copied to {} for the split into shard {} ({}); copying now",
                     parent.shardId(), copy.file(), split.childShard(), e.toString());
             return null;
-        }
-    }
-
-    /** {@link SplitCopies#fill}; a store that cannot be caught up is not handed over (the child loads the seed). */
-    private void fillAhead(SplitCopies.Copy copy, ShardEngine parent, long index, MD5Hash md5) {
-        try {
-            copies.fill(copy, parent, index, md5);
-        } catch (RuntimeException e) {
-            LOG.warn("shard {}: the store filled ahead for shard {} cannot be caught up ({}); the child loads its seed",
-                    parent.shardId(), copy.child(), e.toString());
         }
     }
 
