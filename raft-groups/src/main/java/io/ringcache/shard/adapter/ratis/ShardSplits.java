@@ -33,7 +33,10 @@ import org.slf4j.LoggerFactory;
  *                                          merging its copy with the keys written since
  *                                          drops the slots' keys, refuses them from then on
  *   each replica, on this host's ticker:    adds the child group with those voters; the child
- *                                          loads the seed as its first snapshot and elects
+ *                                          loads the seed as its first snapshot
+ *   the replica that led the parent:        stands for the child's election at once
+ *                                          (ChildCampaigns); the others keep
+ *                                          Ratis' first-election timers
  * </pre>
  * The child's voters are the parent's at proposal time, carried in the entry, so every replica
  * starts the same group; a split is refused while the parent's membership is changing. A store
@@ -55,14 +58,17 @@ public final class ShardSplits {
     private final IntFunction<Optional<RaftServer.Division>> divisions;
     private final IntToLongFunction appliedIndex;
     private final Submit submit;
+    private final java.util.function.IntConsumer childStarted;
 
+    /** @param childStarted told of each child this store just started from its seed */
     ShardSplits(SplitSeeds seeds, HostedGroups groups, IntFunction<Optional<RaftServer.Division>> divisions,
-                IntToLongFunction appliedIndex, Submit submit) {
+                IntToLongFunction appliedIndex, Submit submit, java.util.function.IntConsumer childStarted) {
         this.seeds = seeds;
         this.groups = groups;
         this.divisions = divisions;
         this.appliedIndex = appliedIndex;
         this.submit = submit;
+        this.childStarted = childStarted;
     }
 
     /**
@@ -190,7 +196,9 @@ public final class ShardSplits {
                     groups.add(child, seed.members(), List.of());
                 } catch (IOException | RuntimeException e) {
                     LOG.warn("cannot start shard {} from its split seed yet: {}", child, e.toString());
+                    continue;
                 }
+                childStarted.accept(child);
             } else if (appliedIndex.applyAsLong(child) > seed.splitIndex()) {
                 seeds.done(seed);
             }

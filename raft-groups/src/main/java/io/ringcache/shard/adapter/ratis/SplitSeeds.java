@@ -65,25 +65,32 @@ final class SplitSeeds implements SplitHandOff {
     private final Path dir;
     private final BiConsumer<Integer, Throwable> failed;
     private final Runnable seeded;
-    private final java.util.function.IntConsumer committed;
+    private final Applying committed;
+
+    /** Told as a replica starts to apply a split, before its seed is written. */
+    @FunctionalInterface
+    interface Applying {
+        void applying(int parentShard, int childShard);
+    }
 
     /**
      * @param failed    told when a seed cannot be written; the store stops (see {@link SplitHandOff})
      * @param seeded    told after a seed was written, so the host starts the child soon
-     * @param committed told of the parent shard as a replica starts to apply its split, before the
+     * @param committed told of the parent and child as a replica starts to apply a split, before the
      *                  seed is written: the host's leader of the parent sends an empty entry at
      *                  once, which carries the split's commit to the followers (Ratis would tell
      *                  them with the next entry or heartbeat), so they write their seeds while the
-     *                  leader writes its own rather than after
+     *                  leader writes its own rather than after; and it campaigns for the child
+     *                  once the child is started ({@link ChildCampaigns})
      */
     SplitSeeds(String peerId, Path dir, BiConsumer<Integer, Throwable> failed, Runnable seeded,
-               java.util.function.IntConsumer committed) {
+               Applying committed) {
         this(peerId, dir, failed, seeded, committed, null);
     }
 
     /** @param stores makes a shard's store, so a split's copy fills the child's ahead (null: it fills none) */
     SplitSeeds(String peerId, Path dir, BiConsumer<Integer, Throwable> failed, Runnable seeded,
-               java.util.function.IntConsumer committed, java.util.function.IntFunction<io.ringcache.shard.core.ShardStore> stores) {
+               Applying committed, java.util.function.IntFunction<io.ringcache.shard.core.ShardStore> stores) {
         this.peerId = peerId;
         this.dir = dir;
         this.failed = failed;
@@ -114,7 +121,7 @@ final class SplitSeeds implements SplitHandOff {
      */
     @Override
     public List<byte[]> handOff(Command.Split split, long index, ShardEngine parent) {
-        committed.accept(parent.shardId());
+        committed.applying(parent.shardId(), split.childShard());
         Optional<SplitCopies.Copy> copy = copies.take(parent.shardId(), split);
         try {
             return writeSeed(split, index, parent, copy);

@@ -94,6 +94,37 @@ class ShardSplitIT {
         }
     }
 
+    /**
+     * The replica that led the parent stands for the child's first election as soon as the child
+     * is started (ChildCampaigns). Ratis reads the first-election timeout from the server's
+     * properties each time a division starts waiting, so setting it to ten minutes after the
+     * parent has its leader leaves the children's timers out of it: the child leads within the
+     * poll's deadline only by that campaign, and its leader is the parent's.
+     */
+    @Test
+    void theParentsLeaderReplicaElectsTheChildWithoutWaitingForATimer() throws Exception {
+        try (RatisCluster cluster = new RatisCluster(3)) {
+            cluster.addShards(1);
+            for (int i = 0; i < 100; i++) {
+                MultiGroupRaftIT.put(cluster, 0, "k-" + i, "v" + i);
+            }
+            int leader = cluster.leaderOf(0);
+            for (int i = 0; i < 3; i++) {
+                org.apache.ratis.conf.RaftProperties p = cluster.host(i).raftServer().getProperties();
+                org.apache.ratis.server.RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p,
+                        org.apache.ratis.util.TimeDuration.valueOf(10, TimeUnit.MINUTES));
+                org.apache.ratis.server.RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p,
+                        org.apache.ratis.util.TimeDuration.valueOf(11, TimeUnit.MINUTES));
+            }
+            cluster.host(leader).splits().split(0, 1, UPPER_HALF, List.of("s0", "s1", "s2")).get(30, TimeUnit.SECONDS);
+            assertEquals(leader, cluster.leaderOf(1), "the child's first leader is the parent's");
+            for (int i = 0; i < 100; i++) {
+                assertReadable(cluster, "k-" + i, "v" + i);
+            }
+            MultiGroupRaftIT.awaitIdenticalReplicas(cluster, 1);
+        }
+    }
+
     @Test
     void aReplicaDownDuringTheSplitStartsTheChildWhenItComesBack() throws Exception {
         try (RatisCluster cluster = new RatisCluster(3)) {

@@ -38,7 +38,7 @@ class SplitSeedsTest {
         List<Integer> committed = new ArrayList<>();
         SplitSeeds seeds = new SplitSeeds("a", dir.resolve("splits"), (shard, e) -> {
             throw new AssertionError(e);
-        }, () -> seeded.add(1), committed::add);
+        }, () -> seeded.add(1), (parent, child) -> committed.add(parent));
         ShardEngine parent = parentWithKeys();
         Command.Split split = new Command.Split(9, SlotSet.of(1, 1),
                 ChildMembers.encode(MEMBERS));
@@ -66,7 +66,7 @@ class SplitSeedsTest {
     void aSeedOfTheFirstLayoutIsStillRead() throws Exception {
         SplitSeeds seeds = new SplitSeeds("a", dir, (shard, e) -> {
             throw new AssertionError(e);
-        }, () -> { }, shard -> { });
+        }, () -> { }, (parent, child) -> { });
         ShardEngine parent = parentWithKeys();
         Command.Split split = new Command.Split(9, SlotSet.of(1, 0), ChildMembers.encode(MEMBERS));
         byte[] snapshot = childSnapshot(parent, split);
@@ -88,7 +88,7 @@ class SplitSeedsTest {
     void anAnnouncedSplitFinishesItsBackgroundCopyIntoTheSameSeed() throws Exception {
         SplitSeeds seeds = new SplitSeeds("a", dir.resolve("splits"), (shard, e) -> {
             throw new AssertionError(e);
-        }, () -> { }, shard -> { }, shard -> new HeapShardStore());
+        }, () -> { }, (parent, child) -> { }, shard -> new HeapShardStore());
         SlotSet slots = SlotSet.of(1, 1);
         ShardEngine parent = new ShardEngine(0, new HeapShardStore(), ShardLimits.withBudget(1L << 30), seeds);
         ShardEngine reference = new ShardEngine(0, new HeapShardStore(), ShardLimits.withBudget(1L << 30));
@@ -134,7 +134,7 @@ class SplitSeedsTest {
         List<io.ringcache.shard.core.ShardStore> made = new ArrayList<>();
         SplitSeeds seeds = new SplitSeeds("a", dir.resolve("splits"), (shard, e) -> {
             throw new AssertionError(e);
-        }, () -> { }, shard -> { }, shard -> {
+        }, () -> { }, (parent, child) -> { }, shard -> {
             HeapShardStore store = new HeapShardStore();
             made.add(store);
             return store;
