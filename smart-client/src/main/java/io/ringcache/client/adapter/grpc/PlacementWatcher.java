@@ -32,10 +32,11 @@ final class PlacementWatcher implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Runnable onRefresh;
     private final AtomicReference<RouteTable> table = new AtomicReference<>();
-    private final AtomicReference<CompletableFuture<RouteTable>> refreshing = new AtomicReference<>();
+    private final AtomicReference<Round> refreshing = new AtomicReference<>();
     private final Backoff backoff = new Backoff(100, 5_000, () -> ThreadLocalRandom.current().nextDouble());
     private final List<Consumer<RouteTable>> listeners = new CopyOnWriteArrayList<>();
     private volatile int memberIndex;
+    private volatile Watch watching;
     private volatile boolean closed;
     private int watchFailures;
 
@@ -91,83 +92,239 @@ final class PlacementWatcher implements AutoCloseable {
     }
 
     /**
-     * Fetches a map of at least {@code atLeastEpoch} (a store has it): when the member asked has
-     * none that new (a placement driver member cut off from its leader serves the map it last
-     * had), the next refresh asks the next member. The fault suite caught SDK calls answered
-     * StaleEpoch until their deadline while the member the SDK asked sat behind a partition.
+     * Fetches a map of at least {@code atLeastEpoch} (a store has it): a member that answers
+     * with nothing that new (a placement driver member cut off from its leader serves the map it
+     * last had) is left for the next one at once, and the round ends when the map is had or every
+     * member has answered or failed. The fault suite caught SDK calls answered StaleEpoch until
+     * their deadline while the member the SDK asked sat behind a partition.
      */
     CompletableFuture<RouteTable> refresh(long atLeastEpoch) {
-        return refresh().thenApply(t -> {
-            if (t.epoch() < atLeastEpoch) {
-                nextMember();
-            }
-            return t;
-        });
+        return join(atLeastEpoch);
     }
 
-    /** Fetches a newer map now; concurrent callers share one fetch. Completes with the table either way. */
+    /** Fetches a newer map now; concurrent callers share one round. Completes with the table either way. */
     CompletableFuture<RouteTable> refresh() {
-        CompletableFuture<RouteTable> mine = new CompletableFuture<>();
-        CompletableFuture<RouteTable> running = refreshing.compareAndExchange(null, mine);
-        if (running != null) {
-            return running;
-        }
-        onRefresh.run();
-        String member = member();
-        long after = table.get().epoch();
-        PlacementDriverGrpc.newStub(channels.to(member)).withDeadlineAfter(2, TimeUnit.SECONDS)
-                .getPartitionMap(GetPartitionMapRequest.newBuilder().setAfterEpoch(after).build(), new StreamObserver<>() {
-                    @Override
-                    public void onNext(GetPartitionMapResponse r) {
-                        accept(r);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        nextMember();
-                        finish(mine);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        finish(mine);
-                    }
-                });
-        return mine;
+        return join(0);
     }
 
-    private void finish(CompletableFuture<RouteTable> mine) {
-        refreshing.compareAndSet(mine, null);
-        mine.complete(table.get());
+    /** How long a refresh waits for one member's answer before it also asks the next. */
+    static final long HEDGE_MILLIS = 250;
+    /** The deadline of one member's answer. */
+    static final long FETCH_DEADLINE_MILLIS = 2_000;
+
+    private CompletableFuture<RouteTable> join(long atLeastEpoch) {
+        while (true) {
+            Round running = refreshing.get();
+            if (running != null) {
+                running.want(atLeastEpoch);
+                return running.done;
+            }
+            Round mine = new Round(atLeastEpoch, table.get().epoch());
+            if (refreshing.compareAndSet(null, mine)) {
+                onRefresh.run();
+                mine.askNext();
+                return mine.done;
+            }
+        }
+    }
+
+    /**
+     * One refresh: asks the members in turn from the current one, and the next one too when the
+     * last asked has not answered within {@link #HEDGE_MILLIS} (a member behind a one-way
+     * partition takes the call and never answers: waiting out its deadline cost every caller
+     * 2 s). Ends when the table reaches the epoch its callers want (any answer, when they named
+     * none), or when every member has answered or failed; the member that delivered becomes the
+     * one asked first next time, and the one watched.
+     */
+    private final class Round {
+        final CompletableFuture<RouteTable> done = new CompletableFuture<>();
+        private final java.util.concurrent.atomic.AtomicLong wanted;
+        private final long after;
+        private final List<String> order;
+        private int asked; // guarded by this
+        private int open;  // guarded by this
+        private boolean finished; // guarded by this
+
+        Round(long wanted, long after) {
+            this.wanted = new java.util.concurrent.atomic.AtomicLong(wanted);
+            this.after = after;
+            int from = memberIndex;
+            List<String> snapshot = List.copyOf(members);
+            java.util.ArrayList<String> o = new java.util.ArrayList<>(snapshot.size());
+            for (int i = 0; i < snapshot.size(); i++) {
+                o.add(snapshot.get(Math.floorMod(from + i, snapshot.size())));
+            }
+            this.order = o;
+        }
+
+        void want(long epoch) {
+            wanted.accumulateAndGet(epoch, Math::max);
+        }
+
+        void askNext() {
+            String member;
+            synchronized (this) {
+                if (finished || asked >= order.size()) {
+                    return;
+                }
+                member = order.get(asked++);
+                open++;
+            }
+            try {
+                timer.schedule(this::hedge, HEDGE_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closing: the fetch's own deadline still ends the round
+            }
+            PlacementDriverGrpc.newStub(channels.to(member)).withDeadlineAfter(FETCH_DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
+                    .getPartitionMap(GetPartitionMapRequest.newBuilder().setAfterEpoch(after).build(), new StreamObserver<>() {
+                        private boolean answered;
+
+                        @Override
+                        public void onNext(GetPartitionMapResponse r) {
+                            answered = true;
+                            accept(r);
+                            answer(member, true);
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            answer(member, false);
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                            if (!answered) {
+                                answer(member, false);
+                            }
+                        }
+                    });
+        }
+
+        private void hedge() {
+            synchronized (this) {
+                if (finished) {
+                    return;
+                }
+            }
+            askNext();
+        }
+
+        private void answer(String member, boolean answered) {
+            boolean end;
+            boolean more;
+            synchronized (this) {
+                if (finished) {
+                    return;
+                }
+                open--;
+                end = answered && table.get().epoch() >= wanted.get();
+                more = asked < order.size();
+                if (end || (!more && open == 0)) {
+                    finished = true;
+                }
+            }
+            if (end) {
+                int at = members.indexOf(member);
+                if (at >= 0) {
+                    memberIndex = at;
+                }
+                if (table.get().epoch() > after) {
+                    watchFrom(member);
+                }
+                finish();
+            } else if (more) {
+                askNext(); // failed, or had nothing new enough: the next member at once
+            } else if (finished) {
+                if (!answered || table.get().epoch() < wanted.get()) {
+                    memberIndex++; // start elsewhere next time
+                }
+                finish();
+            }
+        }
+
+        private void finish() {
+            refreshing.compareAndSet(this, null);
+            done.complete(table.get());
+        }
     }
 
     private void watch() {
+        watch(member());
+    }
+
+    private void watch(String member) {
         if (closed) {
             return;
         }
-        String member = member();
-        long after = table.get().epoch();
+        Watch w = new Watch(member);
+        watching = w;
         PlacementDriverGrpc.newStub(channels.to(member)).watchPartitionMap(
-                GetPartitionMapRequest.newBuilder().setAfterEpoch(after).build(), new StreamObserver<>() {
-                    @Override
-                    public void onNext(GetPartitionMapResponse r) {
-                        watchFailures = 0;
-                        accept(r);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        rewatch();
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        rewatch();
-                    }
-                });
+                GetPartitionMapRequest.newBuilder().setAfterEpoch(table.get().epoch()).build(), w);
     }
 
-    private void rewatch() {
+    /**
+     * A refresh had to fetch a newer map from {@code member}: the watch, when it is on another
+     * member, may be on one that no longer hears of new maps (behind a partition, its stream
+     * open and silent), so it moves to the one that had it.
+     */
+    private void watchFrom(String member) {
+        Watch w = watching;
+        if (closed || (w != null && w.member.equals(member))) {
+            return;
+        }
+        if (w != null) {
+            w.cancel();
+        }
+        watch(member);
+    }
+
+    /** One watch stream; the current one is {@link #watching}, and only its end schedules the next. */
+    private final class Watch implements io.grpc.stub.ClientResponseObserver<GetPartitionMapRequest, GetPartitionMapResponse> {
+        final String member;
+        private volatile io.grpc.stub.ClientCallStreamObserver<GetPartitionMapRequest> call;
+        private volatile boolean cancelled;
+
+        Watch(String member) {
+            this.member = member;
+        }
+
+        @Override
+        public void beforeStart(io.grpc.stub.ClientCallStreamObserver<GetPartitionMapRequest> call) {
+            this.call = call;
+        }
+
+        @Override
+        public void onNext(GetPartitionMapResponse r) {
+            watchFailures = 0;
+            accept(r);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            ended();
+        }
+
+        @Override
+        public void onCompleted() {
+            ended();
+        }
+
+        private void ended() {
+            if (!cancelled && watching == this) {
+                rewatch(this);
+            }
+        }
+
+        void cancel() {
+            cancelled = true;
+            io.grpc.stub.ClientCallStreamObserver<GetPartitionMapRequest> c = call;
+            if (c != null) {
+                c.cancel("the watch moves to another placement driver member", null);
+            }
+        }
+    }
+
+    private void rewatch(Watch ended) {
         if (closed) {
             return;
         }
@@ -175,7 +332,11 @@ final class PlacementWatcher implements AutoCloseable {
         long delay = backoff.delayMillis(++watchFailures, 5_000);
         LOG.debug("partition map watch ended; watching {} in {} ms", member(), delay);
         try {
-            timer.schedule(this::watch, delay, TimeUnit.MILLISECONDS);
+            timer.schedule(() -> {
+                if (watching == ended) {
+                    watch();
+                }
+            }, delay, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // closing
         }
@@ -217,5 +378,9 @@ final class PlacementWatcher implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        Watch w = watching;
+        if (w != null) {
+            w.cancel();
+        }
     }
 }

@@ -111,6 +111,71 @@ class GrpcRingcacheClientTest {
     }
 
     @Test
+    void aPlacementMemberThatTakesTheCallAndNeverAnswersIsNotWaitedFor() throws Exception {
+        // Behind a one-way partition a member accepts the call and never answers. The refresh asks
+        // the next member while that call is still open, instead of after its deadline (the fault
+        // suite saw callers answered StaleEpoch for 2-3 s while the SDK waited on such a member).
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean silentOpen = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean askedWhileSilentOpen = new java.util.concurrent.atomic.AtomicBoolean();
+        io.grpc.Server silent = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forPort(0).addService(
+                new io.ringcache.proto.v1.PlacementDriverGrpc.PlacementDriverImplBase() {
+                    @Override
+                    public void getPartitionMap(io.ringcache.proto.v1.GetPartitionMapRequest r,
+                                                io.grpc.stub.StreamObserver<io.ringcache.proto.v1.GetPartitionMapResponse> out) {
+                        if (calls.getAndIncrement() == 0) { // the client's first map, before the partition
+                            out.onNext(io.ringcache.proto.v1.GetPartitionMapResponse.newBuilder().setMap(cluster.map()).build());
+                            out.onCompleted();
+                            return;
+                        }
+                        silentOpen.set(true);
+                        ((io.grpc.stub.ServerCallStreamObserver<?>) out).setOnCancelHandler(() -> silentOpen.set(false));
+                    }
+
+                    @Override
+                    public void watchPartitionMap(io.ringcache.proto.v1.GetPartitionMapRequest r,
+                                                  io.grpc.stub.StreamObserver<io.ringcache.proto.v1.GetPartitionMapResponse> out) {
+                        // open and silent
+                    }
+                }).build().start();
+        io.grpc.Server current = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forPort(0).addService(
+                new io.ringcache.proto.v1.PlacementDriverGrpc.PlacementDriverImplBase() {
+                    @Override
+                    public void getPartitionMap(io.ringcache.proto.v1.GetPartitionMapRequest r,
+                                                io.grpc.stub.StreamObserver<io.ringcache.proto.v1.GetPartitionMapResponse> out) {
+                        if (silentOpen.get()) {
+                            askedWhileSilentOpen.set(true);
+                        }
+                        io.ringcache.proto.v1.GetPartitionMapResponse.Builder b = io.ringcache.proto.v1.GetPartitionMapResponse.newBuilder();
+                        if (cluster.epoch.get() > r.getAfterEpoch()) {
+                            b.setMap(cluster.map());
+                        }
+                        out.onNext(b.build());
+                        out.onCompleted();
+                    }
+
+                    @Override
+                    public void watchPartitionMap(io.ringcache.proto.v1.GetPartitionMapRequest r,
+                                                  io.grpc.stub.StreamObserver<io.ringcache.proto.v1.GetPartitionMapResponse> out) {
+                        // the test exercises the refresh
+                    }
+                }).build().start();
+        try (RingcacheClient c = RingcacheClient.builder()
+                .placementDriver("127.0.0.1:" + silent.getPort(), "127.0.0.1:" + current.getPort())
+                .requestTimeout(Duration.ofSeconds(5)).build()) {
+            cluster.epoch.set(2);
+            cluster.leader = "b";
+            a().mode = FakeCluster.Mode.STALE_EPOCH;
+            c.put("k", "v");
+            assertEquals(2, ((GrpcRingcacheClient) c).mapEpoch());
+            assertTrue(askedWhileSilentOpen.get(), "the next member was asked while the silent one held the call");
+        } finally {
+            silent.shutdownNow();
+            current.shutdownNow();
+        }
+    }
+
+    @Test
     void anUnreachableLeaderIsBypassedThroughAnotherReplica() {
         a().server.shutdownNow();
         client.put("k", "v");
