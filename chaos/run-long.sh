@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # chaos/run-long.sh: the fault suite's long tier (about 85 minutes on 2 cores): every nemesis alone,
-# then all of them mixed, several seeds of 90 s each, and a table of the results. The placement row runs
-# on 4 nodes (so replicas can move and a store can be drained), the others on 3.
+# then all of them mixed, several seeds of 90 s each, and a table of the results. The placement and
+# mixed rows run on 4 nodes (so replicas can move and a store can be drained, also among the other
+# faults), the others on 3.
 #
 #   chaos/run-long.sh [RUNS_PER_ROW] [SECONDS]      (defaults: 3 runs, 90 s)
 #
@@ -18,7 +19,7 @@ failed=0
 for nemeses in partition kill pause loss slow latency disk io clock placement all; do
   # Replica moves and drains need a store that holds no replica of the shard: 4 nodes for 3 replicas.
   nodes=3
-  [[ "$nemeses" == placement ]] && nodes=4
+  [[ "$nemeses" == placement || "$nemeses" == all ]] && nodes=4
   "$here/run.sh" --seed "$seed" --runs "$runs" --seconds "$seconds" --nemeses "$nemeses" --nodes "$nodes" --out "$out/$nemeses" \
     | tee -a "$out/output.txt"
   status=${PIPESTATUS[0]}

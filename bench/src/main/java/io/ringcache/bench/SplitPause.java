@@ -80,6 +80,8 @@ public final class SplitPause {
             AtomicLong maxNanos = new AtomicLong();
             AtomicLong failures = new AtomicLong();
             AtomicBoolean stop = new AtomicBoolean();
+            long[] windowStart = {Long.MAX_VALUE};
+            java.util.Queue<SlowWrite> slow = new java.util.concurrent.ConcurrentLinkedQueue<>();
             List<Thread> writers = new ArrayList<>();
             int count = Integer.parseInt(a.get("writers"));
             for (int w = 0; w < count; w++) {
@@ -98,6 +100,9 @@ public final class SplitPause {
                         }
                         long took = System.nanoTime() - start;
                         into.recordValue(Math.max(1, took / 1_000));
+                        if (into != before && took >= SLOW_NANOS) {
+                            slow.add(new SlowWrite(key, start - windowStart[0], took));
+                        }
                         maxNanos.accumulateAndGet(took, Math::max);
                     }
                 }, "split-writer-" + w);
@@ -106,8 +111,10 @@ public final class SplitPause {
             }
             Thread.sleep(Long.parseLong(a.get("before")) * 1000);
             long beforeMax = maxNanos.getAndSet(0);
-            phase[0] = during;
             long t0 = System.nanoTime();
+            long t0Wall = System.currentTimeMillis();
+            windowStart[0] = t0;
+            phase[0] = during;
             SplitReply reply = stub.withDeadlineAfter(30, TimeUnit.SECONDS).split(SplitRequest.newBuilder().setShardId(shard).build());
             if (reply.hasError() || reply.getOperatorsCount() == 0) {
                 throw new IllegalStateException("split refused: " + reply);
@@ -132,9 +139,22 @@ public final class SplitPause {
             report(out, "from the split request to 1 s after it was done", during, duringMax);
             report(out, "after", afterSplit, maxNanos.get());
             out.printf("failed writes: %d%n", failures.get());
+            // Where the pause goes: the slowest writes, each with its start after the request, and
+            // whether its key moved (the map after the split), to line up with the stores' logs.
+            PartitionMap after = PartitionMapProtos.fromProto(stub.getPartitionMap(GetPartitionMapRequest.getDefaultInstance()).getMap());
+            out.printf("split requested at %s%n", java.time.Instant.ofEpochMilli(t0Wall));
+            slow.stream().sorted((x, y) -> Long.compare(y.tookNanos, x.tookNanos)).limit(8).forEach(w ->
+                    out.printf("slow write: started %+.3f s after the request, took %.1f ms, key %s%n", w.startNanos / 1e9,
+                            w.tookNanos / 1e6, after.ring().shardForKey(w.key) == shard ? "stayed" : "moved"));
         } finally {
             channel.shutdownNow();
         }
+    }
+
+    /** Writes at least this long are listed with their start and whether their key moved. */
+    private static final long SLOW_NANOS = 200_000_000L;
+
+    private record SlowWrite(byte[] key, long startNanos, long tookNanos) {
     }
 
     private static void report(PrintStream out, String what, Recorder r, long maxNanos) {
