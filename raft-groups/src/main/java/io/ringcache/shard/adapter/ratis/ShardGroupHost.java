@@ -94,7 +94,6 @@ public final class ShardGroupHost implements AutoCloseable {
     private HostedGroups groups;
     private SplitSeeds seeds;
     private ShardSplits splits;
-    private ChildCampaigns campaigns;
     private final ShardEvictions evictions;
 
     /**
@@ -140,8 +139,8 @@ public final class ShardGroupHost implements AutoCloseable {
                 .build();
         requests = new DivisionRequests(server, peerId, clientId, callIds);
         groups = new HostedGroups(server, peerId, clientId, callIds, tuning.storageDir().toPath());
-        campaigns = new ChildCampaigns(server, peerId, this::division);
-        splits = new ShardSplits(seeds, groups, this::division, this::appliedIndex, this::submit, campaigns::started);
+        splits = new ShardSplits(seeds, groups, this::division, this::appliedIndex, this::submit,
+                new ChildCampaigns(server, peerId, this::division));
         leaderReads = new LeaderReads(requests, tuning.leaderLease(), tuning.readLease().toNanos(), readBarrier, leaseClock);
         transfers = new LeaderTransfers(server, peerId, clientId, callIds, leaderReads, tuning.electionTimeoutMax().toNanos());
         LeaderReads.awaitForgottenLeases(tuning.electionTimeoutMin());
@@ -459,22 +458,16 @@ public final class ShardGroupHost implements AutoCloseable {
         return groups.takeSnapshot(shardId, timeoutMillis);
     }
 
+    /** A replica of {@code parent} starts to apply its split ({@link SplitSeeds.Applying}); an empty entry carries its commit on. */
+    private void splitApplying(int parent, int child) {
+        splits.applying(parent, child);
+        ticker.execute(() -> proposeEmptyEntry(parent));
+    }
+
     /**
      * Proposes an entry that changes nothing (an expiry of no keys) to the shard, if this host
      * leads it; see {@link ShardMembership} for why a pending membership change needs one.
      */
-    /**
-     * A replica of {@code parent} starts to apply its split into {@code child}: on the parent's
-     * leader, the child's election is started as soon as the child is ({@link ChildCampaigns}),
-     * and an empty entry carries the split's commit to the followers at once.
-     */
-    private void splitApplying(int parent, int child) {
-        if (division(parent).map(d -> d.getInfo().isLeader()).orElse(false)) {
-            campaigns.want(child);
-        }
-        ticker.execute(() -> proposeEmptyEntry(parent));
-    }
-
     private void proposeEmptyEntry(int shardId) {
         if (isReadyLeader(shardId)) {
             submit(shardId, List.of(new Command.Expire(List.of())));

@@ -58,17 +58,17 @@ public final class ShardSplits {
     private final IntFunction<Optional<RaftServer.Division>> divisions;
     private final IntToLongFunction appliedIndex;
     private final Submit submit;
-    private final java.util.function.IntConsumer childStarted;
+    private final ChildCampaigns campaigns;
 
-    /** @param childStarted told of each child this store just started from its seed */
+    /** @param campaigns stands for the first election of the children this store applied a split for as the parent's leader */
     ShardSplits(SplitSeeds seeds, HostedGroups groups, IntFunction<Optional<RaftServer.Division>> divisions,
-                IntToLongFunction appliedIndex, Submit submit, java.util.function.IntConsumer childStarted) {
+                IntToLongFunction appliedIndex, Submit submit, ChildCampaigns campaigns) {
         this.seeds = seeds;
         this.groups = groups;
         this.divisions = divisions;
         this.appliedIndex = appliedIndex;
         this.submit = submit;
-        this.childStarted = childStarted;
+        this.campaigns = campaigns;
     }
 
     /**
@@ -174,6 +174,16 @@ public final class ShardSplits {
                 ? ShardCallException.Reason.INVALID_ARGUMENT : ShardCallException.Reason.UNAVAILABLE, null, x.message());
     }
 
+    /**
+     * A replica of {@code parent} here starts to apply its split into {@code child}: if it leads
+     * the parent, it campaigns for the child once the child is started ({@link ChildCampaigns}).
+     */
+    void applying(int parent, int child) {
+        if (divisions.apply(parent).map(d -> d.getInfo().isLeader()).orElse(false)) {
+            campaigns.want(child);
+        }
+    }
+
     /** {@link #tick}, logging instead of throwing: it runs on the host's shared ticker. */
     void tickQuietly() {
         try {
@@ -198,7 +208,7 @@ public final class ShardSplits {
                     LOG.warn("cannot start shard {} from its split seed yet: {}", child, e.toString());
                     continue;
                 }
-                childStarted.accept(child);
+                campaigns.started(child);
             } else if (appliedIndex.applyAsLong(child) > seed.splitIndex()) {
                 seeds.done(seed);
             }
