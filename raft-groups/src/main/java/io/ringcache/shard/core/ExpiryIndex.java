@@ -68,6 +68,17 @@ final class ExpiryIndex {
         size = 0;
     }
 
+    /** Replaces this index's entries with {@code other}'s, which is left empty (its entries move, uncopied). */
+    synchronized void takeFrom(ExpiryIndex other) {
+        synchronized (other) {
+            buckets.clear();
+            buckets.putAll(other.buckets);
+            size = other.size;
+            other.buckets.clear();
+            other.size = 0;
+        }
+    }
+
     synchronized long size() {
         return size;
     }

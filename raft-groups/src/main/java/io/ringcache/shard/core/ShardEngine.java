@@ -403,6 +403,15 @@ public final class ShardEngine {
         });
     }
 
+    /**
+     * Takes {@code gathered} as the expiry index, instead of {@link #rebuildExpiryIndex}: a split
+     * child's store filled by {@link SplitCopy}, which gathered every expiring entry it put
+     * there (and perhaps stale ones, which the index tolerates).
+     */
+    void adoptExpiryIndex(ExpiryIndex gathered) {
+        expiryIndex.takeFrom(gathered);
+    }
+
     /** Drops index entries due before {@code before}: followers call it, the leader reclaims those keys. */
     public void pruneExpiryIndex(long before) {
         expiryIndex.drainDue(before - 1, Integer.MAX_VALUE, (key, version, expiresAt) -> { });

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -223,22 +224,34 @@ public final class ShardSnapshot {
      * @throws IOException when the file is not a snapshot, is of another shard, or fails its digest
      */
     public static ShardDigest restore(ShardEngine engine, ReadableByteChannel in) throws IOException {
-        return restore(engine, in, false);
+        return restore(engine, in, -1);
     }
 
     /**
-     * As {@link #restore}, for a store that already holds exactly the snapshot's entries (a split
-     * child's store, filled while its parent's replica copied them, {@link SplitCopy}): the
-     * entries are read past, not loaded; the log time, retry table and splits are restored.
+     * As {@link #restore}, for a store that already holds exactly the snapshot's entries: a split
+     * child's store, filled by {@code filledBy} while its parent's replica copied them, and
+     * caught up by its {@link SplitCopy#finish}, which wrote this snapshot. The entries are not
+     * read: the reader moves to where {@code filledBy} wrote their end, and the expiry index is
+     * the one the copy gathered instead of one rebuilt by visiting the store. The log time, retry
+     * table and splits are restored.
      *
      * @return the digest the file records (not recomputed: the entries are not read into the store)
+     * @throws IllegalArgumentException when {@code filledBy} has not been finished
      */
-    public static ShardDigest restoreOverLoadedEntries(ShardEngine engine, ReadableByteChannel in) throws IOException {
-        return restore(engine, in, true);
+    public static ShardDigest restoreOverLoadedEntries(ShardEngine engine, SeekableByteChannel in, SplitCopy.Partial filledBy)
+            throws IOException {
+        if (filledBy.entriesEnd < 0) {
+            throw new IllegalArgumentException("the copy that filled the store was not finished");
+        }
+        ShardDigest digest = restore(engine, in, filledBy.entriesEnd);
+        engine.adoptExpiryIndex(filledBy.expiring);
+        return digest;
     }
 
-    private static ShardDigest restore(ShardEngine engine, ReadableByteChannel in, boolean entriesLoaded)
+    /** @param entriesEnd where the entries end, to move past them (the store holds them already); -1: read them */
+    private static ShardDigest restore(ShardEngine engine, ReadableByteChannel in, long entriesEnd)
             throws IOException {
+        boolean entriesLoaded = entriesEnd >= 0;
         SnapshotReader r = new SnapshotReader(in);
         boolean withSplits = true;
         boolean childSeed = false;
@@ -265,6 +278,9 @@ public final class ShardSnapshot {
         ShardDigest.Accumulator digest = new ShardDigest.Accumulator();
         UnsafeBuffer keyView = new UnsafeBuffer(new byte[0]);
         UnsafeBuffer valueView = new UnsafeBuffer(new byte[0]);
+        if (entriesLoaded) {
+            r.moveTo(entriesEnd);
+        }
         while (true) {
             int keyLength = r.buffer(4).getInt();
             if (keyLength == -1) {
@@ -309,7 +325,9 @@ public final class ShardSnapshot {
             logTime = r.buffer(8).getLong();
         }
         engine.restoreLogTime(logTime);
-        engine.rebuildExpiryIndex();
+        if (!entriesLoaded) {
+            engine.rebuildExpiryIndex();
+        }
         return actual;
     }
 

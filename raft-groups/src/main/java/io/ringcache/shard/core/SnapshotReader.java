@@ -46,6 +46,27 @@ final class SnapshotReader {
         return v;
     }
 
+    /**
+     * Moves to {@code offset} of the channel, dropping what was buffered: the channel must be
+     * seekable, and {@code offset} past what this reader has returned.
+     */
+    void moveTo(long offset) throws IOException {
+        if (!(in instanceof java.nio.channels.SeekableByteChannel seekable)) {
+            throw new IllegalArgumentException("cannot move within a channel that is not seekable");
+        }
+        long bufferedFrom = seekable.position() - direct.limit(); // the channel offset of the buffer's first byte
+        long consumed = bufferedFrom + direct.position();
+        if (offset < consumed) {
+            throw new IllegalArgumentException("offset " + offset + " is before " + consumed + ", already read");
+        }
+        if (offset <= seekable.position()) {
+            direct.position((int) (offset - bufferedFrom)); // within the buffer
+        } else {
+            seekable.position(offset);
+            direct.clear().limit(0);
+        }
+    }
+
     /** Reads past {@code n} bytes. */
     void skip(long n) throws IOException {
         long left = n;

@@ -25,6 +25,8 @@ final class SnapshotWriter {
     private final ByteBuffer direct = ByteBuffer.allocateDirect(BUFFER_BYTES);
     final UnsafeBuffer buffer = new UnsafeBuffer(direct);
     private int position;
+    /** Bytes written to the channel by earlier flushes. */
+    private long flushed;
 
     SnapshotWriter(WritableByteChannel out) {
         this.out = out;
@@ -110,6 +112,12 @@ final class SnapshotWriter {
         while (direct.hasRemaining()) {
             out.write(direct);
         }
+        flushed += position;
         position = 0;
+    }
+
+    /** The offset in the channel's output of the next byte appended (flushed or not). */
+    long offset() {
+        return flushed + position;
     }
 }

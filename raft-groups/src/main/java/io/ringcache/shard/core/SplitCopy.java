@@ -38,6 +38,14 @@ public final class SplitCopy {
         private final ShardDigest.Accumulator digest = new ShardDigest.Accumulator();
         /** The keys of the entries copied. */
         private final List<byte[]> keys = new ArrayList<>();
+        /**
+         * The expiring entries put in the store filled ahead, for the child's expiry index: its
+         * keys may have changed or gone since (stale entries are what {@link ExpiryIndex}
+         * tolerates), and every expiring entry of the filled store is among them.
+         */
+        final ExpiryIndex expiring = new ExpiryIndex();
+        /** Where the seed's entries section ends (its end marker), once {@link #finish} wrote it; -1 before. */
+        long entriesEnd = -1;
 
         private Partial(int childShard, SlotSet slots, SnapshotWriter writer) {
             this.childShard = childShard;
@@ -84,6 +92,9 @@ public final class SplitCopy {
                         byte[] v = new byte[value.capacity()];
                         value.getBytes(0, v);
                         into.put(k, v, version, expiresAt);
+                        if (expiresAt != 0) {
+                            part.expiring.add(k, version, expiresAt);
+                        }
                     }
                 } catch (IOException e) {
                     throw new SnapshotIoException(e);
@@ -138,10 +149,14 @@ public final class SplitCopy {
                 copy.writer.entry(keyView, valueView, v.version(), v.expiresAt(), copy.digest);
                 if (into != null) {
                     into.put(key, v.value(), v.version(), v.expiresAt());
+                    if (v.expiresAt() != 0) {
+                        copy.expiring.add(key, v.version(), v.expiresAt());
+                    }
                 }
                 moving.add(key);
             }
         }
+        copy.entriesEnd = copy.writer.offset();
         return ShardSnapshot.endChildSeed(copy.writer, copy.digest, parent);
     }
 }

@@ -148,16 +148,79 @@ class SplitCopyProperties {
         ShardSnapshot.restore(actual, Channels.newChannel(new ByteArrayInputStream(copying.seed)));
         assertEquals(ShardDigest.of(expected.store()), ShardDigest.of(actual.store()), "the children start alike");
         assertEquals(ShardDigest.of(expected.store()), ShardDigest.of(copying.warm), "the store filled ahead caught up");
-        // The child adopting the store filled ahead reads past the seed's records and restores the rest alike.
+        // The child adopting the store filled ahead moves past the seed's records, restores the rest
+        // alike, and takes the expiry index the copy gathered: it plans the same reclamations.
         ShardEngine adopted = new ShardEngine(7, copying.warm, LIMITS);
-        ShardSnapshot.restoreOverLoadedEntries(adopted, Channels.newChannel(new ByteArrayInputStream(copying.seed)));
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("seed", ".snapshot");
+        try {
+            java.nio.file.Files.write(file, copying.seed);
+            try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(file)) {
+                ShardSnapshot.restoreOverLoadedEntries(adopted, in, copying.copy);
+            }
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
         assertEquals(expected.logTime(), adopted.logTime());
         assertEquals(expected.sessions().view().keySet(), adopted.sessions().view().keySet());
+        assertEquals(reclaimed(actual), reclaimed(adopted), "the adopted expiry index misses or invents an expiring key");
         assertEquals(expected.logTime(), actual.logTime());
         for (int k = 0; k < KEYS; k++) {
             byte[] key = ("key-" + k).getBytes();
             assertEquals(expected.store().get(key), actual.store().get(key));
         }
+    }
+
+    /**
+     * A seed larger than the snapshot reader's buffer: the adopting child moves past its entries
+     * by seeking, then restores what follows as a full load of the same seed does.
+     */
+    @Test
+    void aSeedLargerThanTheReadBufferIsMovedPastNotRead() throws IOException {
+        SlotSet slots = SlotSet.of(1, 1);
+        ShardEngine parent = new ShardEngine(2, new HeapShardStore(), LIMITS);
+        byte[] big = new byte[100_000];
+        for (int i = 0; i < 80; i++) {
+            parent.apply(i + 1, batch(i + 1, new Command.Put(("big-" + i).getBytes(), big, i % 2 == 0 ? 60_000 : 0)));
+        }
+        SlotWrites written = parent.trackWrites(slots);
+        HeapShardStore warm = new HeapShardStore();
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("seed", ".snapshot");
+        try {
+            SplitCopy.Partial part;
+            try (java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(file,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                part = SplitCopy.copy(parent.store(), slots, 7, out, () -> false, warm);
+                for (int i = 0; i < 10; i++) { // written after the copy: the seed's tail
+                    parent.apply(100 + i, batch(100 + i, new Command.Put(("late-" + i).getBytes(), "v".getBytes(), 60_000)));
+                }
+                SplitCopy.finish(part, parent, new Command.Split(7, slots, new byte[] {1}), written, new ArrayList<>(), warm);
+            }
+            assertTrue(java.nio.file.Files.size(file) > 3 * SnapshotWriter.BUFFER_BYTES, "the seed spans several buffers");
+            ShardEngine adopted = new ShardEngine(7, warm, LIMITS);
+            ShardEngine loaded = new ShardEngine(7, new HeapShardStore(), LIMITS);
+            try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(file)) {
+                ShardSnapshot.restoreOverLoadedEntries(adopted, in, part);
+            }
+            try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(file)) {
+                ShardSnapshot.restore(loaded, in);
+            }
+            assertEquals(ShardDigest.of(loaded.store()), ShardDigest.of(adopted.store()));
+            assertEquals(loaded.logTime(), adopted.logTime());
+            Set<String> expiring = reclaimed(loaded);
+            assertFalse(expiring.isEmpty(), "the seed has expiring keys");
+            assertEquals(expiring, reclaimed(adopted));
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+    }
+
+    /** The keys (with versions) the engine's leader would reclaim once everything has expired. */
+    private static Set<String> reclaimed(ShardEngine engine) {
+        Set<String> out = new TreeSet<>();
+        for (Command.Expire e : engine.planExpiry(Long.MAX_VALUE / 4, 1_000, Integer.MAX_VALUE)) {
+            e.keys().forEach(k -> out.add(new String(k.key()) + "@" + k.version()));
+        }
+        return out;
     }
 
     @Test

@@ -120,7 +120,8 @@ public final class ShardStateMachine extends BaseStateMachine {
     /**
      * @param filled when not null, the engine's store was filled ahead with the entries of the
      *               seed {@code filled} names ({@link SplitCopies}): loading exactly that seed
-     *               then reads past its entries instead of loading them
+     *               then moves past its entries instead of loading them, and takes the expiry
+     *               index the copy gathered
      */
     ShardStateMachine(ShardEngine engine, LongSupplier clockMillis, java.util.function.Consumer<Throwable> logFailed,
                       SplitSeeds seeds, SplitCopies.FilledStore filled) {
@@ -289,7 +290,7 @@ public final class ShardStateMachine extends BaseStateMachine {
         long verified = System.nanoTime();
         try (FileChannel in = FileChannel.open(file.toPath(), StandardOpenOption.READ)) {
             if (adopt) {
-                ShardSnapshot.restoreOverLoadedEntries(engine, in);
+                ShardSnapshot.restoreOverLoadedEntries(engine, in, ahead.part());
             } else {
                 ShardSnapshot.restore(engine, in);
             }

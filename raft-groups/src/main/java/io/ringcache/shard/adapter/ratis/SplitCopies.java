@@ -71,9 +71,10 @@ final class SplitCopies implements AutoCloseable {
     /**
      * A child's store filled ahead and caught up at its split's entry, waiting for the child's
      * replica on this store to start: it adopts the store if it starts from the seed of exactly
-     * that split ({@code splitIndex}, {@code md5}), instead of loading the seed's entries.
+     * that split ({@code splitIndex}, {@code md5}), instead of loading the seed's entries;
+     * {@code part} is the copy that filled it (where the seed's entries end, the expiring entries).
      */
-    record FilledStore(ShardStore store, long splitIndex, org.apache.ratis.io.MD5Hash md5) {
+    record FilledStore(ShardStore store, long splitIndex, org.apache.ratis.io.MD5Hash md5, SplitCopy.Partial part) {
     }
 
     private final Path dir;
@@ -231,7 +232,7 @@ final class SplitCopies implements AutoCloseable {
             return;
         }
         copy.storeHandedOver().set(true);
-        FilledStore previous = filled.put(copy.child(), new FilledStore(copied.store(), splitIndex, md5));
+        FilledStore previous = filled.put(copy.child(), new FilledStore(copied.store(), splitIndex, md5, copied.part()));
         if (previous != null) {
             previous.store().close();
         }
