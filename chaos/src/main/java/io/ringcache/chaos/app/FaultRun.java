@@ -125,6 +125,9 @@ final class FaultRun {
         Files.createDirectories(folder);
         List<NemesisPlan.Step> plan = NemesisPlan.draw(s.seed(), s.nodes(), s.length().toMillis(), s.kinds(), s.maxClockJumpMillis(),
                 s.maxLeaseSlowdown());
+        if (s.fiu() == null) {
+            plan = NemesisPlan.withoutFsyncFaults(plan); // no libfiu in the stores: the disk nemesis fills disks only
+        }
         Files.write(folder.resolve("schedule.txt"), Stream.concat(
                 Stream.of("seed " + s.seed() + ", " + s.length().toSeconds() + " s, nemeses " + s.kinds() + ", " + s.nodes()
                         + " nodes, " + s.shards() + " shards"),

@@ -67,6 +67,10 @@ public final class FaultSuiteMain implements Callable<Integer> {
             + "(default: /usr/lib/fiu)")
     Path fiuDir;
 
+    @Option(names = "--no-fsync-faults", description = "the disk nemesis only fills disks, and the stores run without libfiu "
+            + "preloaded (the CI short tier: chaos/README.md, \"IO errors\")")
+    boolean noFsyncFaults;
+
     @Option(names = "--cc", defaultValue = "gcc", description = "the C compiler that builds the latency nemesis's packet holder "
             + "(against libnetfilter_queue) and the io nemesis's faulty file system (against libfuse3) (default: ${DEFAULT-VALUE})")
     String compiler;
@@ -131,7 +135,7 @@ public final class FaultSuiteMain implements Callable<Integer> {
         }
         // The stores' launcher preloads libfiu (and libfaketime) into the JVM alone (RINGCACHE_PRELOAD):
         // bash under both crashed before it reached java in about one start in five.
-        boolean disk = kinds.contains(NemesisPlan.Kind.DISK);
+        boolean disk = kinds.contains(NemesisPlan.Kind.DISK) && !noFsyncFaults;
         Path fiu = disk ? (fiuDir != null ? fiuDir : Path.of("/usr/lib/fiu")) : null;
         if (disk && (!Files.isReadable(fiu.resolve("fiu_posix_preload.so")) || !Files.isReadable(fiu.resolve("fiu_run_preload.so"))
                 || !onPath("fiu-ctrl"))) {

@@ -121,6 +121,17 @@ public final class NemesisPlan {
         }
     }
 
+    /**
+     * {@code plan} with every failing-fsync fault made a full disk of the same node at the same
+     * time: the schedule of a run without libfiu ({@code --no-fsync-faults}), whose stores then
+     * need no fault library preloaded (chaos/README.md, "IO errors": the JVM stops seen so far
+     * were all in runs that preload libfiu).
+     */
+    public static List<Step> withoutFsyncFaults(List<Step> plan) {
+        return plan.stream().map(s -> s.fault() instanceof Fault.FsyncFails f
+                ? new Step(s.startMillis(), s.durationMillis(), new Fault.DiskFull(f.node())) : s).toList();
+    }
+
     private static Fault fault(Kind kind, int nodes, Random random, long maxClockJumpMillis, double maxLeaseSlowdown) {
         int node = 1 + random.nextInt(nodes);
         Fault.Process process = random.nextInt(4) == 0 ? Fault.Process.PD : Fault.Process.STORE;

@@ -26,6 +26,25 @@ class NemesisPlanProperties {
     }
 
     @Property(tries = 300)
+    void withoutFsyncFaultsTheDiskNemesisFillsTheSameNodesAtTheSameTimes(@ForAll long seed,
+                                                                       @ForAll @IntRange(min = 3, max = 7) int nodes) {
+        List<NemesisPlan.Step> plan = NemesisPlan.draw(seed, nodes, 600_000, NemesisPlan.Kind.ALL);
+        List<NemesisPlan.Step> without = NemesisPlan.withoutFsyncFaults(plan);
+        assertEquals(plan.size(), without.size());
+        for (int i = 0; i < plan.size(); i++) {
+            NemesisPlan.Step a = plan.get(i);
+            NemesisPlan.Step b = without.get(i);
+            assertEquals(a.startMillis(), b.startMillis());
+            assertEquals(a.durationMillis(), b.durationMillis());
+            if (a.fault() instanceof Fault.FsyncFails f) {
+                assertEquals(new Fault.DiskFull(f.node()), b.fault());
+            } else {
+                assertEquals(a.fault(), b.fault());
+            }
+        }
+    }
+
+    @Property(tries = 300)
     void faultsDoNotOverlapFitTheRunAndLeaveAGapAfterEach(@ForAll long seed, @ForAll @IntRange(min = 3, max = 7) int nodes,
                                                          @ForAll @LongRange(min = 10_000, max = 600_000) long total) {
         List<NemesisPlan.Step> steps = NemesisPlan.draw(seed, nodes, total, EnumSet.allOf(NemesisPlan.Kind.class));
