@@ -280,6 +280,9 @@ public final class ShardSnapshot {
         UnsafeBuffer valueView = new UnsafeBuffer(new byte[0]);
         if (entriesLoaded) {
             r.moveTo(entriesEnd);
+            if (r.buffer(4).getInt(r.buffer(4).position()) != -1) {
+                throw new IOException("corrupt snapshot: no end of entries at offset " + entriesEnd);
+            }
         }
         while (true) {
             int keyLength = r.buffer(4).getInt();
@@ -293,10 +296,6 @@ public final class ShardSnapshot {
             boolean removal = childSeed && valueLength == -1;
             if (keyLength < 0 || (valueLength < 0 && !removal)) {
                 throw new IOException("corrupt snapshot entry lengths " + keyLength + "/" + valueLength);
-            }
-            if (entriesLoaded) {
-                r.skip((long) keyLength + (removal ? 0 : valueLength));
-                continue;
             }
             if (removal) {
                 byte[] key = r.bytes(keyLength);

@@ -67,17 +67,6 @@ final class SnapshotReader {
         }
     }
 
-    /** Reads past {@code n} bytes. */
-    void skip(long n) throws IOException {
-        long left = n;
-        while (left > 0) {
-            int chunk = (int) Math.min(left, SnapshotWriter.BUFFER_BYTES);
-            ByteBuffer b = buffer(chunk);
-            b.position(b.position() + chunk);
-            left -= chunk;
-        }
-    }
-
     byte[] bytes(int n) throws IOException {
         byte[] out = new byte[n];
         int done = 0;
