@@ -58,13 +58,13 @@ final class FaultRun {
      * @param maxLeaseSlowdown   how much slower than real the clock nemesis runs a lease clock, at most
      * @param ttlBoundMillis     the clock bound TTL probes are checked against
      * @param fakeTime           libfaketime's library, or null when no clock nemesis runs
-     * @param fiu                the folder of libfiu's preload libraries, or null when no disk nemesis runs
+     * @param fsyncFaults        whether the disk nemesis also fails fsyncs (on the faulty file system), or only fills disks
      * @param delayQueue         the latency nemesis's packet holder ({@code DelayQueue#build}), or null when none runs
-     * @param faultFs            the io nemesis's faulty file system ({@code FaultyDisk#build}), or null when none runs
+     * @param faultFs            the faulty file system ({@code FaultyDisk#build}) of the io nemesis and failing fsyncs, or null when neither runs
      */
     record Settings(long seed, Duration length, Set<NemesisPlan.Kind> kinds, int nodes, int shards, int keys, int sdkClients,
                     int httpClients, int ttlClients, int setClients, int batchClients, long maxClockJumpMillis, double maxLeaseSlowdown, long ttlBoundMillis, boolean staleReads, Path bin,
-                    Path out, boolean keep, String clientNetns, String prefix, Path fakeTime, Path fiu, Path delayQueue, Path faultFs) {
+                    Path out, boolean keep, String clientNetns, String prefix, Path fakeTime, boolean fsyncFaults, Path delayQueue, Path faultFs) {
     }
 
     record Result(long seed, String kinds, int operations, long unknown, String verdict, double worstFaultWindow,
@@ -125,8 +125,8 @@ final class FaultRun {
         Files.createDirectories(folder);
         List<NemesisPlan.Step> plan = NemesisPlan.draw(s.seed(), s.nodes(), s.length().toMillis(), s.kinds(), s.maxClockJumpMillis(),
                 s.maxLeaseSlowdown());
-        if (s.fiu() == null) {
-            plan = NemesisPlan.withoutFsyncFaults(plan); // no libfiu in the stores: the disk nemesis fills disks only
+        if (!s.fsyncFaults()) {
+            plan = NemesisPlan.withoutFsyncFaults(plan); // --no-fsync-faults: the disk nemesis fills disks only
         }
         Files.write(folder.resolve("schedule.txt"), Stream.concat(
                 Stream.of("seed " + s.seed() + ", " + s.length().toSeconds() + " s, nemeses " + s.kinds() + ", " + s.nodes()
@@ -135,7 +135,7 @@ final class FaultRun {
                 .toList());
         String kinds = s.kinds().stream().map(k -> k.name().toLowerCase()).sorted().collect(Collectors.joining(","));
         try (NetnsNetwork net = NetnsNetwork.create(s.prefix(), s.nodes(), s.clientNetns());
-             ChaosNodes nodes = new ChaosNodes(net, s.bin(), folder, s.nodes(), s.shards(), s.fakeTime(), s.fiu(), s.faultFs());
+             ChaosNodes nodes = new ChaosNodes(net, s.bin(), folder, s.nodes(), s.shards(), s.fakeTime(), s.faultFs());
              BufferedWriter h = Files.newBufferedWriter(folder.resolve("history.tsv"));
              BufferedWriter n = Files.newBufferedWriter(folder.resolve("nemesis.log"));
              BufferedWriter t = Files.newBufferedWriter(folder.resolve("ttl.tsv"));
@@ -289,6 +289,10 @@ final class FaultRun {
                 // its disk healed may take its 30 s here; that is not the shards' recovery above.
                 if (!await(RECOVERY, () -> supervised(nodes) && recovering.allReady())) {
                     problems.add("not every store answered /ready within " + RECOVERY.toSeconds() + " s of the final heal");
+                    for (int node : recovering.notReady()) {
+                        // What a silent store's threads wait on: the JVM stops have had no stack so far.
+                        log("s" + node + " does not answer /ready; its threads: " + nodes.dumpStoreThreads(node));
+                    }
                 } else {
                     log("every store answers /ready " + (System.nanoTime() - healedAt) / 1_000_000 + " ms after the final heal");
                 }

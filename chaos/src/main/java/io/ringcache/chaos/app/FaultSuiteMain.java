@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  * made. Each run (one seed) builds its own network and cluster, runs the workload under the seed's
  * faults, heals, checks the history and tears everything down. Exit code: 0 when every run passed,
  * 1 when one found a violation, a lost write or a cluster that did not recover, 2 on bad flags or a
- * harness failure, 3 when a tool a chosen nemesis needs is missing (libfaketime, libfiu, FUSE, a C compiler).
+ * harness failure, 3 when a tool a chosen nemesis needs is missing (libfaketime, FUSE, a C compiler).
  */
 @Command(name = "chaos/run.sh", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Runs the fault suite: real PD and store processes in network namespaces, faults drawn from a seed, "
@@ -63,12 +63,8 @@ public final class FaultSuiteMain implements Callable<Integer> {
             + "(default: found under /usr/lib)")
     Path fakeTimeLib;
 
-    @Option(names = "--fiu-dir", description = "the folder of libfiu's preload libraries, for the disk nemesis's failing fsyncs "
-            + "(default: /usr/lib/fiu)")
-    Path fiuDir;
-
-    @Option(names = "--no-fsync-faults", description = "the disk nemesis only fills disks, and the stores run without libfiu "
-            + "preloaded (the CI short tier: chaos/README.md, \"IO errors\")")
+    @Option(names = "--no-fsync-faults", description = "the disk nemesis only fills disks, and (without the io nemesis) the stores' "
+            + "disks are plain tmpfs, with no FUSE file system under them (the CI short tier)")
     boolean noFsyncFaults;
 
     @Option(names = "--cc", defaultValue = "gcc", description = "the C compiler that builds the latency nemesis's packet holder "
@@ -133,22 +129,15 @@ public final class FaultSuiteMain implements Callable<Integer> {
                     + (fakeTimeLib != null ? "; not readable: " + fakeTimeLib : ""));
             return 3;
         }
-        // The stores' launcher preloads libfiu (and libfaketime) into the JVM alone (RINGCACHE_PRELOAD):
-        // bash under both crashed before it reached java in about one start in five.
-        boolean disk = kinds.contains(NemesisPlan.Kind.DISK) && !noFsyncFaults;
-        Path fiu = disk ? (fiuDir != null ? fiuDir : Path.of("/usr/lib/fiu")) : null;
-        if (disk && (!Files.isReadable(fiu.resolve("fiu_posix_preload.so")) || !Files.isReadable(fiu.resolve("fiu_run_preload.so"))
-                || !onPath("fiu-ctrl"))) {
-            System.err.println("chaos: the disk nemesis needs libfiu and fiu-ctrl for its failing fsyncs (Debian: apt-get install "
-                    + "fiu-utils); nothing was run; looked in " + fiu);
-            return 3;
-        }
+        // Failing fsyncs are the faulty file system's, as IO errors are (they were libfiu's preload
+        // until four stores' JVMs stopped under it: chaos/README.md, "Failing fsyncs without libfiu").
+        boolean fsyncFaults = kinds.contains(NemesisPlan.Kind.DISK) && !noFsyncFaults;
         Path tools = out.toAbsolutePath().resolve(".tools");
         Path faultFs = null;
         Path delayQueue = null;
         try {
-            if (kinds.contains(NemesisPlan.Kind.IO)) {
-                faultFs = built("io", "FUSE (/dev/fuse), a C compiler and libfuse3", "fuse3 libfuse3-dev gcc",
+            if (kinds.contains(NemesisPlan.Kind.IO) || fsyncFaults) {
+                faultFs = built(fsyncFaults ? "disk" : "io", "FUSE (/dev/fuse), a C compiler and libfuse3", "fuse3 libfuse3-dev gcc",
                         () -> io.ringcache.chaos.adapter.linux.FaultyDisk.build(tools, compiler));
             }
             if (kinds.contains(NemesisPlan.Kind.LATENCY)) {
@@ -171,7 +160,7 @@ public final class FaultSuiteMain implements Callable<Integer> {
         for (int k = 0; k < runs; k++) {
             FaultRun.Settings settings = new FaultRun.Settings(first + k, Duration.ofSeconds(seconds), kinds, nodes, shards, keys,
                     sdkClients, httpClients, ttlClients, setClients, batchClients, clockJumpMillis, leaseSlowdown, ttlBound, staleReads, launchers, out.toAbsolutePath(), keep,
-                    clientNetns, prefix, fakeTime, fiu, delayQueue, faultFs);
+                    clientNetns, prefix, fakeTime, fsyncFaults, delayQueue, faultFs);
             FaultRun.Result result;
             try {
                 result = new FaultRun(settings).run();
@@ -219,15 +208,6 @@ public final class FaultSuiteMain implements Callable<Integer> {
             }
         }
         return null;
-    }
-
-    private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static Path findBin() {

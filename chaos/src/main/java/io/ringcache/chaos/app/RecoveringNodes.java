@@ -65,6 +65,17 @@ final class RecoveringNodes {
         return true;
     }
 
+    /** The nodes whose store does not answer {@code /ready} now. */
+    List<Integer> notReady() {
+        List<Integer> nodes = new ArrayList<>();
+        for (int node = 1; node <= storeHttpBases.size(); node++) {
+            if (!ready(node)) {
+                nodes.add(node);
+            }
+        }
+        return nodes;
+    }
+
     /** The outages so far, and those still open as ending at {@code endMillis}. */
     List<Availability.Outage> outages(long endMillis) {
         List<Availability.Outage> all = new ArrayList<>(outages);

@@ -169,7 +169,7 @@ public sealed interface Fault {
     }
 
     /**
-     * The disk under the node's store fails every fsync and fdatasync with EIO (libfiu), in the
+     * The disk under the node's store fails every fsync and fdatasync with EIO (the faulty file system), in the
      * running store and in every store started on the node until the fault heals: a disk that has
      * gone bad, which a restart does not mend.
      */

@@ -123,9 +123,8 @@ public final class NemesisPlan {
 
     /**
      * {@code plan} with every failing-fsync fault made a full disk of the same node at the same
-     * time: the schedule of a run without libfiu ({@code --no-fsync-faults}), whose stores then
-     * need no fault library preloaded (chaos/README.md, "IO errors": the JVM stops seen so far
-     * were all in runs that preload libfiu).
+     * time: the schedule of a run with {@code --no-fsync-faults} (the CI short tier), whose stores
+     * then need no faulty file system under them (FUSE, which a CI machine may not offer).
      */
     public static List<Step> withoutFsyncFaults(List<Step> plan) {
         return plan.stream().map(s -> s.fault() instanceof Fault.FsyncFails f

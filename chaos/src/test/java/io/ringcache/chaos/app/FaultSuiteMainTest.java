@@ -58,9 +58,10 @@ class FaultSuiteMainTest {
     }
 
     @Test
-    void theDiskNemesisSaysWhenLibfiuIsMissing() {
-        assertEquals(3, run("--client-netns", "ns", "--nemeses", "disk", "--fiu-dir", "/nonexistent/fiu"));
-        assertTrue(err.toString().contains("apt-get install fiu-utils"), err.toString());
+    void theDiskNemesisSaysWhenItCannotBuildTheFaultyFileSystemItsFailingFsyncsNeed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path out) {
+        assertEquals(3, run("--client-netns", "ns", "--nemeses", "disk", "--cc", "/nonexistent/gcc", "--out", out.toString()));
+        assertTrue(err.toString().contains("the disk nemesis needs FUSE"), err.toString());
+        assertTrue(err.toString().contains("apt-get install fuse3 libfuse3-dev gcc"), err.toString());
     }
 
     @Test

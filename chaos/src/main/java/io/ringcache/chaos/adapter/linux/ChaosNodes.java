@@ -21,11 +21,10 @@ import java.util.StringJoiner;
  * <pre>
  *   n{i}/pd/        pd{i}'s Raft data        n{i}/pd.log
  *   n{i}/disk/      tmpfs: s{i}'s Raft data  n{i}/store.log
- *   n{i}/store-disk/ with the io nemesis: ringcache-faultfs over n{i}/disk/fs, s{i}'s Raft
- *                   data instead (n{i}/faultfs.log)
+ *   n{i}/store-disk/ with the io nemesis or failing fsyncs: ringcache-faultfs over n{i}/disk/fs,
+ *                   s{i}'s Raft data instead (n{i}/faultfs.log)
  *   n{i}/clock      s{i}'s wall-clock offset (with libfaketime)
  *   n{i}/lease-clock the rate of s{i}'s read-lease clock (with the clock nemesis)
- *   n{i}/fiu-PID.in, .out   libfiu's control pipes of each process started as s{i} (with libfiu)
  * </pre>
  *
  * <p>With a libfaketime library given, each store's JVM runs under it (preloaded through the
@@ -35,14 +34,12 @@ import java.util.StringJoiner;
  * ({@code FAKETIME_DONT_FAKE_MONOTONIC}), as NTP leaves it, and so is libfaketime's rewriting of
  * timed waits ({@code FAKETIME_FORCE_MONOTONIC_FIX=0}: with it, the JVM's sleeps ran 3-4x long).
  *
- * <p>With libfiu's preload libraries given (Debian's fiu-utils), each store runs under them too,
- * with remote control over named pipes, so {@link #failFsyncs} makes every fsync and fdatasync of
- * one store fail with EIO while it runs ({@code fiu-ctrl}), and of every store started on that
- * node until the fault heals ({@code FIU_ENABLE}): a bad disk stays bad across restarts.
- *
  * <p>With the faulty file system given ({@link FaultyDisk}), each store's Raft folder sits on one,
  * over the node's tmpfs, so {@link #failIo} makes the store's reads, writes or both fail with EIO
- * (in the store running then and any started there until it heals: the mount outlives them).
+ * and {@link #failFsyncs} its fsyncs and fdatasyncs, in the store running then and any started
+ * there until it heals: the mount outlives them, so a bad disk stays bad across restarts. (Failing
+ * fsyncs were libfiu's preload until 2026-12-07; four stores' JVMs stopped under it:
+ * chaos/README.md, "Failing fsyncs without libfiu".)
  */
 public final class ChaosNodes implements AutoCloseable {
 
@@ -53,9 +50,6 @@ public final class ChaosNodes implements AutoCloseable {
     public static final int STORE_GRPC = 8090;
     public static final int STORE_RAFT = 7000;
 
-    /** libfiu's fault points of fsync and fdatasync, and the command that makes them fail with EIO (errno 5). */
-    private static final String FSYNC_POINTS = "posix/io/sync/*";
-    private static final String FSYNCS_FAIL = "enable name=" + FSYNC_POINTS + ",failinfo=5";
     /** Marks a restart of a store that exited while its node's disk fails: any exit code is then expected. */
     public static final String DISK_FAILING_NOTE = "(its disk fails)";
 
@@ -74,8 +68,6 @@ public final class ChaosNodes implements AutoCloseable {
     private final int shards;
     /** libfaketime's shared library, or null: stores run on the real clock. */
     private final Path fakeTime;
-    /** The folder of libfiu's preload libraries, or null: stores' fsyncs cannot be made to fail. */
-    private final Path fiu;
     /** Nodes whose store's fsyncs fail now (a store started there starts failing them). */
     private final java.util.Set<Integer> fsyncsFailing = new java.util.HashSet<>();
     /** The faulty file system program, or null: stores' Raft folders sit on the tmpfs directly. */
@@ -94,14 +86,12 @@ public final class ChaosNodes implements AutoCloseable {
 
     /**
      * @param fakeTime libfaketime's library, or null (no clock nemesis)
-     * @param fiu      the folder of libfiu's preload libraries, or null (no fsync nemesis)
-     * @param faultFs  the faulty file system program ({@link FaultyDisk#build}), or null (no IO errors)
+     * @param faultFs  the faulty file system program ({@link FaultyDisk#build}), or null (no IO errors, no failing fsyncs)
      */
-    public ChaosNodes(NetnsNetwork net, Path bin, Path runDir, int nodes, int shards, Path fakeTime, Path fiu, Path faultFs) {
+    public ChaosNodes(NetnsNetwork net, Path bin, Path runDir, int nodes, int shards, Path fakeTime, Path faultFs) {
         this.net = net;
         this.faultFs = faultFs;
         this.fakeTime = fakeTime;
-        this.fiu = fiu;
         this.bin = bin;
         this.runDir = runDir;
         this.nodes = nodes;
@@ -196,18 +186,8 @@ public final class ChaosNodes implements AutoCloseable {
         if (name.startsWith("s")) {
             int node = Integer.parseInt(name.substring(1));
             onBadDisk.remove(name);
-            if (ioFailing.contains(node)) {
+            if (ioFailing.contains(node) || fsyncsFailing.contains(node)) {
                 onBadDisk.add(name);
-            }
-            if (fiu != null) {
-                preload.add(fiu.resolve("fiu_run_preload.so").toString()).add(fiu.resolve("fiu_posix_preload.so").toString());
-                pb.environment().put("FIU_CTRL_FIFO", fiuPipes(node).toString());
-                // The pipes of the node's earlier stores (all exited): a reused pid must not match one.
-                deleteFiuPipes(node);
-                if (fsyncsFailing.contains(node)) {
-                    pb.environment().put("FIU_ENABLE", FSYNCS_FAIL);
-                    onBadDisk.add(name);
-                }
             }
         }
         if (fakeTime != null && name.startsWith("s")) {
@@ -219,7 +199,8 @@ public final class ChaosNodes implements AutoCloseable {
         }
         if (preload.length() > 0) {
             // Into the store's JVM alone, not its launcher script: bash under libfiu and libfaketime
-            // together crashed (SIGSEGV) before it reached java in about one start in five.
+            // together crashed (SIGSEGV) before it reached java in about one start in five (when
+            // failing fsyncs were libfiu's).
             pb.environment().put("RINGCACHE_PRELOAD", preload.toString());
         }
         processes.put(name, pb.start());
@@ -278,35 +259,23 @@ public final class ChaosNodes implements AutoCloseable {
     /**
      * Makes every fsync and fdatasync of the node's store fail with EIO ({@code fail}), or work
      * again: in the store running now, if any, and in every store started there until it is undone.
-     * Returns a line for the nemesis log. Needs libfiu.
+     * Its reads and writes pass (unless the io nemesis fails them). Returns a line for the nemesis
+     * log. Needs the faulty file system.
      */
     public String failFsyncs(int node, boolean fail) throws IOException {
-        if (fiu == null) {
-            throw new IllegalStateException("failing fsyncs needs libfiu; the stores run without it");
+        FaultyDisk fs = faultyDisks.get(node);
+        if (fs == null) {
+            throw new IllegalStateException("failing fsyncs need the faulty file system; the stores' disks are plain tmpfs");
         }
+        fs.failFsyncs(fail);
         if (fail) {
             fsyncsFailing.add(node);
             onBadDisk.add(store(node));
         } else {
             fsyncsFailing.remove(node);
         }
-        String command = fail ? FSYNCS_FAIL : "disable name=" + FSYNC_POINTS;
-        StringJoiner told = new StringJoiner(", ");
-        Path pipes = fiuPipes(node);
-        try (var listing = Files.list(pipes.getParent())) {
-            for (Path in : listing.filter(f -> f.getFileName().toString().matches(pipes.getFileName() + "-\\d+\\.in")).toList()) {
-                String file = in.getFileName().toString();
-                String pid = file.substring(file.lastIndexOf('-') + 1, file.length() - ".in".length());
-                // Every process of the store's start (ip, the launcher) made pipes; only the JVM still reads its own.
-                Path comm = Path.of("/proc", pid, "comm");
-                if (Files.isReadable(comm) && Files.readString(comm).strip().equals("java")) {
-                    Commands.run("fiu-ctrl", "-f", pipes.toString(), "-c", command, pid);
-                    told.add("pid " + pid);
-                }
-            }
-        }
-        return (fail ? "fsyncs fail" : "fsyncs work again") + " on s" + node + " (" + (told.length() == 0 ? "no store running" : told)
-                + (fail ? "; stores started there fail them too)" : ")");
+        return (fail ? "fsyncs fail" : "fsyncs work again") + " on s" + node + "'s disk"
+                + (fail ? " (in the store running there and any started there until it heals)" : "");
     }
 
     /**
@@ -327,19 +296,6 @@ public final class ChaosNodes implements AutoCloseable {
             onBadDisk.add(store(node));
         }
         return "s" + node + "'s disk: " + what.name().toLowerCase(java.util.Locale.ROOT) + " fail" + (what == FaultyDisk.Failing.NOTHING ? "s" : "");
-    }
-
-    private Path fiuPipes(int node) {
-        return runDir.resolve("n" + node).resolve("fiu");
-    }
-
-    private void deleteFiuPipes(int node) throws IOException {
-        Path pipes = fiuPipes(node);
-        try (var listing = Files.list(pipes.getParent())) {
-            for (Path p : listing.filter(f -> f.getFileName().toString().matches(pipes.getFileName() + "-\\d+\\.(in|out)")).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     /**
@@ -366,6 +322,75 @@ public final class ChaosNodes implements AutoCloseable {
 
     public TmpfsDisk disk(int node) {
         return disks.get(node);
+    }
+
+    /**
+     * Writes what the node's store JVM's threads are doing to {@code n{i}/store-threads-PID.txt},
+     * for a store that stopped answering (chaos README, "Failing fsyncs without libfiu"): each
+     * thread's name, state, kernel wait channel and kernel stack from /proc, then gdb's backtrace
+     * of every thread when gdb is on the PATH. It also asks the JVM for its own thread dump
+     * (SIGQUIT, into store.log), which a JVM whose threads are all stuck cannot give. Returns the
+     * file, or a sentence saying why there is none.
+     */
+    public String dumpStoreThreads(int node) {
+        Process launcher = processes.get(store(node));
+        if (launcher == null || !launcher.isAlive()) {
+            return "no store running";
+        }
+        java.util.Optional<ProcessHandle> jvm = java.util.stream.Stream.concat(java.util.stream.Stream.of(launcher.toHandle()),
+                launcher.descendants()).filter(h -> "java".equals(comm(h.pid()))).findFirst();
+        if (jvm.isEmpty()) {
+            return "no store JVM among the processes of " + launcher.pid();
+        }
+        long pid = jvm.get().pid();
+        Path out = runDir.resolve("n" + node).resolve("store-threads-" + pid + ".txt");
+        try {
+            StringBuilder text = new StringBuilder();
+            try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+                for (Path task : tasks.sorted().toList()) {
+                    text.append("== task ").append(task.getFileName()).append(' ').append(read(task.resolve("comm")).strip())
+                            .append(": wchan ").append(read(task.resolve("wchan")).strip())
+                            .append(", state ").append(state(read(task.resolve("stat")))).append('\n')
+                            .append(read(task.resolve("stack")));
+                }
+            }
+            Files.writeString(out, text);
+            Commands.quietly("kill", "-QUIT", Long.toString(pid));
+            if (new ProcessBuilder("sh", "-c", "command -v gdb").start().waitFor() == 0) {
+                Files.writeString(out, "\n== gdb: thread apply all bt\n", java.nio.file.StandardOpenOption.APPEND);
+                Process gdb = new ProcessBuilder("gdb", "-p", Long.toString(pid), "-batch", "-ex", "thread apply all bt")
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+                if (!gdb.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+                    gdb.destroyForcibly();
+                }
+            }
+            return out.toString();
+        } catch (IOException e) {
+            return "could not read its threads: " + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted while reading its threads";
+        }
+    }
+
+    private static String comm(long pid) {
+        return read(Path.of("/proc", Long.toString(pid), "comm")).strip();
+    }
+
+    /** A /proc file's text, or what kept it from being read (a thread that ended, a kernel without it). */
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(" + e.getClass().getSimpleName() + ")\n";
+        }
+    }
+
+    /** The state letter of a /proc stat line: the field after the command's closing parenthesis. */
+    private static String state(String stat) {
+        int close = stat.lastIndexOf(')');
+        return close < 0 || close + 2 >= stat.length() ? "?" : stat.substring(close + 2, close + 3);
     }
 
     /** The processes not running now, with their exit codes. */

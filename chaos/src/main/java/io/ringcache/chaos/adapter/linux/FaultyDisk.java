@@ -8,10 +8,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * A store's Raft folder on a file system that can fail: {@code ringcache-faultfs}, a pass-through
  * FUSE file system over a backing folder (a small C program against libfuse3, whose source is a
- * resource beside this class), which fails writes, reads or both with EIO when told
- * (chaos/README.md, "IO errors"). Written here because this kernel has no device-mapper (so no
- * dm-flakey or dm-error) and libfiu fails a process's sockets along with its files; libfuse does
- * the FUSE work, the program only passes each call through or fails it.
+ * resource beside this class), which fails writes, reads, fsyncs or a mix with EIO when told
+ * (chaos/README.md, "IO errors" and "Failing fsyncs without libfiu"). Written here because this
+ * kernel has no device-mapper (so no dm-flakey or dm-error) and libfiu fails a process's sockets
+ * along with its files; libfuse does the FUSE work, the program only passes each call through or
+ * fails it.
+ *
+ * <p>Two nemeses share a node's disk: the io nemesis sets what of reads and writes fails
+ * ({@link #fail}), the disk nemesis whether fsyncs fail ({@link #failFsyncs}); the program is told
+ * both at once, so one healing leaves the other's fault in place.
  *
  * <p>{@link #build} compiles it once per suite; {@link #mount} mounts one, in this process's mount
  * namespace, before the store that uses it starts (a store started by {@code ip netns exec} gets a
@@ -21,11 +26,11 @@ public final class FaultyDisk implements AutoCloseable {
 
     private static final String SOURCE = "ringcache-faultfs.c";
 
-    /** What fails. */
+    /** What of reads and writes fails (the io nemesis). */
     public enum Failing {
         NOTHING(0), WRITES(1), READS(2), BOTH(3);
 
-        /** The real-time signal offset the program takes for this (bit 0 writes, bit 1 reads). */
+        /** Its bits of the real-time signal offset the program takes (bit 0 writes, bit 1 reads). */
         final int signal;
 
         Failing(int signal) {
@@ -37,6 +42,10 @@ public final class FaultyDisk implements AutoCloseable {
     private final Path mountPoint;
     private final Path log;
     private boolean mounted;
+    private Failing failing = Failing.NOTHING;
+    private boolean fsyncsFail;
+    /** Bit 2 of the program's signal offset: fsync and fdatasync fail, writes and reads pass. */
+    private static final int FSYNCS = 4;
 
     private FaultyDisk(Process process, Path mountPoint, Path log) {
         this.process = process;
@@ -96,9 +105,20 @@ public final class FaultyDisk implements AutoCloseable {
         return mountPoint;
     }
 
-    /** Makes {@code what} fail with EIO from now on (NOTHING: heals); takes effect at once. */
-    public void fail(Failing what) throws IOException {
-        Commands.run("kill", "-s", "RTMIN+" + what.signal, Long.toString(process.pid()));
+    /** Makes {@code what} fail with EIO from now on (NOTHING: heals); takes effect at once. Fsyncs stay as they are. */
+    public synchronized void fail(Failing what) throws IOException {
+        failing = what;
+        tell();
+    }
+
+    /** Makes every fsync and fdatasync fail with EIO from now on, or pass again; reads and writes stay as they are. */
+    public synchronized void failFsyncs(boolean fail) throws IOException {
+        fsyncsFail = fail;
+        tell();
+    }
+
+    private void tell() throws IOException {
+        Commands.run("kill", "-s", "RTMIN+" + (failing.signal | (fsyncsFail ? FSYNCS : 0)), Long.toString(process.pid()));
     }
 
     /** Unmounts (after the processes using it are gone) and stops the program. */

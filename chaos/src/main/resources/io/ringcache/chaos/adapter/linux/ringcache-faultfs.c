@@ -6,8 +6,10 @@
  * Why this exists: a disk that fails reads or writes of some files and not of others needs a
  * faulty file system; the kernel's dm-flakey and dm-error are the usual tools and this kernel has
  * no device-mapper, and libfiu's fault points are per libc function, so they would fail a
- * process's sockets with its files. libfuse (Debian's libfuse3-dev) does the FUSE work; what is
- * written here is the pass-through of each call to the backing folder, and the switch.
+ * process's sockets with its files (and its preload left stores' JVMs stopped, every thread at
+ * once: chaos/README.md, "Failing fsyncs without libfiu"). libfuse (Debian's libfuse3-dev) does
+ * the FUSE work; what is written here is the pass-through of each call to the backing folder,
+ * and the switch.
  *
  *   usage: ringcache-faultfs BACKING MOUNTPOINT [FUSE options, e.g. -f]
  *
@@ -16,6 +18,9 @@
  *                         rename, link, symlink, unlink, rmdir fail with EIO (reads still work)
  *   kill -s RTMIN+2 PID   reads fail: read fails with EIO (writes still work)
  *   kill -s RTMIN+3 PID   both
+ *   kill -s RTMIN+4 PID   fsyncs fail: fsync and fdatasync fail with EIO, writes and reads pass
+ *                         (a disk that takes writes into its cache and cannot make them durable)
+ *   RTMIN+k in general: bit 0 writes, bit 1 reads, bit 2 fsyncs (RTMIN+7: all three)
  *
  * Metadata reads (getattr, readdir, open) always pass, as they mostly do on a failing disk whose
  * metadata is cached. Each switch is noted on stderr; the failed calls are counted and the counts
@@ -42,8 +47,10 @@
 static char backing[PATH_MAX];
 static atomic_int fail_writes;
 static atomic_int fail_reads;
+static atomic_int fail_fsyncs;
 static atomic_ulong failed_writes;
 static atomic_ulong failed_reads;
+static atomic_ulong failed_fsyncs;
 
 /* The backing path of a path inside the mount; ENAMETOOLONG when it does not fit. */
 static int real(const char *path, char out[PATH_MAX]) {
@@ -55,6 +62,15 @@ static int real(const char *path, char out[PATH_MAX]) {
 static int writes_fail(void) {
     if (atomic_load(&fail_writes)) {
         atomic_fetch_add(&failed_writes, 1);
+        return 1;
+    }
+    return 0;
+}
+
+/* True (and counted) when fsyncs alone are failing now. */
+static int fsyncs_fail(void) {
+    if (atomic_load(&fail_fsyncs)) {
+        atomic_fetch_add(&failed_fsyncs, 1);
         return 1;
     }
     return 0;
@@ -289,7 +305,7 @@ static int fs_release(const char *path, struct fuse_file_info *fi) {
 
 static int fs_fsync(const char *path, int datasync, struct fuse_file_info *fi) {
     (void) path;
-    if (writes_fail()) {
+    if (writes_fail() || fsyncs_fail()) {
         return -EIO;
     }
     return errno_or(datasync ? fdatasync((int) fi->fh) : fsync((int) fi->fh));
@@ -337,14 +353,15 @@ static const struct fuse_operations operations = {
     .lseek = fs_lseek,
 };
 
-/* SIGRTMIN+k sets the faults to k: bit 0 writes, bit 1 reads. */
+/* SIGRTMIN+k sets the faults to k: bit 0 writes, bit 1 reads, bit 2 fsyncs. */
 static void on_switch(int sig) {
     int k = sig - SIGRTMIN;
     atomic_store(&fail_writes, k & 1);
     atomic_store(&fail_reads, (k >> 1) & 1);
-    char line[96];
-    int n = snprintf(line, sizeof line, "ringcache-faultfs: writes %s, reads %s\n", k & 1 ? "fail" : "pass",
-                     k & 2 ? "fail" : "pass");
+    atomic_store(&fail_fsyncs, (k >> 2) & 1);
+    char line[112];
+    int n = snprintf(line, sizeof line, "ringcache-faultfs: writes %s, reads %s, fsyncs %s\n", k & 1 ? "fail" : "pass",
+                     k & 2 ? "fail" : "pass", k & 5 ? "fail" : "pass");
     if (n > 0) {
         (void) !write(2, line, (size_t) n);
     }
@@ -363,7 +380,7 @@ int main(int argc, char **argv) {
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_switch;
     sa.sa_flags = SA_RESTART;
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < 8; k++) {
         sigaction(SIGRTMIN + k, &sa, NULL);
     }
     /* fuse_main takes the mount point and the options; the backing folder is ours. */
@@ -377,8 +394,8 @@ int main(int argc, char **argv) {
     }
     umask(0);
     int status = fuse_main(argc - 1, fuse_argv, &operations, NULL);
-    fprintf(stderr, "ringcache-faultfs: unmounted; %lu writes and %lu reads failed\n",
-            atomic_load(&failed_writes), atomic_load(&failed_reads));
+    fprintf(stderr, "ringcache-faultfs: unmounted; %lu writes, %lu reads and %lu fsyncs (alone) failed\n",
+            atomic_load(&failed_writes), atomic_load(&failed_reads), atomic_load(&failed_fsyncs));
     free(fuse_argv);
     return status;
 }

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The io nemesis's faulty file system on a real FUSE mount: files pass through to the backing
- * folder; told to, it fails writes (and fsync, create, rename, delete) or reads with EIO, and
- * heals; unmounted, nothing is left mounted. Needs root and /dev/fuse (skipped, saying so,
+ * The faulty file system of the io nemesis and of failing fsyncs, on a real FUSE mount: files pass
+ * through to the backing folder; told to, it fails writes (and fsync, create, rename, delete),
+ * reads, or fsyncs alone with EIO, and heals; unmounted, nothing is left mounted. Needs root and /dev/fuse (skipped, saying so,
  * otherwise), a C compiler and libfuse3-dev (.ci/run installs them).
  */
 class FaultyDiskIT {
@@ -62,5 +62,34 @@ class FaultyDiskIT {
             assertTrue(Files.exists(backing.resolve("log/linked")));
         }
         assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(" " + mount + " "), "unmounted");
+    }
+
+    @Test
+    void fsyncsFailAloneAndStaySoWhileReadsAndWritesHeal() throws Exception {
+        assumeTrue(NetnsNetwork.available() && Files.exists(Path.of("/dev/fuse")),
+                "needs root and /dev/fuse: the faulty file system was not tested");
+        Path program = FaultyDisk.build(tmp.resolve("tools"), "gcc");
+        Path file = tmp.resolve("mount/segment");
+        try (FaultyDisk disk = FaultyDisk.mount(program, tmp.resolve("backing"), tmp.resolve("mount"), tmp.resolve("faultfs.log"));
+             FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            disk.failFsyncs(true);
+            out.write(ByteBuffer.wrap("entry 1\n".getBytes(StandardCharsets.UTF_8)));
+            IOException fsync = assertThrows(IOException.class, () -> out.force(false), "fdatasync fails");
+            assertTrue(String.valueOf(fsync.getMessage()).contains("Input/output error"), fsync.toString());
+            assertThrows(IOException.class, () -> out.force(true), "fsync fails");
+            assertEquals("entry 1\n", Files.readString(file), "writes and reads pass while fsyncs fail");
+
+            // The io nemesis healing its own fault leaves the disk nemesis's in place, and the other way round.
+            disk.fail(FaultyDisk.Failing.READS);
+            disk.fail(FaultyDisk.Failing.NOTHING);
+            assertThrows(IOException.class, () -> out.force(true), "still failing after the io nemesis healed");
+            disk.fail(FaultyDisk.Failing.READS);
+            disk.failFsyncs(false);
+            out.force(true);
+            assertThrows(IOException.class, () -> Files.readAllBytes(file), "reads still fail after the fsyncs healed");
+            disk.fail(FaultyDisk.Failing.NOTHING);
+            assertEquals("entry 1\n", Files.readString(file));
+        }
+        assertTrue(Files.readString(tmp.resolve("faultfs.log")).contains("fsyncs (alone) failed"), "the counts are printed at unmount");
     }
 }
