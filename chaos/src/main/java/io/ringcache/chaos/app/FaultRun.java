@@ -470,8 +470,10 @@ final class FaultRun {
         for (String line : nodes.superviseExited()) {
             log(line);
             // A store exits when its Raft log fails (74); while its disk fails fsyncs it may also
-            // fail to start at all, with any code. Anything else is a finding.
-            if (!line.contains("exited with code " + STORE_LOG_FAILED_EXIT + ";") && !line.endsWith(ChaosNodes.DISK_FAILING_NOTE)) {
+            // fail to start at all, with any code. Anything else is a finding, and so is any exit
+            // while its disk only takes short writes (nothing fails there).
+            if (line.endsWith(ChaosNodes.SHORT_WRITES_NOTE)
+                    || !line.contains("exited with code " + STORE_LOG_FAILED_EXIT + ";") && !line.endsWith(ChaosNodes.DISK_FAILING_NOTE)) {
                 problems.add(line);
             }
         }

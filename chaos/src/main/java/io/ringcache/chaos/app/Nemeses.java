@@ -76,6 +76,10 @@ final class Nemeses {
                 nodes.restart(io.node(), Fault.Process.STORE);
                 log.write("s" + io.node() + " killed and restarted onto its failing disk");
             }
+        } else if (fault instanceof Fault.TornWrite t) {
+            log.write(nodes.failIo(t.node(), FaultyDisk.Failing.TORN));
+        } else if (fault instanceof Fault.ShortWrites sw) {
+            log.write(nodes.failIo(sw.node(), FaultyDisk.Failing.SHORT));
         } else if (fault instanceof Fault.ClockJump c) {
             nodes.skewClock(c.node(), c.offsetMillis());
         } else if (fault instanceof Fault.SlowLeaseClock c) {
@@ -117,6 +121,10 @@ final class Nemeses {
             log.write(nodes.failFsyncs(f.node(), false));
         } else if (fault instanceof Fault.IoErrors io) {
             log.write(nodes.failIo(io.node(), FaultyDisk.Failing.NOTHING));
+        } else if (fault instanceof Fault.TornWrite t) {
+            log.write(nodes.failIo(t.node(), FaultyDisk.Failing.NOTHING));
+        } else if (fault instanceof Fault.ShortWrites sw) {
+            log.write(nodes.failIo(sw.node(), FaultyDisk.Failing.NOTHING));
         } else if (fault instanceof Fault.ClockJump c) {
             nodes.skewClock(c.node(), 0);
         } else if (fault instanceof Fault.SlowLeaseClock) {

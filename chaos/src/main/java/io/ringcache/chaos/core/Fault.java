@@ -214,6 +214,37 @@ public sealed interface Fault {
     }
 
     /**
+     * The disk under the node's store tears a write: the store's next write reaches the disk in
+     * part (its first half) and fails with EIO, and every write fails after it until the fault
+     * heals (a disk that died in the middle of a write), in the running store and in every store
+     * started there meanwhile. After the heal the store restarts onto files whose last write is
+     * torn: the end of its open Raft log segment, a snapshot, or the term-and-vote file.
+     */
+    record TornWrite(int node) implements Fault {
+        @Override
+        public String describe() {
+            return "torn write n" + node + " (then writes fail)";
+        }
+
+        @Override
+        public Set<Integer> faultyNodes() {
+            return Set.of(node);
+        }
+    }
+
+    /**
+     * The disk under the node's store takes each write in part: at most half of its bytes, and
+     * says so without an error, as write(2) may. Nothing fails, so the node is not faulty: its
+     * store must go on serving, and a writer that does not write the rest would lose it.
+     */
+    record ShortWrites(int node) implements Fault {
+        @Override
+        public String describe() {
+            return "short writes n" + node;
+        }
+    }
+
+    /**
      * The wall clock of the node's store jumps by {@code offsetMillis} (either way) and stays off
      * by that much until the fault heals, when it jumps back. The monotonic clock (what Raft's
      * timers and leases measure with) is untouched, as NTP leaves it when it steps a clock.

@@ -145,11 +145,14 @@ public final class NemesisPlan {
             case LATENCY -> latency(node, random);
             // Half the disk faults fill the store's disk, half make its fsyncs fail.
             case DISK -> random.nextBoolean() ? new Fault.DiskFull(node) : new Fault.FsyncFails(node);
-            // A third each: writes, reads (the store restarted onto them), or both fail with EIO.
-            case IO -> switch (random.nextInt(3)) {
+            // A fifth each: writes, reads (the store restarted onto them) or both fail with EIO, a
+            // write is torn (then writes fail), or writes are short.
+            case IO -> switch (random.nextInt(5)) {
                 case 0 -> new Fault.IoErrors(node, true, false);
                 case 1 -> new Fault.IoErrors(node, false, true);
-                default -> new Fault.IoErrors(node, true, true);
+                case 2 -> new Fault.IoErrors(node, true, true);
+                case 3 -> new Fault.TornWrite(node);
+                default -> new Fault.ShortWrites(node);
             };
             // Half the clock faults jump a wall clock, half slow a deposed leader's lease clock.
             case CLOCK -> random.nextBoolean()

@@ -97,16 +97,24 @@ class NemesisPlanProperties {
     }
 
     @Test
-    void ioFaultsFailTheReadsTheWritesOrBothOfOneNodesDisk() {
+    void ioFaultsFailTheReadsTheWritesOrBothOfOneNodesDiskTearAWriteOrShortenWrites() {
         Set<String> seen = new java.util.HashSet<>();
         for (long seed = 0; seed < 50; seed++) {
             for (NemesisPlan.Step step : NemesisPlan.draw(seed, 3, 90_000, EnumSet.of(NemesisPlan.Kind.IO))) {
-                Fault.IoErrors io = (Fault.IoErrors) step.fault();
-                seen.add((io.writes() ? "w" : "") + (io.reads() ? "r" : ""));
-                assertEquals(Set.of(io.node()), io.faultyNodes(), io.describe());
+                if (step.fault() instanceof Fault.IoErrors io) {
+                    seen.add((io.writes() ? "w" : "") + (io.reads() ? "r" : ""));
+                    assertEquals(Set.of(io.node()), io.faultyNodes(), io.describe());
+                } else if (step.fault() instanceof Fault.TornWrite t) {
+                    seen.add("torn");
+                    assertEquals(Set.of(t.node()), t.faultyNodes(), t.describe());
+                } else {
+                    Fault.ShortWrites sw = (Fault.ShortWrites) step.fault();
+                    seen.add("short");
+                    assertEquals(Set.of(), sw.faultyNodes(), "a disk taking short writes leaves its store serving: " + sw.describe());
+                }
             }
         }
-        assertEquals(Set.of("w", "r", "wr"), seen);
+        assertEquals(Set.of("w", "r", "wr", "torn", "short"), seen);
     }
 
     @Test

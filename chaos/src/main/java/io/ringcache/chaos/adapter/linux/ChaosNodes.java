@@ -36,6 +36,7 @@ import java.util.StringJoiner;
  *
  * <p>With the faulty file system given ({@link FaultyDisk}), each store's Raft folder sits on one,
  * over the node's tmpfs, so {@link #failIo} makes the store's reads, writes or both fail with EIO
+ * (or tears its next write, or shortens its writes)
  * and {@link #failFsyncs} its fsyncs and fdatasyncs, in the store running then and any started
  * there until it heals: the mount outlives them, so a bad disk stays bad across restarts. (Failing
  * fsyncs were libfiu's preload until 2026-12-07; four stores' JVMs stopped under it:
@@ -52,6 +53,8 @@ public final class ChaosNodes implements AutoCloseable {
 
     /** Marks a restart of a store that exited while its node's disk fails: any exit code is then expected. */
     public static final String DISK_FAILING_NOTE = "(its disk fails)";
+    /** Marks a restart of a store that exited while its disk took short writes: no exit is expected then. */
+    public static final String SHORT_WRITES_NOTE = "(its disk takes short writes)";
 
     /**
      * Small heaps and the quick compiler: six JVMs share the machine with the clients. Ratis'
@@ -76,6 +79,8 @@ public final class ChaosNodes implements AutoCloseable {
     private final Map<Integer, FaultyDisk> faultyDisks = new LinkedHashMap<>();
     /** Nodes whose store's reads or writes fail now. */
     private final java.util.Set<Integer> ioFailing = new java.util.HashSet<>();
+    /** Nodes whose disk takes short writes now (nothing fails there). */
+    private final java.util.Set<Integer> shortWrites = new java.util.HashSet<>();
     /** Processes started while their node's fsyncs failed, or whose fsyncs failed while they ran. */
     private final java.util.Set<String> onBadDisk = new java.util.HashSet<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
@@ -229,8 +234,9 @@ public final class ChaosNodes implements AutoCloseable {
         for (Map.Entry<String, Process> e : List.copyOf(processes.entrySet())) {
             if (!e.getValue().isAlive() && !killed.contains(e.getKey())) {
                 boolean badDisk = onBadDisk.contains(e.getKey());
+                boolean shortDisk = e.getKey().startsWith("s") && shortWrites.contains(Integer.parseInt(e.getKey().substring(1)));
                 restarted.add(e.getKey() + " exited with code " + e.getValue().exitValue() + "; restarted"
-                        + (badDisk ? " " + DISK_FAILING_NOTE : ""));
+                        + (badDisk ? " " + DISK_FAILING_NOTE : "") + (shortDisk ? " " + SHORT_WRITES_NOTE : ""));
                 launch(e.getKey());
             }
         }
@@ -279,9 +285,10 @@ public final class ChaosNodes implements AutoCloseable {
     }
 
     /**
-     * Makes the node's store's writes, reads or both fail with EIO (NOTHING: they work again), in
-     * the store running now and in every store started there until it is undone. Returns a line
-     * for the nemesis log. Needs the faulty file system.
+     * Makes the node's store's writes, reads or both fail with EIO, tears its next write (then
+     * fails its writes), or shortens its writes (NOTHING: everything works again), in the store
+     * running now and in every store started there until it is undone. Fsyncs stay as
+     * {@link #failFsyncs} left them. Returns a line for the nemesis log. Needs the faulty file system.
      */
     public String failIo(int node, FaultyDisk.Failing what) throws IOException {
         FaultyDisk fs = faultyDisks.get(node);
@@ -289,13 +296,20 @@ public final class ChaosNodes implements AutoCloseable {
             throw new IllegalStateException("IO errors need the faulty file system; the stores' disks are plain tmpfs");
         }
         fs.fail(what);
-        if (what == FaultyDisk.Failing.NOTHING) {
-            ioFailing.remove(node);
-        } else {
+        shortWrites.remove(node);
+        ioFailing.remove(node);
+        if (what == FaultyDisk.Failing.SHORT) {
+            shortWrites.add(node); // nothing fails: the store must go on
+        } else if (what != FaultyDisk.Failing.NOTHING) {
             ioFailing.add(node);
             onBadDisk.add(store(node));
         }
-        return "s" + node + "'s disk: " + what.name().toLowerCase(java.util.Locale.ROOT) + " fail" + (what == FaultyDisk.Failing.NOTHING ? "s" : "");
+        return "s" + node + "'s disk: " + switch (what) {
+            case NOTHING -> "nothing fails";
+            case TORN -> "its next write is torn, then writes fail";
+            case SHORT -> "writes are short";
+            default -> what.name().toLowerCase(java.util.Locale.ROOT) + " fail";
+        };
     }
 
     /**

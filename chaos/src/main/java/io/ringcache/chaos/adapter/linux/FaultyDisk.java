@@ -28,9 +28,13 @@ public final class FaultyDisk implements AutoCloseable {
 
     /** What of reads and writes fails (the io nemesis). */
     public enum Failing {
-        NOTHING(0), WRITES(1), READS(2), BOTH(3);
+        NOTHING(0), WRITES(1), READS(2), BOTH(3),
+        /** The next write reaches the disk in part and fails, and every write after it fails. */
+        TORN(8),
+        /** Each write takes at most half of its bytes, and says so; nothing fails. */
+        SHORT(16);
 
-        /** Its bits of the real-time signal offset the program takes (bit 0 writes, bit 1 reads). */
+        /** Its bits of the mask the program takes (bit 0 writes, bit 1 reads, bit 3 torn, bit 4 short). */
         final int signal;
 
         Failing(int signal) {
@@ -44,7 +48,7 @@ public final class FaultyDisk implements AutoCloseable {
     private boolean mounted;
     private Failing failing = Failing.NOTHING;
     private boolean fsyncsFail;
-    /** Bit 2 of the program's signal offset: fsync and fdatasync fail, writes and reads pass. */
+    /** Bit 2 of the program's mask: fsync and fdatasync fail, writes and reads pass. */
     private static final int FSYNCS = 4;
 
     private FaultyDisk(Process process, Path mountPoint, Path log) {
@@ -117,8 +121,10 @@ public final class FaultyDisk implements AutoCloseable {
         tell();
     }
 
+    /** SIGRTMIN carrying the whole mask (procps' kill queues the value with sigqueue). */
     private void tell() throws IOException {
-        Commands.run("kill", "-s", "RTMIN+" + (failing.signal | (fsyncsFail ? FSYNCS : 0)), Long.toString(process.pid()));
+        Commands.run("kill", "-s", "RTMIN", "-q", Integer.toString(failing.signal | (fsyncsFail ? FSYNCS : 0)),
+                Long.toString(process.pid()));
     }
 
     /** Unmounts (after the processes using it are gone) and stops the program. */

@@ -13,14 +13,20 @@
  *
  *   usage: ringcache-faultfs BACKING MOUNTPOINT [FUSE options, e.g. -f]
  *
- *   kill -s RTMIN+0 PID   heal: every operation passes through
- *   kill -s RTMIN+1 PID   writes fail: write, fsync, fallocate, truncate, create, mkdir, mknod,
- *                         rename, link, symlink, unlink, rmdir fail with EIO (reads still work)
- *   kill -s RTMIN+2 PID   reads fail: read fails with EIO (writes still work)
- *   kill -s RTMIN+3 PID   both
- *   kill -s RTMIN+4 PID   fsyncs fail: fsync and fdatasync fail with EIO, writes and reads pass
- *                         (a disk that takes writes into its cache and cannot make them durable)
- *   RTMIN+k in general: bit 0 writes, bit 1 reads, bit 2 fsyncs (RTMIN+7: all three)
+ * Told what fails by SIGRTMIN carrying a mask (procps' kill: kill -s RTMIN -q MASK PID); each
+ * signal sets the whole mask, and a plain SIGRTMIN (no value) heals:
+ *
+ *   bit 0 (1)   writes fail: write, fsync, fallocate, truncate, create, mkdir, mknod, rename,
+ *               link, symlink, unlink, rmdir fail with EIO (reads still work)
+ *   bit 1 (2)   reads fail: read fails with EIO (writes still work)
+ *   bit 2 (4)   fsyncs fail: fsync and fdatasync fail with EIO, writes and reads pass (a disk
+ *               that takes writes into its cache and cannot make them durable)
+ *   bit 3 (8)   a torn write: the next write reaches the backing file in part (its first half)
+ *               and fails with EIO, and from then on every write fails as with bit 0 (the disk
+ *               died in the middle of a write). Armed when the bit goes from clear to set; a mask
+ *               sent again with it still set neither re-arms it nor mends the disk.
+ *   bit 4 (16)  short writes: each write takes at most half of its bytes (at least one) and says
+ *               so, without an error; a writer that does not loop until done loses the rest
  *
  * Metadata reads (getattr, readdir, open) always pass, as they mostly do on a failing disk whose
  * metadata is cached. Each switch is noted on stderr; the failed calls are counted and the counts
@@ -48,9 +54,15 @@ static char backing[PATH_MAX];
 static atomic_int fail_writes;
 static atomic_int fail_reads;
 static atomic_int fail_fsyncs;
+/* The torn write: TEAR_OFF, TEAR_ARMED (the next write tears), TEAR_DONE (writes fail since). */
+enum { TEAR_OFF, TEAR_ARMED, TEAR_DONE };
+static atomic_int tear;
+static atomic_int short_writes;
 static atomic_ulong failed_writes;
 static atomic_ulong failed_reads;
 static atomic_ulong failed_fsyncs;
+static atomic_ulong torn_writes;
+static atomic_ulong shortened_writes;
 
 /* The backing path of a path inside the mount; ENAMETOOLONG when it does not fit. */
 static int real(const char *path, char out[PATH_MAX]) {
@@ -60,7 +72,7 @@ static int real(const char *path, char out[PATH_MAX]) {
 
 /* True (and counted) when writes are failing now. */
 static int writes_fail(void) {
-    if (atomic_load(&fail_writes)) {
+    if (atomic_load(&fail_writes) || atomic_load(&tear) == TEAR_DONE) {
         atomic_fetch_add(&failed_writes, 1);
         return 1;
     }
@@ -287,6 +299,19 @@ static int fs_write(const char *path, const char *buf, size_t size, off_t offset
     if (writes_fail()) {
         return -EIO;
     }
+    int armed = TEAR_ARMED;
+    if (atomic_compare_exchange_strong(&tear, &armed, TEAR_DONE)) {
+        /* This write, and no other, reaches the disk in part. */
+        atomic_fetch_add(&torn_writes, 1);
+        if (size / 2 > 0) {
+            (void) !pwrite((int) fi->fh, buf, size / 2, offset);
+        }
+        return -EIO;
+    }
+    if (atomic_load(&short_writes) && size > 1) {
+        atomic_fetch_add(&shortened_writes, 1);
+        size /= 2;
+    }
     ssize_t n = pwrite((int) fi->fh, buf, size, offset);
     return n < 0 ? -errno : (int) n;
 }
@@ -353,18 +378,39 @@ static const struct fuse_operations operations = {
     .lseek = fs_lseek,
 };
 
-/* SIGRTMIN+k sets the faults to k: bit 0 writes, bit 1 reads, bit 2 fsyncs. */
-static void on_switch(int sig) {
-    int k = sig - SIGRTMIN;
+/* SIGRTMIN with a mask (si_value) sets the faults: bit 0 writes, bit 1 reads, bit 2 fsyncs, bit 3
+   a torn write, bit 4 short writes. Only atomics and write(2) here: async-signal-safe. */
+static void on_switch(int sig, siginfo_t *info, void *context) {
+    (void) sig;
+    (void) context;
+    int k = info->si_code == SI_QUEUE ? info->si_value.sival_int : 0;
     atomic_store(&fail_writes, k & 1);
     atomic_store(&fail_reads, (k >> 1) & 1);
     atomic_store(&fail_fsyncs, (k >> 2) & 1);
-    char line[112];
-    int n = snprintf(line, sizeof line, "ringcache-faultfs: writes %s, reads %s, fsyncs %s\n", k & 1 ? "fail" : "pass",
-                     k & 2 ? "fail" : "pass", k & 5 ? "fail" : "pass");
-    if (n > 0) {
-        (void) !write(2, line, (size_t) n);
+    atomic_store(&short_writes, (k >> 4) & 1);
+    if (k & 8) {
+        int off = TEAR_OFF;
+        atomic_compare_exchange_strong(&tear, &off, TEAR_ARMED);
+    } else {
+        atomic_store(&tear, TEAR_OFF);
     }
+    static const char *const names[] = {"writes fail", "reads fail", "fsyncs fail", "a torn write", "short writes"};
+    char line[128] = "ringcache-faultfs:";
+    size_t n = strlen(line);
+    for (int bit = 0; bit < 5; bit++) {
+        if (k & (1 << bit)) {
+            size_t len = strlen(names[bit]);
+            line[n++] = ' ';
+            memcpy(line + n, names[bit], len);
+            n += len;
+        }
+    }
+    if (k == 0) {
+        memcpy(line + n, " healed", 7);
+        n += 7;
+    }
+    line[n++] = '\n';
+    (void) !write(2, line, n);
 }
 
 int main(int argc, char **argv) {
@@ -378,11 +424,9 @@ int main(int argc, char **argv) {
     }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_switch;
-    sa.sa_flags = SA_RESTART;
-    for (int k = 0; k < 8; k++) {
-        sigaction(SIGRTMIN + k, &sa, NULL);
-    }
+    sa.sa_sigaction = on_switch;
+    sa.sa_flags = SA_RESTART | SA_SIGINFO;
+    sigaction(SIGRTMIN, &sa, NULL);
     /* fuse_main takes the mount point and the options; the backing folder is ours. */
     char **fuse_argv = calloc((size_t) argc, sizeof *fuse_argv);
     if (!fuse_argv) {
@@ -394,8 +438,9 @@ int main(int argc, char **argv) {
     }
     umask(0);
     int status = fuse_main(argc - 1, fuse_argv, &operations, NULL);
-    fprintf(stderr, "ringcache-faultfs: unmounted; %lu writes, %lu reads and %lu fsyncs (alone) failed\n",
-            atomic_load(&failed_writes), atomic_load(&failed_reads), atomic_load(&failed_fsyncs));
+    fprintf(stderr, "ringcache-faultfs: unmounted; %lu writes, %lu reads and %lu fsyncs (alone) failed, %lu writes torn, %lu shortened\n",
+            atomic_load(&failed_writes), atomic_load(&failed_reads), atomic_load(&failed_fsyncs), atomic_load(&torn_writes),
+            atomic_load(&shortened_writes));
     free(fuse_argv);
     return status;
 }

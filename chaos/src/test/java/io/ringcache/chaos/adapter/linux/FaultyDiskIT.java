@@ -92,4 +92,37 @@ class FaultyDiskIT {
         }
         assertTrue(Files.readString(tmp.resolve("faultfs.log")).contains("fsyncs (alone) failed"), "the counts are printed at unmount");
     }
+
+    @Test
+    void aTornWriteLeavesHalfOfItThenWritesFailUntilHealed_andShortWritesTakeHalfWithoutAnError() throws Exception {
+        assumeTrue(NetnsNetwork.available() && Files.exists(Path.of("/dev/fuse")),
+                "needs root and /dev/fuse: the faulty file system was not tested");
+        Path program = FaultyDisk.build(tmp.resolve("tools"), "gcc");
+        Path file = tmp.resolve("mount/segment");
+        Path backing = tmp.resolve("backing/segment");
+        try (FaultyDisk disk = FaultyDisk.mount(program, tmp.resolve("backing"), tmp.resolve("mount"), tmp.resolve("faultfs.log"));
+             FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            out.write(ByteBuffer.wrap("0123456789".getBytes(StandardCharsets.UTF_8)));
+
+            disk.fail(FaultyDisk.Failing.TORN);
+            assertThrows(IOException.class, () -> out.write(ByteBuffer.wrap("abcdefgh".getBytes(StandardCharsets.UTF_8))));
+            assertEquals("0123456789abcd", Files.readString(backing), "the torn write's first half reached the disk");
+            disk.failFsyncs(false); // the mask sent again with the tear still set: it is not re-armed, nor mended
+            assertThrows(IOException.class, () -> out.write(ByteBuffer.wrap("x".getBytes(StandardCharsets.UTF_8))), "writes fail after it");
+            assertEquals("0123456789abcd", Files.readString(file), "reads pass");
+
+            disk.fail(FaultyDisk.Failing.SHORT);
+            ByteBuffer eight = ByteBuffer.wrap("ABCDEFGH".getBytes(StandardCharsets.UTF_8));
+            assertEquals(4, out.write(eight, 14), "a short write says how much it took");
+            while (eight.hasRemaining()) {
+                out.write(eight, 14 + eight.position());
+            }
+            assertEquals("0123456789abcdABCDEFGH", Files.readString(file), "a writer that loops loses nothing");
+
+            disk.fail(FaultyDisk.Failing.NOTHING);
+            assertEquals(3, out.write(ByteBuffer.wrap("end".getBytes(StandardCharsets.UTF_8)), 22));
+        }
+        String log = Files.readString(tmp.resolve("faultfs.log"));
+        assertTrue(log.contains("1 writes torn"), log);
+    }
 }

@@ -7,11 +7,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.server.RaftServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every leader transfer a store starts goes through here (a placement move, a graceful stop, a
@@ -19,8 +22,15 @@ import org.apache.ratis.server.RaftServer;
  * lease is suspended first, because a transfer's target stands without a pre-vote and may win
  * while the lease would still hold, and resumed when Ratis answers, with a quiet period of the
  * maximum election timeout for a target still winning ({@link LeaderReadLease}).
+ *
+ * <p>It also works around a Ratis 3.3.0 bug: a transfer that fails at once (its target just
+ * died) is left pending inside Ratis, and the shard refuses every write until some leader is
+ * elected, which with a live leader may never happen (chaos README, finding 22: shard 0 refused
+ * writes for 14 s). A reply that says so makes this replica step down.
  */
 final class LeaderTransfers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LeaderTransfers.class);
 
     private final RaftServer server;
     private final RaftPeerId self;
@@ -54,7 +64,37 @@ final class LeaderTransfers {
         } catch (IOException | RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
-        return reply.whenComplete((r, error) -> lease.resume(reads.now(), quietNanos));
+        return reply.whenComplete((r, error) -> {
+            lease.resume(reads.now(), quietNanos);
+            if (target != null && r != null && !r.isSuccess() && leftPendingByRatis(r.getException())) {
+                // Ratis left the failed transfer pending, and the shard refuses writes until a leader
+                // is elected: step down, so one is (this replica again, or another) within an election.
+                LOG.warn("shard {}: the transfer to {} failed at once and Ratis left it pending, refusing the shard's "
+                        + "writes ({}); this replica steps down so an election ends it", shardId, target, r.getException().getMessage());
+                transfer(shardId, null, Math.max(timeoutMillis, quietNanos / 1_000_000));
+            }
+        });
+    }
+
+    /**
+     * The results with which Ratis 3.3.0's {@code TransferLeadership.start} answers a transfer at
+     * once without clearing it: the target's StartLeaderElection call failed before the leader
+     * looked (a target that just died), or the leader had no follower record or log appender for
+     * it. The transfer stays pending, and while one is pending the leader refuses every write
+     * ({@code LeaderSteppingDownException}) and every other transfer, until some leader is
+     * elected in the group (chaos README, finding 22). Ratis formats the reply's message as
+     * "... (the current leader is X): RESULT ...".
+     */
+    private static final Pattern LEFT_PENDING = Pattern.compile("\\(the current leader is [^)]*\\): (COMPLETED_EXCEPTIONALLY|NULL_FOLLOWER|NULL_LOG_APPENDER)\\b");
+
+    /** Whether a failed transfer's exception says Ratis left the transfer pending ({@link #LEFT_PENDING}). */
+    static boolean leftPendingByRatis(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && LEFT_PENDING.matcher(t.getMessage()).find()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@link #transfer}, waiting for Ratis' answer; a refusal or a timeout is an IOException. */
