@@ -20,7 +20,11 @@ import java.util.function.IntUnaryOperator;
  *       {@code forward} set, so any live replica can proxy to the leader meanwhile.</li>
  *   <li>StaleEpoch: refresh the map, then try again.</li>
  *   <li>KeyMoved (a split the map does not show yet): back off while the map refreshes, then
- *       try again with {@code forward} set.</li>
+ *       try again with {@code forward} set, and from then on {@code alone}: the call's writes go
+ *       in a request of their own, not coalesced with other callers'. A split's parent refuses a
+ *       coalesced part whole when one of its keys moved, so a write of a key that stayed would
+ *       otherwise be refused with every retry that shares a batch with a moved key, until the
+ *       map shows the split (bench/RESULTS.md: such writes waited up to 630 ms).</li>
  *   <li>After a StaleEpoch or KeyMoved, every later wait of the call is short (at most
  *       {@link #SPLIT_WAIT_MAX_MILLIS}): the shard is splitting or moving, its new group elects a
  *       leader within about a second, and the call should find it within a poll of that, not up
@@ -42,8 +46,11 @@ public final class ShardRetry {
 
     /** What to do next. */
     public sealed interface Decision {
-        /** Send an attempt to {@code address}, with {@code forward} set when it may not lead. */
-        record Send(String address, boolean forward) implements Decision {
+        /**
+         * Send an attempt to {@code address}, with {@code forward} set when it may not lead, and
+         * {@code alone} when its writes must not share a request with other calls' (after a KeyMoved).
+         */
+        record Send(String address, boolean forward, boolean alone) implements Decision {
         }
 
         /** Wait {@code millis}, refreshing the map meanwhile, then ask {@link #next} again. */
@@ -76,6 +83,7 @@ public final class ShardRetry {
     private final Set<String> avoid = new HashSet<>();
     private Failure last;
     private boolean forward;
+    private boolean alone;
     private int attempts;
     private int quickHops;
 
@@ -106,7 +114,7 @@ public final class ShardRetry {
             return waitAt(nowNanos);
         }
         attempts++;
-        return new Decision.Send(address, forward);
+        return new Decision.Send(address, forward, alone);
     }
 
     /** The reaction to an attempt at {@code address} failing with {@code f}. */
@@ -129,8 +137,10 @@ public final class ShardRetry {
         } else if (f instanceof Failure.KeyMoved) {
             mapChanging = true;
             // The store is fine; the map is behind a split. Wait for it (the wait refreshes it),
-            // and let the store forward the retry to whichever shard holds the key now.
+            // and let the store forward the retry to whichever shard holds the key now. Alone: the
+            // batch may have been refused only for another caller's moved key.
             forward = true;
+            alone = true;
             return waitAt(nowNanos);
         }
         // No (new) leader named, or the store is unreachable or without a leader: elsewhere, later.

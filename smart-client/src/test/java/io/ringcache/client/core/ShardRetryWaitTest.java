@@ -46,6 +46,21 @@ class ShardRetryWaitTest {
     }
 
     @Test
+    void afterAKeyMovedTheCallsWritesGoAloneAndForwarded() {
+        ShardRetry retry = new ShardRetry(0, true, DEADLINE, () -> 0.5, n -> 0);
+        ShardRetry.Decision.Send first = assertInstanceOf(ShardRetry.Decision.Send.class, retry.next(TABLE, NOW));
+        assertTrue(!first.alone() && !first.forward(), first.toString());
+        retry.failed("a:1", new Failure.NotLeader(0, "", "", false), NOW);
+        assertTrue(!assertInstanceOf(ShardRetry.Decision.Send.class, retry.next(TABLE, NOW)).alone(), "an election is no split");
+        retry.failed("a:1", new Failure.KeyMoved(0, "split"), NOW);
+        for (int i = 0; i < 5; i++) {
+            ShardRetry.Decision.Send s = assertInstanceOf(ShardRetry.Decision.Send.class, retry.next(TABLE, NOW));
+            assertTrue(s.alone() && s.forward(), "after a KeyMoved, every attempt of the call: " + s);
+            retry.failed("a:1", new Failure.Unavailable(0, "electing"), NOW);
+        }
+    }
+
+    @Test
     void afterAStaleEpochEveryWaitIsAShortPoll() {
         ShardRetry retry = new ShardRetry(0, true, DEADLINE, () -> 0.999, n -> 0);
         retry.failed("a:1", new Failure.StaleEpoch(3, 4), NOW);

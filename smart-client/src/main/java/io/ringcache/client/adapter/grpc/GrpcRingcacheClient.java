@@ -242,8 +242,9 @@ public final class GrpcRingcacheClient implements RingcacheClient {
             if (!coalescing) {
                 return evicting(putAll(List.of(write), shard, deadline()).thenApply(v -> v.get(0)), key, v -> v);
             }
+            long[] aloneSequence = new long[1];
             return evicting(calls.run(shard, ShardCalls.Routing.LEADER, deadline(), "put in shard " + shard, t ->
-                    writeLane(t.address(), t.forward()).submitAll(List.of(write), t.epoch(), t.callDeadlineNanos())
+                    coalescedOrAlone(t, List.of(write), aloneSequence)
                             .thenApply(results -> {
                                 PutResponse r = results.get(0);
                                 return r.hasError() ? ShardCalls.Outcome.<Long>failed(WireErrors.of(shard, r.getError()))
@@ -289,9 +290,9 @@ public final class GrpcRingcacheClient implements RingcacheClient {
      */
     private CompletableFuture<List<Long>> putAll(List<KeyValueWrite> writes, int shard, long deadline) {
         if (coalescing) {
+            long[] aloneSequence = new long[1];
             return calls.run(shard, ShardCalls.Routing.LEADER, deadline, "put of " + writes.size() + " keys in shard " + shard,
-                    t -> writeLane(t.address(), t.forward()).submitAll(writes, t.epoch(), t.callDeadlineNanos())
-                            .thenApply(results -> versions(shard, results)));
+                    t -> coalescedOrAlone(t, writes, aloneSequence).thenApply(results -> versions(shard, results)));
         }
         long seq = sequences.incrementAndGet();
         return calls.run(shard, ShardCalls.Routing.LEADER, deadline, "put of " + writes.size() + " keys in shard " + shard, t -> {
@@ -402,6 +403,26 @@ public final class GrpcRingcacheClient implements RingcacheClient {
             f = CompletableFuture.failedFuture(e);
         }
         return f.whenComplete((v, e) -> metrics.record(op, e == null ? "ok" : kind(e), System.nanoTime() - start));
+    }
+
+    /**
+     * One attempt of one call's writes: coalesced in the store's write lane, or, once the call met
+     * a split's refusal ({@link ShardCalls.Target#alone}), in a BatchPut of its own, so that no
+     * other caller's moved key gets it refused again. Every attempt sent alone carries the same
+     * sequence ({@code aloneSequence}, drawn by the first), so a resend after an ambiguous failure
+     * applies once; the lane's earlier attempts were refused outright, so a new one is safe.
+     */
+    private CompletableFuture<List<PutResponse>> coalescedOrAlone(ShardCalls.Target t, List<KeyValueWrite> writes,
+                                                                  long[] aloneSequence) {
+        if (!t.alone()) {
+            return writeLane(t.address(), t.forward()).submitAll(writes, t.epoch(), t.callDeadlineNanos());
+        }
+        if (aloneSequence[0] == 0) {
+            aloneSequence[0] = sequences.incrementAndGet();
+        }
+        BatchPutRequest request = BatchPutRequest.newBuilder().setHeader(writeHeader(t, aloneSequence[0])).addAllEntries(writes).build();
+        return resender.send(t.address(), stub(t.address()), request, t.callDeadlineNanos())
+                .thenApply(io.ringcache.proto.v1.BatchPutResponse::getResultsList);
     }
 
     private static String kind(Throwable e) {

@@ -23,13 +23,15 @@ final class ShardCalls {
     /**
      * Where an attempt goes and how.
      *
+     * @param alone                the call's writes go in a request of their own, not a coalesced one
+     *                             (the call met a split's refusal: {@link ShardRetry})
      * @param callDeadlineNanos    the call's deadline: what a write lane's resender may spend on
      *                             one identical write, re-sending it itself after each RPC's timeout
      * @param attemptDeadlineNanos this attempt's deadline, its attempt timeout after it began (never
      *                             past the call's; see {@link #attemptTimeoutNanos}): one RPC waits no
      *                             longer, so a store that stopped answering costs one attempt, not the call
      */
-    record Target(String address, boolean forward, long epoch, long callDeadlineNanos, long attemptDeadlineNanos) {
+    record Target(String address, boolean forward, boolean alone, long epoch, long callDeadlineNanos, long attemptDeadlineNanos) {
         /** What one RPC of this attempt may take. */
         long remainingMillis() {
             return Math.max(1, TimeUnit.NANOSECONDS.toMillis(attemptDeadlineNanos - System.nanoTime()));
@@ -144,7 +146,7 @@ final class ShardCalls {
             CompletableFuture<Outcome<T>> sent;
             try {
                 long attemptDeadline = Math.min(deadlineNanos, System.nanoTime() + attemptTimeoutNanos(attemptNanos, retry.attempts()));
-                sent = attempt.send(new Target(send.address(), send.forward(), table.epoch(), deadlineNanos, attemptDeadline));
+                sent = attempt.send(new Target(send.address(), send.forward(), send.alone(), table.epoch(), deadlineNanos, attemptDeadline));
             } catch (RuntimeException e) {
                 sent = CompletableFuture.completedFuture(Outcome.failed(WireErrors.of(shardId, e)));
             }

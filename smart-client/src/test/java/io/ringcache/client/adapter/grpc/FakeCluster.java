@@ -56,8 +56,16 @@ final class FakeCluster implements AutoCloseable {
         /** Answers NotLeader once for a write it had proposed (maybe_applied), as a store that lost leadership does. */
         NOT_LEADER_MAYBE_APPLIED_ONCE,
         /** Takes every call and never answers, as a leader cut off by a partition (the caller's deadline ends it). */
-        SILENT
+        SILENT,
+        /**
+         * A split's parent, whichever replica is asked (forwarded or not): a BatchPut holding any key in
+         * {@link #moved} is refused whole with KeyMoved, as a coalesced part is; the rest are applied.
+         */
+        SPLITTING
     }
+
+    /** The keys a {@link Mode#SPLITTING} store refuses as moved to a child the map does not show yet. */
+    final java.util.Set<ByteString> moved = ConcurrentHashMap.newKeySet();
 
     final Map<String, FakeStore> stores = new ConcurrentHashMap<>();
     final Map<ByteString, VersionedValue> data = new ConcurrentHashMap<>();
@@ -262,6 +270,10 @@ final class FakeCluster implements AutoCloseable {
             }
             pause();
             Error e = error(r.getHeader());
+            if (mode == Mode.SPLITTING && r.getEntriesList().stream().anyMatch(w -> moved.contains(w.getKey()))) {
+                e = Error.newBuilder().setKeyMoved(io.ringcache.proto.v1.KeyMoved.newBuilder().setShardId(0)
+                        .setMessage("moved to shard 2")).build();
+            }
             BatchPutResponse.Builder b = BatchPutResponse.newBuilder();
             for (KeyValueWrite w : r.getEntriesList()) {
                 if (e != null) {
