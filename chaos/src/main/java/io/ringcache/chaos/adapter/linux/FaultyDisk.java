@@ -121,10 +121,35 @@ public final class FaultyDisk implements AutoCloseable {
         tell();
     }
 
-    /** SIGRTMIN carrying the whole mask (procps' kill queues the value with sigqueue). */
+    /**
+     * SIGRTMIN carrying the whole mask (procps' kill queues the value with sigqueue), then waits
+     * until the program has taken it: the signal is handled at some later moment in the program,
+     * and a store's next write must meet the new faults, not the old ones. The program notes each
+     * switch on stderr, which is the log.
+     */
     private void tell() throws IOException {
+        long before = switchesNoted();
         Commands.run("kill", "-s", "RTMIN", "-q", Integer.toString(failing.signal | (fsyncsFail ? FSYNCS : 0)),
                 Long.toString(process.pid()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (switchesNoted() <= before) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new IOException("ringcache-faultfs did not take its new faults (see " + log + ")");
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while switching " + mountPoint, e);
+            }
+        }
+    }
+
+    /** The switches the program has noted in its log so far (the log may hold earlier mounts' too). */
+    private long switchesNoted() throws IOException {
+        try (var lines = Files.lines(log)) {
+            return lines.filter(l -> l.startsWith("ringcache-faultfs: ") && !l.startsWith("ringcache-faultfs: unmounted")).count();
+        }
     }
 
     /** Unmounts (after the processes using it are gone) and stops the program. */

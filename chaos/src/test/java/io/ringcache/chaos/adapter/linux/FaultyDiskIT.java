@@ -28,15 +28,20 @@ class FaultyDiskIT {
     @TempDir
     Path tmp;
 
-    @Test
-    void writesAndReadsFailWhenToldAndWorkAgainWhenHealed() throws Exception {
+    /** The program built and mounted at tmp/mount over tmp/backing; skips (saying so) without root or FUSE. */
+    private FaultyDisk mounted() throws java.io.IOException {
         assumeTrue(NetnsNetwork.available() && Files.exists(Path.of("/dev/fuse")),
                 "needs root and /dev/fuse: the faulty file system was not tested");
         Path program = FaultyDisk.build(tmp.resolve("tools"), "gcc");
+        return FaultyDisk.mount(program, tmp.resolve("backing"), tmp.resolve("mount"), tmp.resolve("faultfs.log"));
+    }
+
+    @Test
+    void writesAndReadsFailWhenToldAndWorkAgainWhenHealed() throws Exception {
         Path backing = tmp.resolve("backing");
         Path mount = tmp.resolve("mount");
         Path file = mount.resolve("log/segment");
-        try (FaultyDisk disk = FaultyDisk.mount(program, backing, mount, tmp.resolve("faultfs.log"))) {
+        try (FaultyDisk disk = mounted()) {
             Files.createDirectories(file.getParent());
             try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                 out.write(ByteBuffer.wrap("entry 1\n".getBytes(StandardCharsets.UTF_8)));
@@ -66,11 +71,8 @@ class FaultyDiskIT {
 
     @Test
     void fsyncsFailAloneAndStaySoWhileReadsAndWritesHeal() throws Exception {
-        assumeTrue(NetnsNetwork.available() && Files.exists(Path.of("/dev/fuse")),
-                "needs root and /dev/fuse: the faulty file system was not tested");
-        Path program = FaultyDisk.build(tmp.resolve("tools"), "gcc");
         Path file = tmp.resolve("mount/segment");
-        try (FaultyDisk disk = FaultyDisk.mount(program, tmp.resolve("backing"), tmp.resolve("mount"), tmp.resolve("faultfs.log"));
+        try (FaultyDisk disk = mounted();
              FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             disk.failFsyncs(true);
             out.write(ByteBuffer.wrap("entry 1\n".getBytes(StandardCharsets.UTF_8)));
@@ -95,12 +97,9 @@ class FaultyDiskIT {
 
     @Test
     void aTornWriteLeavesHalfOfItThenWritesFailUntilHealed_andShortWritesTakeHalfWithoutAnError() throws Exception {
-        assumeTrue(NetnsNetwork.available() && Files.exists(Path.of("/dev/fuse")),
-                "needs root and /dev/fuse: the faulty file system was not tested");
-        Path program = FaultyDisk.build(tmp.resolve("tools"), "gcc");
         Path file = tmp.resolve("mount/segment");
         Path backing = tmp.resolve("backing/segment");
-        try (FaultyDisk disk = FaultyDisk.mount(program, tmp.resolve("backing"), tmp.resolve("mount"), tmp.resolve("faultfs.log"));
+        try (FaultyDisk disk = mounted();
              FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             out.write(ByteBuffer.wrap("0123456789".getBytes(StandardCharsets.UTF_8)));
 
