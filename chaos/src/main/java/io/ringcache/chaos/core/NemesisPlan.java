@@ -23,9 +23,10 @@ public final class NemesisPlan {
     public enum Kind {
         PARTITION, KILL, PAUSE, LOSS, SLOW, DISK, CLOCK, PLACEMENT, LATENCY,
         /**
-         * Read and write errors from a faulty file system under the stores: run only when named,
-         * not in "all", while a store JVM that stops on that file system is not understood
-         * (chaos/README.md, "IO errors").
+         * Read and write errors, torn and short writes from a faulty file system under the stores:
+         * run only when named, not in "all", while the JVM stops seen in runs on it (with libfiu
+         * preloaded too) are not understood (chaos/README.md, "IO errors"). Mixed runs with the
+         * disk nemesis put the stores on the same file system for its failing fsyncs.
          */
         IO;
 

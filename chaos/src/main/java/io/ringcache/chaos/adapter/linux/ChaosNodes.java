@@ -342,7 +342,7 @@ public final class ChaosNodes implements AutoCloseable {
      * Writes what the node's store JVM's threads are doing to {@code n{i}/store-threads-PID.txt},
      * for a store that stopped answering (chaos README, "Failing fsyncs without libfiu"): each
      * thread's name, state, kernel wait channel and kernel stack from /proc, then gdb's backtrace
-     * of every thread when gdb is on the PATH. It also asks the JVM for its own thread dump
+     * of every thread when gdb is on the PATH. Then it asks the JVM for its own thread dump
      * (SIGQUIT, into store.log), which a JVM whose threads are all stuck cannot give. Returns the
      * file, or a sentence saying why there is none.
      */
@@ -369,8 +369,7 @@ public final class ChaosNodes implements AutoCloseable {
                 }
             }
             Files.writeString(out, text);
-            Commands.quietly("kill", "-QUIT", Long.toString(pid));
-            if (new ProcessBuilder("sh", "-c", "command -v gdb").start().waitFor() == 0) {
+            if (onPath("gdb")) {
                 Files.writeString(out, "\n== gdb: thread apply all bt\n", java.nio.file.StandardOpenOption.APPEND);
                 Process gdb = new ProcessBuilder("gdb", "-p", Long.toString(pid), "-batch", "-ex", "thread apply all bt")
                         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
@@ -379,6 +378,8 @@ public final class ChaosNodes implements AutoCloseable {
                     gdb.destroyForcibly();
                 }
             }
+            // After gdb has let go: its attach would stop the JVM in the middle of its own dump.
+            Commands.quietly("kill", "-QUIT", Long.toString(pid));
             return out.toString();
         } catch (IOException e) {
             return "could not read its threads: " + e;
@@ -386,6 +387,15 @@ public final class ChaosNodes implements AutoCloseable {
             Thread.currentThread().interrupt();
             return "interrupted while reading its threads";
         }
+    }
+
+    private static boolean onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String comm(long pid) {

@@ -28,6 +28,11 @@
  *   bit 4 (16)  short writes: each write takes at most half of its bytes (at least one) and says
  *               so, without an error; a writer that does not loop until done loses the rest
  *
+ * "A write" is one FUSE write request: the kernel splits a large write(2) into requests of at
+ * most max_write bytes (a 1 MiB write(2) arrived here as one), and a tear or a shortening acts
+ * on one of those; the process then sees the bytes of the requests before it as written. Fsyncs
+ * of directories (fsyncdir) fail with fsyncs and with writes too.
+ *
  * Metadata reads (getattr, readdir, open) always pass, as they mostly do on a failing disk whose
  * metadata is cached. Each switch is noted on stderr; the failed calls are counted and the counts
  * printed when the file system is unmounted.
@@ -336,6 +341,25 @@ static int fs_fsync(const char *path, int datasync, struct fuse_file_info *fi) {
     return errno_or(datasync ? fdatasync((int) fi->fh) : fsync((int) fi->fh));
 }
 
+static int fs_fsyncdir(const char *path, int datasync, struct fuse_file_info *fi) {
+    (void) fi;
+    char p[PATH_MAX];
+    int r = real(path, p);
+    if (r) {
+        return r;
+    }
+    if (writes_fail() || fsyncs_fail()) {
+        return -EIO;
+    }
+    int fd = open(p, O_RDONLY | O_DIRECTORY);
+    if (fd < 0) {
+        return -errno;
+    }
+    int result = errno_or(datasync ? fdatasync(fd) : fsync(fd));
+    close(fd);
+    return result;
+}
+
 static int fs_fallocate(const char *path, int mode, off_t offset, off_t length, struct fuse_file_info *fi) {
     (void) path;
     if (writes_fail()) {
@@ -374,6 +398,7 @@ static const struct fuse_operations operations = {
     .statfs = fs_statfs,
     .release = fs_release,
     .fsync = fs_fsync,
+    .fsyncdir = fs_fsyncdir,
     .fallocate = fs_fallocate,
     .lseek = fs_lseek,
 };
@@ -383,6 +408,7 @@ static const struct fuse_operations operations = {
 static void on_switch(int sig, siginfo_t *info, void *context) {
     (void) sig;
     (void) context;
+    int saved_errno = errno;
     int k = info->si_code == SI_QUEUE ? info->si_value.sival_int : 0;
     atomic_store(&fail_writes, k & 1);
     atomic_store(&fail_reads, (k >> 1) & 1);
@@ -411,6 +437,7 @@ static void on_switch(int sig, siginfo_t *info, void *context) {
     }
     line[n++] = '\n';
     (void) !write(2, line, n);
+    errno = saved_errno;
 }
 
 int main(int argc, char **argv) {

@@ -107,7 +107,8 @@ class FaultyDiskIT {
             assertThrows(IOException.class, () -> out.write(ByteBuffer.wrap("abcdefgh".getBytes(StandardCharsets.UTF_8))));
             assertEquals("0123456789abcd", Files.readString(backing), "the torn write's first half reached the disk");
             disk.failFsyncs(false); // the mask sent again with the tear still set: it is not re-armed, nor mended
-            assertThrows(IOException.class, () -> out.write(ByteBuffer.wrap("x".getBytes(StandardCharsets.UTF_8))), "writes fail after it");
+            assertThrows(IOException.class, () -> out.write(ByteBuffer.wrap("xyzw".getBytes(StandardCharsets.UTF_8))), "writes fail after it");
+            assertEquals("0123456789abcd", Files.readString(backing), "and none of them reaches the disk, not even in part");
             assertEquals("0123456789abcd", Files.readString(file), "reads pass");
 
             disk.fail(FaultyDisk.Failing.SHORT);
@@ -122,6 +123,6 @@ class FaultyDiskIT {
             assertEquals(3, out.write(ByteBuffer.wrap("end".getBytes(StandardCharsets.UTF_8)), 22));
         }
         String log = Files.readString(tmp.resolve("faultfs.log"));
-        assertTrue(log.contains("1 writes torn"), log);
+        assertTrue(log.contains(", 1 writes torn"), log);
     }
 }

@@ -26,13 +26,24 @@ import org.slf4j.LoggerFactory;
  * <p>It also works around a Ratis 3.3.0 bug: a transfer that fails at once (its target just
  * died) is left pending inside Ratis, and the shard refuses every write until some leader is
  * elected, which with a live leader may never happen (chaos README, finding 22: shard 0 refused
- * writes for 14 s). A reply that says so makes this replica step down.
+ * writes for 14 s). A target that has not answered this leader for half the maximum election
+ * timeout (heartbeats go every half minimum) is refused before Ratis is asked, which avoids that
+ * path for a target that is plainly gone; a reply that says Ratis took it anyway makes this
+ * replica step down, so an election ends it.
  */
 final class LeaderTransfers {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeaderTransfers.class);
 
-    private final RaftServer server;
+    /** What this class asks of Ratis; tests answer as Ratis 3.3.0 does. */
+    interface Ratis {
+        CompletableFuture<RaftClientReply> transferLeadershipAsync(TransferLeadershipRequest request) throws IOException;
+
+        /** Milliseconds since {@code peer} last answered this replica as the shard's leader; null when not known. */
+        Long answerAgeMillis(int shardId, String peer);
+    }
+
+    private final Ratis server;
     private final RaftPeerId self;
     private final ClientId clientId;
     private final AtomicLong callIds;
@@ -41,6 +52,24 @@ final class LeaderTransfers {
 
     LeaderTransfers(RaftServer server, RaftPeerId self, ClientId clientId, AtomicLong callIds, LeaderReads reads,
                     long quietNanos) {
+        this(new Ratis() {
+            @Override
+            public CompletableFuture<RaftClientReply> transferLeadershipAsync(TransferLeadershipRequest request) throws IOException {
+                return server.transferLeadershipAsync(request);
+            }
+
+            @Override
+            public Long answerAgeMillis(int shardId, String peer) {
+                try {
+                    return ShardMembership.answerAges(server.getDivision(ShardGroups.groupId(shardId))).get(peer);
+                } catch (IOException e) {
+                    return null; // not hosted: Ratis refuses the transfer itself
+                }
+            }
+        }, self, clientId, callIds, reads, quietNanos);
+    }
+
+    LeaderTransfers(Ratis server, RaftPeerId self, ClientId clientId, AtomicLong callIds, LeaderReads reads, long quietNanos) {
         this.server = server;
         this.self = self;
         this.clientId = clientId;
@@ -54,6 +83,11 @@ final class LeaderTransfers {
      * replica when null, within {@code timeoutMillis}. Never throws: a failure completes the reply.
      */
     CompletableFuture<RaftClientReply> transfer(int shardId, String target, long timeoutMillis) {
+        Long silent = target == null ? null : server.answerAgeMillis(shardId, target);
+        if (silent != null && silent > quietNanos / 2_000_000) {
+            return CompletableFuture.failedFuture(new IOException("shard " + shardId + ": " + target + " has not answered its leader for "
+                    + silent + " ms; leadership is not handed to it"));
+        }
         LeaderReadLease lease = reads.leaseOf(shardId);
         lease.suspend();
         CompletableFuture<RaftClientReply> reply;
