@@ -57,12 +57,7 @@ final class RecoveringNodes {
      * configuration); the suite saw one (chaos README, "IO errors").
      */
     boolean allReady() {
-        for (int node = 1; node <= storeHttpBases.size(); node++) {
-            if (!ready(node)) {
-                return false;
-            }
-        }
-        return true;
+        return notReady().isEmpty();
     }
 
     /** The nodes whose store does not answer {@code /ready} now. */

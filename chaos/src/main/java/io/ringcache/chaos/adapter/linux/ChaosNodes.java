@@ -71,16 +71,10 @@ public final class ChaosNodes implements AutoCloseable {
     private final int shards;
     /** libfaketime's shared library, or null: stores run on the real clock. */
     private final Path fakeTime;
-    /** Nodes whose store's fsyncs fail now (a store started there starts failing them). */
-    private final java.util.Set<Integer> fsyncsFailing = new java.util.HashSet<>();
     /** The faulty file system program, or null: stores' Raft folders sit on the tmpfs directly. */
     private final Path faultFs;
-    /** Each node's faulty file system, with the io nemesis. */
+    /** Each node's faulty file system (with the io nemesis or failing fsyncs); it knows what fails there now. */
     private final Map<Integer, FaultyDisk> faultyDisks = new LinkedHashMap<>();
-    /** Nodes whose store's reads or writes fail now. */
-    private final java.util.Set<Integer> ioFailing = new java.util.HashSet<>();
-    /** Nodes whose disk takes short writes now (nothing fails there). */
-    private final java.util.Set<Integer> shortWrites = new java.util.HashSet<>();
     /** Processes started while their node's fsyncs failed, or whose fsyncs failed while they ran. */
     private final java.util.Set<String> onBadDisk = new java.util.HashSet<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
@@ -191,7 +185,8 @@ public final class ChaosNodes implements AutoCloseable {
         if (name.startsWith("s")) {
             int node = Integer.parseInt(name.substring(1));
             onBadDisk.remove(name);
-            if (ioFailing.contains(node) || fsyncsFailing.contains(node)) {
+            FaultyDisk disk = faultyDisks.get(node);
+            if (disk != null && disk.failing()) {
                 onBadDisk.add(name);
             }
         }
@@ -234,7 +229,8 @@ public final class ChaosNodes implements AutoCloseable {
         for (Map.Entry<String, Process> e : List.copyOf(processes.entrySet())) {
             if (!e.getValue().isAlive() && !killed.contains(e.getKey())) {
                 boolean badDisk = onBadDisk.contains(e.getKey());
-                boolean shortDisk = e.getKey().startsWith("s") && shortWrites.contains(Integer.parseInt(e.getKey().substring(1)));
+                FaultyDisk disk = e.getKey().startsWith("s") ? faultyDisks.get(Integer.parseInt(e.getKey().substring(1))) : null;
+                boolean shortDisk = disk != null && disk.shortWrites();
                 restarted.add(e.getKey() + " exited with code " + e.getValue().exitValue() + "; restarted"
                         + (badDisk ? " " + DISK_FAILING_NOTE : "") + (shortDisk ? " " + SHORT_WRITES_NOTE : ""));
                 launch(e.getKey());
@@ -275,10 +271,7 @@ public final class ChaosNodes implements AutoCloseable {
         }
         fs.failFsyncs(fail);
         if (fail) {
-            fsyncsFailing.add(node);
             onBadDisk.add(store(node));
-        } else {
-            fsyncsFailing.remove(node);
         }
         return (fail ? "fsyncs fail" : "fsyncs work again") + " on s" + node + "'s disk"
                 + (fail ? " (in the store running there and any started there until it heals)" : "");
@@ -296,13 +289,8 @@ public final class ChaosNodes implements AutoCloseable {
             throw new IllegalStateException("IO errors need the faulty file system; the stores' disks are plain tmpfs");
         }
         fs.fail(what);
-        shortWrites.remove(node);
-        ioFailing.remove(node);
-        if (what == FaultyDisk.Failing.SHORT) {
-            shortWrites.add(node); // nothing fails: the store must go on
-        } else if (what != FaultyDisk.Failing.NOTHING) {
-            ioFailing.add(node);
-            onBadDisk.add(store(node));
+        if (fs.failing()) {
+            onBadDisk.add(store(node)); // short writes fail nothing: the store must go on
         }
         return "s" + node + "'s disk: " + switch (what) {
             case NOTHING -> "nothing fails";

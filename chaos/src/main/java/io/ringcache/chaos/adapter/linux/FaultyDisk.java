@@ -115,6 +115,16 @@ public final class FaultyDisk implements AutoCloseable {
         tell();
     }
 
+    /** Whether something fails on this disk now: reads, writes (a torn write included) or fsyncs. Short writes fail nothing. */
+    public synchronized boolean failing() {
+        return fsyncsFail || failing != Failing.NOTHING && failing != Failing.SHORT;
+    }
+
+    /** Whether this disk takes short writes now. */
+    public synchronized boolean shortWrites() {
+        return failing == Failing.SHORT;
+    }
+
     /** Makes every fsync and fdatasync fail with EIO from now on, or pass again; reads and writes stay as they are. */
     public synchronized void failFsyncs(boolean fail) throws IOException {
         fsyncsFail = fail;
