@@ -69,7 +69,8 @@ public final class StoreNode implements AutoCloseable {
     private Server grpc;
     private NodeMetrics metrics;
     private PlacementDriverServer pd;
-    private PlacementClient placementClient;
+    /** Volatile: a replica's election reads it on a Ratis thread ({@code onLeadership}). */
+    private volatile PlacementClient placementClient;
     private StoreHttp http;
     private StoreInfo self;
     private GroupCommitWriter writer;
@@ -105,7 +106,12 @@ public final class StoreNode implements AutoCloseable {
                 .withElectionTimeouts(options.electionTimeout(), options.electionTimeout().multipliedBy(2))
                 .withLeaderLease(options.leaderLease);
         host = new ShardGroupHost(options.nodeId, tuning, shard -> ChronicleShardStore.forBudget(budget), limits,
-                System::currentTimeMillis).onLogFailure(StoreNode::logFailed);
+                System::currentTimeMillis).onLogFailure(StoreNode::logFailed).onLeadership(shard -> {
+                    PlacementClient placement = placementClient;
+                    if (placement != null) {
+                        placement.heartbeatSoon();
+                    }
+                });
         String leaseClockFile = System.getProperty(LEASE_CLOCK_FILE);
         if (leaseClockFile != null) {
             LOG.warn("read leases run on a clock whose rate {} sets (-D{}: fault testing only)", leaseClockFile, LEASE_CLOCK_FILE);

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * The newest partition map this store has seen; only ever moves forward in epoch. Read by every
- * request thread (a volatile read), offered by the heartbeat and invalidation threads: the monitor
+ * request thread (a volatile read), offered by the heartbeat thread and the map watch's gRPC threads: the monitor
  * makes the compare-and-replace of {@link #offer} atomic.
  */
 public final class CurrentMap {

@@ -81,6 +81,7 @@ public final class ShardGroupHost implements AutoCloseable {
     private LeaderTransfers transfers;
     private volatile java.util.function.BiConsumer<Integer, Throwable> logFailure =
             (shard, cause) -> LOG.error("shard {}: Raft log failed: {}", shard, cause.toString());
+    private volatile java.util.function.IntConsumer leadership = shard -> { };
     private final AtomicLong callIds = new AtomicLong();
     /** The monotonic clock read leases are measured with ({@link #leaseClock}). */
     private java.util.function.LongSupplier leaseClock = System::nanoTime;
@@ -165,8 +166,10 @@ public final class ShardGroupHost implements AutoCloseable {
         // A split child whose parent's replica here filled its store ahead adopts it (SplitCopies).
         java.util.Optional<SplitCopies.FilledStore> filled = seeds.takeFilled(shardId);
         ShardStore store = filled.map(SplitCopies.FilledStore::store).orElseGet(() -> stores.apply(shardId));
-        return new ShardStateMachine(new ShardEngine(shardId, store, limits, seeds), clockMillis,
+        ShardStateMachine sm = new ShardStateMachine(new ShardEngine(shardId, store, limits, seeds), clockMillis,
                 cause -> logFailure.accept(shardId, cause), seeds, filled.orElse(null));
+        sm.whenElectedHere(() -> leadership.accept(shardId));
+        return sm;
     }
 
     private void tickSplits() {
@@ -188,6 +191,18 @@ public final class ShardGroupHost implements AutoCloseable {
      */
     public ShardGroupHost onLogFailure(java.util.function.BiConsumer<Integer, Throwable> handler) {
         this.logFailure = handler;
+        return this;
+    }
+
+    /**
+     * Who hears, with the shard's id, that a replica on this store was elected its leader (set
+     * before {@link #start}; called on a Ratis thread, so it must only hand the news on). The store
+     * tells the placement driver at once rather than with its next heartbeat, so that stores and
+     * clients that route by the map find a new leader (a split's child, a failover's winner) within
+     * milliseconds instead of up to a heartbeat later.
+     */
+    public ShardGroupHost onLeadership(java.util.function.IntConsumer handler) {
+        this.leadership = handler;
         return this;
     }
 

@@ -133,6 +133,8 @@ public final class ShardStateMachine extends BaseStateMachine {
     }
 
     private final SplitSeeds seeds;
+    /** Told each time this replica is elected leader ({@link #whenElectedHere}). */
+    private volatile Runnable electedHere = () -> { };
     /** See the constructor; used by the first {@link #load} only, then null. */
     private SplitCopies.FilledStore filled;
 
@@ -432,7 +434,13 @@ public final class ShardStateMachine extends BaseStateMachine {
         LOG.info("shard {} on {}: leader is now {}", engine.shardId(), member.getPeerId(), newLeader);
         if (member.getPeerId().equals(newLeader)) {
             expiryRebuildPending.set(true);
+            electedHere.run();
         }
+    }
+
+    /** Runs {@code r} (on Ratis' thread: it must not block) each time this replica is elected leader. */
+    void whenElectedHere(Runnable r) {
+        this.electedHere = r;
     }
 
     /** True once after this replica became leader: the caller rebuilds the expiry index. */

@@ -30,14 +30,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * This store's link to the placement driver: registers the store, heartbeats every second with
- * each hosted replica's role, progress, size, membership and ops/s, and fetches the partition map
- * whenever the driver's epoch moves past the one held here. Follows PD leader changes (a member
+ * each hosted replica's role, progress, size, membership and ops/s, watches the partition map
+ * ({@link PlacementMapWatch}), and fetches it whenever a heartbeat's epoch is past the one held
+ * here (the watch's fallback). Follows PD leader changes (a member
  * that does not lead names the leader) and re-registers when the driver does not know the store.
  */
 public final class PlacementClient implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PlacementClient.class);
     private static final int HOPS = 6;
+    /** The least time between a beat and an early beat after it ({@link #heartbeatSoon}). */
+    static final long EARLY_BEAT_GAP_MILLIS = 50;
 
     private final PlacementEndpoints endpoints;
     private final StoreChannels channels;
@@ -52,8 +55,15 @@ public final class PlacementClient implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final PlacementMapWatch mapWatch;
     private final Map<Integer, Long> lastOps = new HashMap<>();
+    /** Each shard's ops/s over the last regular beat's second, which an early beat repeats. */
+    private final Map<Integer, Double> lastRates = new HashMap<>();
+    private final java.util.concurrent.atomic.AtomicBoolean earlyBeatQueued = new java.util.concurrent.atomic.AtomicBoolean();
     private long lastBeatNanos;
+    /** When the last beat of either kind left (the heartbeat thread writes it, {@link #heartbeatSoon} reads it). */
+    private volatile long lastSentNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
+    private long beatMillis = 1_000;
     private int failedBeats;
     private volatile boolean registered;
     private volatile io.ringcache.node.core.AccessRules access = new io.ringcache.node.core.AccessRules();
@@ -73,6 +83,16 @@ public final class PlacementClient implements AutoCloseable {
         this.currentMap = currentMap;
         this.ops = ops;
         this.onRegistered = onRegistered;
+        this.mapWatch = new PlacementMapWatch(endpoints, channels, currentMap, heartbeats);
+    }
+
+    /**
+     * The regular heartbeat's period (set before {@link #start}; one second unless a test needs
+     * the regular beat out of the way to see an early one).
+     */
+    public PlacementClient beatingEvery(java.time.Duration period) {
+        this.beatMillis = period.toMillis();
+        return this;
     }
 
     /** Where the access table placement sends goes (at registration, and with heartbeats when it changes). */
@@ -107,7 +127,8 @@ public final class PlacementClient implements AutoCloseable {
             throw new IllegalStateException("cannot reach the placement driver at " + endpoints.all()
                     + (last == null ? "" : ": " + last.getMessage()));
         }
-        heartbeats.scheduleWithFixedDelay(this::heartbeat, 1, 1, TimeUnit.SECONDS);
+        mapWatch.start();
+        heartbeats.scheduleWithFixedDelay(() -> heartbeat(false), beatMillis, beatMillis, TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -149,10 +170,37 @@ public final class PlacementClient implements AutoCloseable {
         return endpoints.current();
     }
 
-    private void heartbeat() {
+    /**
+     * Heartbeats now, besides the beat every second: called when a replica here was elected leader
+     * ({@code ShardGroupHost#onLeadership}), so the placement driver publishes the new leader, and
+     * stores and clients that route by the map find it, without waiting up to a second (TiKV's
+     * stores send a region heartbeat on a leader change for the same reason). Requests that arrive
+     * while one is queued share it, and it leaves at least {@link #EARLY_BEAT_GAP_MILLIS} after the
+     * beat before it, so a store whose replicas win hundreds of elections at once (a failover of a
+     * whole store's leaders) sends at most 20 a second, each carrying every win so far. The early
+     * beat repeats the last regular beat's ops/s: a rate measured over a few milliseconds would be
+     * noise, and the load-based split trigger reads it.
+     */
+    public void heartbeatSoon() {
+        if (!registered || !earlyBeatQueued.compareAndSet(false, true)) {
+            return;
+        }
+        long sinceLast = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastSentNanos);
+        try {
+            heartbeats.schedule(() -> {
+                earlyBeatQueued.set(false);
+                heartbeat(true);
+            }, Math.max(0, EARLY_BEAT_GAP_MILLIS - sinceLast), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            earlyBeatQueued.set(false); // closing
+        }
+    }
+
+    private void heartbeat(boolean early) {
+        lastSentNanos = System.nanoTime();
         String address = endpoints.current();
         try {
-            StoreHeartbeatRequest request = report();
+            StoreHeartbeatRequest request = report(early);
             for (int hop = 0; hop < HOPS; hop++) {
                 address = endpoints.current();
                 StoreHeartbeatResponse response = pd(address).storeHeartbeat(request);
@@ -197,8 +245,8 @@ public final class PlacementClient implements AutoCloseable {
         for (PlacementMember m : map.getMembersList()) {
             endpoints.learn(m.getGrpcAddress());
         }
-        if (map.hasMap()) {
-            currentMap.offer(PartitionMapProtos.fromProto(map.getMap()));
+        if (map.hasMap() && currentMap.offer(PartitionMapProtos.fromProto(map.getMap()))) {
+            mapWatch.behind(address);
         }
     }
 
@@ -217,19 +265,27 @@ public final class PlacementClient implements AutoCloseable {
         }
     }
 
-    private StoreHeartbeatRequest report() {
+    private StoreHeartbeatRequest report(boolean early) {
         long now = System.nanoTime();
         double seconds = lastBeatNanos == 0 ? 0 : (now - lastBeatNanos) / 1e9;
-        lastBeatNanos = now;
+        if (!early) {
+            lastBeatNanos = now;
+        }
         StoreHeartbeatRequest.Builder request = StoreHeartbeatRequest.newBuilder().setStoreId(self.id());
         io.ringcache.placement.core.access.AccessTable known = access.get();
         if (known != null) {
             request.setAccessRevision(known.revision());
         }
         for (int shard : host.hostedShards()) {
-            long total = ops.total(shard);
-            Long before = lastOps.put(shard, total);
-            double rate = seconds > 0 && before != null ? (total - before) / seconds : 0;
+            double rate;
+            if (early) {
+                rate = lastRates.getOrDefault(shard, 0.0);
+            } else {
+                long total = ops.total(shard);
+                Long before = lastOps.put(shard, total);
+                rate = seconds > 0 && before != null ? (total - before) / seconds : 0;
+                lastRates.put(shard, rate);
+            }
             try {
                 ShardStats.Builder stats = ShardStats.newBuilder().setShardId(shard)
                         .setRole(role(host.role(shard))).setAppliedIndex(Math.max(0, host.appliedIndex(shard))).setOpsPerSecond(rate);
@@ -244,6 +300,7 @@ public final class PlacementClient implements AutoCloseable {
             }
         }
         lastOps.keySet().retainAll(host.hostedShards());
+        lastRates.keySet().retainAll(host.hostedShards());
         request.addAllLostShards(host.lostShards());
         request.setMemoryBudgetBytes(memory.budgetBytes()).setShardBudgetBytes(memory.shardBudgetBytes());
         return request.build();
@@ -265,6 +322,7 @@ public final class PlacementClient implements AutoCloseable {
 
     @Override
     public void close() {
+        mapWatch.close();
         heartbeats.shutdownNow();
     }
 }
