@@ -121,6 +121,7 @@ public final class StoreNode implements AutoCloseable {
             host.peerTls(tls);
         }
         host.start();
+        host.splits().peerCopiesThrough(new io.ringcache.node.adapter.grpc.GrpcPeerSplitCopies(currentMap, channels));
         io.ringcache.node.adapter.raft.HostCacheStats cacheStats = new io.ringcache.node.adapter.raft.HostCacheStats(
                 host, memory.budgetBytes(), limits.evictionPolicy().redisName());
         io.ringcache.node.adapter.raft.HostHotKeys hotKeys = new io.ringcache.node.adapter.raft.HostHotKeys(host);

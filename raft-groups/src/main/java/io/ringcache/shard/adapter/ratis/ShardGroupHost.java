@@ -141,7 +141,7 @@ public final class ShardGroupHost implements AutoCloseable {
         requests = new DivisionRequests(server, peerId, clientId, callIds);
         groups = new HostedGroups(server, peerId, clientId, callIds, tuning.storageDir().toPath());
         splits = new ShardSplits(seeds, groups, this::division, this::appliedIndex, this::submit,
-                new ChildCampaigns(server, peerId, this::division));
+                new ChildCampaigns(server, peerId, this::division), peerId.toString(), ticker);
         leaderReads = new LeaderReads(requests, tuning.leaderLease(), tuning.readLease().toNanos(), readBarrier, leaseClock);
         transfers = new LeaderTransfers(server, peerId, clientId, callIds, leaderReads, tuning.electionTimeoutMax().toNanos());
         LeaderReads.awaitForgottenLeases(tuning.electionTimeoutMin());

@@ -5,12 +5,18 @@ import io.ringcache.shard.core.Command;
 import io.ringcache.shard.core.CommandResult;
 import io.ringcache.shard.core.ShardError;
 import io.ringcache.shard.core.SlotSet;
+import io.ringcache.shard.core.SplitProposal;
+import io.ringcache.shard.core.SplitProposal.FollowerCopy;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.function.IntToLongFunction;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
@@ -28,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *   leader: split(parent, child, slots)  -> proposes PrepareSplit{child, slots}
  *   each replica, applying that entry:      notes the slots' writes from here, copies the slots
  *                                          in the background (SplitCopies)
- *   leader, once its own copy is written -> proposes Split{child, slots, voters of the parent}
+ *   leader, once its own copy is written
+ *   and a majority's are (SplitProposal)  -> proposes Split{child, slots, voters of the parent}
  *   each replica, applying that entry:      writes the child's seed (if it is one of the voters),
  *                                          merging its copy with the keys written since
  *                                          drops the slots' keys, refuses them from then on
@@ -59,16 +66,45 @@ public final class ShardSplits {
     private final IntToLongFunction appliedIndex;
     private final Submit submit;
     private final ChildCampaigns campaigns;
+    private final String selfId;
+    private final ScheduledExecutorService timer;
+    private volatile PeerSplitCopies peerCopies;
 
-    /** @param campaigns stands for the first election of the children this store applied a split for as the parent's leader */
+    /**
+     * @param campaigns stands for the first election of the children this store applied a split for as the parent's leader
+     * @param selfId    this store's replica id
+     * @param timer     schedules the leader's rounds of asking the followers' stores about their copies
+     */
     ShardSplits(SplitSeeds seeds, HostedGroups groups, IntFunction<Optional<RaftServer.Division>> divisions,
-                IntToLongFunction appliedIndex, Submit submit, ChildCampaigns campaigns) {
+                IntToLongFunction appliedIndex, Submit submit, ChildCampaigns campaigns, String selfId,
+                ScheduledExecutorService timer) {
         this.seeds = seeds;
         this.groups = groups;
         this.divisions = divisions;
         this.appliedIndex = appliedIndex;
         this.submit = submit;
         this.campaigns = campaigns;
+        this.selfId = selfId;
+        this.timer = timer;
+    }
+
+    /**
+     * How this store's leaders ask other replicas' stores about their copies of an announced split
+     * (the store node's RPC). Until it is set a leader proposes a split once its own copy is written.
+     */
+    public void peerCopiesThrough(PeerSplitCopies peers) {
+        this.peerCopies = peers;
+    }
+
+    /**
+     * How this store's copy of the split of {@code parent} into {@code child} announced at
+     * {@code announcedIndex} stands: the answer to another store's {@link PeerSplitCopies} question.
+     */
+    public FollowerCopy copyState(int parent, int child, long announcedIndex) {
+        if (divisions.apply(parent).isEmpty()) {
+            return FollowerCopy.NONE;
+        }
+        return seeds.copies().state(parent, child, announcedIndex, appliedIndex.applyAsLong(parent));
     }
 
     /**
@@ -100,20 +136,100 @@ public final class ShardSplits {
             }
             long announced = System.nanoTime();
             return seeds.copies().copied(parent, child)
-                    .completeOnTimeout(-1L, COPY_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                    .handle((entries, e) -> {
+                    .completeOnTimeout(-1L, COPY_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                    .handle((entries, e) -> e != null ? new OwnCopy(false, "this replica has no copy: " + e.getMessage())
+                            : entries < 0 ? new OwnCopy(false, "its copy is not done yet")
+                            : new OwnCopy(true, "copy of " + entries + " entries done"))
+                    .thenCompose(own -> !own.written() ? CompletableFuture.completedFuture(own.what())
+                            : followersCopied(parent, child, Math.min(announced + COPY_WAIT.toNanos(),
+                                    System.nanoTime() + FOLLOWER_COPY_WAIT.toNanos())).thenApply(f -> own.what() + "; " + f))
+                    .thenCompose(why -> {
                         LOG.info("shard {}: proposing the split into shard {} {} ms after announcing it ({})", parent, child,
-                                (System.nanoTime() - announced) / 1_000_000,
-                                e != null ? "this replica has no copy: " + e.getMessage()
-                                        : entries < 0 ? "its copy is not done yet" : "copy of " + entries + " entries done");
-                        return entries;
-                    })
-                    .thenCompose(ignored -> propose(parent, child, slots, expectedVoters));
+                                (System.nanoTime() - announced) / 1_000_000, why);
+                        return propose(parent, child, slots, expectedVoters);
+                    });
         });
     }
 
     /** How long the leader waits for its own background copy before it proposes the split anyway. */
     static final java.time.Duration COPY_WAIT = java.time.Duration.ofSeconds(20); // within the placement driver's 30 s call
+    /**
+     * How long, once its own copy is written, the leader waits for a majority's
+     * ({@link SplitProposal}); never past {@link #COPY_WAIT} after the announcement. The three
+     * copies of a 32 MiB half took 0.8-3.4 s on this machine's two shared cores (bench/RESULTS.md),
+     * so a follower more than 5 s behind the leader is one to stop waiting for.
+     */
+    static final java.time.Duration FOLLOWER_COPY_WAIT = java.time.Duration.ofSeconds(5);
+    /** Between two rounds of asking the followers' stores. */
+    static final long FOLLOWER_ROUND_MILLIS = 20;
+    /** How long a round waits for a store's answer; one that has not answered counts as UNKNOWN. */
+    static final long FOLLOWER_ANSWER_MILLIS = 500;
+
+    private record OwnCopy(boolean written, String what) {
+    }
+
+    /**
+     * Completes, with what the followers answered, once {@link SplitProposal} says the leader
+     * proposes: a majority's copies written, none of the others still coming, or at
+     * {@code deadlineNanos}. At once without a way to ask ({@link #peerCopiesThrough}).
+     */
+    private CompletableFuture<String> followersCopied(int parent, int child, long deadlineNanos) {
+        PeerSplitCopies peers = peerCopies;
+        long index = seeds.copies().announcedIndex(parent, child);
+        if (peers == null || index < 0) {
+            return CompletableFuture.completedFuture("followers not asked");
+        }
+        CompletableFuture<String> ready = new CompletableFuture<>();
+        askFollowers(peers, parent, child, index, deadlineNanos, ready);
+        return ready;
+    }
+
+    private void askFollowers(PeerSplitCopies peers, int parent, int child, long index, long deadlineNanos,
+                              CompletableFuture<String> ready) {
+        Optional<RaftServer.Division> d = divisions.apply(parent);
+        if (d.isEmpty() || !d.get().getInfo().isLeader()) {
+            ready.complete("no longer the leader"); // propose() refuses it with the leader's hint
+            return;
+        }
+        List<Replica> voters = ShardMembership.members(d.get(), RaftPeerRole.FOLLOWER);
+        List<String> others = new ArrayList<>();
+        List<CompletableFuture<FollowerCopy>> answers = new ArrayList<>();
+        for (Replica v : voters) {
+            if (!v.peerId().equals(selfId)) {
+                others.add(v.peerId());
+                answers.add(ask(peers, v.peerId(), parent, child, index));
+            }
+        }
+        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).whenComplete((ignored, e) -> {
+            List<FollowerCopy> states = new ArrayList<>();
+            answers.forEach(a -> states.add(a.getNow(FollowerCopy.UNKNOWN)));
+            boolean past = System.nanoTime() >= deadlineNanos;
+            if (SplitProposal.proposeNow(voters.size(), states, past)) {
+                StringBuilder what = new StringBuilder("followers:");
+                for (int i = 0; i < others.size(); i++) {
+                    what.append(' ').append(others.get(i)).append(' ').append(states.get(i));
+                }
+                ready.complete(past ? what + ", waited as long as it does" : what.toString());
+                return;
+            }
+            try {
+                timer.schedule(() -> askFollowers(peers, parent, child, index, deadlineNanos, ready),
+                        FOLLOWER_ROUND_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closing) {
+                ready.complete("closing");
+            }
+        });
+    }
+
+    private static CompletableFuture<FollowerCopy> ask(PeerSplitCopies peers, String peerId, int parent, int child, long index) {
+        try {
+            return peers.state(peerId, parent, child, index)
+                    .completeOnTimeout(FollowerCopy.UNKNOWN, FOLLOWER_ANSWER_MILLIS, TimeUnit.MILLISECONDS)
+                    .exceptionally(e -> FollowerCopy.UNKNOWN);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(FollowerCopy.UNKNOWN);
+        }
+    }
 
     /** Proposes the split itself, checked again: leadership or membership may have changed since the announcement. */
     private CompletableFuture<CommandResult.SplitDone> propose(int parent, int child, SlotSet slots,

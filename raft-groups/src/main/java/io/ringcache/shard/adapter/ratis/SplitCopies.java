@@ -6,6 +6,7 @@ import io.ringcache.shard.core.ShardStore;
 import io.ringcache.shard.core.SlotSet;
 import io.ringcache.shard.core.SlotWrites;
 import io.ringcache.shard.core.SplitCopy;
+import io.ringcache.shard.core.SplitProposal.FollowerCopy;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -158,6 +159,30 @@ final class SplitCopies implements AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalStateException("no copy for shard " + child + " here"));
         }
         return copy.done().thenApply(Copied::entries);
+    }
+
+    /**
+     * How this replica's copy for the split of {@code parent} into {@code child} announced at
+     * {@code announcedIndex} stands, for the parent's leader deciding when to propose the split
+     * ({@link io.ringcache.shard.core.SplitProposal}). A replica that has not applied the
+     * announcement yet ({@code appliedIndex} below it) will start its copy when it does.
+     */
+    FollowerCopy state(int parent, int child, long announcedIndex, long appliedIndex) {
+        Copy copy = byParent.get(parent);
+        if (copy != null && copy.child() == child && copy.index() == announcedIndex) {
+            CompletableFuture<Copied> done = copy.done();
+            return !done.isDone() ? FollowerCopy.COPYING
+                    : done.isCompletedExceptionally() ? FollowerCopy.NONE
+                    : FollowerCopy.COPIED;
+        }
+        return appliedIndex < announcedIndex ? FollowerCopy.COPYING
+                : FollowerCopy.NONE;
+    }
+
+    /** The log index at which this replica's copy for the split of {@code parent} into {@code child} was announced, or -1. */
+    long announcedIndex(int parent, int child) {
+        Copy copy = byParent.get(parent);
+        return copy != null && copy.child() == child ? copy.index() : -1;
     }
 
     /**

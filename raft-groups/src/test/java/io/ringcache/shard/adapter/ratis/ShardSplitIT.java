@@ -11,6 +11,7 @@ import io.ringcache.shard.core.CommandResult;
 import io.ringcache.shard.core.Query;
 import io.ringcache.shard.core.ShardError;
 import io.ringcache.shard.core.SlotSet;
+import io.ringcache.shard.core.SplitProposal;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -117,6 +118,54 @@ class ShardSplitIT {
                         org.apache.ratis.util.TimeDuration.valueOf(11, TimeUnit.MINUTES));
             }
             cluster.host(leader).splits().split(0, 1, UPPER_HALF, List.of("s0", "s1", "s2")).get(30, TimeUnit.SECONDS);
+            assertEquals(leader, cluster.leaderOf(1), "the child's first leader is the parent's");
+            for (int i = 0; i < 100; i++) {
+                assertReadable(cluster, "k-" + i, "v" + i);
+            }
+            MultiGroupRaftIT.awaitIdenticalReplicas(cluster, 1);
+        }
+    }
+
+    /**
+     * The parent's leader proposes the split only once a follower's copy is written too
+     * ({@code SplitProposal}): its questions go to the other hosts' real copy states, through a
+     * probe that answers COPYING for them until the test lets the real answers through.
+     */
+    @Test
+    void theLeaderProposesTheSplitOnlyOnceAFollowersCopyIsWrittenToo() throws Exception {
+        try (RatisCluster cluster = new RatisCluster(3)) {
+            cluster.addShards(1);
+            for (int i = 0; i < 100; i++) {
+                MultiGroupRaftIT.put(cluster, 0, "k-" + i, "v" + i);
+            }
+            int leader = cluster.leaderOf(0);
+            Map<String, ShardGroupHost> hosts = new ConcurrentHashMap<>();
+            for (int i = 0; i < 3; i++) {
+                hosts.put(cluster.host(i).peerId(), cluster.host(i));
+            }
+            AtomicBoolean holding = new AtomicBoolean(true);
+            List<Long> announcedAt = new java.util.concurrent.CopyOnWriteArrayList<>();
+            cluster.host(leader).splits().peerCopiesThrough((peer, parent, child, index) -> {
+                announcedAt.add(index);
+                SplitProposal.FollowerCopy real = hosts.get(peer).splits().copyState(parent, child, index);
+                return java.util.concurrent.CompletableFuture.completedFuture(
+                        holding.get() ? SplitProposal.FollowerCopy.COPYING : real);
+            });
+            java.util.concurrent.CompletableFuture<CommandResult.SplitDone> split =
+                    cluster.host(leader).splits().split(0, 1, UPPER_HALF, List.of("s0", "s1", "s2"));
+            // The leader asks only once its own copy is written; three rounds of two questions.
+            RatisCluster.awaitTrue("the leader asking its followers", () -> announcedAt.size() >= 6);
+            long index = announcedAt.get(0);
+            for (ShardGroupHost h : hosts.values()) {
+                RatisCluster.awaitTrue("every replica's copy written",
+                        () -> h.splits().copyState(0, 1, index) == SplitProposal.FollowerCopy.COPIED);
+            }
+            assertFalse(split.isDone(), "proposed while the followers answered COPYING");
+            assertEquals(SplitProposal.FollowerCopy.NONE, cluster.host(leader).splits().copyState(0, 1, index - 1),
+                    "an earlier announcement, applied here without a copy of its own");
+
+            holding.set(false);
+            assertFalse(split.get(30, TimeUnit.SECONDS).alreadyDone());
             assertEquals(leader, cluster.leaderOf(1), "the child's first leader is the parent's");
             for (int i = 0; i < 100; i++) {
                 assertReadable(cluster, "k-" + i, "v" + i);

@@ -8,11 +8,14 @@ import io.ringcache.proto.v1.Error;
 import io.ringcache.proto.v1.InvalidArgument;
 import io.ringcache.proto.v1.NotLeader;
 import io.ringcache.proto.v1.RemoveShardReplicaRequest;
+import io.ringcache.proto.v1.SplitCopyStateRequest;
+import io.ringcache.proto.v1.SplitCopyStateResponse;
 import io.ringcache.proto.v1.ReplicaAddress;
 import io.ringcache.proto.v1.StoreAdminGrpc;
 import io.ringcache.proto.v1.TransferShardLeaderRequest;
 import io.ringcache.proto.v1.Unavailable;
 import io.ringcache.shard.adapter.ratis.ShardGroupHost;
+import io.ringcache.shard.core.SplitProposal.FollowerCopy;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -103,6 +106,24 @@ public final class StoreAdminService extends StoreAdminGrpc.StoreAdminImplBase {
                     out.onNext(r.build());
                     out.onCompleted();
                 });
+    }
+
+    /**
+     * Another store's question, as a split's parent leader: how this store's copy of the split
+     * stands ({@link io.ringcache.shard.adapter.ratis.PeerSplitCopies}). Answered from memory, at
+     * once; before the host has started, NONE.
+     */
+    @Override
+    public void splitCopyState(SplitCopyStateRequest request, StreamObserver<SplitCopyStateResponse> out) {
+        io.ringcache.shard.adapter.ratis.ShardSplits splits = host.splits();
+        FollowerCopy state = splits == null ? FollowerCopy.NONE
+                : splits.copyState(request.getShardId(), request.getChildShardId(), request.getAnnouncedIndex());
+        out.onNext(SplitCopyStateResponse.newBuilder().setState(switch (state) {
+            case COPYING -> SplitCopyStateResponse.State.COPYING;
+            case COPIED -> SplitCopyStateResponse.State.COPIED;
+            case NONE, UNKNOWN -> SplitCopyStateResponse.State.NONE;
+        }).build());
+        out.onCompleted();
     }
 
     /** The call's failure as the KV service reports a shard call's (a split is a write). */
