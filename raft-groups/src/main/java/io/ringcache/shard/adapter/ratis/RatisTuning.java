@@ -71,10 +71,22 @@ public record RatisTuning(
      */
     public static final Duration DEFAULT_ELECTION_TIMEOUT_MIN = Duration.ofMillis(1000);
 
+    /**
+     * The default log segment size. Ratis keeps each group's recent entries on the heap: its open
+     * segment whole, and each closed one until every follower has it and it is applied. With
+     * 8 MiB segments and Ratis' cache limits (2 closed segments, 200 MB) that was up to 24 MiB of
+     * heap per replica: a store hosting 67 replicas under writes to all of them filled its 1 GiB
+     * heap with log entries and ran out of memory (bench/RESULTS.md, "2.5 GB again: the stores'
+     * heap"). 2 MiB segments, and a cache bound of two segments ({@link #toProperties}), keep it
+     * near 4 MiB per replica; a segment still holds the largest entry twice over
+     * ({@link #withEntryLimit} grows it with the entry limit).
+     */
+    static final long DEFAULT_SEGMENT_BYTES = 2L << 20;
+
     /** Defaults for {@code storageDir} on any free port. */
     public static RatisTuning defaults(File storageDir) {
         return new RatisTuning(storageDir, 0, DEFAULT_ELECTION_TIMEOUT_MIN, DEFAULT_ELECTION_TIMEOUT_MIN.multipliedBy(2),
-                1L << 20, (1L << 20) - 64 * 1024, 8L << 20, 1L << 20,
+                1L << 20, (1L << 20) - 64 * 1024, DEFAULT_SEGMENT_BYTES, 1L << 20,
                 100_000, true, false, 2, 2, 16, false, 1);
     }
 
@@ -132,8 +144,9 @@ public record RatisTuning(
     public RatisTuning withEntryLimit(long payloadBytes) {
         long appender = Math.max(appenderBufferBytes, payloadBytes + ENTRY_OVERHEAD_BYTES);
         long write = Math.max(writeBufferBytes, appender + 64 * 1024);
+        long segment = Math.max(segmentSizeBytes, 2 * appender);
         return new RatisTuning(storageDir, port, electionTimeoutMin, electionTimeoutMax, write,
-                appender, segmentSizeBytes, preallocatedBytes, snapshotThreshold, purgeUpToSnapshot,
+                appender, segment, preallocatedBytes, snapshotThreshold, purgeUpToSnapshot,
                 leaderLease, serverThreads, clientThreads, proxyThreads, asyncFlush, appenderWaitMillis);
     }
 
@@ -198,6 +211,10 @@ public record RatisTuning(
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(segmentSizeBytes));
         RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(preallocatedBytes));
         RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
+        // The heap a group's cached entries may take, the open segment included: past it, closed
+        // segments that every follower has and that are applied leave the cache at once (see
+        // DEFAULT_SEGMENT_BYTES). Ratis' default is 200 MB per group.
+        RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p, SizeInBytes.valueOf(2 * segmentSizeBytes));
         RaftServerConfigKeys.Log.setAsyncFlushEnabled(p, asyncFlush);
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, purgeUpToSnapshot);
         RaftServerConfigKeys.Log.setPurgeGap(p, 1);

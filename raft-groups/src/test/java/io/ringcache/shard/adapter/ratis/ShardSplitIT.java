@@ -105,10 +105,7 @@ class ShardSplitIT {
     @Test
     void theParentsLeaderReplicaElectsTheChildWithoutWaitingForATimer() throws Exception {
         try (RatisCluster cluster = new RatisCluster(3)) {
-            cluster.addShards(1);
-            for (int i = 0; i < 100; i++) {
-                MultiGroupRaftIT.put(cluster, 0, "k-" + i, "v" + i);
-            }
+            fillShardZero(cluster);
             int leader = cluster.leaderOf(0);
             for (int i = 0; i < 3; i++) {
                 org.apache.ratis.conf.RaftProperties p = cluster.host(i).raftServer().getProperties();
@@ -118,11 +115,7 @@ class ShardSplitIT {
                         org.apache.ratis.util.TimeDuration.valueOf(11, TimeUnit.MINUTES));
             }
             cluster.host(leader).splits().split(0, 1, UPPER_HALF, List.of("s0", "s1", "s2")).get(30, TimeUnit.SECONDS);
-            assertEquals(leader, cluster.leaderOf(1), "the child's first leader is the parent's");
-            for (int i = 0; i < 100; i++) {
-                assertReadable(cluster, "k-" + i, "v" + i);
-            }
-            MultiGroupRaftIT.awaitIdenticalReplicas(cluster, 1);
+            assertChildLedByParentsLeaderWithEveryKey(cluster, leader);
         }
     }
 
@@ -134,10 +127,7 @@ class ShardSplitIT {
     @Test
     void theLeaderProposesTheSplitOnlyOnceAFollowersCopyIsWrittenToo() throws Exception {
         try (RatisCluster cluster = new RatisCluster(3)) {
-            cluster.addShards(1);
-            for (int i = 0; i < 100; i++) {
-                MultiGroupRaftIT.put(cluster, 0, "k-" + i, "v" + i);
-            }
+            fillShardZero(cluster);
             int leader = cluster.leaderOf(0);
             Map<String, ShardGroupHost> hosts = new ConcurrentHashMap<>();
             for (int i = 0; i < 3; i++) {
@@ -166,11 +156,7 @@ class ShardSplitIT {
 
             holding.set(false);
             assertFalse(split.get(30, TimeUnit.SECONDS).alreadyDone());
-            assertEquals(leader, cluster.leaderOf(1), "the child's first leader is the parent's");
-            for (int i = 0; i < 100; i++) {
-                assertReadable(cluster, "k-" + i, "v" + i);
-            }
-            MultiGroupRaftIT.awaitIdenticalReplicas(cluster, 1);
+            assertChildLedByParentsLeaderWithEveryKey(cluster, leader);
         }
     }
 
@@ -253,6 +239,23 @@ class ShardSplitIT {
     }
 
     /** Reads {@code key} from the shard that owns it after the split; the parent refuses it if it moved. */
+    /** Shard 0 with keys k-0 to k-99 (values v0 to v99), about half of them in {@link #UPPER_HALF}. */
+    private static void fillShardZero(RatisCluster cluster) throws Exception {
+        cluster.addShards(1);
+        for (int i = 0; i < 100; i++) {
+            MultiGroupRaftIT.put(cluster, 0, "k-" + i, "v" + i);
+        }
+    }
+
+    /** After splitting {@link #fillShardZero}'s shard into shard 1: every key reads back, and the child's replicas agree. */
+    private static void assertChildLedByParentsLeaderWithEveryKey(RatisCluster cluster, int leader) throws Exception {
+        assertEquals(leader, cluster.leaderOf(1), "the child's first leader is the parent's");
+        for (int i = 0; i < 100; i++) {
+            assertReadable(cluster, "k-" + i, "v" + i);
+        }
+        MultiGroupRaftIT.awaitIdenticalReplicas(cluster, 1);
+    }
+
     private static void assertReadable(RatisCluster cluster, String key, String value) {
         byte[] k = MultiGroupRaftIT.bytes(key);
         boolean moved = UPPER_HALF.containsKey(k);
