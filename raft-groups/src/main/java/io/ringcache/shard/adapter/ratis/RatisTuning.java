@@ -78,8 +78,9 @@ public record RatisTuning(
      * heap per replica: a store hosting 67 replicas under writes to all of them filled its 1 GiB
      * heap with log entries and ran out of memory (bench/RESULTS.md, "2.5 GB again: the stores'
      * heap"). 2 MiB segments, and a cache bound of two segments ({@link #toProperties}), keep it
-     * near 4 MiB per replica; a segment still holds the largest entry twice over
-     * ({@link #withEntryLimit} grows it with the entry limit).
+     * near 4 MiB per replica. An entry larger than a segment is still written (Ratis 3.3.0's
+     * {@code SegmentedRaftLog.isSegmentFull} puts it in the open segment whole), so a store with a
+     * larger value limit needs no larger segments.
      */
     static final long DEFAULT_SEGMENT_BYTES = 2L << 20;
 
@@ -144,9 +145,8 @@ public record RatisTuning(
     public RatisTuning withEntryLimit(long payloadBytes) {
         long appender = Math.max(appenderBufferBytes, payloadBytes + ENTRY_OVERHEAD_BYTES);
         long write = Math.max(writeBufferBytes, appender + 64 * 1024);
-        long segment = Math.max(segmentSizeBytes, 2 * appender);
         return new RatisTuning(storageDir, port, electionTimeoutMin, electionTimeoutMax, write,
-                appender, segment, preallocatedBytes, snapshotThreshold, purgeUpToSnapshot,
+                appender, segmentSizeBytes, preallocatedBytes, snapshotThreshold, purgeUpToSnapshot,
                 leaderLease, serverThreads, clientThreads, proxyThreads, asyncFlush, appenderWaitMillis);
     }
 
