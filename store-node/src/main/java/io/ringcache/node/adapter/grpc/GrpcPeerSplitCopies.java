@@ -46,13 +46,7 @@ public final class GrpcPeerSplitCopies implements PeerSplitCopies {
                 .withDeadlineAfter(DEADLINE_MILLIS, TimeUnit.MILLISECONDS).splitCopyState(request), new FutureCallback<>() {
                     @Override
                     public void onSuccess(SplitCopyStateResponse r) {
-                        out.complete(switch (r.getState()) {
-                            case COPYING -> FollowerCopy.COPYING;
-                            case COPIED -> FollowerCopy.COPIED;
-                            case NONE -> FollowerCopy.NONE;
-                            // A newer store's answer this one does not know: it may still be copying.
-                            case UNRECOGNIZED -> FollowerCopy.UNKNOWN;
-                        });
+                        out.complete(fromProto(r.getState()));
                     }
 
                     @Override
@@ -61,5 +55,25 @@ public final class GrpcPeerSplitCopies implements PeerSplitCopies {
                     }
                 }, MoreExecutors.directExecutor());
         return out;
+    }
+
+    /** The wire's answer as the leader's rule reads it. */
+    static FollowerCopy fromProto(SplitCopyStateResponse.State state) {
+        return switch (state) {
+            case COPYING -> FollowerCopy.COPYING;
+            case COPIED -> FollowerCopy.COPIED;
+            case NONE -> FollowerCopy.NONE;
+            // A newer store's answer this one does not know: it may still be copying.
+            case UNRECOGNIZED -> FollowerCopy.UNKNOWN;
+        };
+    }
+
+    /** This store's answer on the wire ({@code StoreAdminService}); a store always knows its own copy, so never UNKNOWN. */
+    static SplitCopyStateResponse.State toProto(FollowerCopy state) {
+        return switch (state) {
+            case COPYING -> SplitCopyStateResponse.State.COPYING;
+            case COPIED -> SplitCopyStateResponse.State.COPIED;
+            case NONE, UNKNOWN -> SplitCopyStateResponse.State.NONE;
+        };
     }
 }

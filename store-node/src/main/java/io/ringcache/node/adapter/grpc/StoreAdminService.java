@@ -8,9 +8,9 @@ import io.ringcache.proto.v1.Error;
 import io.ringcache.proto.v1.InvalidArgument;
 import io.ringcache.proto.v1.NotLeader;
 import io.ringcache.proto.v1.RemoveShardReplicaRequest;
+import io.ringcache.proto.v1.ReplicaAddress;
 import io.ringcache.proto.v1.SplitCopyStateRequest;
 import io.ringcache.proto.v1.SplitCopyStateResponse;
-import io.ringcache.proto.v1.ReplicaAddress;
 import io.ringcache.proto.v1.StoreAdminGrpc;
 import io.ringcache.proto.v1.TransferShardLeaderRequest;
 import io.ringcache.proto.v1.Unavailable;
@@ -111,18 +111,13 @@ public final class StoreAdminService extends StoreAdminGrpc.StoreAdminImplBase {
     /**
      * Another store's question, as a split's parent leader: how this store's copy of the split
      * stands ({@link io.ringcache.shard.adapter.ratis.PeerSplitCopies}). Answered from memory, at
-     * once; before the host has started, NONE.
+     * once (the service is served only once the host has started).
      */
     @Override
     public void splitCopyState(SplitCopyStateRequest request, StreamObserver<SplitCopyStateResponse> out) {
-        io.ringcache.shard.adapter.ratis.ShardSplits splits = host.splits();
-        FollowerCopy state = splits == null ? FollowerCopy.NONE
-                : splits.copyState(request.getShardId(), request.getChildShardId(), request.getAnnouncedIndex());
-        out.onNext(SplitCopyStateResponse.newBuilder().setState(switch (state) {
-            case COPYING -> SplitCopyStateResponse.State.COPYING;
-            case COPIED -> SplitCopyStateResponse.State.COPIED;
-            case NONE, UNKNOWN -> SplitCopyStateResponse.State.NONE;
-        }).build());
+        FollowerCopy state = host.splits().copyState(request.getShardId(), request.getChildShardId(),
+                request.getAnnouncedIndex());
+        out.onNext(SplitCopyStateResponse.newBuilder().setState(GrpcPeerSplitCopies.toProto(state)).build());
         out.onCompleted();
     }
 
