@@ -69,7 +69,7 @@ public final class StoreNode implements AutoCloseable {
     private Server grpc;
     private NodeMetrics metrics;
     private PlacementDriverServer pd;
-    /** Volatile: a replica's election reads it on a Ratis thread ({@code onLeadership}). */
+    /** Volatile: a replica's election reads it on a Ratis thread ({@code onLeaderChange}). */
     private volatile PlacementClient placementClient;
     private StoreHttp http;
     private StoreInfo self;
@@ -106,12 +106,8 @@ public final class StoreNode implements AutoCloseable {
                 .withElectionTimeouts(options.electionTimeout(), options.electionTimeout().multipliedBy(2))
                 .withLeaderLease(options.leaderLease);
         host = new ShardGroupHost(options.nodeId, tuning, shard -> ChronicleShardStore.forBudget(budget), limits,
-                System::currentTimeMillis).onLogFailure(StoreNode::logFailed).onLeadership(shard -> {
-                    PlacementClient placement = placementClient;
-                    if (placement != null) {
-                        placement.heartbeatSoon();
-                    }
-                });
+                System::currentTimeMillis).onLogFailure(StoreNode::logFailed).onLeaderChange(
+                new io.ringcache.node.adapter.raft.LeaderNews(currentMap.changes(), () -> placementClient));
         String leaseClockFile = System.getProperty(LEASE_CLOCK_FILE);
         if (leaseClockFile != null) {
             LOG.warn("read leases run on a clock whose rate {} sets (-D{}: fault testing only)", leaseClockFile, LEASE_CLOCK_FILE);

@@ -11,6 +11,12 @@ import java.util.Optional;
 public final class CurrentMap {
 
     private volatile PartitionMap map;
+    private final RouteChanges changes = new RouteChanges();
+
+    /** Told of every map adopted here; the store also tells it of leader changes. */
+    public RouteChanges changes() {
+        return changes;
+    }
 
     public Optional<PartitionMap> get() {
         return Optional.ofNullable(map);
@@ -20,6 +26,7 @@ public final class CurrentMap {
     public synchronized boolean offer(PartitionMap next) {
         if (map == null || next.epoch() > map.epoch()) {
             map = next;
+            changes.mapChanged();
             return true;
         }
         return false;

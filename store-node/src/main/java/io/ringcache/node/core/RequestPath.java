@@ -81,6 +81,7 @@ public final class RequestPath implements KvRequests {
     /** One try, then another after a pause while the failure allows it and the budget lasts. */
     private CompletableFuture<ShardOutcome> attempt(byte[] key, int shardId, ShardOp op, Routing routing,
                                                     long deadline, int retries) {
+        long seen = currentMap.changes().version();
         return once(key, shardId, op, routing, deadline).thenCompose(outcome -> {
             if (!(outcome instanceof ShardOutcome.Failed f) || !routing.forward() || !sendAgain(f.failure(), op)
                     || (key == null && f.failure() instanceof KvFailure.KeyMoved)) {
@@ -93,11 +94,40 @@ public final class RequestPath implements KvRequests {
                 return CompletableFuture.completedFuture(outcome);
             }
             long pause = Math.min(left, Math.min(MAX_PAUSE_MILLIS, FIRST_PAUSE_MILLIS << Math.min(retries, 16)));
-            return pacer.after(pause)
+            return pauseOrNews(shardOf(f.failure()), seen, pause)
                     .handle((v, closed) -> closed != null ? CompletableFuture.completedFuture(outcome)
                             : attempt(key, shardId, op, routing, deadline, retries + 1))
                     .thenCompose(next -> next);
         });
+    }
+
+    /**
+     * The pause before a retry, cut short by news that may route {@code shard} anew since version
+     * {@code seen} ({@link RouteChanges}: a map, a leader learned here). Without that, a request
+     * held for a child's first leader went on up to a pause (as long as 160 ms by then) after the
+     * leader was known (bench/RESULTS.md, "Waking held requests"). The retry after news runs on the
+     * pacer's thread, not on the Ratis or gRPC thread that brought it.
+     */
+    private CompletableFuture<?> pauseOrNews(int shard, long seen, long pause) {
+        CompletableFuture<Void> timer = pacer.after(pause);
+        if (shard < 0 || timer.isDone()) {
+            return timer;
+        }
+        RouteChanges changes = currentMap.changes();
+        CompletableFuture<Void> news = changes.next(shard, seen);
+        timer.whenComplete((v, closed) -> changes.forget(shard, news));
+        return CompletableFuture.anyOf(timer, news.thenCompose(v -> pacer.after(0)));
+    }
+
+    /** The shard a retryable failure names, or -1. */
+    private static int shardOf(KvFailure failure) {
+        if (failure instanceof KvFailure.NotLeader n) {
+            return n.shardId();
+        }
+        if (failure instanceof KvFailure.Unavailable u) {
+            return u.shardId();
+        }
+        return failure instanceof KvFailure.KeyMoved m ? m.shardId() : -1;
     }
 
     private CompletableFuture<ShardOutcome> once(byte[] key, int fixedShard, ShardOp op, Routing routing, long deadline) {

@@ -2,6 +2,7 @@ package io.ringcache.node.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -173,6 +174,36 @@ class RequestPathTest {
         pacer.onPause = () -> currentMap.offer(map(3, "self"));
         assertInstanceOf(ShardOutcome.Applied.class, submit(put("v"), Routing.anyStore(BUDGET)));
         assertEquals(1, pacer.pauses.size());
+    }
+
+    @Test
+    void aRequestHeldForALeaderGoesOnWhenAReplicaHereLearnsOfOneNotAtItsNextPause() {
+        // Pauses that never end by themselves: only the news can move the request on.
+        List<Long> held = new ArrayList<>();
+        Pacer holding = new Pacer() {
+            @Override
+            public long nowMillis() {
+                return 1_000;
+            }
+
+            @Override
+            public CompletableFuture<Void> after(long millis) {
+                held.add(millis);
+                return millis == 0 ? CompletableFuture.completedFuture(null) : new CompletableFuture<>();
+            }
+        };
+        RequestPath waiting = new RequestPath(currentMap, local, forwarder, holding, new ShardLimits(16, 1024, 1 << 20), s -> { });
+        currentMap.offer(map(3, ""));
+        local.host(0, ""); // a split's child, say, still electing
+        CompletableFuture<ShardOutcome> out = waiting.submit(KEY, put("v"), Routing.anyStore(BUDGET));
+        assertFalse(out.isDone());
+        assertEquals(List.of(RequestPath.FIRST_PAUSE_MILLIS), held);
+
+        local.host(0, "self");
+        currentMap.changes().leaderChanged(0);
+        assertTrue(out.isDone(), "the news alone moved the request on");
+        assertInstanceOf(ShardOutcome.Applied.class, out.join());
+        assertEquals(List.of(RequestPath.FIRST_PAUSE_MILLIS, 0L), held, "one hop to the pacer's thread, no further pause");
     }
 
     @Test

@@ -81,7 +81,7 @@ public final class ShardGroupHost implements AutoCloseable {
     private LeaderTransfers transfers;
     private volatile java.util.function.BiConsumer<Integer, Throwable> logFailure =
             (shard, cause) -> LOG.error("shard {}: Raft log failed: {}", shard, cause.toString());
-    private volatile java.util.function.IntConsumer leadership = shard -> { };
+    private volatile LeaderChangeListener leaderChanges = (shard, leader, here) -> { };
     private final AtomicLong callIds = new AtomicLong();
     /** The monotonic clock read leases are measured with ({@link #leaseClock}). */
     private java.util.function.LongSupplier leaseClock = System::nanoTime;
@@ -168,7 +168,7 @@ public final class ShardGroupHost implements AutoCloseable {
         ShardStore store = filled.map(SplitCopies.FilledStore::store).orElseGet(() -> stores.apply(shardId));
         ShardStateMachine sm = new ShardStateMachine(new ShardEngine(shardId, store, limits, seeds), clockMillis,
                 cause -> logFailure.accept(shardId, cause), seeds, filled.orElse(null));
-        sm.whenElectedHere(() -> leadership.accept(shardId));
+        sm.whenLeaderChanged((shard, leader, here) -> leaderChanges.leaderChanged(shard, leader, here));
         return sm;
     }
 
@@ -195,14 +195,14 @@ public final class ShardGroupHost implements AutoCloseable {
     }
 
     /**
-     * Who hears, with the shard's id, that a replica on this store was elected its leader (set
-     * before {@link #start}; called on a Ratis thread, so it must only hand the news on). The store
-     * tells the placement driver at once rather than with its next heartbeat, so that stores and
-     * clients that route by the map find a new leader (a split's child, a failover's winner) within
-     * milliseconds instead of up to a heartbeat later.
+     * Who hears of each leader a replica on this store learns of, its own election included (set
+     * before {@link #start}). The store tells the placement driver of an election here at once
+     * rather than with its next heartbeat, so that stores and clients that route by the map find a
+     * new leader (a split's child, a failover's winner) within milliseconds instead of up to a
+     * heartbeat later; and it wakes the requests it holds for that shard's leader.
      */
-    public ShardGroupHost onLeadership(java.util.function.IntConsumer handler) {
-        this.leadership = handler;
+    public ShardGroupHost onLeaderChange(LeaderChangeListener listener) {
+        this.leaderChanges = listener;
         return this;
     }
 

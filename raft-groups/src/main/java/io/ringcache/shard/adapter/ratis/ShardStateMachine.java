@@ -133,8 +133,8 @@ public final class ShardStateMachine extends BaseStateMachine {
     }
 
     private final SplitSeeds seeds;
-    /** Told each time this replica is elected leader ({@link #whenElectedHere}). */
-    private volatile Runnable electedHere = () -> { };
+    /** Told of each leader this replica learns of ({@link #whenLeaderChanged}). */
+    private volatile LeaderChangeListener leaderChanged = (shard, leader, here) -> { };
     /** See the constructor; used by the first {@link #load} only, then null. */
     private SplitCopies.FilledStore filled;
 
@@ -432,15 +432,18 @@ public final class ShardStateMachine extends BaseStateMachine {
     @Override
     public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId newLeader) {
         LOG.info("shard {} on {}: leader is now {}", engine.shardId(), member.getPeerId(), newLeader);
-        if (member.getPeerId().equals(newLeader)) {
+        boolean here = member.getPeerId().equals(newLeader);
+        if (here) {
             expiryRebuildPending.set(true);
-            electedHere.run();
+        }
+        if (newLeader != null) {
+            leaderChanged.leaderChanged(engine.shardId(), newLeader.toString(), here);
         }
     }
 
-    /** Runs {@code r} (on Ratis' thread: it must not block) each time this replica is elected leader. */
-    void whenElectedHere(Runnable r) {
-        this.electedHere = r;
+    /** Tells {@code l} (on Ratis' thread: it must not block) of each leader this replica learns of. */
+    void whenLeaderChanged(LeaderChangeListener l) {
+        this.leaderChanged = l;
     }
 
     /** True once after this replica became leader: the caller rebuilds the expiry index. */

@@ -6,6 +6,7 @@ import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.ringcache.node.adapter.metrics.ShardOps;
+import io.ringcache.node.adapter.raft.LeaderNews;
 import io.ringcache.node.core.CurrentMap;
 import io.ringcache.node.core.StoreMemory;
 import io.ringcache.placement.api.PartitionMapProtos;
@@ -36,7 +37,9 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +47,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A replica elected on a store is reported to the placement driver at once, not with the next
  * regular heartbeat: a real single-replica Ratis host wired as the store node wires it
- * ({@code onLeadership} to {@code heartbeatSoon}), a placement driver served by a real gRPC server
+ * ({@link LeaderNews}: {@code onLeaderChange} to {@code heartbeatSoon}, and to the held requests' news), a placement driver served by a real gRPC server
  * that records the heartbeats, and the regular beat set to an hour, so only the early beat can
  * carry the news within the test's wait.
  */
@@ -84,14 +87,10 @@ class LeadershipHeartbeatIT {
     void aReplicaElectedHereIsReportedToPlacementWithoutWaitingForTheNextBeat() throws Exception {
         dir = Files.createTempDirectory("leadership-heartbeat");
         PlacementClient[] wired = new PlacementClient[1];
+        CurrentMap current = new CurrentMap();
         host = new ShardGroupHost("solo", RatisTuning.defaults(dir.toFile()).withPort(0), shard -> new HeapShardStore(),
                 ShardLimits.withBudget(8L << 20), System::currentTimeMillis)
-                .onLeadership(shard -> {
-                    PlacementClient p = wired[0];
-                    if (p != null) {
-                        p.heartbeatSoon();
-                    }
-                })
+                .onLeaderChange(new LeaderNews(current.changes(), () -> wired[0]))
                 .start();
         StoreInfo self = new StoreInfo("solo", "127.0.0.1:1", "127.0.0.1:2", host.raftAddress(), Map.of(), StoreState.UP);
         // Shard 0 is placed elsewhere (the map needs one); shard 7 is added to this host directly.
@@ -100,16 +99,20 @@ class LeadershipHeartbeatIT {
                 Map.of("solo", self, "other", other));
         pd = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(new Placement(map)).build().start();
         channels = new StoreChannels();
-        placement = new PlacementClient(List.of("127.0.0.1:" + pd.getPort()), channels, self, host, new CurrentMap(),
+        placement = new PlacementClient(List.of("127.0.0.1:" + pd.getPort()), channels, self, host, current,
                 new ShardOps(), new StoreMemory(64L << 20, 8L << 20), m -> { })
                 .beatingEvery(Duration.ofHours(1)).start(30_000);
         wired[0] = placement;
+        // A request held for shard 7's leader would wait on this (RequestPath); the map is in by now.
+        CompletableFuture<Void> heldRequest = current.changes().next(SHARD, current.changes().version());
 
         host.addShard(SHARD, List.of(new ShardGroupHost.Replica("solo", host.raftAddress())));
 
         Poll.until("a heartbeat reporting this store's replica of shard " + SHARD + " as its leader",
                 () -> beats.stream().flatMap(b -> b.getShardsList().stream())
                         .anyMatch(s -> s.getShardId() == SHARD && s.getRole() == ReplicaRole.REPLICA_ROLE_LEADER));
+        heldRequest.get(30, TimeUnit.SECONDS); // woken by the election, without a new map
+        assertEquals(1, current.get().orElseThrow().epoch());
         // The early beat repeats the last regular beat's rates; there was none, so none.
         for (StoreHeartbeatRequest b : beats) {
             for (ShardStats s : b.getShardsList()) {
