@@ -6,8 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * News that a request waiting for a shard's leader may now find it: a newer partition map, or a
- * leader change a replica on this store learned of. The request path waits for the earlier of its
+ * News that a request waiting for a shard's leader may now find it: a newer partition map, a
+ * leader change a replica on this store learned of, or a leader here becoming ready to serve. The request path waits for the earlier of its
  * pause and this news ({@link RequestPath}), so a request held through an election (a split's
  * child, a failover) goes on within a millisecond of the news rather than at its next pause,
  * which doubles up to 200 ms (bench/RESULTS.md, "Waking held requests").
@@ -71,7 +71,7 @@ public final class RouteChanges {
         }
     }
 
-    /** A replica here learned of a new leader of {@code shardId}. */
+    /** A replica here learned of a new leader of {@code shardId}, or its leader here became ready. */
     public void leaderChanged(int shardId) {
         version.incrementAndGet();
         wake(shardId);

@@ -7,8 +7,9 @@ public interface ShardView {
 
     /**
      * True when this store's replica is the shard's leader. A leader still committing the first
-     * entry of its term counts: writes queue behind that entry, and a linearizable read answers a
-     * retryable {@link KvFailure.Unavailable} until it is committed.
+     * entry of its term counts: until that entry is applied, Ratis refuses its writes and
+     * linearizable reads (NOT_READY), which come back as a retryable {@link KvFailure.Unavailable},
+     * and the request path tries again at the news that it is ready ({@link RouteChanges}).
      */
     boolean isLeader(int shardId);
 

@@ -168,7 +168,17 @@ public final class ShardGroupHost implements AutoCloseable {
         ShardStore store = filled.map(SplitCopies.FilledStore::store).orElseGet(() -> stores.apply(shardId));
         ShardStateMachine sm = new ShardStateMachine(new ShardEngine(shardId, store, limits, seeds), clockMillis,
                 cause -> logFailure.accept(shardId, cause), seeds, filled.orElse(null));
-        sm.whenLeaderChanged((shard, leader, here) -> leaderChanges.leaderChanged(shard, leader, here));
+        sm.whenLeaderChanged(new LeaderChangeListener() {
+            @Override
+            public void leaderChanged(int shard, String leader, boolean electedHere) {
+                leaderChanges.leaderChanged(shard, leader, electedHere);
+            }
+
+            @Override
+            public void leaderReady(int shard) {
+                leaderChanges.leaderReady(shard);
+            }
+        });
         return sm;
     }
 

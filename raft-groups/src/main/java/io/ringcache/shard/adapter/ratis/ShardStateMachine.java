@@ -441,6 +441,11 @@ public final class ShardStateMachine extends BaseStateMachine {
         }
     }
 
+    @Override
+    public void notifyLeaderReady() {
+        leaderChanged.leaderReady(engine.shardId());
+    }
+
     /** Tells {@code l} (on Ratis' thread: it must not block) of each leader this replica learns of. */
     void whenLeaderChanged(LeaderChangeListener l) {
         this.leaderChanged = l;

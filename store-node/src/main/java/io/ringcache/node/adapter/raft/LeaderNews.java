@@ -8,7 +8,8 @@ import java.util.function.Supplier;
 /**
  * What the store does when a replica here learns of a new leader ({@code ShardGroupHost#onLeaderChange},
  * on a Ratis thread, so both steps only hand the news on): requests held here for that shard's
- * leader go on at once ({@link RouteChanges}), and an election won here is reported to the
+ * leader go on at once ({@link RouteChanges}), and again once a leader here is ready to serve
+ * (Ratis refuses it requests until then); and an election won here is reported to the
  * placement driver at once ({@link PlacementClient#heartbeatSoon}), so that other stores and
  * clients route to it within milliseconds instead of a heartbeat later.
  */
@@ -30,5 +31,11 @@ public final class LeaderNews implements LeaderChangeListener {
         if (electedHere && client != null) {
             client.heartbeatSoon();
         }
+    }
+
+    /** A leader here serves from now on: requests held here that it refused as not ready go on. */
+    @Override
+    public void leaderReady(int shardId) {
+        routes.leaderChanged(shardId);
     }
 }

@@ -1,6 +1,7 @@
 package io.ringcache.node.adapter.grpc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -26,6 +27,7 @@ import io.ringcache.proto.v1.StoreHeartbeatRequest;
 import io.ringcache.proto.v1.StoreHeartbeatResponse;
 import io.ringcache.routing.TokenPlanner;
 import io.ringcache.shard.adapter.heap.HeapShardStore;
+import io.ringcache.shard.adapter.ratis.LeaderChangeListener;
 import io.ringcache.shard.adapter.ratis.RatisTuning;
 import io.ringcache.shard.adapter.ratis.ShardGroupHost;
 import io.ringcache.shard.core.ShardLimits;
@@ -88,9 +90,24 @@ class LeadershipHeartbeatIT {
         dir = Files.createTempDirectory("leadership-heartbeat");
         PlacementClient[] wired = new PlacementClient[1];
         CurrentMap current = new CurrentMap();
+        List<String> told = new CopyOnWriteArrayList<>();
         host = new ShardGroupHost("solo", RatisTuning.defaults(dir.toFile()).withPort(0), shard -> new HeapShardStore(),
                 ShardLimits.withBudget(8L << 20), System::currentTimeMillis)
-                .onLeaderChange(new LeaderNews(current.changes(), () -> wired[0]))
+                .onLeaderChange(new LeaderChangeListener() {
+                    private final LeaderNews news = new LeaderNews(current.changes(), () -> wired[0]);
+
+                    @Override
+                    public void leaderChanged(int shard, String leader, boolean electedHere) {
+                        told.add(shard + (electedHere ? " elected here" : " led by " + leader));
+                        news.leaderChanged(shard, leader, electedHere);
+                    }
+
+                    @Override
+                    public void leaderReady(int shard) {
+                        told.add(shard + " ready: " + host.isReadyLeader(shard));
+                        news.leaderReady(shard);
+                    }
+                })
                 .start();
         StoreInfo self = new StoreInfo("solo", "127.0.0.1:1", "127.0.0.1:2", host.raftAddress(), Map.of(), StoreState.UP);
         // Shard 0 is placed elsewhere (the map needs one); shard 7 is added to this host directly.
@@ -113,6 +130,12 @@ class LeadershipHeartbeatIT {
                         .anyMatch(s -> s.getShardId() == SHARD && s.getRole() == ReplicaRole.REPLICA_ROLE_LEADER));
         heldRequest.get(30, TimeUnit.SECONDS); // woken by the election, without a new map
         assertEquals(1, current.get().orElseThrow().epoch());
+        // Ratis refuses a new leader's requests until it applied its term's first entry; then it says so.
+        Poll.until("the host telling that its leader of shard " + SHARD + " is ready", () -> told.size() == 2);
+        assertEquals(List.of(SHARD + " elected here", SHARD + " ready: true"), told);
+        CompletableFuture<Void> heldUntilReady = current.changes().next(SHARD, current.changes().version());
+        new LeaderNews(current.changes(), () -> null).leaderReady(SHARD);
+        assertTrue(heldUntilReady.isDone());
         // The early beat repeats the last regular beat's rates; there was none, so none.
         for (StoreHeartbeatRequest b : beats) {
             for (ShardStats s : b.getShardsList()) {
