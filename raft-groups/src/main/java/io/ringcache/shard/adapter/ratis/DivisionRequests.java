@@ -1,6 +1,9 @@
 package io.ringcache.shard.adapter.ratis;
 
+import io.ringcache.shard.core.CommandResult;
+import io.ringcache.shard.core.ResultCodec;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,12 +29,28 @@ final class DivisionRequests {
     private final RaftPeerId peerId;
     private final ClientId clientId;
     private final AtomicLong callIds;
+    private final long maxEntryPayloadBytes;
 
-    DivisionRequests(RaftServer server, RaftPeerId peerId, ClientId clientId, AtomicLong callIds) {
+    /** @param maxEntryPayloadBytes the largest entry Ratis appends ({@link RatisTuning#maxEntryPayloadBytes}) */
+    DivisionRequests(RaftServer server, RaftPeerId peerId, ClientId clientId, AtomicLong callIds, long maxEntryPayloadBytes) {
         this.server = server;
         this.peerId = peerId;
         this.clientId = clientId;
         this.callIds = callIds;
+        this.maxEntryPayloadBytes = maxEntryPayloadBytes;
+    }
+
+    /** Proposes an encoded entry (see {@code CommandCodec}); completes with one result per command. */
+    CompletableFuture<List<CommandResult>> write(int shardId, byte[] entry) {
+        if (entry.length > maxEntryPayloadBytes) {
+            // Refused here: Ratis would fail the append and the leader would step down over it.
+            return CompletableFuture.failedFuture(new ShardCallException(shardId,
+                    ShardCallException.Reason.INVALID_ARGUMENT, null, "a write of " + entry.length
+                    + " bytes exceeds the " + maxEntryPayloadBytes
+                    + "-byte limit of one log entry; send it in smaller batches"));
+        }
+        return call(shardId, entry, RaftClientRequest.writeRequestType())
+                .thenApply(content -> ResultCodec.decodeResults(content.toByteArray()));
     }
 
     /** Sends {@code payload} to the shard's division as a request of {@code type}; completes with the reply's content. */

@@ -8,18 +8,12 @@ import io.ringcache.shard.core.ResultCodec;
 import io.ringcache.shard.core.ShardEngine;
 import io.ringcache.shard.core.ShardLimits;
 import io.ringcache.shard.core.ShardStore;
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedSet;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,16 +21,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
-import java.util.stream.Stream;
 import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.protocol.ClientId;
-import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.RaftClientRequest;
-import org.apache.ratis.protocol.RaftGroup;
-import org.apache.ratis.protocol.RaftGroupId;
-import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.slf4j.Logger;
@@ -45,8 +33,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One process's Raft server hosting many shard groups (one Ratis division per shard replica).
  *
- * <p>Owns the {@link RaftServer}, the per-group state machines it creates through its registry,
- * and one scheduler thread shared by all groups for TTL reclamation. Requests are submitted to
+ * <p>Owns the {@link RaftServer}, the per-group state machines its registry creates
+ * ({@link ShardStateMachines}, which also relays their log failures and leader changes), and one
+ * scheduler thread shared by all groups for TTL reclamation. Requests are submitted to
  * the local divisions in-process ({@link DivisionRequests}), without a RaftClient hop. Groups are
  * added and removed at run time ({@link HostedGroups}); on restart the server recovers every group
  * folder under the storage dir. Linearizable reads on a leader go through {@link LeaderReads},
@@ -72,16 +61,14 @@ public final class ShardGroupHost implements AutoCloseable {
     private final RaftPeerId peerId;
     private final RatisTuning tuning;
     private final IntFunction<ShardStore> stores;
-    private final ShardLimits limits;
     private final LongSupplier clockMillis;
+    /** Makes each replica's state machine and relays its log failures and leader changes. */
+    private final ShardStateMachines machines;
     private final ClientId clientId = ClientId.randomId();
     private volatile java.util.function.IntFunction<CompletableFuture<?>> readBarrier =
             shard -> submit(shard, List.of(READ_BARRIER));
     private LeaderReads leaderReads;
     private LeaderTransfers transfers;
-    private volatile java.util.function.BiConsumer<Integer, Throwable> logFailure =
-            (shard, cause) -> LOG.error("shard {}: Raft log failed: {}", shard, cause.toString());
-    private volatile LeaderChangeListener leaderChanges = (shard, leader, here) -> { };
     private final AtomicLong callIds = new AtomicLong();
     /** The monotonic clock read leases are measured with ({@link #leaseClock}). */
     private java.util.function.LongSupplier leaseClock = System::nanoTime;
@@ -111,8 +98,8 @@ public final class ShardGroupHost implements AutoCloseable {
         // Key + value + command framing (tag, TTL, lengths) of the largest single put.
         this.tuning = tuning.withEntryLimit((long) limits.maxValueBytes() + limits.maxKeyBytes() + 1024);
         this.stores = stores;
-        this.limits = limits;
         this.clockMillis = clockMillis;
+        this.machines = new ShardStateMachines(stores, limits, clockMillis);
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ringcache-ticker-" + peerId);
             t.setDaemon(true);
@@ -129,16 +116,16 @@ public final class ShardGroupHost implements AutoCloseable {
                 clockMillis.getAsLong());
         // Before the server: recovering groups may be split children that load their seed.
         seeds = new SplitSeeds(peerId.toString(), SplitSeeds.dirFor(tuning.storageDir().toPath()),
-                (shard, cause) -> logFailure.accept(shard, cause), () -> ticker.execute(this::tickSplits),
+                machines::logFailed, () -> ticker.execute(this::tickSplits),
                 this::splitApplying, stores);
         server = RaftServer.newBuilder()
                 .setServerId(peerId)
                 .setProperties(tuning.toProperties())
                 .setParameters(transport)
-                .setStateMachineRegistry(this::newStateMachine)
+                .setStateMachineRegistry(machines.registry(seeds))
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
-        requests = new DivisionRequests(server, peerId, clientId, callIds);
+        requests = new DivisionRequests(server, peerId, clientId, callIds, tuning.maxEntryPayloadBytes());
         groups = new HostedGroups(server, peerId, clientId, callIds, tuning.storageDir().toPath());
         splits = new ShardSplits(seeds, groups, this::division, this::appliedIndex, this::submit,
                 new ChildCampaigns(server, peerId, this::division), peerId.toString(), ticker);
@@ -161,27 +148,6 @@ public final class ShardGroupHost implements AutoCloseable {
         return this;
     }
 
-    private ShardStateMachine newStateMachine(RaftGroupId groupId) {
-        int shardId = ShardGroups.shardId(groupId);
-        // A split child whose parent's replica here filled its store ahead adopts it (SplitCopies).
-        java.util.Optional<SplitCopies.FilledStore> filled = seeds.takeFilled(shardId);
-        ShardStore store = filled.map(SplitCopies.FilledStore::store).orElseGet(() -> stores.apply(shardId));
-        ShardStateMachine sm = new ShardStateMachine(new ShardEngine(shardId, store, limits, seeds), clockMillis,
-                cause -> logFailure.accept(shardId, cause), seeds, filled.orElse(null));
-        sm.whenLeaderChanged(new LeaderChangeListener() {
-            @Override
-            public void leaderChanged(int shard, String leader, boolean electedHere) {
-                leaderChanges.leaderChanged(shard, leader, electedHere);
-            }
-
-            @Override
-            public void leaderReady(int shard) {
-                leaderChanges.leaderReady(shard);
-            }
-        });
-        return sm;
-    }
-
     private void tickSplits() {
         ShardSplits current = splits;
         if (current != null) {
@@ -200,7 +166,7 @@ public final class ShardGroupHost implements AutoCloseable {
      * its disk, as etcd and TiKV do on a WAL write error; by default it is only logged.
      */
     public ShardGroupHost onLogFailure(java.util.function.BiConsumer<Integer, Throwable> handler) {
-        this.logFailure = handler;
+        machines.onLogFailure(handler);
         return this;
     }
 
@@ -212,7 +178,7 @@ public final class ShardGroupHost implements AutoCloseable {
      * heartbeat later; and it wakes the requests it holds for that shard's leader.
      */
     public ShardGroupHost onLeaderChange(LeaderChangeListener listener) {
-        this.leaderChanges = listener;
+        machines.onLeaderChange(listener);
         return this;
     }
 
@@ -368,15 +334,7 @@ public final class ShardGroupHost implements AutoCloseable {
 
     /** Submits an encoded entry (see {@link CommandCodec}); completes with one result per command. */
     public CompletableFuture<List<CommandResult>> submit(int shardId, byte[] entry) {
-        if (entry.length > tuning.maxEntryPayloadBytes()) {
-            // Refused here: Ratis would fail the append and the leader would step down over it.
-            return CompletableFuture.failedFuture(new ShardCallException(shardId,
-                    ShardCallException.Reason.INVALID_ARGUMENT, null, "a write of " + entry.length
-                    + " bytes exceeds the " + tuning.maxEntryPayloadBytes()
-                    + "-byte limit of one log entry; send it in smaller batches"));
-        }
-        return requests.call(shardId, entry, RaftClientRequest.writeRequestType())
-                .thenApply(content -> ResultCodec.decodeResults(content.toByteArray()));
+        return requests.write(shardId, entry);
     }
 
     /**
