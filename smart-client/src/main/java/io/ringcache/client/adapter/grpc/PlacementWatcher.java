@@ -7,6 +7,7 @@ import io.ringcache.proto.v1.GetPartitionMapRequest;
 import io.ringcache.proto.v1.GetPartitionMapResponse;
 import io.ringcache.proto.v1.PlacementDriverGrpc;
 import io.ringcache.proto.v1.PlacementMember;
+import io.ringcache.transport.PartitionMapWatch;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,17 +16,14 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the client's route table current: fetches the partition map from any placement driver
- * member (every member serves it), then watches it (a stream pushing every new epoch), moving to
- * another member when one fails. Leader hints from stores are folded in between epochs.
+ * member (every member serves it), then watches it (a stream pushing every new epoch, kept open
+ * by the shared {@link PartitionMapWatch}, which the stores use too), moving to another member
+ * when one fails. Leader hints from stores are folded in between epochs.
  */
 final class PlacementWatcher implements AutoCloseable {
-
-    private static final Logger LOG = LoggerFactory.getLogger(PlacementWatcher.class);
 
     private final List<String> members = new CopyOnWriteArrayList<>();
     private final ClientChannels channels;
@@ -36,15 +34,18 @@ final class PlacementWatcher implements AutoCloseable {
     private final Backoff backoff = new Backoff(100, 5_000, () -> ThreadLocalRandom.current().nextDouble());
     private final List<Consumer<RouteTable>> listeners = new CopyOnWriteArrayList<>();
     private volatile int memberIndex;
-    private volatile Watch watching;
-    private volatile boolean closed;
-    private int watchFailures;
+    /** The watch stream, kept open across members (started once the first map is in). */
+    private final PartitionMapWatch watch;
 
     PlacementWatcher(List<String> seeds, ClientChannels channels, ScheduledExecutorService timer, Runnable onRefresh) {
         this.members.addAll(seeds);
         this.channels = channels;
         this.timer = timer;
         this.onRefresh = onRefresh;
+        this.watch = new PartitionMapWatch(channels::to, () -> table.get().epoch(), this::accept, ended -> {
+            nextMember();
+            return member();
+        }, unsettled -> backoff.delayMillis(unsettled, 5_000), timer);
     }
 
     /** Fetches the first map (trying every member until {@code timeoutMillis}), then starts watching. */
@@ -74,7 +75,7 @@ final class PlacementWatcher implements AutoCloseable {
                     "cannot get the partition map from the placement driver at " + members
                             + (last == null ? "" : ": " + last.getMessage()), last);
         }
-        watch();
+        watch.start(member());
         return this;
     }
 
@@ -229,7 +230,9 @@ final class PlacementWatcher implements AutoCloseable {
                     memberIndex = at;
                 }
                 if (table.get().epoch() > after) {
-                    watchFrom(member);
+                    // The watch, when on another member, may be on one that no longer hears of
+                    // new maps (behind a partition, its stream open and silent): it moves.
+                    watch.moveTo(member);
                 }
                 finish();
             } else if (more) {
@@ -245,100 +248,6 @@ final class PlacementWatcher implements AutoCloseable {
         private void finish() {
             refreshing.compareAndSet(this, null);
             done.complete(table.get());
-        }
-    }
-
-    private void watch() {
-        watch(member());
-    }
-
-    private void watch(String member) {
-        if (closed) {
-            return;
-        }
-        Watch w = new Watch(member);
-        watching = w;
-        PlacementDriverGrpc.newStub(channels.to(member)).watchPartitionMap(
-                GetPartitionMapRequest.newBuilder().setAfterEpoch(table.get().epoch()).build(), w);
-    }
-
-    /**
-     * A refresh had to fetch a newer map from {@code member}: the watch, when it is on another
-     * member, may be on one that no longer hears of new maps (behind a partition, its stream
-     * open and silent), so it moves to the one that had it.
-     */
-    private void watchFrom(String member) {
-        Watch w = watching;
-        if (closed || (w != null && w.member.equals(member))) {
-            return;
-        }
-        if (w != null) {
-            w.cancel();
-        }
-        watch(member);
-    }
-
-    /** One watch stream; the current one is {@link #watching}, and only its end schedules the next. */
-    private final class Watch implements io.grpc.stub.ClientResponseObserver<GetPartitionMapRequest, GetPartitionMapResponse> {
-        final String member;
-        private volatile io.grpc.stub.ClientCallStreamObserver<GetPartitionMapRequest> call;
-        private volatile boolean cancelled;
-
-        Watch(String member) {
-            this.member = member;
-        }
-
-        @Override
-        public void beforeStart(io.grpc.stub.ClientCallStreamObserver<GetPartitionMapRequest> call) {
-            this.call = call;
-        }
-
-        @Override
-        public void onNext(GetPartitionMapResponse r) {
-            watchFailures = 0;
-            accept(r);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            ended();
-        }
-
-        @Override
-        public void onCompleted() {
-            ended();
-        }
-
-        private void ended() {
-            if (!cancelled && watching == this) {
-                rewatch(this);
-            }
-        }
-
-        void cancel() {
-            cancelled = true;
-            io.grpc.stub.ClientCallStreamObserver<GetPartitionMapRequest> c = call;
-            if (c != null) {
-                c.cancel("the watch moves to another placement driver member", null);
-            }
-        }
-    }
-
-    private void rewatch(Watch ended) {
-        if (closed) {
-            return;
-        }
-        nextMember();
-        long delay = backoff.delayMillis(++watchFailures, 5_000);
-        LOG.debug("partition map watch ended; watching {} in {} ms", member(), delay);
-        try {
-            timer.schedule(() -> {
-                if (watching == ended) {
-                    watch();
-                }
-            }, delay, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // closing
         }
     }
 
@@ -377,10 +286,6 @@ final class PlacementWatcher implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        Watch w = watching;
-        if (w != null) {
-            w.cancel();
-        }
+        watch.close();
     }
 }
