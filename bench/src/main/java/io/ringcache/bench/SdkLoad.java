@@ -6,6 +6,7 @@ import io.ringcache.client.Versioned;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,7 +51,9 @@ public final class SdkLoad {
             .add("tls_ca", "", "the cluster CA bundle (PEM): talk TLS to a cluster that runs it; empty for plaintext")
             .add("user", "", "sign in as this user (a cluster with auth on); empty: no credentials")
             .add("password", "", "the user's password")
-            .add("through", "false", "read-through: a read that misses writes the value (a cache's use); prints the hit ratio");
+            .add("through", "false", "read-through: a read that misses writes the value (a cache's use); prints the hit ratio")
+            .add("verify", "false", "after the run, read back keys 0..records-1 (linearizable getAll batches of `batch`): "
+                    + "a key missing or holding another value fails the run");
 
     private SdkLoad() {
     }
@@ -203,8 +206,73 @@ public final class SdkLoad {
             if (result.undrained() > 0) {
                 status = 1;
             }
+            if (a.get("verify").equals("true")
+                    && verify(client, records, Integer.parseInt(a.get("batch")), value, Long.parseLong(a.get("progress"))) > 0) {
+                status = 1;
+            }
         }
         System.exit(status);
+    }
+
+    /**
+     * Reads back keys 0..records-1, linearizably, with getAll batches (8 in flight), and counts
+     * those missing, holding another value, or not read (a batch that failed); returns their sum.
+     * Every write of this tool (the load, a workload's updates) writes the one {@code value}, so
+     * each key written must hold exactly it.
+     */
+    static long verify(RingcacheClient client, int records, int batch, byte[] value, long progressSeconds)
+            throws InterruptedException {
+        int window = 8;
+        Semaphore slots = new Semaphore(window);
+        LongAdder good = new LongAdder();
+        LongAdder missing = new LongAdder();
+        LongAdder differ = new LongAdder();
+        LongAdder unread = new LongAdder();
+        long start = System.nanoTime();
+        long nextProgress = start + TimeUnit.SECONDS.toNanos(progressSeconds);
+        System.out.printf("verify: reading back %,d keys, %d per getAll, %d batches in flight%n", records, batch, window);
+        for (int from = 0; from < records; from += batch) {
+            slots.acquire();
+            int to = Math.min(records, from + batch);
+            List<byte[]> keys = new ArrayList<>(to - from);
+            for (int i = from; i < to; i++) {
+                keys.add(Keys.key(i));
+            }
+            CompletableFuture<List<Optional<Versioned>>> f;
+            try {
+                f = client.getAllAsync(keys, ReadOptions.linearizable());
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
+            }
+            int n = to - from;
+            f.whenComplete((found, t) -> {
+                if (t != null) {
+                    unread.add(n);
+                } else {
+                    for (Optional<Versioned> v : found) {
+                        if (v.isEmpty()) {
+                            missing.increment();
+                        } else if (!Arrays.equals(v.get().value(), value)) {
+                            differ.increment();
+                        } else {
+                            good.increment();
+                        }
+                    }
+                }
+                slots.release();
+            });
+            long now = System.nanoTime();
+            if (now >= nextProgress) {
+                System.out.printf(Locale.ROOT, "[%5.1f s] verify %,d / %,d keys read back%n",
+                        (now - start) / 1e9, good.sum() + missing.sum() + differ.sum(), records);
+                nextProgress = now + TimeUnit.SECONDS.toNanos(progressSeconds);
+            }
+        }
+        slots.acquire(window);
+        System.out.printf(Locale.ROOT, "verify: %,d of %,d keys hold the value written, %,d missing, %,d with another value, "
+                + "%,d not read (failed batches), in %.1f s%n", good.sum(), records, missing.sum(), differ.sum(), unread.sum(),
+                (System.nanoTime() - start) / 1e9);
+        return missing.sum() + differ.sum() + unread.sum();
     }
 
     /** Writes keys 0..records-1 with putAll batches, 8 batches in flight; returns the keys not written. */
