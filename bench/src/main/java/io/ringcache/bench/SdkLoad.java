@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * A YCSB-style load generator on the Java SDK ({@link RingcacheClient}) against a running
@@ -214,6 +215,74 @@ public final class SdkLoad {
         System.exit(status);
     }
 
+    /** Batches in flight at once in the load and the read-back. */
+    private static final int WINDOW = 8;
+
+    /** Sends one batch: keys {@code from} to {@code to - 1}; completes, never exceptionally, once it is counted. */
+    private interface BatchSend {
+        CompletableFuture<?> send(int from, int to);
+    }
+
+    /**
+     * Sends keys 0..records-1 in batches of {@code batch}, {@link #WINDOW} in flight, printing
+     * {@code progress} every {@code progressSeconds}: the shape of both the load and the read-back.
+     * Returns the nanoseconds it took, every batch finished.
+     */
+    private static long inBatches(int records, int batch, long progressSeconds, Supplier<String> progress, BatchSend send)
+            throws InterruptedException {
+        Semaphore slots = new Semaphore(WINDOW);
+        long start = System.nanoTime();
+        long nextProgress = start + TimeUnit.SECONDS.toNanos(progressSeconds);
+        for (int from = 0; from < records; from += batch) {
+            slots.acquire();
+            send.send(from, Math.min(records, from + batch)).whenComplete((v, t) -> slots.release());
+            long now = System.nanoTime();
+            if (now >= nextProgress) {
+                System.out.printf(Locale.ROOT, "[%5.1f s] %s%n", (now - start) / 1e9, progress.get());
+                nextProgress = now + TimeUnit.SECONDS.toNanos(progressSeconds);
+            }
+        }
+        slots.acquire(WINDOW);
+        return System.nanoTime() - start;
+    }
+
+    /** Writes keys 0..records-1 with putAll batches, 8 batches in flight; returns the keys not written. */
+    static long load(RingcacheClient client, int records, int batch, byte[] value, long progressSeconds)
+            throws InterruptedException {
+        LongAdder written = new LongAdder();
+        LongAdder failed = new LongAdder();
+        Map<String, LongAdder> errors = new java.util.concurrent.ConcurrentHashMap<>();
+        System.out.printf("load: %,d keys, %d per putAll, %d batches in flight%n", records, batch, WINDOW);
+        long nanos = inBatches(records, batch, progressSeconds,
+                () -> String.format(Locale.ROOT, "load %,d / %,d keys written, %,d failed", written.sum(), records, failed.sum()),
+                (from, to) -> {
+                    List<Map.Entry<byte[], byte[]>> entries = new ArrayList<>(to - from);
+                    for (int i = from; i < to; i++) {
+                        entries.add(Map.entry(Keys.key(i), value));
+                    }
+                    CompletableFuture<List<Long>> f;
+                    try {
+                        f = client.putAllAsync(entries, Duration.ZERO);
+                    } catch (RuntimeException e) {
+                        f = CompletableFuture.failedFuture(e);
+                    }
+                    return f.handle((r, t) -> {
+                        if (t == null) {
+                            written.add(to - from);
+                        } else {
+                            failed.add(to - from);
+                            errors.computeIfAbsent(LoadLoop.errorName(t), k -> new LongAdder()).increment();
+                        }
+                        return null;
+                    });
+                });
+        double secs = nanos / 1e9;
+        System.out.printf(Locale.ROOT, "load: %,d keys written in %.1f s (%,.0f keys/s), %,d failed%n",
+                written.sum(), secs, written.sum() / secs, failed.sum());
+        errors.forEach((k, v) -> System.out.printf("  load batch errors %s: %,d%n", k, v.sum()));
+        return failed.sum();
+    }
+
     /**
      * Reads back keys 0..records-1, linearizably, with getAll batches (8 in flight), and counts
      * those missing, holding another value, or not read (a batch that failed); returns their sum.
@@ -222,105 +291,44 @@ public final class SdkLoad {
      */
     static long verify(RingcacheClient client, int records, int batch, byte[] value, long progressSeconds)
             throws InterruptedException {
-        int window = 8;
-        Semaphore slots = new Semaphore(window);
         LongAdder good = new LongAdder();
         LongAdder missing = new LongAdder();
         LongAdder differ = new LongAdder();
         LongAdder unread = new LongAdder();
-        long start = System.nanoTime();
-        long nextProgress = start + TimeUnit.SECONDS.toNanos(progressSeconds);
-        System.out.printf("verify: reading back %,d keys, %d per getAll, %d batches in flight%n", records, batch, window);
-        for (int from = 0; from < records; from += batch) {
-            slots.acquire();
-            int to = Math.min(records, from + batch);
-            List<byte[]> keys = new ArrayList<>(to - from);
-            for (int i = from; i < to; i++) {
-                keys.add(Keys.key(i));
-            }
-            CompletableFuture<List<Optional<Versioned>>> f;
-            try {
-                f = client.getAllAsync(keys, ReadOptions.linearizable());
-            } catch (RuntimeException e) {
-                f = CompletableFuture.failedFuture(e);
-            }
-            int n = to - from;
-            f.whenComplete((found, t) -> {
-                if (t != null) {
-                    unread.add(n);
-                } else {
-                    for (Optional<Versioned> v : found) {
-                        if (v.isEmpty()) {
-                            missing.increment();
-                        } else if (!Arrays.equals(v.get().value(), value)) {
-                            differ.increment();
-                        } else {
-                            good.increment();
-                        }
+        System.out.printf("verify: reading back %,d keys, %d per getAll, %d batches in flight%n", records, batch, WINDOW);
+        long nanos = inBatches(records, batch, progressSeconds,
+                () -> String.format(Locale.ROOT, "verify %,d / %,d keys read back", good.sum() + missing.sum() + differ.sum(), records),
+                (from, to) -> {
+                    List<byte[]> keys = new ArrayList<>(to - from);
+                    for (int i = from; i < to; i++) {
+                        keys.add(Keys.key(i));
                     }
-                }
-                slots.release();
-            });
-            long now = System.nanoTime();
-            if (now >= nextProgress) {
-                System.out.printf(Locale.ROOT, "[%5.1f s] verify %,d / %,d keys read back%n",
-                        (now - start) / 1e9, good.sum() + missing.sum() + differ.sum(), records);
-                nextProgress = now + TimeUnit.SECONDS.toNanos(progressSeconds);
-            }
-        }
-        slots.acquire(window);
+                    CompletableFuture<List<Optional<Versioned>>> f;
+                    try {
+                        f = client.getAllAsync(keys, ReadOptions.linearizable());
+                    } catch (RuntimeException e) {
+                        f = CompletableFuture.failedFuture(e);
+                    }
+                    return f.handle((found, t) -> {
+                        if (t != null) {
+                            unread.add(to - from);
+                            return null;
+                        }
+                        for (Optional<Versioned> v : found) {
+                            if (v.isEmpty()) {
+                                missing.increment();
+                            } else if (!Arrays.equals(v.get().value(), value)) {
+                                differ.increment();
+                            } else {
+                                good.increment();
+                            }
+                        }
+                        return null;
+                    });
+                });
         System.out.printf(Locale.ROOT, "verify: %,d of %,d keys hold the value written, %,d missing, %,d with another value, "
                 + "%,d not read (failed batches), in %.1f s%n", good.sum(), records, missing.sum(), differ.sum(), unread.sum(),
-                (System.nanoTime() - start) / 1e9);
+                nanos / 1e9);
         return missing.sum() + differ.sum() + unread.sum();
-    }
-
-    /** Writes keys 0..records-1 with putAll batches, 8 batches in flight; returns the keys not written. */
-    static long load(RingcacheClient client, int records, int batch, byte[] value, long progressSeconds)
-            throws InterruptedException {
-        int window = 8;
-        Semaphore slots = new Semaphore(window);
-        LongAdder written = new LongAdder();
-        LongAdder failed = new LongAdder();
-        Map<String, LongAdder> errors = new java.util.concurrent.ConcurrentHashMap<>();
-        long start = System.nanoTime();
-        long nextProgress = start + TimeUnit.SECONDS.toNanos(progressSeconds);
-        System.out.printf("load: %,d keys, %d per putAll, %d batches in flight%n", records, batch, window);
-        for (int from = 0; from < records; from += batch) {
-            slots.acquire();
-            int to = Math.min(records, from + batch);
-            List<Map.Entry<byte[], byte[]>> entries = new ArrayList<>(to - from);
-            for (int i = from; i < to; i++) {
-                entries.add(Map.entry(Keys.key(i), value));
-            }
-            int n = to - from;
-            CompletableFuture<List<Long>> f;
-            try {
-                f = client.putAllAsync(entries, Duration.ZERO);
-            } catch (RuntimeException e) {
-                f = CompletableFuture.failedFuture(e);
-            }
-            f.whenComplete((r, t) -> {
-                if (t == null) {
-                    written.add(n);
-                } else {
-                    failed.add(n);
-                    errors.computeIfAbsent(LoadLoop.errorName(t), k -> new LongAdder()).increment();
-                }
-                slots.release();
-            });
-            long now = System.nanoTime();
-            if (now >= nextProgress) {
-                System.out.printf(Locale.ROOT, "[%5.1f s] load %,d / %,d keys written, %,d failed%n",
-                        (now - start) / 1e9, written.sum(), records, failed.sum());
-                nextProgress = now + TimeUnit.SECONDS.toNanos(progressSeconds);
-            }
-        }
-        slots.acquire(window);
-        double secs = (System.nanoTime() - start) / 1e9;
-        System.out.printf(Locale.ROOT, "load: %,d keys written in %.1f s (%,.0f keys/s), %,d failed%n",
-                written.sum(), secs, written.sum() / secs, failed.sum());
-        errors.forEach((k, v) -> System.out.printf("  load batch errors %s: %,d%n", k, v.sum()));
-        return failed.sum();
     }
 }

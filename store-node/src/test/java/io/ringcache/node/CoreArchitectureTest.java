@@ -17,9 +17,10 @@ class CoreArchitectureTest {
 
     @Test
     void theSharedRules() {
-        // CommitQueue and CurrentMap: shared by request threads, each behind its own monitor (see their Javadoc).
+        // CommitQueue, CurrentMap and RouteChanges: shared by request threads, each behind its own
+        // monitor (see their Javadoc).
         HexagonalRules.forModule("io.ringcache.node").uses("io.ringcache.shard", "io.ringcache.placement")
-                .usesAdaptersOf("io.ringcache.shard").monitorsIn("CommitQueue", "CurrentMap").check();
+                .usesAdaptersOf("io.ringcache.shard").monitorsIn("CommitQueue", "CurrentMap", "RouteChanges").check();
     }
 
     /**
